@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 use crate::attention::{HeadTrace, Stage};
 use crate::error::Error;
 use crate::text::Token;
-use crate::toy::{run_toy, ToyConfig, ToyRun, Truncation};
+use crate::attention::multi_head::Projections;
+use crate::toy::{run_toy_with, ToyConfig, ToyRun, Truncation};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("../www/src/types.d.ts");
@@ -34,6 +35,8 @@ pub fn default_config() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Playground {
     config: ToyConfig,
+    /// Built at `configure`, so typing does not redraw the random matrices on every keystroke.
+    projections: Projections,
     run: Option<ToyRun>,
 }
 
@@ -63,7 +66,8 @@ impl Default for Playground {
 impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Playground {
-        Playground { config: ToyConfig::default(), run: None }
+        let config = ToyConfig::default();
+        Playground { projections: config.build_projections(), config, run: None }
     }
 
     /// Replaces the configuration (checked now, so the message can sit beside the control).
@@ -74,6 +78,7 @@ impl Playground {
             .and_then(|value| serde_json::from_value(value).map_err(|e| e.to_string()))
             .map_err(|e| JsError::new(&format!("invalid configuration: {e}")))?;
         config.validate().map_err(js_error)?;
+        self.projections = config.build_projections();
         self.config = config;
         self.run = None;
         Ok(())
@@ -82,7 +87,7 @@ impl Playground {
     /// Runs attention on `text` (and `crossText` for keys/values in cross mode).
     #[wasm_bindgen(unchecked_return_type = "RunSummary")]
     pub fn run(&mut self, text: &str, #[wasm_bindgen(js_name = crossText)] cross_text: Option<String>) -> Result<JsValue, JsError> {
-        let run = run_toy(&self.config, text, cross_text.as_deref()).map_err(js_error)?;
+        let run = run_toy_with(&self.config, text, cross_text.as_deref(), self.projections.clone()).map_err(js_error)?;
         let summary = summary(&run);
         self.run = Some(run);
         summary
