@@ -132,7 +132,7 @@ export function mountPlayground(container, options = {}) {
   });
   const cross = createSentenceInput(crossHost, {
     label: 'Keys and values from',
-    hint: 'Cross-attention: the queries come from the sentence above, keys and values from this text.',
+    hint: 'Cross-attention: queries come from the first text, keys and values from this one.',
     rows: 2,
     onInput: (text) => setText('crossText', text),
   });
@@ -480,5 +480,6 @@ export function mountPlayground(container, options = {}) {
 
 /** @param {string} message */
 function capitalise(message) {
-  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? '' : '.');
+  const first = /^[a-z]+\b(?!_)/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
+  return first + (/[.!?]$/.test(message) ? '' : '.');
 }

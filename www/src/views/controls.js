@@ -87,7 +87,7 @@ export function createControls(root, callbacks) {
     let sync;
     if (field.kind === 'select') {
       const name = /** @type {'mode' | 'tokenizer' | 'score' | 'positions' | 'projections'} */ (field.name);
-      const select = el(doc, 'select', {}, field.options.map(([value, text]) => el(doc, 'option', { text, attrs: { value } })));
+      const select = el(doc, 'select', { attrs: { 'aria-label': field.label } }, field.options.map(([value, text]) => el(doc, 'option', { text, attrs: { value } })));
       select.addEventListener('change', () => callbacks.onChange((model) => {
         /** @type {any} */ (model)[name] = select.value;
       }));
@@ -95,7 +95,7 @@ export function createControls(root, callbacks) {
       sync = (model) => { select.value = model[name]; };
     } else if (field.kind === 'number') {
       const name = /** @type {'dModel' | 'heads' | 'kvHeads' | 'seed' | 'temperature'} */ (field.name);
-      const input = el(doc, 'input', { attrs: { type: 'number', min: field.min, max: field.max, step: field.step, inputmode: field.step === 1 ? 'numeric' : 'decimal' } });
+      const input = el(doc, 'input', { attrs: { type: 'number', min: field.min, max: field.max, step: field.step, inputmode: field.step === 1 ? 'numeric' : 'decimal', 'aria-label': field.label } });
       input.addEventListener('input', () => {
         const value = Number(input.value);
         const valid = input.value.trim() !== '' && Number.isFinite(value) && value >= field.min && value <= field.max
@@ -109,7 +109,7 @@ export function createControls(root, callbacks) {
         if (Number(input.value) !== model[name] || input.value === '') input.value = String(model[name]);
       };
     } else if (field.kind === 'check') {
-      const box = el(doc, 'input', { attrs: { type: 'checkbox' } });
+      const box = el(doc, 'input', { attrs: { type: 'checkbox', 'aria-label': field.label } });
       const isCausal = field.name === 'masks';
       box.addEventListener('change', () => callbacks.onChange((model) => {
         if (isCausal) model.masks.causal = box.checked;
@@ -149,7 +149,7 @@ export function createControls(root, callbacks) {
     return row;
   }
 
-  const editBox = el(doc, 'input', { attrs: { type: 'checkbox' } });
+  const editBox = el(doc, 'input', { attrs: { type: 'checkbox', 'aria-label': 'Click heatmap cells to mask them' } });
   editBox.addEventListener('change', () => callbacks.onEditMask(editBox.checked));
   const blockedCount = el(doc, 'span', { class: 'field-hint' });
   const clear = el(doc, 'button', { class: 'small-button', text: 'Clear cells', attrs: { type: 'button' }, on: { click: () => callbacks.onClearMask() } });

@@ -12,7 +12,7 @@ export function createSentenceInput(root, options) {
   const mirror = el(doc, 'div', { class: 'sentence-mirror', attrs: { 'aria-hidden': 'true' } });
   const area = el(doc, 'textarea', {
     class: 'sentence-input',
-    attrs: { rows: options.rows, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off' },
+    attrs: { rows: options.rows, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off', 'aria-label': options.label },
   });
   const label = el(doc, 'label', { class: 'sentence-label' }, [
     el(doc, 'span', { class: 'sentence-label-text', text: options.label }),

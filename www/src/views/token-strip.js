@@ -43,6 +43,8 @@ export function createTokenStrip(root, callbacks) {
     chips.forEach((chip, index) => {
       const on = index === query;
       if ((chip.getAttribute('aria-pressed') === 'true') !== on) chip.setAttribute('aria-pressed', String(on));
+      // One tab stop for the whole strip; the arrow keys move between tokens.
+      chip.tabIndex = on ? 0 : -1;
     });
   }
 
