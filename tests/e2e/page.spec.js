@@ -92,11 +92,11 @@ test('the player steps through a query and shows the core’s numbers at every s
     if (stage === 'score') {
       expect(key).toBe(step);
       expect(close(last(text), b.scores[key])).toBe(true);
-      const cell = page.locator(`.numbers-table tr[data-stage="score"] td[data-key="${key}"]`);
+      const cell = page.locator(`.numbers-table td[data-stage="score"][data-key="${key}"]`);
       expect(close(await cell.textContent(), b.scores[key])).toBe(true);
     } else if (stage in rows) {
       const values = rows[stage];
-      const cells = await page.locator(`.numbers-table tr[data-stage="${stage}"] td`).allTextContents();
+      const cells = await page.locator(`.numbers-table td[data-stage="${stage}"]`).allTextContents();
       expect(cells).toHaveLength(keys);
       cells.forEach((cell, j) => expect(close(cell, values[j]), `${stage} key ${j}: ${cell} vs ${values[j]}`).toBe(true));
       if (stage === 'normalise') expect(cells).toEqual(Array.from(values, (v) => v.toFixed(3)));

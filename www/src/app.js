@@ -401,7 +401,7 @@ export function mountPlayground(container, options = {}) {
     status.textContent = `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${summary.heads} heads of d_k = ${summary.dK} · ${summary.score} scores${stale}`;
     const blocked = new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`));
     if (state.view === 'heatmap') {
-      heatmap.update({ data, head: state.head, query: state.query, editMask, blocked: blockedMemo(blocked), reveal: null, table: true });
+      heatmap.update({ data, head: state.head, query: state.query, editMask, blocked: blockedMemo(blocked), reveal: null, table: true, numbers: true, rowPanel: true });
     } else if (state.view === 'lines') {
       lines.update({ data, pin: state.pin, hiddenHeads: state.hiddenHeads });
     } else if (state.view === 'heads') {

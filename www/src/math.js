@@ -51,7 +51,7 @@ export function operand(value) {
  * @param {number} [shown]  how many leading terms to show before the ellipsis
  * @returns {MathNode}
  */
-export function signedSum(terms, shown = 3) {
+export function signedSum(terms, shown = 2) {
   /** @type {MathNode[]} */
   const items = [];
   const n = terms.length;
@@ -74,7 +74,7 @@ export function signedSum(terms, shown = 3) {
  * @param {number} [shown]
  * @returns {MathNode}
  */
-export function vector(values, shown = 4) {
+export function vector(values, shown = 3) {
   /** @type {MathNode[]} */
   const items = [mo('[')];
   const count = Math.min(values.length, shown);

@@ -28,23 +28,23 @@ const GROUPS = [
     legend: 'Input',
     fields: [
       { kind: 'select', name: 'mode', label: 'Mode', hint: 'Cross-attention takes queries from the sentence, keys and values from a second text.', options: [['self', 'Self-attention'], ['cross', 'Cross-attention']] },
-      { kind: 'select', name: 'tokenizer', label: 'Tokens', hint: 'How the text is split.', options: [['words', 'Words'], ['chars', 'Characters']] },
+      { kind: 'select', name: 'tokenizer', label: 'Tokens', hint: '', options: [['words', 'Words'], ['chars', 'Characters']] },
     ],
   },
   {
     legend: 'Model',
     fields: [
-      { kind: 'number', name: 'dModel', label: 'd_model', hint: 'Width of every token vector.', ...LIMITS.dModel, step: 1 },
+      { kind: 'number', name: 'dModel', label: 'd_model', hint: '', ...LIMITS.dModel, step: 1 },
       { kind: 'number', name: 'heads', label: 'Heads', hint: 'Must divide d_model; each head works in d_k = d_model / heads.', ...LIMITS.heads, step: 1 },
       { kind: 'number', name: 'kvHeads', label: 'Key/value heads', hint: 'Must divide heads; fewer share keys and values (grouped-query).', ...LIMITS.kvHeads, step: 1 },
-      { kind: 'select', name: 'projections', label: 'Projections', hint: 'W_Q, W_K, W_V: random (seeded) or identity.', options: [['random', 'Random'], ['identity', 'Identity']] },
-      { kind: 'number', name: 'seed', label: 'Seed', hint: 'Seed of the random projections.', ...LIMITS.seed, step: 1 },
+      { kind: 'select', name: 'projections', label: 'Projections', hint: '', options: [['random', 'Random'], ['identity', 'Identity']] },
+      { kind: 'number', name: 'seed', label: 'Seed', hint: '', ...LIMITS.seed, step: 1 },
     ],
   },
   {
     legend: 'Attention',
     fields: [
-      { kind: 'select', name: 'score', label: 'Score', hint: 'How a query and a key are compared.', options: [['dot', 'Dot product'], ['general', 'General (q·W·k)'], ['additive', 'Additive (Bahdanau)'], ['cosine', 'Cosine']] },
+      { kind: 'select', name: 'score', label: 'Score', hint: '', options: [['dot', 'Dot product'], ['general', 'General (q·W·k)'], ['additive', 'Additive (Bahdanau)'], ['cosine', 'Cosine']] },
       { kind: 'check', name: 'scale', label: 'Scale by 1/√d_k', hint: 'Keeps scores from growing with the vector size.' },
       { kind: 'number', name: 'temperature', label: 'Temperature', hint: 'Above 1 flattens the weights, below 1 sharpens them.', ...LIMITS.temperature, step: 0.1 },
     ],
@@ -60,7 +60,7 @@ const GROUPS = [
   {
     legend: 'Positions',
     fields: [
-      { kind: 'select', name: 'positions', label: 'Positions', hint: 'How token order enters the vectors.', options: [['none', 'None'], ['sinusoidal', 'Sinusoidal'], ['rope', 'Rotary (RoPE)']] },
+      { kind: 'select', name: 'positions', label: 'Positions', hint: '', options: [['none', 'None'], ['sinusoidal', 'Sinusoidal'], ['rope', 'Rotary (RoPE)']] },
     ],
   },
 ];
@@ -80,7 +80,7 @@ export function createControls(root, callbacks) {
   /** @param {Field} field */
   function build(field) {
     const error = el(doc, 'span', { class: 'field-error', attrs: { role: 'alert' } });
-    const hint = el(doc, 'span', { class: 'field-hint', text: field.hint });
+    const hint = field.hint ? el(doc, 'span', { class: 'field-hint', text: field.hint }) : null;
     /** @type {HTMLElement} */
     let row;
     /** @type {(model: ModelState) => void} */

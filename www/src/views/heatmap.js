@@ -8,6 +8,7 @@ import { formatWeight, quoteToken } from '../format.js';
 import { clampIndex, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
+import { renderQueryRow } from './query-row.js';
 import { renderWeightTable } from './weight-table.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
@@ -24,6 +25,8 @@ export const SVG_LIMIT = 128;
  * @property {{ query: number, rowDone: boolean } | null} reveal  the player's progress: rows
  *   before `query` are shown, the row itself once its weights are computed, later rows not yet
  * @property {boolean} table     whether to keep the screen-reader table
+ * @property {boolean} numbers   whether large cells print their weight
+ * @property {boolean} rowPanel  whether to show the focused query's row as bars beside the map
  */
 
 /**
@@ -47,7 +50,16 @@ export function createHeatmap(root, callbacks) {
   const tableHost = el(doc, 'div', { class: 'heatmap-table' });
   const tooltip = el(doc, 'div', { class: 'tooltip', attrs: { 'aria-hidden': 'true' } });
   tooltip.hidden = true;
-  root.replaceChildren(el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout, tableHost);
+  const side = el(doc, 'div', { class: 'heatmap-side' });
+  /** @type {HTMLElement} */
+  let layout;
+  root.replaceChildren(
+    layout = el(doc, 'div', { class: 'heatmap-layout' }, [
+      el(doc, 'div', { class: 'heatmap-main' }, [el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout]),
+      side,
+    ]),
+    tableHost,
+  );
 
   /** @type {HeatmapInput | null} */
   let input = null;
@@ -55,6 +67,7 @@ export function createHeatmap(root, callbacks) {
   /** @type {Surface | null} */
   let surface = null;
   let tableKey = '';
+  let sideKey = '';
 
   /**
    * @param {number} query
@@ -144,7 +157,7 @@ export function createHeatmap(root, callbacks) {
     input = next;
     const { queries, keys } = shape(next.data);
     const redraw = !previous || previous.data !== next.data || previous.head !== next.head
-      || previous.editMask !== next.editMask || previous.blocked !== next.blocked
+      || previous.editMask !== next.editMask || previous.numbers !== next.numbers || previous.blocked !== next.blocked
       || JSON.stringify(previous.reveal) !== JSON.stringify(next.reveal);
     if (redraw) {
       const weights = headWeights(next.data, next.head);
@@ -161,6 +174,14 @@ export function createHeatmap(root, callbacks) {
       tableKey = wantTable;
       if (next.table) renderWeightTable(tableHost, next.data, next.head);
       else tableHost.replaceChildren();
+    }
+    const rowKey = next.rowPanel ? `${next.data.runId}:${next.head}:${next.query}` : '';
+    if (rowKey !== sideKey) {
+      sideKey = rowKey;
+      if (next.rowPanel) renderQueryRow(side, next.data, next.head, next.query);
+      else side.replaceChildren();
+      side.hidden = !next.rowPanel;
+      layout.classList.toggle('with-side', next.rowPanel);
     }
     showCursor();
   }
@@ -203,7 +224,7 @@ class SvgSurface {
     const n = Math.max(queries, keys);
     const cell = n <= 12 ? 44 : n <= 24 ? 28 : n <= 48 ? 16 : Math.max(5, Math.floor(768 / n));
     const showLabels = cell >= 12;
-    const showNumbers = cell >= 40;
+    const showNumbers = input.numbers && cell >= 40;
     const longest = (/** @type {import('../types').TokenInfo[]} */ tokens) =>
       showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t).length)) * 7.2 + 12 : 8;
     const left = longest(summary.queryTokens);

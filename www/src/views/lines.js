@@ -5,7 +5,7 @@
 import { el, svgEl } from '../dom.js';
 import { headColour } from '../colors.js';
 import { formatWeight } from '../format.js';
-import { headWeights, shape, tokenLabel } from '../run-data.js';
+import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../state.js').Pin} Pin */
@@ -100,6 +100,8 @@ export function createLines(root, callbacks) {
       note.textContent = `${(queries * keys * shownHeads.length).toLocaleString('en')} lines are too many to draw at once: hover or click a token to see its lines.`;
     } else {
       note.textContent = active ? '' : 'Hover a token to follow its lines; click to pin it.';
+      // Opacity and width are proportional to the weight, relative to the largest one drawn.
+      const top = Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(/** @type {LinesInput} */ (input).data, h))));
       for (const h of shownHeads) {
         const weights = headWeights(input.data, h);
         const qs = active?.side === 'q' ? [active.index] : [...Array(queries).keys()];
@@ -111,7 +113,7 @@ export function createLines(root, callbacks) {
             group.append(svgEl(doc, 'line', {
               attrs: {
                 x1: 0, y1: q * ROW + ROW / 2, x2: width, y2: k * ROW + ROW / 2,
-                stroke: headColour(h), 'stroke-opacity': Math.min(1, w).toFixed(3), 'stroke-width': 2.5,
+                stroke: headColour(h), 'stroke-opacity': Math.min(1, (0.95 * w) / top).toFixed(3), 'stroke-width': (1 + (3 * w) / top).toFixed(2),
               },
             }, [svgEl(doc, 'title', { text: `${input.data.summary.queryTokens[q].text} → ${input.data.summary.keyTokens[k].text}, head ${h + 1}: ${formatWeight(w)}` })]));
           }

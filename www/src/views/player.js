@@ -9,6 +9,7 @@ import { SPEEDS } from '../state.js';
 import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stepAt, stepCount } from '../timeline.js';
 import { shape, tokenLabel } from '../run-data.js';
 import { createHeatmap } from './heatmap.js';
+import { icon } from './icons.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../types').QueryBreakdown} QueryBreakdown */
@@ -35,8 +36,8 @@ import { createHeatmap } from './heatmap.js';
  * @property {(speed: number) => void} onSpeed
  */
 
-/** The rows of the player's number table, each revealed as its stage is reached. */
-const ROWS = /** @type {const} */ ([
+/** The columns of the player's number table, each revealed as its stage is reached. */
+const COLUMNS = /** @type {const} */ ([
   { kind: 'score', label: 'score s', pick: (/** @type {QueryBreakdown} */ b) => b.scores },
   { kind: 'scale', label: 'scaled ŝ', pick: (/** @type {QueryBreakdown} */ b) => b.scaled },
   { kind: 'mask', label: 'masked m', pick: (/** @type {QueryBreakdown} */ b) => b.masked },
@@ -72,9 +73,9 @@ export function createPlayer(root, callbacks) {
   const announcer = el(doc, 'p', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
   const numbers = el(doc, 'div', { class: 'player-numbers', attrs: { tabindex: 0, role: 'region', 'aria-label': 'Numbers of this query, key by key' } });
 
-  const back = el(doc, 'button', { class: 'icon-button', text: '⏮', attrs: { type: 'button', 'aria-label': 'Step back', title: 'Step back (←)' }, on: { click: () => callbacks.onAdvance(-1) } });
-  const play = el(doc, 'button', { class: 'play-button', text: '▶ Play', attrs: { type: 'button', title: 'Play or pause (space)' }, on: { click: () => callbacks.onTogglePlay() } });
-  const forward = el(doc, 'button', { class: 'icon-button', text: '⏭', attrs: { type: 'button', 'aria-label': 'Step forward', title: 'Step forward (→)' }, on: { click: () => callbacks.onAdvance(1) } });
+  const back = el(doc, 'button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Step back', title: 'Step back (←)' }, on: { click: () => callbacks.onAdvance(-1) } }, [icon(doc, 'back')]);
+  const play = el(doc, 'button', { class: 'play-button', attrs: { type: 'button', title: 'Play or pause (space)' }, on: { click: () => callbacks.onTogglePlay() } });
+  const forward = el(doc, 'button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Step forward', title: 'Step forward (→)' }, on: { click: () => callbacks.onAdvance(1) } }, [icon(doc, 'forward')]);
   const scrub = el(doc, 'input', { class: 'scrub', attrs: { type: 'range', min: 0, max: 0, step: 1, 'aria-label': 'Step within this query' } });
   scrub.addEventListener('input', () => callbacks.onStep(Number(scrub.value)));
   const speed = el(doc, 'select', { attrs: { 'aria-label': 'Speed' } }, SPEEDS.map((s) => el(doc, 'option', { text: `${s}×`, attrs: { value: s } })));
@@ -108,6 +109,8 @@ export function createPlayer(root, callbacks) {
       blocked: input.blocked,
       reveal: { query: input.query, rowDone: STAGES.indexOf(kind) >= STAGES.indexOf('normalise') },
       table: false,
+      numbers: false,
+      rowPanel: false,
     });
     stageButtons.forEach((button, i) => {
       button.classList.toggle('done', i < STAGES.indexOf(kind));
@@ -117,7 +120,7 @@ export function createPlayer(root, callbacks) {
     scrub.max = String(stepCount(keys) - 1);
     scrub.value = String(step);
     speed.value = String(input.speed);
-    play.textContent = input.playing ? '⏸ Pause' : '▶ Play';
+    play.replaceChildren(icon(doc, input.playing ? 'pause' : 'play'), input.playing ? 'Pause' : 'Play');
     play.setAttribute('aria-pressed', String(input.playing));
     position.textContent = `step ${step + 1} of ${stepCount(keys)}`;
 
@@ -146,8 +149,8 @@ export function createPlayer(root, callbacks) {
 }
 
 /**
- * The query's row, stage by stage (rows) and key by key (columns); cells appear as the
- * player reaches them, the current key is marked.
+ * The query's numbers, one row per key and one column per stage; cells appear as the player
+ * reaches them, the current key is marked, and the weight column carries a bar.
  * @param {HTMLElement} root
  * @param {QueryBreakdown} b
  * @param {number} step
@@ -156,23 +159,31 @@ export function createPlayer(root, callbacks) {
  */
 function renderNumbers(root, b, step, key, keyTokens) {
   const doc = root.ownerDocument;
-  const head = el(doc, 'tr', {}, [el(doc, 'td', { text: '' })]);
-  keyTokens.slice(0, b.keys).forEach((token, j) => {
-    head.append(el(doc, 'th', { class: j === key ? 'current' : '', text: tokenLabel(token, 10), attrs: { scope: 'col', title: token.text } }));
-  });
+  const head = el(doc, 'tr', {}, [
+    el(doc, 'th', { text: 'key', attrs: { scope: 'col' } }),
+    ...COLUMNS.map(({ label }) => el(doc, 'th', { text: label, attrs: { scope: 'col' } })),
+  ]);
   const body = el(doc, 'tbody');
-  for (const { kind, label, pick } of ROWS) {
-    const values = pick(b);
-    const tr = el(doc, 'tr', { attrs: { 'data-stage': kind } }, [el(doc, 'th', { text: label, attrs: { scope: 'row' } })]);
-    for (let j = 0; j < b.keys; j += 1) {
-      const shown = isRevealed(b.keys, step, /** @type {StageKind} */ (kind), j);
+  for (let j = 0; j < b.keys; j += 1) {
+    const token = keyTokens[j];
+    const tr = el(doc, 'tr', { class: j === key ? 'current' : '' }, [
+      el(doc, 'th', { text: token ? tokenLabel(token, 14) : `#${j}`, attrs: { scope: 'row', title: token?.text ?? '' } }),
+    ]);
+    for (const { kind, pick } of COLUMNS) {
+      const value = pick(b)[j];
+      const shown = isRevealed(b.keys, step, kind, j);
       const masked = b.allowed[j] === 0 && kind !== 'score' && kind !== 'scale';
-      const text = !shown ? '·' : kind === 'normalise' ? formatWeight(values[j]) : formatNumber(values[j]);
-      tr.append(el(doc, 'td', {
-        class: [j === key ? 'current' : '', masked && shown ? 'masked' : '', shown ? '' : 'pending'].filter(Boolean).join(' '),
-        text,
-        attrs: { 'data-key': j },
-      }));
+      const cell = el(doc, 'td', {
+        class: [masked && shown ? 'masked' : '', shown ? '' : 'pending'].filter(Boolean).join(' '),
+        text: !shown ? '·' : kind === 'normalise' ? formatWeight(value) : formatNumber(value),
+        attrs: { 'data-stage': kind, 'data-key': j },
+      });
+      if (kind === 'normalise' && shown) {
+        const bar = el(doc, 'span', { class: 'weight-bar', attrs: { 'aria-hidden': 'true' } });
+        bar.style.width = `${Math.max(0, Math.min(1, value)) * 100}%`;
+        cell.prepend(bar);
+      }
+      tr.append(cell);
     }
     body.append(tr);
   }
