@@ -295,6 +295,7 @@ test('cross-attention takes keys and values from the second text', async ({ page
   await second.fill('Le chat dort');
   const { summary, playground } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, mode: 'cross' }, 'Le chat dort');
   await waitForTable(page, summary);
+  await expect(page.locator('.weight-table thead th')).toHaveText(['Le', 'chat', 'dort']);
   const table = await readWeightTable(page);
   expect(table.columns).toEqual(['Le', 'chat', 'dort']);
   const weights = playground.stage(0, 'weights');
@@ -322,4 +323,27 @@ test('screenshots of every view, light and dark, wide and narrow', async ({ page
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'view-heatmap-phone', { fullPage: true });
+});
+
+test('clicking heatmap cells builds a custom mask that the core applies', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
+  await page.getByRole('checkbox', { name: 'Click heatmap cells to mask them' }).check();
+  await page.locator('.panel-heatmap .heatmap-figure').scrollIntoViewIfNeeded();
+  const grid = await page.locator('.panel-heatmap .heatmap-backdrop').boundingBox();
+  const cell = grid.width / 12;
+  await page.mouse.click(grid.x + 2.5 * cell, grid.y + 1.5 * cell);
+  await expect(page).toHaveURL(/cells=1\.2(&|$)/);
+  await expect(page.getByText('1 cell masked.')).toBeVisible();
+  const { playground } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, masks: [{ kind: 'custom', blocked: [[1, 2]] }] });
+  const weights = playground.stage(0, 'weights');
+  await expect.poll(async () => (await readWeightTable(page)).cells[1][2]).toBe('masked');
+  const table = await readWeightTable(page);
+  table.cells.forEach((row, i) => row.forEach((value, j) => {
+    expect(value).toBe(i === 1 && j === 2 ? 'masked' : weights[i * 12 + j].toFixed(3));
+  }));
+  await screenshot(page, 'heatmap-custom-mask', { fullPage: false });
+  await page.getByRole('button', { name: 'Clear cells' }).click();
+  await expect(page.getByText('No cells masked.')).toBeVisible();
+  await expect.poll(async () => (await readWeightTable(page)).cells[1][2]).not.toBe('masked');
 });
