@@ -316,6 +316,12 @@ test('screenshots of every view, light and dark, wide and narrow', async ({ page
   await page.getByRole('button', { name: 'Score' }).click();
   for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
   await screenshot(page, 'view-player', { fullPage: true });
+  await page.getByRole('button', { name: 'Softmax' }).click();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.getByRole('tab', { name: 'Step by step' }).focus();
+  await page.getByRole('tab', { name: 'Step by step' }).blur();
+  await screenshot(page, 'overview');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'view-player-dark', { fullPage: true });
   await page.getByRole('tab', { name: 'Heatmap' }).click();
