@@ -4,8 +4,11 @@
 import { scaleSequential } from 'd3-scale';
 import { interpolateViridis } from 'd3-scale-chromatic';
 
-/** Okabe & Ito's palette, without black (it would vanish in dark mode). */
-export const HEAD_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999'];
+/**
+ * Okabe & Ito's palette without black (it would vanish in dark mode), ordered so the first
+ * heads get the colours that read best on both light and dark backgrounds.
+ */
+export const HEAD_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79A7', '#F0E442', '#999999'];
 
 /** @param {number} head */
 export function headColour(head) {

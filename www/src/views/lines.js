@@ -113,7 +113,7 @@ export function createLines(root, callbacks) {
             group.append(svgEl(doc, 'line', {
               attrs: {
                 x1: 0, y1: q * ROW + ROW / 2, x2: width, y2: k * ROW + ROW / 2,
-                stroke: headColour(h), 'stroke-opacity': Math.min(1, (0.95 * w) / top).toFixed(3), 'stroke-width': (1 + (3 * w) / top).toFixed(2),
+                stroke: headColour(h), 'stroke-opacity': Math.min(1, (0.95 * w) / top).toFixed(3), 'stroke-width': (1.5 + (4 * w) / top).toFixed(2),
               },
             }, [svgEl(doc, 'title', { text: `${input.data.summary.queryTokens[q].text} → ${input.data.summary.keyTokens[k].text}, head ${h + 1}: ${formatWeight(w)}` })]));
           }
