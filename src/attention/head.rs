@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ndarray::Array2;
 
 use super::score::ScoreFunction;
-use super::softmax::masked_softmax;
+use super::softmax::scaled_masked_softmax;
 use super::stage::Stage;
 
 /// Everything one head computed. `scaled` and `masked` are derived on request from `scores`
@@ -44,9 +44,7 @@ pub fn attend(
     allowed: Option<Arc<Array2<bool>>>,
 ) -> HeadTrace {
     let scores = score.scores(q.view(), k.view());
-    let factor = scale / temperature;
-    let scaled = scores.mapv(|s| s * factor);
-    let (weights, fully_masked) = masked_softmax(scaled.view(), allowed.as_deref().map(|a| a.view()));
+    let (weights, fully_masked) = scaled_masked_softmax(scores.view(), scale / temperature, allowed.as_deref().map(|a| a.view()));
     let output = weights.dot(&v);
     HeadTrace { q, k, v, scores, weights, output, score, scale, temperature, allowed, fully_masked }
 }
