@@ -8,6 +8,7 @@ use ndarray::Array2;
 use super::score::ScoreFunction;
 use super::softmax::scaled_masked_softmax;
 use super::stage::Stage;
+use crate::error::{invalid, Result};
 
 /// Everything one head computed. `scaled` and `masked` are derived on request from `scores`
 /// (they are one multiplication and one mask away), the rest is stored.
@@ -53,6 +54,22 @@ impl HeadTrace {
     /// The multiplier taking raw scores to the softmax's input: scale / temperature.
     pub fn factor(&self) -> f32 {
         self.scale / self.temperature
+    }
+
+    /// Fails when the numbers overflowed 32-bit floats (inputs or weights too large), naming the
+    /// first score (or output) that did. Checks the small output first: an overflowing score
+    /// makes its whole row of weights, and so the output, non-finite.
+    pub fn ensure_finite(&self) -> Result<()> {
+        if self.output.iter().all(|x| x.is_finite()) {
+            return Ok(());
+        }
+        let first = [("score", &self.scores), ("output", &self.output)]
+            .into_iter()
+            .find_map(|(what, m)| m.indexed_iter().find(|(_, x)| !x.is_finite()).map(|(at, &x)| (what, at, x)));
+        match first {
+            Some((what, (i, j), x)) => Err(invalid!("the {what} at row {i}, column {j} is {x}: the inputs or weights are too large for 32-bit numbers")),
+            None => Ok(()),
+        }
     }
 
     /// Whether query `i` may look at key `j`.

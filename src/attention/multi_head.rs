@@ -132,11 +132,15 @@ impl MultiHeadAttention {
             }
             attend(q, k, v, self.scores[h].clone(), scale, self.temperature, allowed.clone())
         });
+        for (h, head) in heads.iter().enumerate() {
+            head.ensure_finite().map_err(|e| invalid!("head {h}: {e}"))?;
+        }
         let mut concat = Array2::zeros((x_q.nrows(), self.heads * d_v));
         for (h, head) in heads.iter().enumerate() {
             concat.slice_mut(s![.., h * d_v..(h + 1) * d_v]).assign(&head.output);
         }
         let output = p.w_o.apply(concat.view());
+        ensure_finite("the output after W_O", output.view())?;
         let fully_masked = heads.first().map(|h| h.fully_masked.clone()).unwrap_or_default();
         Ok(AttentionTrace { heads, concat, output, fully_masked })
     }
