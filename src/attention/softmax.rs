@@ -110,19 +110,22 @@ pub fn scaled_masked_softmax(scores: ArrayView2<f32>, factor: f32, allowed: Opti
     if cols == 0 {
         return (Array2::zeros((rows, 0)), (0..rows).collect());
     }
-    // Row-major copies, so that every row is a slice.
-    let mut weights = scores.as_standard_layout().into_owned();
+    // Row-major, so that every row is a slice (no copy when the scores already are).
+    let scores = scores.as_standard_layout();
+    let scores = scores.as_slice().expect("a standard-layout array is one slice");
     let allowed: Option<Vec<bool>> = allowed.map(|a| a.iter().copied().collect());
-    let data = weights.as_slice_mut().expect("a standard-layout array is one slice");
+    // Each row is scaled, then turned into weights while it is in the cache.
+    let mut weights = Vec::with_capacity(rows * cols);
     let mut fully_masked = Vec::new();
-    for (i, row) in data.chunks_exact_mut(cols).enumerate() {
-        row.iter_mut().for_each(|x| *x *= factor);
-        let mask = allowed.as_deref().map(|a| &a[i * cols..(i + 1) * cols]);
-        if softmax_in_place(row, mask).fully_masked() {
+    for (i, logits) in scores.chunks_exact(cols).enumerate() {
+        let start = weights.len();
+        weights.extend(logits.iter().map(|&s| s * factor));
+        let mask = allowed.as_deref().map(|a| &a[start..start + cols]);
+        if softmax_in_place(&mut weights[start..], mask).fully_masked() {
             fully_masked.push(i);
         }
     }
-    (weights, fully_masked)
+    (Array2::from_shape_vec((rows, cols), weights).expect("one weight per score"), fully_masked)
 }
 
 /// Row-wise [`softmax_row`] of a matrix; also returns the rows with no allowed key.
