@@ -23,9 +23,9 @@ impl RowSoftmax {
 
 /// `e^x` for `x ≤ 0`, within 2 units in the last place; 0 below −87.3 (where `f32` ends).
 ///
-/// Cody–Waite reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-6 polynomial for `e^r`
-/// (Moshier's Cephes coefficients), and `2^n` built from its bits. Branch-free, so that loops
-/// over rows vectorise; positive arguments are treated as 0.
+/// Cody–Waite reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, `e^r ≈ 1 + r + r²·p(r)` with a
+/// degree-4 `p` fitted for least relative error on that interval, and `2^n` built from its bits.
+/// Branch-free, so that loops over rows vectorise; positive arguments are treated as 0.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -38,7 +38,7 @@ pub fn exp(x: f32) -> f32 {
     let rounded = clamped * LOG2E + ROUND;
     let n = rounded - ROUND;
     let r = (clamped - n * LN2_HI) - n * LN2_LO;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
+    let p = (((1.381_464_7e-3 * r + 8.368_71e-3) * r + 4.166_838_5e-2) * r + 0.166_665_21) * r + 0.499_999_94;
     let e_r = p * r * r + r + 1.0;
     // `rounded` is ROUND + n exactly, so its low bits are n; integer steps keep this vectorised.
     let biased = rounded.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127);
