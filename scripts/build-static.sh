@@ -3,18 +3,21 @@
 # (default: dist/): the page, the guide for teachers with its examples, and the
 # <attention-playground> element (one module and the wasm file beside it); with --with-model
 # also the pretrained model's folder. Copy the folder to any static host and open it.
+# --no-build gathers what the last build made, without building.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-USAGE="usage: scripts/build-static.sh [--with-model] [--out DIR]"
+USAGE="usage: scripts/build-static.sh [--with-model] [--out DIR] [--no-build]"
 MODEL_DIR="models/all-MiniLM-L6-v2"
 MARKER=".attention-playground-static"
 
 out="dist"
 with_model=false
+build=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-model) with_model=true ;;
+    --no-build) build=false ;;
     --out)
       [ $# -ge 2 ] || die "--out needs a folder ($USAGE)"
       out="$2"
@@ -39,7 +42,7 @@ if $with_model && [ ! -f "$MODEL_DIR/config.json" ]; then
   die "$MODEL_DIR is missing; fetch it first with: bash scripts/fetch-model.sh"
 fi
 
-bash scripts/build.sh
+if $build; then bash scripts/build.sh; fi
 
 work "gathering the static site into $out/"
 rm -rf "$target"

@@ -296,7 +296,8 @@ class FieldReader {
     const trimmed = value.trim();
     if (trimmed === '' || trimmed === TOY_SOURCE) return TOY_SOURCE;
     const address = /^(https?:\/\/|\/|\.{1,2}\/|[\w-])[^\s"'<>\\`]*$/;
-    if (trimmed.length > SOURCE_LENGTH || !address.test(trimmed)) {
+    const scheme = /^([a-z][a-z\d+.-]*):/i.exec(trimmed)?.[1];
+    if (trimmed.length > SOURCE_LENGTH || !address.test(trimmed) || (scheme !== undefined && !/^https?$/i.test(scheme))) {
       this.problems.push(`${name} “${clip(value)}” is neither “toy” nor the address of a model folder`);
       return fallback;
     }
