@@ -8,9 +8,9 @@ use std::sync::Mutex;
 
 use ndarray::{ArrayViewMut2, Axis};
 
-/// Jobs below this many elementary operations (a few hundred microseconds) stay on one thread:
-/// starting a thread costs tens of microseconds.
-const MIN_WORK: usize = 1 << 20;
+/// Jobs below this many elementary operations (about a millisecond) stay on one thread: starting
+/// a thread costs tens of microseconds, and on a busy machine waiting for it can cost more.
+const MIN_WORK: usize = 1 << 22;
 
 /// How many threads a job of `work` operations split into `parts` should use.
 fn threads_for(parts: usize, work: usize) -> usize {

@@ -4,8 +4,9 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use attention_playground::positions::Positions;
-use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, ToyRun, Truncation, MAX_TOKENS_LIMIT};
-use attention_playground::TokenizerKind;
+use attention_playground::text::tokenize;
+use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, ToyRun, MAX_TOKENS_LIMIT};
+use attention_playground::{QueryBreakdown, TokenizerKind};
 use clap::Args;
 
 use crate::args::{name_of, one_of, ScoreArgs, ViewArgs};
@@ -129,25 +130,29 @@ impl ToyArgs {
     }
 }
 
-/// Over-long text is refused rather than silently cut.
-fn too_long(t: &Truncation) -> CliError {
-    let which = if t.which == "text" { "--text" } else { "--cross-text" };
-    CliError::new(format!(
-        "{which} has {} tokens, more than --max-tokens {}: shorten it or raise --max-tokens (at most {MAX_TOKENS_LIMIT})",
-        t.total, t.limit
-    ))
+/// Over-long text is refused before any work, rather than cut as the page does.
+fn check_length(config: &ToyConfig, flag: &str, text: &str) -> CliResult<()> {
+    let total = tokenize(text, config.tokenizer, config.max_tokens).total;
+    if total > config.max_tokens {
+        return Err(CliError::new(format!(
+            "{flag} has {total} tokens, more than --max-tokens {}: shorten it or raise --max-tokens (at most {MAX_TOKENS_LIMIT})",
+            config.max_tokens
+        )));
+    }
+    Ok(())
 }
 
 pub fn run(args: ToyArgs) -> CliResult<()> {
     let (config, customs) = args.config()?;
     let cross = args.cross_text.as_deref();
+    check_length(&config, "--text", &args.text)?;
+    if let Some(cross) = cross {
+        check_length(&config, "--cross-text", cross)?;
+    }
     let run = match &args.weights {
         Some(path) => run_toy_with(&config, &args.text, cross, weights_file::read(path)?),
         None => run_toy(&config, &args.text, cross),
     }?;
-    if let Some(t) = &run.truncated {
-        return Err(too_long(t));
-    }
     for custom in &customs {
         custom.check_shape(run.query_tokens.len(), run.key_tokens.len())?;
     }
@@ -171,7 +176,7 @@ fn readable(
     args: &ToyArgs,
     run: &ToyRun,
     heads: &[usize],
-    breakdowns: &[(usize, attention_playground::QueryBreakdown)],
+    breakdowns: &[(usize, QueryBreakdown)],
 ) -> io::Result<()> {
     let c = &run.config;
     let projections = match &args.weights {
