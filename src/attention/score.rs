@@ -1,0 +1,167 @@
+//! Score functions: how much does query `q` match key `k`?
+//!
+//! Every score is a sum of terms, and [`ScoreFunction::terms`] returns those terms so the
+//! step-by-step player can show them: `q ∘ k` for dot, `q ∘ (W k)` for general,
+//! `q̂ ∘ k̂` for cosine and `v ∘ tanh(W₁q + W₂k)` for additive.
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use crate::linear::Linear;
+
+/// Which score function, without its weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreKind {
+    /// `q · k` (with scaling on: Vaswani et al.'s scaled dot product).
+    #[default]
+    Dot,
+    /// Bahdanau et al. (2015): `vᵀ tanh(W₁q + W₂k)`.
+    Additive,
+    /// Luong et al. (2015): `qᵀ W k`.
+    General,
+    /// `q · k / (‖q‖ ‖k‖)`, in [−1, 1].
+    Cosine,
+}
+
+impl std::str::FromStr for ScoreKind {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::error::Result<Self> {
+        match s {
+            "dot" | "scaled-dot" => Ok(Self::Dot),
+            "additive" => Ok(Self::Additive),
+            "general" => Ok(Self::General),
+            "cosine" => Ok(Self::Cosine),
+            _ => Err(crate::error::invalid!("unknown score function '{s}': use dot, additive, general or cosine")),
+        }
+    }
+}
+
+/// A score function with its learned weights (if it has any).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreFunction {
+    Dot,
+    Cosine,
+    /// `qᵀ W k`, with `W` of shape `(d_k, d_k)`.
+    General { w: Array2<f32> },
+    /// `vᵀ tanh(W₁q + W₂k)`, with `W₁, W₂` of shape `(d_k, d_a)` and `v` of length `d_a`.
+    Additive { w_q: Array2<f32>, w_k: Array2<f32>, v: Array1<f32> },
+}
+
+impl ScoreFunction {
+    /// The function of `kind` for keys of width `d_k`, with seeded Glorot weights where it has
+    /// weights (the additive hidden width equals `d_k`).
+    pub fn seeded(kind: ScoreKind, d_k: usize, seed: u64) -> Self {
+        match kind {
+            ScoreKind::Dot => Self::Dot,
+            ScoreKind::Cosine => Self::Cosine,
+            ScoreKind::General => Self::General { w: Linear::glorot(d_k, d_k, seed).weight },
+            ScoreKind::Additive => Self::Additive {
+                w_q: Linear::glorot(d_k, d_k, seed).weight,
+                w_k: Linear::glorot(d_k, d_k, seed ^ 0xA5A5_A5A5).weight,
+                v: Linear::glorot(d_k, 1, seed ^ 0x5A5A_5A5A).weight.column(0).to_owned(),
+            },
+        }
+    }
+
+    pub fn kind(&self) -> ScoreKind {
+        match self {
+            Self::Dot => ScoreKind::Dot,
+            Self::Cosine => ScoreKind::Cosine,
+            Self::General { .. } => ScoreKind::General,
+            Self::Additive { .. } => ScoreKind::Additive,
+        }
+    }
+
+    /// What the terms of [`Self::terms`] are, in words a formula can show.
+    pub fn term_label(&self) -> &'static str {
+        match self {
+            Self::Dot => "q ∘ k",
+            Self::Cosine => "q̂ ∘ k̂",
+            Self::General { .. } => "q ∘ (W k)",
+            Self::Additive { .. } => "v ∘ tanh(W₁q + W₂k)",
+        }
+    }
+
+    /// The raw score matrix `S[i, j] = score(q_i, k_j)` (`T_q × T_k`).
+    pub fn scores(&self, q: ArrayView2<f32>, k: ArrayView2<f32>) -> Array2<f32> {
+        match self {
+            Self::Dot => q.dot(&k.t()),
+            Self::General { w } => q.dot(&k.dot(&w.t()).t()),
+            Self::Cosine => unit_rows(q).dot(&unit_rows(k).t()),
+            Self::Additive { w_q, w_k, v } => {
+                let (qa, ka) = (q.dot(w_q), k.dot(w_k));
+                Array2::from_shape_fn((q.nrows(), k.nrows()), |(i, j)| {
+                    qa.row(i).iter().zip(ka.row(j)).zip(v).map(|((a, b), v)| v * (a + b).tanh()).sum()
+                })
+            }
+        }
+    }
+
+    /// For one query `q_i`, the terms whose sum is each key's score: row `j` of the result
+    /// sums to `score(q_i, k_j)`.
+    pub fn terms(&self, q_i: ArrayView1<f32>, k: ArrayView2<f32>) -> Array2<f32> {
+        match self {
+            Self::Dot => &k * &q_i,
+            Self::General { w } => &k.dot(&w.t()) * &q_i,
+            Self::Cosine => &unit_rows(k) * &unit(q_i),
+            Self::Additive { w_q, w_k, v } => {
+                let qa = q_i.dot(w_q);
+                let mut t = k.dot(w_k);
+                t += &qa;
+                t.mapv_inplace(f32::tanh);
+                t * v
+            }
+        }
+    }
+}
+
+fn unit(x: ArrayView1<f32>) -> Array1<f32> {
+    let norm = x.dot(&x).sqrt();
+    if norm > 0.0 {
+        &x / norm
+    } else {
+        x.to_owned()
+    }
+}
+
+/// Rows scaled to unit length; a zero row stays zero (its cosine with anything is 0, not NaN).
+fn unit_rows(x: ArrayView2<f32>) -> Array2<f32> {
+    let mut out = x.to_owned();
+    for mut row in out.axis_iter_mut(Axis(0)) {
+        let norm = row.dot(&row).sqrt();
+        if norm > 0.0 {
+            row /= norm;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn terms_sum_to_scores_for_every_kind() {
+        let q = array![[1.0f32, -2.0, 0.5, 3.0], [0.0, 0.0, 0.0, 0.0]];
+        let k = array![[0.5f32, 1.0, -1.0, 2.0], [2.0, 0.0, 1.0, -1.0], [1.0, 1.0, 1.0, 1.0]];
+        for kind in [ScoreKind::Dot, ScoreKind::Additive, ScoreKind::General, ScoreKind::Cosine] {
+            let f = ScoreFunction::seeded(kind, 4, 9);
+            let s = f.scores(q.view(), k.view());
+            for i in 0..q.nrows() {
+                let t = f.terms(q.row(i), k.view());
+                for j in 0..k.nrows() {
+                    let sum: f32 = t.row(j).sum();
+                    assert!((sum - s[[i, j]]).abs() < 1e-5, "{kind:?} ({i},{j}): {sum} vs {}", s[[i, j]]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cosine_of_zero_vector_is_zero() {
+        let s = ScoreFunction::Cosine.scores(array![[0.0f32, 0.0]].view(), array![[1.0f32, 2.0]].view());
+        assert_eq!(s[[0, 0]], 0.0);
+    }
+}

@@ -1,0 +1,33 @@
+//! # Attention Playground — the core
+//!
+//! Attention as it is taught, with every intermediate kept so it can be shown:
+//! tokens → token vectors (+ positions) → projections Q, K, V → scores (dot, scaled dot,
+//! additive, general, cosine) → scaling and temperature → masks → softmax → weighted sum of
+//! values → concatenated heads → W_O.
+//!
+//! The core is plain Rust on `ndarray`; the WebAssembly bindings live in `wasm` (compiled for
+//! `wasm32` only) and the command-line tool in `src/bin/attn`.
+//!
+//! ```
+//! use attention_playground::toy::{run_toy, ToyConfig};
+//! let run = run_toy(&ToyConfig::default(), "The cat sat.", None).unwrap();
+//! let weights = run.trace.heads[0].weights.row(0).sum();
+//! assert!((weights - 1.0).abs() < 1e-5);
+//! ```
+
+pub mod attention;
+pub mod embedding;
+pub mod error;
+pub mod linear;
+pub mod positions;
+pub mod rng;
+pub mod text;
+pub mod toy;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use attention::{AttentionTrace, HeadTrace, QueryBreakdown, ScoreFunction, ScoreKind, Stage};
+pub use error::Error;
+pub use text::{Token, TokenizerKind};
+pub use toy::{run_toy, ToyConfig, ToyRun};

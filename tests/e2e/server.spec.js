@@ -1,0 +1,86 @@
+// The static server as browsers and hostile clients see it: MIME types, security headers,
+// partial content, and refusals.
+import { request as httpRequest } from 'node:http';
+import { expect, test } from '@playwright/test';
+
+const WASM = '/pkg/attention_playground_bg.wasm';
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+
+/** GETs `rawPath` byte for byte, without the URL normalisation every browser and fetch apply. */
+function rawGet(baseURL, rawPath) {
+  const { hostname, port } = new URL(baseURL);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path: rawPath }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function expectSecurityHeaders(headers) {
+  expect(headers['content-security-policy']).toBe(CSP);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['cache-control']).toBe('no-cache');
+}
+
+test('serves the wasm core as application/wasm with the security headers', async ({ request }) => {
+  const response = await request.get(WASM);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('application/wasm');
+  expectSecurityHeaders(response.headers());
+  expect([...(await response.body()).subarray(0, 4)]).toEqual(WASM_MAGIC);
+});
+
+test('the page is HTML under the strict CSP, and wasm still compiles there', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toMatch(/^text\/html/);
+  expectSecurityHeaders(response.headers());
+  const exportCount = await page.evaluate(async (url) => {
+    const module = await WebAssembly.compileStreaming(fetch(url));
+    return WebAssembly.Module.exports(module).length;
+  }, WASM);
+  expect(exportCount).toBeGreaterThan(0);
+});
+
+test('answers Range and HEAD requests', async ({ request }) => {
+  const head = await request.head(WASM);
+  const size = Number(head.headers()['content-length']);
+  expect(head.headers()['accept-ranges']).toBe('bytes');
+  expect(size).toBeGreaterThan(4);
+
+  const part = await request.get(WASM, { headers: { Range: 'bytes=0-3' } });
+  expect(part.status()).toBe(206);
+  expect(part.headers()['content-range']).toBe(`bytes 0-3/${size}`);
+  expect([...(await part.body())]).toEqual(WASM_MAGIC);
+
+  const beyond = await request.get(WASM, { headers: { Range: `bytes=${size}-` } });
+  expect(beyond.status()).toBe(416);
+});
+
+test('refuses paths that leave the served folder', async ({ baseURL }) => {
+  for (const path of [
+    '/../../../../../../etc/passwd',
+    '/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd',
+    '/pkg/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    '/.git/config',
+  ]) {
+    const response = await rawGet(baseURL, path);
+    expect([403, 404], `status for ${path}`).toContain(response.status);
+    expect(response.body, `body for ${path}`).not.toContain('root:');
+    expectSecurityHeaders(response.headers);
+  }
+  expect((await rawGet(baseURL, '/%E0%A4%A')).status).toBe(400);
+});
+
+test('unknown paths get a plain-text 404 with the same headers', async ({ request }) => {
+  const response = await request.get('/no/such/file.js');
+  expect(response.status()).toBe(404);
+  expect(response.headers()['content-type']).toBe('text/plain; charset=utf-8');
+  expectSecurityHeaders(response.headers());
+  expect(await response.text()).toContain('Not Found');
+});
