@@ -132,8 +132,9 @@ impl BertTokenizer {
     }
 
     /// Reads a `vocab.txt` (one token per line, the line number is the id). Whether to lowercase
-    /// is `lowercase`, or when `None`, guessed: a vocabulary without capital letters outside its
-    /// `[…]` special tokens is an uncased one.
+    /// is `lowercase`, or when `None`, guessed: a vocabulary without a capital A–Z outside its
+    /// `[…]` special tokens is an uncased one (uncased vocabularies keep a few symbols such as `ℝ`
+    /// that Unicode calls uppercase, so only ASCII letters decide).
     pub fn from_vocab_txt(text: &str, lowercase: Option<bool>) -> ModelResult<Self> {
         let mut vocab = HashMap::new();
         for (id, line) in text.lines().enumerate() {
@@ -143,7 +144,7 @@ impl BertTokenizer {
             }
         }
         let lowercase = lowercase.unwrap_or_else(|| {
-            !vocab.keys().any(|t| !t.starts_with('[') && t.chars().any(char::is_uppercase))
+            !vocab.keys().any(|t| !t.starts_with('[') && t.chars().any(|c| c.is_ascii_uppercase()))
         });
         let added = SPECIAL_TOKENS
             .iter()
