@@ -94,8 +94,11 @@ impl Model {
         let mut x = self.embed(&encoding.tokens);
         let scale = 1.0 / (self.config.head_dim() as f32).sqrt();
         let mut records = Vec::with_capacity(self.config.num_layers * self.config.num_heads);
-        for layer in &self.weights.layers {
+        for (index, layer) in self.weights.layers.iter().enumerate() {
             x = self.encoder_layer(layer, x, scale, &mut records);
+            if !x.iter().all(|v| v.is_finite()) {
+                return Err(ModelError::Overflow { layer: index });
+            }
         }
         let pooled = mean_pool_normalized(x.view());
         Ok(ModelTrace::new(encoding.tokens, encoding.truncated, scale, self.config.num_heads, records, x, pooled))

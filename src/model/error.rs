@@ -27,6 +27,9 @@ pub enum ModelError {
     /// The tokenizer files are unreadable or do not fit the model.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    /// The forward pass produced an infinity or NaN: weights too large for f32 arithmetic.
+    #[error("layer {layer} produced a non-finite number: the weights hold values too large for f32 arithmetic")]
+    Overflow { layer: usize },
     /// The text has no tokens besides the special ones.
     #[error("the text is empty: type at least one word")]
     EmptyText,
@@ -37,3 +40,13 @@ pub enum ModelError {
 
 /// Shorthand for results of the pretrained-model path.
 pub type ModelResult<T> = std::result::Result<T, ModelError>;
+
+impl From<ModelError> for crate::Error {
+    fn from(e: ModelError) -> Self {
+        match e {
+            ModelError::EmptyText => crate::Error::EmptyText { which: "text" },
+            ModelError::OutOfRange(message) => crate::Error::OutOfRange(message),
+            other => crate::Error::InvalidConfig(other.to_string()),
+        }
+    }
+}
