@@ -46,7 +46,7 @@ report_sizes() {
   for wasm in pkg/*.wasm; do
     raw=$(wc -c <"$wasm")
     gz=$(gzip -9 -c "$wasm" | wc -c)
-    note "$(printf '%s: %d KiB, %d KiB gzipped' "$wasm" $(((raw + 512) / 1024)) $(((gz + 512) / 1024)))"
+    note "$(awk -v f="$wasm" -v r="$raw" -v g="$gz" 'BEGIN { printf "%s: %.1f KiB, %.1f KiB gzipped", f, r / 1024, g / 1024 }')"
   done
 }
 

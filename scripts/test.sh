@@ -48,7 +48,7 @@ wasm_api_tests() {
 heading "Setup"
 bash scripts/setup.sh || die "setup failed; nothing was tested"
 
-run_layer "build" bash scripts/build.sh
+run_layer "Build" bash scripts/build.sh
 build_ok=$((failures == 0))
 
 if selected native; then

@@ -45,7 +45,8 @@ impl HeadTrace {
     pub fn breakdown(&self, query: usize) -> Result<QueryBreakdown> {
         let t_q = self.q.nrows();
         if query >= t_q {
-            return Err(Error::OutOfRange(format!("query {query} does not exist: there are {t_q} queries (0–{})", t_q.saturating_sub(1))));
+            let there = if t_q == 1 { "there is 1 query (0)".to_owned() } else { format!("there are {t_q} queries (0–{})", t_q.saturating_sub(1)) };
+            return Err(Error::OutOfRange(format!("query {query} does not exist: {there}")));
         }
         let q = self.q.row(query).to_owned();
         let terms = self.score.terms(q.view(), self.k.view());

@@ -88,7 +88,8 @@ impl ScoreFunction {
         match self {
             Self::Dot => q.dot(&k.t()),
             Self::General { w } => q.dot(&k.dot(&w.t()).t()),
-            Self::Cosine => unit_rows(q).dot(&unit_rows(k).t()),
+            // Rounding can carry a product of unit vectors just past ±1; cosines never are.
+            Self::Cosine => unit_rows(q).dot(&unit_rows(k).t()).mapv_into(|c| c.clamp(-1.0, 1.0)),
             Self::Additive { w_q, w_k, v } => {
                 let (qa, ka) = (q.dot(w_q), k.dot(w_k));
                 Array2::from_shape_fn((q.nrows(), k.nrows()), |(i, j)| {

@@ -1,0 +1,211 @@
+//! `attn toy`: attention over typed text, with the playground's toy token vectors.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use attention_playground::positions::Positions;
+use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, ToyRun, Truncation, MAX_TOKENS_LIMIT};
+use attention_playground::TokenizerKind;
+use clap::Args;
+
+use crate::args::{name_of, one_of, ScoreArgs, ViewArgs};
+use crate::error::{CliError, CliResult};
+use crate::json;
+use crate::mask_arg::{self, CustomMask, MaskArg};
+use crate::output;
+use crate::report::{self, count, Labels};
+use crate::weights_file;
+
+const MODES: &[(&str, Mode)] = &[("self", Mode::SelfAttention), ("cross", Mode::Cross)];
+const TOKENIZERS: &[(&str, TokenizerKind)] = &[("words", TokenizerKind::Words), ("chars", TokenizerKind::Chars)];
+const POSITIONS: &[(&str, Positions)] = &[("none", Positions::None), ("sinusoidal", Positions::Sinusoidal), ("rope", Positions::Rope)];
+const PROJECTIONS: &[(&str, ProjectionKind)] = &[("random", ProjectionKind::Random), ("identity", ProjectionKind::Identity)];
+
+fn defaults() -> ToyConfig {
+    ToyConfig::default()
+}
+
+#[derive(Debug, Args)]
+pub struct ToyArgs {
+    /// The text; its tokens are the queries (and in self-attention also the keys and values)
+    #[arg(long, allow_hyphen_values = true)]
+    text: String,
+    /// A second text for the keys and values (cross-attention)
+    #[arg(long, allow_hyphen_values = true)]
+    cross_text: Option<String>,
+    /// Self- or cross-attention [default: cross when --cross-text is given, else self]
+    #[arg(long, value_parser = one_of(MODES))]
+    mode: Option<Mode>,
+    /// Tokens are words and punctuation (Unicode word boundaries) or characters (graphemes) [default: words]
+    #[arg(long, value_parser = one_of(TOKENIZERS))]
+    tokenizer: Option<TokenizerKind>,
+    /// Width of the token vectors
+    #[arg(long, default_value_t = defaults().d_model)]
+    d_model: usize,
+    /// Attention heads; each has width d_model / heads
+    #[arg(long, default_value_t = defaults().heads)]
+    heads: usize,
+    /// Key/value heads (fewer than heads: grouped-query; 1: multi-query) [default: --heads]
+    #[arg(long)]
+    kv_heads: Option<usize>,
+    #[command(flatten)]
+    scoring: ScoreArgs,
+    /// causal, window:W (|query − key| ≤ W), padding:N (pad the keys with [PAD] to N tokens),
+    /// or custom:FILE.json (a matrix of true/false, true = allowed, or {"blocked": [[query, key], …]});
+    /// repeat to combine masks (a key must pass all of them)
+    #[arg(long = "mask", value_name = "MASK", value_parser = mask_arg::parse)]
+    masks: Vec<MaskArg>,
+    /// How token order enters: not at all, sinusoids added to the token vectors, or rotary q and k [default: sinusoidal]
+    #[arg(long, value_parser = one_of(POSITIONS))]
+    positions: Option<Positions>,
+    /// Projection matrices: seeded random (Glorot) or identity [default: random]
+    #[arg(long, value_parser = one_of(PROJECTIONS), conflicts_with = "weights")]
+    projections: Option<ProjectionKind>,
+    /// Projections from a JSON file with "w_q", "w_k", "w_v", "w_o" (d_in × d_out, applied as x · W)
+    #[arg(long, value_name = "FILE.json")]
+    weights: Option<PathBuf>,
+    /// Seed of the random projections and score weights
+    #[arg(long, default_value_t = defaults().seed)]
+    seed: u32,
+    /// Longest accepted text, in tokens (at most 4096)
+    #[arg(long, default_value_t = defaults().max_tokens)]
+    max_tokens: usize,
+    /// Show how this query attends, step by step (queries count from 0)
+    #[arg(long, value_name = "I")]
+    query: Option<usize>,
+    /// Show only this head in tables and breakdowns (heads count from 0)
+    #[arg(long, value_name = "H")]
+    head: Option<usize>,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+impl ToyArgs {
+    fn mode(&self) -> CliResult<Mode> {
+        match (self.mode, &self.cross_text) {
+            (Some(Mode::SelfAttention), Some(_)) => Err(CliError::new("--cross-text is only used with --mode cross")),
+            (Some(Mode::Cross), None) => Err(CliError::new("--mode cross needs --cross-text for the keys and values")),
+            (Some(mode), _) => Ok(mode),
+            (None, cross) => Ok(if cross.is_some() { Mode::Cross } else { Mode::SelfAttention }),
+        }
+    }
+
+    /// The configuration, and the custom mask files (whose shapes are checked after the run).
+    fn config(&self) -> CliResult<(ToyConfig, Vec<CustomMask>)> {
+        let d = defaults();
+        let mut masks = Vec::new();
+        let mut customs = Vec::new();
+        for arg in &self.masks {
+            let (spec, custom) = arg.to_spec()?;
+            masks.push(spec);
+            customs.extend(custom);
+        }
+        let config = ToyConfig {
+            mode: self.mode()?,
+            tokenizer: self.tokenizer.unwrap_or(d.tokenizer),
+            d_model: self.d_model,
+            heads: self.heads,
+            kv_heads: self.kv_heads.unwrap_or(self.heads),
+            score: self.scoring.kind(),
+            scale: self.scoring.scale()?,
+            temperature: self.scoring.temperature,
+            masks,
+            positions: self.positions.unwrap_or(d.positions),
+            projections: self.projections.unwrap_or(d.projections),
+            seed: self.seed,
+            max_tokens: self.max_tokens,
+        };
+        config.validate()?;
+        Ok((config, customs))
+    }
+
+    /// The heads to show: all, or the one `--head` names.
+    fn shown_heads(&self, heads: usize) -> CliResult<Vec<usize>> {
+        match self.head {
+            None => Ok((0..heads).collect()),
+            Some(h) if h < heads => Ok(vec![h]),
+            Some(h) => Err(CliError::new(format!("--head {h} does not exist: there are {heads} heads (0–{})", heads - 1))),
+        }
+    }
+}
+
+/// Over-long text is refused rather than silently cut.
+fn too_long(t: &Truncation) -> CliError {
+    let which = if t.which == "text" { "--text" } else { "--cross-text" };
+    CliError::new(format!(
+        "{which} has {} tokens, more than --max-tokens {}: shorten it or raise --max-tokens (at most {MAX_TOKENS_LIMIT})",
+        t.total, t.limit
+    ))
+}
+
+pub fn run(args: ToyArgs) -> CliResult<()> {
+    let (config, customs) = args.config()?;
+    let cross = args.cross_text.as_deref();
+    let run = match &args.weights {
+        Some(path) => run_toy_with(&config, &args.text, cross, weights_file::read(path)?),
+        None => run_toy(&config, &args.text, cross),
+    }?;
+    if let Some(t) = &run.truncated {
+        return Err(too_long(t));
+    }
+    for custom in &customs {
+        custom.check_shape(run.query_tokens.len(), run.key_tokens.len())?;
+    }
+    let heads = args.shown_heads(run.trace.heads.len())?;
+    let breakdowns = match args.query {
+        Some(q) => heads.iter().map(|&h| run.trace.heads[h].breakdown(q).map(|b| (h, b))).collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    output::to_stdout(|out| {
+        if args.view.json {
+            let breakdowns: Vec<json::Breakdown> = breakdowns.iter().map(|(head, b)| json::Breakdown { head: *head, b }).collect();
+            output::json_line(out, &json::Run { run: &run, weights_file: args.weights.as_deref(), breakdowns: &breakdowns })
+        } else {
+            readable(out, &args, &run, &heads, &breakdowns)
+        }
+    })
+}
+
+fn readable(
+    out: &mut dyn Write,
+    args: &ToyArgs,
+    run: &ToyRun,
+    heads: &[usize],
+    breakdowns: &[(usize, attention_playground::QueryBreakdown)],
+) -> io::Result<()> {
+    let c = &run.config;
+    let projections = match &args.weights {
+        Some(path) => format!("from {}", path.display()),
+        None => format!("{} (seed {})", name_of(PROJECTIONS, &c.projections), c.seed),
+    };
+    let masks = if args.masks.is_empty() { "none".to_owned() } else { args.masks.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ") };
+    writeln!(
+        out,
+        "{} × {} (tokenizer {}), {}-attention",
+        count(run.query_tokens.len(), "query token"),
+        count(run.key_tokens.len(), "key token"),
+        name_of(TOKENIZERS, &c.tokenizer),
+        name_of(MODES, &c.mode)
+    )?;
+    writeln!(
+        out,
+        "d_model {}, {} of width {} ({}), positions {}, projections {projections}, masks {masks}",
+        c.d_model,
+        count(c.heads, "head"),
+        c.d_model / c.heads,
+        count(c.kv_heads, "key/value head"),
+        name_of(POSITIONS, &c.positions),
+    )?;
+    writeln!(out)?;
+    let labels = Labels::from_texts(run.query_tokens.iter().map(|t| t.text.as_str()), run.key_tokens.iter().map(|t| t.text.as_str()));
+    let decimals = usize::from(args.view.decimals);
+    let group = c.heads / c.kv_heads;
+    let title = |h: usize| if group > 1 { format!("head {h} (key/value head {})", h / group) } else { format!("head {h}") };
+    for &h in heads {
+        report::weights(out, &title(h), &run.trace.heads[h], &labels, decimals)?;
+    }
+    for (h, b) in breakdowns {
+        report::breakdown(out, &title(*h), b, &labels, decimals)?;
+    }
+    Ok(())
+}

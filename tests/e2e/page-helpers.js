@@ -1,0 +1,82 @@
+// Shared helpers of the playground page's browser tests.
+import { readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from '@playwright/test';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(repo, 'test-results', 'screenshots');
+
+/** The core itself, loaded in Node from the same wasm build the page uses. */
+export async function loadCore() {
+  const core = await import(path.join(repo, 'pkg', 'attention_playground.js'));
+  core.initSync({ module: readFileSync(path.join(repo, 'pkg', 'attention_playground_bg.wasm')) });
+  return core;
+}
+
+/** The page's default configuration, as the core receives it. */
+export const DEFAULT_CONFIG = {
+  mode: 'self', tokenizer: 'words', dModel: 64, heads: 4, kvHeads: 4, score: 'dot', scale: true,
+  temperature: 1, masks: [], positions: 'sinusoidal', projections: 'random', seed: 42, maxTokens: 1024,
+};
+
+/**
+ * Records console errors, page errors and CSP violations; call `assertClean()` at the end.
+ * @param {import('@playwright/test').Page} page
+ */
+export function watchConsole(page) {
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  return {
+    problems,
+    async assertClean() {
+      const violations = await page.evaluate(() => window.__cspViolations ?? []);
+      expect([...problems, ...violations]).toEqual([]);
+    },
+  };
+}
+
+/** Installs a CSP-violation recorder before any page script runs. */
+export async function recordCspViolations(page) {
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__cspViolations.push(`csp: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+}
+
+/** The numbers of the screen-reader table: { rows: string[], columns: string[], cells: string[][] }. */
+export async function readWeightTable(page) {
+  return page.locator('.weight-table').evaluate((table) => ({
+    rows: [...table.querySelectorAll('tbody th')].map((th) => th.textContent),
+    columns: [...table.querySelectorAll('thead th')].map((th) => th.textContent),
+    cells: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+  }));
+}
+
+/** Parses a number as the page shows it (U+2212 minus, −∞). */
+export function shown(text) {
+  const plain = text.trim().replace('\u2212', '-');
+  if (plain === '-∞') return -Infinity;
+  if (plain === 'masked') return 0;
+  return Number(plain);
+}
+
+export async function screenshot(page, name, options = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), ...options });
+}
+
+/** Waits until the page shows a computed table. */
+export async function ready(page) {
+  await expect(page.locator('.weight-table tbody tr').first()).toBeVisible({ timeout: 20_000 }).catch(() => {});
+  await expect(page.locator('.ap-status')).not.toHaveText(/Computing/);
+}

@@ -1,0 +1,52 @@
+// Number formatting that always looks finite and honest: masked scores read "−∞",
+// a missing value reads "—", never "NaN". Pure module.
+
+const MINUS = '\u2212';
+
+/**
+ * @param {number} value
+ * @param {number} [digits]
+ * @returns {string}
+ */
+export function formatNumber(value, digits = 3) {
+  if (Number.isNaN(value)) return '—';
+  if (value === Infinity) return '∞';
+  if (value === -Infinity) return `${MINUS}∞`;
+  const magnitude = Math.abs(value);
+  let text;
+  if (magnitude !== 0 && (magnitude >= 1e5 || magnitude < 10 ** -digits / 2)) {
+    text = magnitude.toExponential(2).replace('e+', 'e');
+  } else {
+    text = magnitude.toFixed(digits);
+  }
+  const negative = value < 0 && /[1-9]/.test(text);
+  return negative ? `${MINUS}${text}` : text;
+}
+
+/** A softmax weight, always three decimals. */
+export function formatWeight(/** @type {number} */ value) {
+  if (!Number.isFinite(value)) return formatNumber(value);
+  return value.toFixed(3);
+}
+
+/**
+ * Reads a number back from its formatted text (for tests and copy/paste).
+ * @param {string} text
+ * @returns {number}
+ */
+export function parseFormatted(text) {
+  const plain = text.trim().replace(MINUS, '-');
+  if (plain === '-∞') return -Infinity;
+  if (plain === '∞') return Infinity;
+  if (plain === '—') return NaN;
+  return Number(plain);
+}
+
+/**
+ * A token as it is quoted in sentences: 'it'.
+ * @param {string} token
+ */
+export function quoteToken(token) {
+  const shown = token.length > 24 ? `${token.slice(0, 23)}…` : token;
+  return `‘${shown.replace(/\s/g, '␣')}’`;
+}

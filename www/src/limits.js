@@ -1,0 +1,48 @@
+// How much typed text the playground analyses, and how it says so.
+// Pure module: no DOM access.
+
+import { MAX_TOKENS } from './state.js';
+
+/** Characters sent to the core; longer text is cut here so a huge paste stays responsive. */
+export const TEXT_LIMIT = 20000;
+
+/**
+ * @typedef {Object} LimitedText
+ * @property {string} text   at most TEXT_LIMIT UTF-16 units, never ending inside a surrogate pair
+ * @property {boolean} cut
+ * @property {number} total  the original length in UTF-16 units
+ */
+
+/**
+ * @param {string} text
+ * @returns {LimitedText}
+ */
+export function limitText(text) {
+  if (text.length <= TEXT_LIMIT) return { text, cut: false, total: text.length };
+  let end = TEXT_LIMIT;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return { text: text.slice(0, end), cut: true, total: text.length };
+}
+
+/**
+ * The sentences that tell which limits applied, empty when none did.
+ * @param {{ characters?: LimitedText | null, truncated?: import('./types').RunSummary['truncated'] }} applied
+ * @returns {string[]}
+ */
+export function limitNotes({ characters = null, truncated = null }) {
+  /** @type {string[]} */
+  const notes = [];
+  if (characters && characters.cut) {
+    notes.push(
+      `Only the first ${characters.text.length.toLocaleString('en')} of ${characters.total.toLocaleString('en')} characters are analysed.`,
+    );
+  }
+  if (truncated) {
+    const which = truncated.which === 'crossText' ? ' of the second text' : '';
+    notes.push(
+      `Showing the first ${truncated.limit.toLocaleString('en')} of ${truncated.total.toLocaleString('en')} tokens${which} (the toy model takes at most ${MAX_TOKENS.toLocaleString('en')}).`,
+    );
+  }
+  return notes;
+}

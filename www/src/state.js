@@ -1,0 +1,193 @@
+// The playground's state: one plain object that every view renders from.
+// Pure module: no DOM access, testable in Node.
+
+/** @typedef {import('./types').ScoreName} ScoreName */
+/** @typedef {import('./types').TokenizerName} TokenizerName */
+/** @typedef {import('./types').PositionsName} PositionsName */
+/** @typedef {import('./types').ProjectionsName} ProjectionsName */
+/** @typedef {import('./types').ToyConfig} ToyConfig */
+/** @typedef {import('./types').MaskSpec} MaskSpec */
+
+/** @typedef {'heatmap' | 'lines' | 'heads' | 'player'} ViewName */
+
+/**
+ * The masks as the controls show them; combined into ToyConfig.masks.
+ * @typedef {Object} MaskState
+ * @property {boolean} causal
+ * @property {number | null} window   key j allowed for query i when |i − j| ≤ window
+ * @property {number | null} padTo    pad the keys with [PAD] up to this length
+ * @property {Array<[number, number]>} blocked  custom (query, key) cells
+ */
+
+/**
+ * @typedef {Object} ModelState
+ * @property {'self' | 'cross'} mode
+ * @property {TokenizerName} tokenizer
+ * @property {number} dModel
+ * @property {number} heads
+ * @property {number} kvHeads
+ * @property {ScoreName} score
+ * @property {boolean} scale
+ * @property {number} temperature
+ * @property {PositionsName} positions
+ * @property {ProjectionsName} projections
+ * @property {number} seed
+ * @property {MaskState} masks
+ */
+
+/**
+ * A token pinned in the lines view.
+ * @typedef {{ side: 'q' | 'k', index: number }} Pin
+ */
+
+/**
+ * @typedef {Object} PlaygroundState
+ * @property {string} text
+ * @property {string} crossText
+ * @property {ViewName} view
+ * @property {ModelState} model
+ * @property {number} head     the focused head
+ * @property {number} query    the focused query token
+ * @property {number} step     the player's step within the focused query
+ * @property {number} speed    the player's speed factor
+ * @property {Pin | null} pin
+ * @property {number[]} hiddenHeads  heads switched off in the lines view
+ */
+
+export const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
+export const DEFAULT_CROSS_TEXT = "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.";
+
+/** Longest token sequence the toy model accepts. */
+export const MAX_TOKENS = 1024;
+
+export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player']);
+export const SCORES = /** @type {const} */ (['dot', 'additive', 'general', 'cosine']);
+export const TOKENIZERS = /** @type {const} */ (['words', 'chars']);
+export const POSITIONS = /** @type {const} */ (['none', 'sinusoidal', 'rope']);
+export const PROJECTIONS = /** @type {const} */ (['random', 'identity']);
+export const MODES = /** @type {const} */ (['self', 'cross']);
+export const SPEEDS = /** @type {const} */ ([0.25, 0.5, 1, 2, 4]);
+
+/** Inclusive ranges of the numeric fields; the core checks the rest (e.g. divisibility). */
+export const LIMITS = {
+  dModel: { min: 2, max: 1024 },
+  heads: { min: 1, max: 16 },
+  kvHeads: { min: 1, max: 16 },
+  temperature: { min: 0.01, max: 100 },
+  seed: { min: 0, max: 4294967295 },
+  window: { min: 0, max: MAX_TOKENS },
+  padTo: { min: 1, max: MAX_TOKENS },
+  index: { min: 0, max: MAX_TOKENS - 1 },
+  blockedCells: 4096,
+};
+
+/** @returns {PlaygroundState} */
+export function defaultState() {
+  return {
+    text: DEFAULT_TEXT,
+    crossText: DEFAULT_CROSS_TEXT,
+    view: 'heatmap',
+    model: {
+      mode: 'self',
+      tokenizer: 'words',
+      dModel: 64,
+      heads: 4,
+      kvHeads: 4,
+      score: 'dot',
+      scale: true,
+      temperature: 1,
+      positions: 'sinusoidal',
+      projections: 'random',
+      seed: 42,
+      masks: { causal: false, window: null, padTo: null, blocked: [] },
+    },
+    head: 0,
+    query: 0,
+    step: 0,
+    speed: 1,
+    pin: null,
+    hiddenHeads: [],
+  };
+}
+
+/**
+ * The configuration the core receives.
+ * @param {ModelState} model
+ * @returns {ToyConfig}
+ */
+export function toToyConfig(model) {
+  /** @type {MaskSpec[]} */
+  const masks = [];
+  if (model.masks.causal) masks.push({ kind: 'causal' });
+  if (model.masks.window !== null) masks.push({ kind: 'window', width: model.masks.window });
+  if (model.masks.padTo !== null) masks.push({ kind: 'padding', padTo: model.masks.padTo });
+  if (model.masks.blocked.length > 0) {
+    masks.push({ kind: 'custom', blocked: model.masks.blocked.map(([q, k]) => [q, k]) });
+  }
+  return {
+    mode: model.mode,
+    tokenizer: model.tokenizer,
+    dModel: model.dModel,
+    heads: model.heads,
+    kvHeads: model.kvHeads,
+    score: model.score,
+    scale: model.scale,
+    temperature: model.temperature,
+    masks,
+    positions: model.positions,
+    projections: model.projections,
+    seed: model.seed,
+    maxTokens: MAX_TOKENS,
+  };
+}
+
+/**
+ * A deep copy, so a state handed out can never be mutated behind the app's back.
+ * @param {PlaygroundState} state
+ * @returns {PlaygroundState}
+ */
+export function cloneState(state) {
+  return {
+    ...state,
+    model: {
+      ...state.model,
+      masks: {
+        ...state.model.masks,
+        blocked: state.model.masks.blocked.map(([q, k]) => /** @type {[number, number]} */ ([q, k])),
+      },
+    },
+    pin: state.pin ? { ...state.pin } : null,
+    hiddenHeads: [...state.hiddenHeads],
+  };
+}
+
+/**
+ * Adds or removes one custom-mask cell, keeping the list sorted and bounded.
+ * @param {Array<[number, number]>} blocked
+ * @param {number} query
+ * @param {number} key
+ * @returns {Array<[number, number]>}
+ */
+export function toggleBlocked(blocked, query, key) {
+  const without = blocked.filter(([q, k]) => q !== query || k !== key);
+  if (without.length !== blocked.length) return without;
+  if (blocked.length >= LIMITS.blockedCells) return blocked;
+  return sortCells([...blocked, [query, key]]);
+}
+
+/**
+ * @param {Array<[number, number]>} cells
+ * @returns {Array<[number, number]>}
+ */
+export function sortCells(cells) {
+  return [...cells].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/**
+ * Whether two model states ask the core for the same computation.
+ * @param {ModelState} a
+ * @param {ModelState} b
+ */
+export function sameModel(a, b) {
+  return JSON.stringify(toToyConfig(a)) === JSON.stringify(toToyConfig(b));
+}

@@ -1,0 +1,296 @@
+// The whole state as a compact, versioned URL fragment, and back.
+// Parsing is defensive: every field is validated on its own, out-of-range numbers are
+// clamped, anything unreadable falls back to its default, and each fallback is noted.
+// Pure module: no DOM access.
+
+import {
+  LIMITS,
+  MODES,
+  POSITIONS,
+  PROJECTIONS,
+  SCORES,
+  SPEEDS,
+  TOKENIZERS,
+  VIEWS,
+  defaultState,
+  sortCells,
+} from './state.js';
+import { limitText } from './limits.js';
+
+/** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
+
+export const URL_VERSION = 1;
+
+/**
+ * @param {PlaygroundState} state
+ * @returns {string} the fragment, without its leading '#'
+ */
+export function encodeState(state) {
+  const m = state.model;
+  const params = new URLSearchParams();
+  params.set('v', String(URL_VERSION));
+  params.set('text', state.text);
+  params.set('cross', state.crossText);
+  params.set('mode', m.mode);
+  params.set('view', state.view);
+  params.set('tok', m.tokenizer);
+  params.set('d', String(m.dModel));
+  params.set('h', String(m.heads));
+  params.set('kv', String(m.kvHeads));
+  params.set('score', m.score);
+  params.set('scale', m.scale ? '1' : '0');
+  params.set('temp', String(m.temperature));
+  params.set('pos', m.positions);
+  params.set('proj', m.projections);
+  params.set('seed', String(m.seed));
+  params.set('causal', m.masks.causal ? '1' : '0');
+  params.set('window', m.masks.window === null ? '' : String(m.masks.window));
+  params.set('pad', m.masks.padTo === null ? '' : String(m.masks.padTo));
+  params.set('cells', m.masks.blocked.map(([q, k]) => `${q}.${k}`).join('-'));
+  params.set('head', String(state.head));
+  params.set('q', String(state.query));
+  params.set('step', String(state.step));
+  params.set('speed', String(state.speed));
+  params.set('pin', state.pin ? `${state.pin.side}${state.pin.index}` : '');
+  params.set('hide', state.hiddenHeads.join('-'));
+  return params.toString();
+}
+
+/**
+ * @typedef {Object} DecodedState
+ * @property {PlaygroundState} state
+ * @property {string[]} problems  one short phrase per field that fell back or was clamped
+ * @property {boolean} present    whether the fragment held any state at all
+ */
+
+/**
+ * @param {string} fragment  with or without its leading '#'
+ * @returns {DecodedState}
+ */
+export function decodeState(fragment) {
+  const state = defaultState();
+  const raw = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  if (raw.trim() === '') return { state, problems: [], present: false };
+
+  /** @type {URLSearchParams} */
+  let params;
+  try {
+    params = new URLSearchParams(raw);
+  } catch {
+    return { state, problems: ['the link could not be read'], present: true };
+  }
+  const version = params.get('v');
+  if (version !== String(URL_VERSION)) {
+    const problem = version === null ? 'the link has no version' : `link version “${clip(version)}” is not supported`;
+    return { state, problems: [problem], present: true };
+  }
+
+  /** @type {string[]} */
+  const problems = [];
+  const read = new FieldReader(params, problems);
+  const m = state.model;
+
+  const text = params.get('text');
+  if (text !== null) {
+    const limited = limitText(text);
+    state.text = limited.text;
+    if (limited.cut) problems.push(`text shortened to ${limited.text.length.toLocaleString('en')} characters`);
+  }
+  const cross = params.get('cross');
+  if (cross !== null) {
+    const limited = limitText(cross);
+    state.crossText = limited.text;
+    if (limited.cut) problems.push('second text shortened');
+  }
+  m.mode = read.choice('mode', MODES, m.mode);
+  state.view = read.choice('view', VIEWS, state.view);
+  m.tokenizer = read.choice('tok', TOKENIZERS, m.tokenizer);
+  m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
+  m.heads = read.integer('h', LIMITS.heads, m.heads);
+  m.kvHeads = read.integer('kv', LIMITS.kvHeads, m.kvHeads);
+  m.score = read.choice('score', SCORES, m.score);
+  m.scale = read.flag('scale', m.scale);
+  m.temperature = read.number('temp', LIMITS.temperature, m.temperature);
+  m.positions = read.choice('pos', POSITIONS, m.positions);
+  m.projections = read.choice('proj', PROJECTIONS, m.projections);
+  m.seed = read.integer('seed', LIMITS.seed, m.seed);
+  m.masks.causal = read.flag('causal', m.masks.causal);
+  m.masks.window = read.optionalInteger('window', LIMITS.window, m.masks.window);
+  m.masks.padTo = read.optionalInteger('pad', LIMITS.padTo, m.masks.padTo);
+  m.masks.blocked = read.cells('cells', m.masks.blocked);
+  state.head = read.integer('head', { min: 0, max: LIMITS.heads.max - 1 }, state.head);
+  state.query = read.integer('q', LIMITS.index, state.query);
+  state.step = read.integer('step', { min: 0, max: 2 * LIMITS.index.max + 6 }, state.step);
+  state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
+  state.pin = read.pin('pin', state.pin);
+  state.hiddenHeads = read.indexList('hide', LIMITS.heads.max - 1, state.hiddenHeads);
+
+  return { state, problems, present: true };
+}
+
+/** Shortens a hostile value before it is quoted back in a note. */
+function clip(/** @type {string} */ value) {
+  const flat = value.replace(/\s+/g, ' ');
+  return flat.length > 24 ? `${flat.slice(0, 24)}…` : flat;
+}
+
+/** Reads typed fields from URL parameters, noting each one that falls back or is clamped. */
+class FieldReader {
+  /**
+   * @param {URLSearchParams} params
+   * @param {string[]} problems
+   */
+  constructor(params, problems) {
+    this.params = params;
+    this.problems = problems;
+  }
+
+  /**
+   * @template {string} T
+   * @param {string} name
+   * @param {readonly T[]} options
+   * @param {T} fallback
+   * @returns {T}
+   */
+  choice(name, options, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    const found = options.find((option) => option === value);
+    if (found === undefined) {
+      this.problems.push(`${name} “${clip(value)}” is not one of ${options.join(', ')}`);
+      return fallback;
+    }
+    return found;
+  }
+
+  /**
+   * @param {string} name
+   * @param {boolean} fallback
+   */
+  flag(name, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (value === '1') return true;
+    if (value === '0') return false;
+    this.problems.push(`${name} “${clip(value)}” is not 0 or 1`);
+    return fallback;
+  }
+
+  /**
+   * @param {string} name
+   * @param {{min: number, max: number}} range
+   * @param {number} fallback
+   */
+  number(name, range, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    const parsed = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isFinite(parsed)) {
+      this.problems.push(`${name} “${clip(value)}” is not a number`);
+      return fallback;
+    }
+    return this.clamp(name, parsed, range);
+  }
+
+  /**
+   * @param {string} name
+   * @param {{min: number, max: number}} range
+   * @param {number} fallback
+   */
+  integer(name, range, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (!/^\s*[-+]?\d{1,16}\s*$/.test(value)) {
+      this.problems.push(`${name} “${clip(value)}” is not a whole number`);
+      return fallback;
+    }
+    return this.clamp(name, Number(value), range);
+  }
+
+  /**
+   * An integer field where the empty string means "off".
+   * @param {string} name
+   * @param {{min: number, max: number}} range
+   * @param {number | null} fallback
+   * @returns {number | null}
+   */
+  optionalInteger(name, range, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (value === '') return null;
+    return this.integer(name, range, fallback ?? range.min);
+  }
+
+  /**
+   * @param {string} name
+   * @param {number} value
+   * @param {{min: number, max: number}} range
+   */
+  clamp(name, value, range) {
+    const clamped = Math.min(range.max, Math.max(range.min, value));
+    if (clamped !== value) this.problems.push(`${name} ${value} was clamped to ${clamped}`);
+    return clamped;
+  }
+
+  /**
+   * Custom-mask cells as "q.k-q.k-…".
+   * @param {string} name
+   * @param {Array<[number, number]>} fallback
+   * @returns {Array<[number, number]>}
+   */
+  cells(name, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (value === '') return [];
+    const parts = value.split('-');
+    /** @type {Map<string, [number, number]>} */
+    const cells = new Map();
+    let bad = 0;
+    for (const part of parts) {
+      const match = /^(\d{1,4})\.(\d{1,4})$/.exec(part);
+      const q = match ? Number(match[1]) : NaN;
+      const k = match ? Number(match[2]) : NaN;
+      if (!(q <= LIMITS.index.max && k <= LIMITS.index.max)) {
+        bad += 1;
+        continue;
+      }
+      if (cells.size < LIMITS.blockedCells) cells.set(`${q}.${k}`, [q, k]);
+      else bad += 1;
+    }
+    if (bad > 0) this.problems.push(`${bad} masked cell${bad === 1 ? '' : 's'} ignored`);
+    return sortCells([...cells.values()]);
+  }
+
+  /**
+   * @param {string} name
+   * @param {import('./state.js').Pin | null} fallback
+   * @returns {import('./state.js').Pin | null}
+   */
+  pin(name, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (value === '') return null;
+    const match = /^([qk])(\d{1,4})$/.exec(value);
+    if (!match || Number(match[2]) > LIMITS.index.max) {
+      this.problems.push(`pin “${clip(value)}” is not a token`);
+      return fallback;
+    }
+    return { side: match[1] === 'q' ? 'q' : 'k', index: Number(match[2]) };
+  }
+
+  /**
+   * @param {string} name
+   * @param {number} max
+   * @param {number[]} fallback
+   * @returns {number[]}
+   */
+  indexList(name, max, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    if (value === '') return [];
+    const items = value.split('-');
+    const valid = items.filter((item) => /^\d{1,2}$/.test(item) && Number(item) <= max).map(Number);
+    if (valid.length !== items.length) this.problems.push(`${name} has unreadable heads`);
+    return [...new Set(valid)].sort((a, b) => a - b);
+  }
+}

@@ -1,0 +1,364 @@
+// The heatmap: query tokens down, key tokens across, one cell per weight. SVG up to
+// SVG_LIMIT tokens, a canvas beyond (one pixel per cell, scaled up). Hover, focus and arrow
+// keys show the exact weight; a hidden table gives screen readers the same numbers.
+
+import { el, svgEl } from '../dom.js';
+import { needsLightText, weightScale } from '../colors.js';
+import { formatWeight, quoteToken } from '../format.js';
+import { clampIndex, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+import { renderLegend } from './legend.js';
+import { paintWeights } from './paint.js';
+import { renderQueryRow } from './query-row.js';
+import { renderWeightTable } from './weight-table.js';
+
+/** @typedef {import('../run-data.js').RunData} RunData */
+
+export const SVG_LIMIT = 128;
+
+/**
+ * @typedef {Object} HeatmapInput
+ * @property {RunData} data
+ * @property {number} head
+ * @property {number} query
+ * @property {boolean} editMask   clicks toggle custom-mask cells instead of picking the query
+ * @property {Set<string>} blocked  "q.k" of the custom-mask cells
+ * @property {{ query: number, rowDone: boolean } | null} reveal  the player's progress: rows
+ *   before `query` are shown, the row itself once its weights are computed, later rows not yet
+ * @property {boolean} table     whether to keep the screen-reader table
+ * @property {boolean} numbers   whether large cells print their weight
+ * @property {boolean} rowPanel  whether to show the focused query's row as bars beside the map
+ */
+
+/**
+ * @typedef {Object} HeatmapCallbacks
+ * @property {(query: number) => void} onQuery
+ * @property {(query: number, key: number) => void} onToggleCell
+ */
+
+/**
+ * @param {HTMLElement} root
+ * @param {HeatmapCallbacks} callbacks
+ */
+export function createHeatmap(root, callbacks) {
+  const doc = root.ownerDocument;
+  const figure = el(doc, 'div', {
+    class: 'heatmap-figure',
+    attrs: { tabindex: 0, role: 'img' },
+  });
+  const legend = el(doc, 'div', { class: 'heatmap-legend' });
+  const readout = el(doc, 'p', { class: 'heatmap-readout', attrs: { 'aria-live': 'polite' } });
+  const tableHost = el(doc, 'div', { class: 'heatmap-table' });
+  const tooltip = el(doc, 'div', { class: 'tooltip', attrs: { 'aria-hidden': 'true' } });
+  tooltip.hidden = true;
+  const side = el(doc, 'div', { class: 'heatmap-side' });
+  /** @type {HTMLElement} */
+  let layout;
+  root.replaceChildren(
+    layout = el(doc, 'div', { class: 'heatmap-layout' }, [
+      el(doc, 'div', { class: 'heatmap-main' }, [el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout]),
+      side,
+    ]),
+    tableHost,
+  );
+
+  /** @type {HeatmapInput | null} */
+  let input = null;
+  let keyCursor = 0;
+  /** @type {Surface | null} */
+  let surface = null;
+  let tableKey = '';
+  let sideKey = '';
+
+  /**
+   * @param {number} query
+   * @param {number} key
+   */
+  function describe(query, key) {
+    if (!input) return '';
+    const { summary } = input.data;
+    const { keys } = shape(input.data);
+    const q = summary.queryTokens[query];
+    const k = summary.keyTokens[key];
+    if (!q || !k) return '';
+    if (input.data.allowed[query * keys + key] === 0) return `${quoteToken(q.text)} → ${quoteToken(k.text)}: masked`;
+    const weight = headWeights(input.data, input.head)[query * keys + key];
+    return `${quoteToken(q.text)} → ${quoteToken(k.text)}: ${formatWeight(weight)}`;
+  }
+
+  /**
+   * @param {PointerEvent | MouseEvent} event
+   */
+  function cellFromPointer(event) {
+    if (!surface || !input) return null;
+    const rect = surface.grid.getBoundingClientRect();
+    const { queries, keys } = shape(input.data);
+    const x = (event.clientX - rect.left) / rect.width;
+    const y = (event.clientY - rect.top) / rect.height;
+    if (x < 0 || y < 0 || x >= 1 || y >= 1) return null;
+    return { query: Math.floor(y * queries), key: Math.floor(x * keys) };
+  }
+
+  figure.addEventListener('pointermove', (event) => {
+    const cell = cellFromPointer(event);
+    if (!cell) {
+      tooltip.hidden = true;
+      return;
+    }
+    tooltip.textContent = describe(cell.query, cell.key);
+    tooltip.hidden = false;
+    const box = root.getBoundingClientRect();
+    tooltip.style.left = `${event.clientX - box.left + 14}px`;
+    tooltip.style.top = `${event.clientY - box.top + 14}px`;
+  });
+  figure.addEventListener('pointerleave', () => {
+    tooltip.hidden = true;
+  });
+  figure.addEventListener('click', (event) => {
+    const cell = cellFromPointer(event);
+    if (!cell || !input) return;
+    keyCursor = cell.key;
+    if (input.editMask) callbacks.onToggleCell(cell.query, cell.key);
+    else callbacks.onQuery(cell.query);
+    showCursor();
+  });
+  figure.addEventListener('keydown', (event) => {
+    if (!input) return;
+    const { queries, keys } = shape(input.data);
+    const moves = /** @type {Record<string, [number, number]>} */ ({
+      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+      Home: [0, -keys], End: [0, keys], PageUp: [-queries, 0], PageDown: [queries, 0],
+    });
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      event.stopPropagation();
+      keyCursor = clampIndex(keyCursor + move[1], keys);
+      const query = clampIndex(input.query + move[0], queries);
+      if (query !== input.query) callbacks.onQuery(query);
+      else showCursor();
+    } else if (event.key === 'Enter' && input.editMask) {
+      event.preventDefault();
+      callbacks.onToggleCell(input.query, keyCursor);
+    }
+  });
+  figure.addEventListener('focus', () => showCursor());
+
+  function showCursor() {
+    if (!input || !surface) return;
+    const { keys } = shape(input.data);
+    keyCursor = clampIndex(keyCursor, keys);
+    surface.mark(input.query, keyCursor);
+    readout.textContent = describe(input.query, keyCursor);
+  }
+
+  /** @param {HeatmapInput} next */
+  function update(next) {
+    const previous = input;
+    input = next;
+    const { queries, keys } = shape(next.data);
+    const redraw = !previous || previous.data !== next.data || previous.head !== next.head
+      || previous.editMask !== next.editMask || previous.numbers !== next.numbers || previous.blocked !== next.blocked
+      || JSON.stringify(previous.reveal) !== JSON.stringify(next.reveal);
+    if (redraw) {
+      const weights = headWeights(next.data, next.head);
+      const visible = visibility(next.reveal, keys);
+      const max = maxOf(visible ? weights.filter((_, i) => visible(i)) : weights);
+      const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
+      surface = new Surface(doc, next, weights, max, visible);
+      figure.replaceChildren(surface.element);
+      figure.setAttribute('aria-label', `Attention weights of head ${next.head + 1}: ${queries} queries by ${keys} keys. Arrow keys move between cells.`);
+      renderLegend(legend, max);
+    }
+    const wantTable = next.table ? `${next.data.runId}:${next.head}` : '';
+    if (wantTable !== tableKey) {
+      tableKey = wantTable;
+      if (next.table) renderWeightTable(tableHost, next.data, next.head);
+      else tableHost.replaceChildren();
+    }
+    const rowKey = next.rowPanel ? `${next.data.runId}:${next.head}:${next.query}` : '';
+    if (rowKey !== sideKey) {
+      sideKey = rowKey;
+      if (next.rowPanel) renderQueryRow(side, next.data, next.head, next.query);
+      else side.replaceChildren();
+      side.hidden = !next.rowPanel;
+      layout.classList.toggle('with-side', next.rowPanel);
+    }
+    showCursor();
+  }
+
+  return { update };
+}
+
+/**
+ * @param {HeatmapInput['reveal']} reveal
+ * @param {number} keys
+ * @returns {((index: number) => boolean) | null}
+ */
+function visibility(reveal, keys) {
+  if (!reveal) return null;
+  const limit = (reveal.query + (reveal.rowDone ? 1 : 0)) * keys;
+  return (index) => index < limit;
+}
+
+/**
+ * @typedef {Object} Surface
+ * @property {Element} element
+ * @property {Element} grid       its bounding box is the matrix area
+ * @property {(query: number, key: number) => void} mark
+ */
+
+/**
+ * @implements {Surface}
+ */
+class SvgSurface {
+  /**
+   * @param {Document} doc
+   * @param {HeatmapInput} input
+   * @param {Float32Array} weights
+   * @param {number} max
+   * @param {((index: number) => boolean) | null} visible
+   */
+  constructor(doc, input, weights, max, visible) {
+    const { summary, allowed } = input.data;
+    const { queries, keys } = shape(input.data);
+    const n = Math.max(queries, keys);
+    const cell = n <= 12 ? 44 : n <= 24 ? 28 : n <= 48 ? 16 : Math.max(5, Math.floor(768 / n));
+    const showLabels = cell >= 12;
+    const showNumbers = input.numbers && cell >= 40;
+    const longest = (/** @type {import('../types').TokenInfo[]} */ tokens) =>
+      showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t).length)) * 7.2 + 12 : 8;
+    const left = longest(summary.queryTokens);
+    const top = longest(summary.keyTokens) * 0.72 + 8;
+    const width = left + keys * cell + 8;
+    const height = top + queries * cell + 8;
+    const scale = weightScale(max);
+
+    this.element = svgEl(doc, 'svg', {
+      class: 'heatmap-svg',
+      attrs: { viewBox: `0 0 ${width} ${height}`, width, height, 'aria-hidden': 'true' },
+    });
+    const grid = svgEl(doc, 'g', { attrs: { transform: `translate(${left} ${top})` } });
+    this.grid = svgEl(doc, 'rect', {
+      class: 'heatmap-backdrop',
+      attrs: { width: keys * cell, height: queries * cell },
+    });
+    grid.append(this.grid);
+    for (let q = 0; q < queries; q += 1) {
+      for (let k = 0; k < keys; k += 1) {
+        const index = q * keys + k;
+        const x = k * cell;
+        const y = q * cell;
+        if (visible && !visible(index)) continue;
+        if (allowed[index] === 0) {
+          grid.append(svgEl(doc, 'rect', { class: 'cell-masked', attrs: { x, y, width: cell, height: cell } }));
+          grid.append(svgEl(doc, 'line', { class: 'cell-masked-mark', attrs: { x1: x + 2, y1: y + cell - 2, x2: x + cell - 2, y2: y + 2 } }));
+          continue;
+        }
+        const w = weights[index];
+        grid.append(svgEl(doc, 'rect', { attrs: { x, y, width: cell, height: cell, fill: scale(w) } }));
+        if (showNumbers) {
+          grid.append(svgEl(doc, 'text', {
+            class: needsLightText(w, max) ? 'cell-number light' : 'cell-number',
+            text: formatWeight(w).replace(/^0/, ''),
+            attrs: { x: x + cell / 2, y: y + cell / 2 },
+          }));
+        }
+      }
+    }
+    if (input.blocked.size > 0) {
+      for (const cellKey of input.blocked) {
+        const [q, k] = cellKey.split('.').map(Number);
+        if (q >= queries || k >= keys) continue;
+        grid.append(svgEl(doc, 'rect', { class: 'cell-blocked', attrs: { x: k * cell + 1, y: q * cell + 1, width: cell - 2, height: cell - 2 } }));
+      }
+    }
+    this.rowMark = svgEl(doc, 'rect', { class: 'row-mark', attrs: { x: -2, height: cell, width: keys * cell + 4 } });
+    this.cellMark = svgEl(doc, 'rect', { class: 'cell-mark', attrs: { width: cell, height: cell } });
+    grid.append(this.rowMark, this.cellMark);
+    this.cell = cell;
+
+    if (showLabels) {
+      const labels = svgEl(doc, 'g', { class: 'axis-labels' });
+      summary.queryTokens.forEach((token, q) => {
+        labels.append(svgEl(doc, 'text', {
+          class: 'axis-query',
+          text: tokenLabel(token),
+          attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
+        }));
+      });
+      summary.keyTokens.forEach((token, k) => {
+        const x = left + k * cell + cell / 2;
+        labels.append(svgEl(doc, 'text', {
+          class: token.special ? 'axis-key special' : 'axis-key',
+          text: tokenLabel(token),
+          attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
+        }));
+      });
+      this.element.append(labels);
+      this.labels = labels;
+    }
+    this.element.append(grid);
+  }
+
+  /**
+   * @param {number} query
+   * @param {number} key
+   */
+  mark(query, key) {
+    this.rowMark.setAttribute('y', String(query * this.cell));
+    this.cellMark.setAttribute('x', String(key * this.cell));
+    this.cellMark.setAttribute('y', String(query * this.cell));
+    this.labels?.querySelectorAll('.axis-query').forEach((label, q) => {
+      label.classList.toggle('current', q === query);
+    });
+  }
+}
+
+/**
+ * @implements {Surface}
+ */
+class CanvasSurface {
+  /**
+   * @param {Document} doc
+   * @param {HeatmapInput} input
+   * @param {Float32Array} weights
+   * @param {number} max
+   * @param {((index: number) => boolean) | null} visible
+   */
+  constructor(doc, input, weights, max, visible) {
+    const { allowed } = input.data;
+    const { queries, keys } = shape(input.data);
+    const canvas = el(doc, 'canvas', { class: 'heatmap-canvas', attrs: { width: keys, height: queries, 'aria-hidden': 'true' } });
+    canvas.style.aspectRatio = `${keys} / ${queries}`;
+    const image = paintWeights(canvas, weights, allowed, max, visible);
+    if (image && input.blocked.size > 0) {
+      for (const cellKey of input.blocked) {
+        const [q, k] = cellKey.split('.').map(Number);
+        if (q < queries && k < keys) image.data.set([255, 255, 255, 255], (q * keys + k) * 4);
+      }
+      canvas.getContext('2d')?.putImageData(image, 0, 0);
+    }
+    this.rowMark = el(doc, 'div', { class: 'canvas-row-mark' });
+    this.cellMark = el(doc, 'div', { class: 'canvas-cell-mark' });
+    this.rowMark.style.height = `max(2px, ${100 / queries}%)`;
+    this.cellMark.style.width = `max(3px, ${100 / keys}%)`;
+    this.cellMark.style.height = `max(3px, ${100 / queries}%)`;
+    this.element = el(doc, 'div', { class: 'heatmap-canvas-frame' }, [
+      el(doc, 'p', { class: 'axis-caption', text: `queries ↓ (${queries}) · keys → (${keys}) · hover or use the arrow keys to read a cell` }),
+      el(doc, 'div', { class: 'heatmap-canvas-stack' }, [canvas, this.rowMark, this.cellMark]),
+    ]);
+    this.grid = canvas;
+    this.queries = queries;
+    this.keys = keys;
+  }
+
+  /**
+   * @param {number} query
+   * @param {number} key
+   */
+  mark(query, key) {
+    this.rowMark.style.top = `${(query / this.queries) * 100}%`;
+    this.cellMark.style.top = `${(query / this.queries) * 100}%`;
+    this.cellMark.style.left = `${(key / this.keys) * 100}%`;
+  }
+}

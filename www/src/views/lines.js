@@ -1,0 +1,171 @@
+// The lines view: query tokens on the left, key tokens on the right, a line from each query
+// to each key whose opacity is the weight, one colour per head. Hover a token to see only
+// its lines; click to pin it (and click again to unpin); switch heads on and off.
+
+import { el, svgEl } from '../dom.js';
+import { headColour } from '../colors.js';
+import { formatWeight } from '../format.js';
+import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+
+/** @typedef {import('../run-data.js').RunData} RunData */
+/** @typedef {import('../state.js').Pin} Pin */
+
+/** More tokens than this make the columns unreadable; the note points to the heatmap. */
+export const LINES_TOKEN_LIMIT = 256;
+/** Lines drawn at once when no token is active; beyond, hover or pin a token. */
+export const LINES_LIMIT = 20000;
+/** Weights below this are not drawn (they would be invisible anyway). */
+const MIN_WEIGHT = 0.01;
+const ROW = 26;
+
+/**
+ * @typedef {Object} LinesInput
+ * @property {RunData} data
+ * @property {Pin | null} pin
+ * @property {number[]} hiddenHeads
+ */
+
+/**
+ * @typedef {Object} LinesCallbacks
+ * @property {(pin: Pin | null) => void} onPin
+ * @property {(head: number) => void} onToggleHead
+ * @property {(pin: Pin | null) => void} onHover
+ */
+
+/**
+ * @param {HTMLElement} root
+ * @param {LinesCallbacks} callbacks
+ */
+export function createLines(root, callbacks) {
+  const doc = root.ownerDocument;
+  const heads = el(doc, 'fieldset', { class: 'lines-heads' });
+  const note = el(doc, 'p', { class: 'view-note' });
+  const stage = el(doc, 'div', { class: 'lines-stage' });
+  root.replaceChildren(heads, note, stage);
+
+  /** @type {LinesInput | null} */
+  let input = null;
+  /** @type {Pin | null} */
+  let hover = null;
+  /** @type {SVGElement | null} */
+  let svg = null;
+  /** @type {HTMLButtonElement[][]} */
+  let buttons = [[], []];
+
+  /** @param {Pin | null} pin */
+  function setHover(pin) {
+    hover = pin;
+    callbacks.onHover(pin);
+    drawLines();
+  }
+
+  /**
+   * @param {'q' | 'k'} side
+   * @param {import('../types').TokenInfo[]} tokens
+   */
+  function column(side, tokens) {
+    const list = el(doc, 'div', { class: `lines-column lines-${side === 'q' ? 'queries' : 'keys'}` });
+    const made = tokens.map((token, index) => {
+      const button = el(doc, 'button', {
+        class: token.special ? 'lines-token special' : 'lines-token',
+        text: tokenLabel(token, 18),
+        attrs: { type: 'button', 'aria-pressed': 'false', title: token.text },
+        on: {
+          pointerenter: () => setHover({ side, index }),
+          pointerleave: () => setHover(null),
+          focus: () => setHover({ side, index }),
+          blur: () => setHover(null),
+          click: () => {
+            const pinned = input?.pin;
+            callbacks.onPin(pinned && pinned.side === side && pinned.index === index ? null : { side, index });
+          },
+        },
+      });
+      button.setAttribute('aria-label', `${side === 'q' ? 'Query' : 'Key'} ${token.text}: pin its lines`);
+      return button;
+    });
+    list.append(...made);
+    return { list, made };
+  }
+
+  function drawLines() {
+    if (!input || !svg) return;
+    const { queries, keys, heads: headCount } = shape(input.data);
+    const active = input.pin ?? hover;
+    const shownHeads = [...Array(headCount).keys()].filter((h) => !input?.hiddenHeads.includes(h));
+    const candidates = (active ? (active.side === 'q' ? keys : queries) : queries * keys) * shownHeads.length;
+    const width = 240;
+    const group = svgEl(doc, 'g');
+    if (candidates > LINES_LIMIT) {
+      note.textContent = `${(queries * keys * shownHeads.length).toLocaleString('en')} lines are too many to draw at once: hover or click a token to see its lines.`;
+    } else {
+      note.textContent = active ? '' : 'Hover a token to follow its lines; click to pin it.';
+      // Opacity and width are proportional to the weight, relative to the largest one drawn.
+      const top = Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(/** @type {LinesInput} */ (input).data, h))));
+      for (const h of shownHeads) {
+        const weights = headWeights(input.data, h);
+        const qs = active?.side === 'q' ? [active.index] : [...Array(queries).keys()];
+        for (const q of qs) {
+          const ks = active?.side === 'k' ? [active.index] : [...Array(keys).keys()];
+          for (const k of ks) {
+            const w = weights[q * keys + k];
+            if (!(w >= MIN_WEIGHT)) continue;
+            group.append(svgEl(doc, 'line', {
+              attrs: {
+                x1: 0, y1: q * ROW + ROW / 2, x2: width, y2: k * ROW + ROW / 2,
+                stroke: headColour(h), 'stroke-opacity': Math.min(1, (0.95 * w) / top).toFixed(3), 'stroke-width': (1.5 + (4 * w) / top).toFixed(2),
+              },
+            }, [svgEl(doc, 'title', { text: `${input.data.summary.queryTokens[q].text} → ${input.data.summary.keyTokens[k].text}, head ${h + 1}: ${formatWeight(w)}` })]));
+          }
+        }
+      }
+    }
+    svg.replaceChildren(group);
+    buttons.forEach((list, sideIndex) => {
+      const side = sideIndex === 0 ? 'q' : 'k';
+      list.forEach((button, index) => {
+        const pinned = input?.pin?.side === side && input.pin.index === index;
+        button.setAttribute('aria-pressed', String(pinned));
+        button.classList.toggle('active', active?.side === side && active.index === index);
+      });
+    });
+  }
+
+  /** @param {LinesInput} next */
+  function update(next) {
+    const rebuild = !input || input.data !== next.data;
+    input = next;
+    const { queries, keys, heads: headCount } = shape(next.data);
+    if (rebuild) {
+      if (Math.max(queries, keys) > LINES_TOKEN_LIMIT) {
+        note.textContent = `The lines view shows up to ${LINES_TOKEN_LIMIT} tokens; this text has ${Math.max(queries, keys).toLocaleString('en')}. The heatmap shows them all.`;
+        stage.replaceChildren();
+        heads.replaceChildren();
+        svg = null;
+        buttons = [[], []];
+        return;
+      }
+      const left = column('q', next.data.summary.queryTokens);
+      const right = column('k', next.data.summary.keyTokens);
+      buttons = [left.made, right.made];
+      const height = Math.max(queries, keys) * ROW;
+      svg = svgEl(doc, 'svg', {
+        class: 'lines-svg',
+        attrs: { viewBox: `0 0 240 ${height}`, preserveAspectRatio: 'none', height, 'aria-hidden': 'true' },
+      });
+      stage.replaceChildren(left.list, svg, right.list);
+      heads.replaceChildren(el(doc, 'legend', { text: 'Heads shown' }), ...[...Array(headCount).keys()].map((h) => {
+        const box = el(doc, 'input', { attrs: { type: 'checkbox' }, on: { change: () => callbacks.onToggleHead(h) } });
+        const swatch = el(doc, 'span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } });
+        swatch.style.setProperty('--swatch', headColour(h));
+        return el(doc, 'label', { class: 'head-toggle' }, [box, swatch, `Head ${h + 1}`]);
+      }));
+    }
+    heads.querySelectorAll('input').forEach((box, h) => {
+      box.checked = !next.hiddenHeads.includes(h);
+    });
+    drawLines();
+  }
+
+  return { update };
+}

@@ -1,0 +1,191 @@
+// The step-by-step player for the focused head: one query at a time, key by key, every
+// stage explained in a sentence with its formula and live numbers; the matrix beside it
+// fills row by row as the player moves on.
+
+import { el } from '../dom.js';
+import { formatNumber, formatWeight, quoteToken } from '../format.js';
+import { mathText, renderMath } from '../math.js';
+import { SPEEDS } from '../state.js';
+import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stepAt, stepCount } from '../timeline.js';
+import { shape, tokenLabel } from '../run-data.js';
+import { createHeatmap } from './heatmap.js';
+import { icon } from './icons.js';
+
+/** @typedef {import('../run-data.js').RunData} RunData */
+/** @typedef {import('../types').QueryBreakdown} QueryBreakdown */
+/** @typedef {import('../timeline.js').StageKind} StageKind */
+
+/**
+ * @typedef {Object} PlayerInput
+ * @property {RunData} data
+ * @property {QueryBreakdown | null} breakdown  for (head, query), null while it is on its way
+ * @property {number} head
+ * @property {number} query
+ * @property {number} step
+ * @property {number} speed
+ * @property {boolean} playing
+ * @property {Set<string>} blocked
+ */
+
+/**
+ * @typedef {Object} PlayerCallbacks
+ * @property {(step: number) => void} onStep
+ * @property {(query: number) => void} onQuery
+ * @property {(direction: 1 | -1) => void} onAdvance
+ * @property {() => void} onTogglePlay
+ * @property {(speed: number) => void} onSpeed
+ */
+
+/** The columns of the player's number table, each revealed as its stage is reached. */
+const COLUMNS = /** @type {const} */ ([
+  { kind: 'score', label: 'score s', pick: (/** @type {QueryBreakdown} */ b) => b.scores },
+  { kind: 'scale', label: 'scaled ŝ', pick: (/** @type {QueryBreakdown} */ b) => b.scaled },
+  { kind: 'mask', label: 'masked m', pick: (/** @type {QueryBreakdown} */ b) => b.masked },
+  { kind: 'exp', label: 'exp e', pick: (/** @type {QueryBreakdown} */ b) => b.exp },
+  { kind: 'normalise', label: 'weight w', pick: (/** @type {QueryBreakdown} */ b) => b.weights },
+]);
+
+/**
+ * @param {HTMLElement} root
+ * @param {PlayerCallbacks} callbacks
+ */
+export function createPlayer(root, callbacks) {
+  const doc = root.ownerDocument;
+  const heading = el(doc, 'h3', { class: 'player-heading' });
+  const matrixHost = el(doc, 'div', { class: 'player-matrix' });
+  const matrix = createHeatmap(matrixHost, { onQuery: callbacks.onQuery, onToggleCell: () => {} });
+
+  const stageTrack = el(doc, 'ol', { class: 'stage-track', attrs: { 'aria-label': 'Stages' } });
+  const stageButtons = STAGES.map((kind) => {
+    const button = el(doc, 'button', {
+      class: 'stage-chip',
+      text: STAGE_LABELS[kind],
+      attrs: { type: 'button' },
+      on: { click: () => current && callbacks.onStep(stageStart(current.data.summary.keyTokens.length, kind)) },
+    });
+    stageTrack.append(el(doc, 'li', {}, [button]));
+    return button;
+  });
+
+  const title = el(doc, 'p', { class: 'story-title' });
+  const explanation = el(doc, 'p', { class: 'story-explanation' });
+  const formula = el(doc, 'div', { class: 'story-formula' });
+  const announcer = el(doc, 'p', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+  const numbers = el(doc, 'div', { class: 'player-numbers', attrs: { tabindex: 0, role: 'region', 'aria-label': 'Numbers of this query, key by key' } });
+
+  const back = el(doc, 'button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Step back', title: 'Step back (←)' }, on: { click: () => callbacks.onAdvance(-1) } }, [icon(doc, 'back')]);
+  const play = el(doc, 'button', { class: 'play-button', attrs: { type: 'button', title: 'Play or pause (space)' }, on: { click: () => callbacks.onTogglePlay() } });
+  const forward = el(doc, 'button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Step forward', title: 'Step forward (→)' }, on: { click: () => callbacks.onAdvance(1) } }, [icon(doc, 'forward')]);
+  const scrub = el(doc, 'input', { class: 'scrub', attrs: { type: 'range', min: 0, max: 0, step: 1, 'aria-label': 'Step within this query' } });
+  scrub.addEventListener('input', () => callbacks.onStep(Number(scrub.value)));
+  const speed = el(doc, 'select', { attrs: { 'aria-label': 'Speed' } }, SPEEDS.map((s) => el(doc, 'option', { text: `${s}×`, attrs: { value: s } })));
+  speed.addEventListener('change', () => callbacks.onSpeed(Number(speed.value)));
+  const position = el(doc, 'span', { class: 'player-position' });
+  const transport = el(doc, 'div', { class: 'transport', attrs: { role: 'group', 'aria-label': 'Player controls' } }, [
+    back, play, forward, scrub, el(doc, 'label', { class: 'speed' }, ['Speed ', speed]), position,
+  ]);
+
+  const story = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, transport, numbers, announcer]);
+  root.replaceChildren(heading, el(doc, 'div', { class: 'player-layout' }, [matrixHost, story]));
+
+  /** @type {PlayerInput | null} */
+  let current = null;
+  let announced = '';
+
+  /** @param {PlayerInput} input */
+  function update(input) {
+    current = input;
+    const { summary } = input.data;
+    const { queries, keys } = shape(input.data);
+    const step = clampStep(keys, input.step);
+    const queryToken = summary.queryTokens[input.query];
+    heading.textContent = `Head ${input.head + 1} · query ${quoteToken(queryToken?.text ?? '')} (${input.query + 1} of ${queries})`;
+    const kind = stepAt(keys, step).kind;
+    matrix.update({
+      data: input.data,
+      head: input.head,
+      query: input.query,
+      editMask: false,
+      blocked: input.blocked,
+      reveal: { query: input.query, rowDone: STAGES.indexOf(kind) >= STAGES.indexOf('normalise') },
+      table: false,
+      numbers: false,
+      rowPanel: false,
+    });
+    stageButtons.forEach((button, i) => {
+      button.classList.toggle('done', i < STAGES.indexOf(kind));
+      if (STAGES[i] === kind) button.setAttribute('aria-current', 'step');
+      else button.removeAttribute('aria-current');
+    });
+    scrub.max = String(stepCount(keys) - 1);
+    scrub.value = String(step);
+    speed.value = String(input.speed);
+    play.replaceChildren(icon(doc, input.playing ? 'pause' : 'play'), input.playing ? 'Pause' : 'Play');
+    play.setAttribute('aria-pressed', String(input.playing));
+    position.textContent = `step ${step + 1} of ${stepCount(keys)}`;
+
+    const b = input.breakdown;
+    if (!b || b.query !== input.query || b.head !== input.head) {
+      title.textContent = 'Computing…';
+      return;
+    }
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score });
+    title.textContent = story.title;
+    explanation.textContent = story.explanation;
+    const math = renderMath(doc, story.formula);
+    math.setAttribute('aria-label', mathText(story.formula));
+    formula.replaceChildren(math);
+    formula.dataset.text = mathText(story.formula);
+    formula.dataset.stage = story.step.kind;
+    formula.dataset.key = String(story.key);
+    if (story.announcement !== announced) {
+      announced = story.announcement;
+      announcer.textContent = story.announcement;
+    }
+    renderNumbers(numbers, b, step, story.key, summary.keyTokens);
+  }
+
+  return { update };
+}
+
+/**
+ * The query's numbers, one row per key and one column per stage; cells appear as the player
+ * reaches them, the current key is marked, and the weight column carries a bar.
+ * @param {HTMLElement} root
+ * @param {QueryBreakdown} b
+ * @param {number} step
+ * @param {number} key
+ * @param {import('../types').TokenInfo[]} keyTokens
+ */
+function renderNumbers(root, b, step, key, keyTokens) {
+  const doc = root.ownerDocument;
+  const head = el(doc, 'tr', {}, [
+    el(doc, 'th', { text: 'key', attrs: { scope: 'col' } }),
+    ...COLUMNS.map(({ label }) => el(doc, 'th', { text: label, attrs: { scope: 'col' } })),
+  ]);
+  const body = el(doc, 'tbody');
+  for (let j = 0; j < b.keys; j += 1) {
+    const token = keyTokens[j];
+    const tr = el(doc, 'tr', { class: j === key ? 'current' : '' }, [
+      el(doc, 'th', { text: token ? tokenLabel(token, 14) : `#${j}`, attrs: { scope: 'row', title: token?.text ?? '' } }),
+    ]);
+    for (const { kind, pick } of COLUMNS) {
+      const value = pick(b)[j];
+      const shown = isRevealed(b.keys, step, kind, j);
+      const masked = b.allowed[j] === 0 && kind !== 'score' && kind !== 'scale';
+      const cell = el(doc, 'td', {
+        class: [masked && shown ? 'masked' : '', shown ? '' : 'pending'].filter(Boolean).join(' '),
+        text: !shown ? '·' : kind === 'normalise' ? formatWeight(value) : formatNumber(value),
+        attrs: { 'data-stage': kind, 'data-key': j },
+      });
+      if (kind === 'normalise' && shown) {
+        const bar = el(doc, 'span', { class: 'weight-bar', attrs: { 'aria-hidden': 'true' } });
+        bar.style.width = `${Math.max(0, Math.min(1, value)) * 100}%`;
+        cell.prepend(bar);
+      }
+      tr.append(cell);
+    }
+    body.append(tr);
+  }
+  root.replaceChildren(el(doc, 'table', { class: 'numbers-table' }, [el(doc, 'thead', {}, [head]), body]));
+}

@@ -1,0 +1,44 @@
+// Beside the heatmap: the focused query's row as bars, largest first, with the sentence
+// a teacher would say ("‘it’ gives 0.320 of its attention to ‘because’").
+
+import { el } from '../dom.js';
+import { formatWeight, quoteToken } from '../format.js';
+import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+
+/** Bars shown at most; the rest are summarised in one line. */
+const SHOWN = 12;
+
+/**
+ * @param {HTMLElement} root
+ * @param {import('../run-data.js').RunData} data
+ * @param {number} head
+ * @param {number} query
+ */
+export function renderQueryRow(root, data, head, query) {
+  const doc = root.ownerDocument;
+  const { keys } = shape(data);
+  const token = data.summary.queryTokens[query];
+  const row = headWeights(data, head).subarray(query * keys, (query + 1) * keys);
+  const allowed = data.allowed.subarray(query * keys, (query + 1) * keys);
+  const order = [...Array(keys).keys()].filter((k) => allowed[k] === 1).sort((a, b) => row[b] - row[a]);
+  const max = maxOf(row);
+  const title = el(doc, 'h3', { class: 'query-row-title', text: `Where ${quoteToken(token?.text ?? '')} looks` });
+  const lead = order.length === 0
+    ? `Every key is masked for ${quoteToken(token?.text ?? '')}: it attends to nothing.`
+    : `${quoteToken(token?.text ?? '')} gives ${formatWeight(row[order[0]])} of its attention to ${quoteToken(data.summary.keyTokens[order[0]].text)}.`;
+  const list = el(doc, 'ol', { class: 'query-row-bars' }, order.slice(0, SHOWN).map((k) => {
+    const bar = el(doc, 'span', { class: 'bar', attrs: { 'aria-hidden': 'true' } });
+    bar.style.width = `${max > 0 ? (row[k] / max) * 100 : 0}%`;
+    return el(doc, 'li', {}, [
+      el(doc, 'span', { class: 'bar-label', text: tokenLabel(data.summary.keyTokens[k], 16) }),
+      el(doc, 'span', { class: 'bar-track' }, [bar]),
+      el(doc, 'span', { class: 'bar-value', text: formatWeight(row[k]) }),
+    ]);
+  }));
+  const rest = order.length > SHOWN
+    ? el(doc, 'p', { class: 'view-note', text: `and ${order.length - SHOWN} more keys sharing ${formatWeight(order.slice(SHOWN).reduce((sum, k) => sum + row[k], 0))}.` })
+    : null;
+  const masked = keys - order.length;
+  const maskedNote = masked > 0 ? el(doc, 'p', { class: 'view-note', text: `${masked} masked key${masked === 1 ? '' : 's'} get 0.` }) : null;
+  root.replaceChildren(title, el(doc, 'p', { class: 'query-row-lead', text: lead }), list, rest ?? '', maskedNote ?? '');
+}

@@ -1,0 +1,58 @@
+// The tokens of the sentence as chips: how the text was split, which query is focused.
+// Click a chip to focus that query; hovering one highlights it in the text box.
+
+import { el } from '../dom.js';
+import { tokenLabel } from '../run-data.js';
+
+/** @typedef {import('../types').TokenInfo} TokenInfo */
+
+/**
+ * @param {HTMLElement} root
+ * @param {{ onQuery: (query: number) => void, onHover: (token: TokenInfo | null) => void }} callbacks
+ */
+export function createTokenStrip(root, callbacks) {
+  const doc = root.ownerDocument;
+  const list = el(doc, 'div', { class: 'token-strip', attrs: { role: 'group', 'aria-label': 'Query tokens (arrow keys move the focused query)' } });
+  root.replaceChildren(list);
+  /** @type {TokenInfo[]} */
+  let tokens = [];
+  /** @type {HTMLButtonElement[]} */
+  let chips = [];
+
+  /**
+   * @param {TokenInfo[]} next
+   * @param {number} query
+   */
+  function update(next, query) {
+    if (next !== tokens) {
+      tokens = next;
+      chips = next.map((token, index) => el(doc, 'button', {
+        class: token.special ? 'token-chip special' : 'token-chip',
+        text: tokenLabel(token, 24),
+        attrs: { type: 'button', 'aria-pressed': 'false', title: `Focus the query ${token.text}` },
+        on: {
+          click: () => callbacks.onQuery(index),
+          pointerenter: () => callbacks.onHover(token),
+          pointerleave: () => callbacks.onHover(null),
+          focus: () => callbacks.onHover(token),
+          blur: () => callbacks.onHover(null),
+        },
+      }));
+      list.replaceChildren(...chips);
+    }
+    chips.forEach((chip, index) => {
+      const on = index === query;
+      if ((chip.getAttribute('aria-pressed') === 'true') !== on) chip.setAttribute('aria-pressed', String(on));
+      // One tab stop for the whole strip; the arrow keys move between tokens.
+      chip.tabIndex = on ? 0 : -1;
+    });
+  }
+
+  /** Moves keyboard focus to the focused query's chip, when focus was on another chip. */
+  function follow(/** @type {number} */ query) {
+    const active = root.ownerDocument.activeElement;
+    if (active && chips.includes(/** @type {HTMLButtonElement} */ (active)) && chips[query]) chips[query].focus();
+  }
+
+  return { update, follow };
+}

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from '../../src/engine.js';
+
+/** A stand-in worker that records requests and lets the test answer them. */
+class FakeWorker extends EventTarget {
+  /** @type {FakeWorker[]} */
+  static made = [];
+  constructor() {
+    super();
+    /** @type {any[]} */
+    this.sent = [];
+    this.terminated = false;
+    FakeWorker.made.push(this);
+  }
+  postMessage(/** @type {any} */ message) {
+    this.sent.push(message);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  answer(/** @type {any} */ data) {
+    this.dispatchEvent(Object.assign(new Event('message'), { data }));
+  }
+}
+
+function setup() {
+  FakeWorker.made = [];
+  /** @type {any} */ (globalThis).Worker = FakeWorker;
+  /** @type {string[]} */
+  const restarts = [];
+  const engine = createEngine({ workerUrl: new URL('file:///worker.js'), onRestart: (reason) => restarts.push(reason) });
+  return { engine, restarts };
+}
+
+const runRequest = (/** @type {string} */ text) => ({ config: /** @type {any} */ ({}), text, crossText: null, head: 0, query: 0 });
+
+test('runs typed over while one is in flight are never sent: the newest wins', async () => {
+  const { engine } = setup();
+  const first = engine.run(runRequest('a'));
+  const second = engine.run(runRequest('ab'));
+  const third = engine.run(runRequest('abc'));
+  const worker = FakeWorker.made[0];
+  assert.equal(worker.sent.length, 1);
+  assert.deepEqual(await second, { ok: false, superseded: true });
+  worker.answer({ type: 'run', id: worker.sent[0].id });
+  assert.equal((await first).ok, true);
+  assert.equal(worker.sent.length, 2);
+  assert.equal(worker.sent[1].text, 'abc');
+  worker.answer({ type: 'run', id: worker.sent[1].id });
+  assert.equal((await third).ok, true);
+});
+
+test('a new run drops queued breakdowns of the old one; stale answers are ignored', async () => {
+  const { engine } = setup();
+  const run = engine.run(runRequest('a'));
+  const breakdown = engine.breakdown({ runId: 1, head: 0, query: 1 });
+  const rerun = engine.run(runRequest('b'));
+  assert.deepEqual(await breakdown, { ok: false, superseded: true });
+  const worker = FakeWorker.made[0];
+  worker.answer({ type: 'run', id: 999 });
+  worker.answer({ type: 'run', id: worker.sent[0].id });
+  assert.equal((await run).ok, true);
+  worker.answer({ type: 'run', id: worker.sent[1].id });
+  assert.equal((await rerun).ok, true);
+});
+
+test('a trap in the core restarts the worker with a readable message', async () => {
+  const { engine, restarts } = setup();
+  const run = engine.run(runRequest('a'));
+  const worker = FakeWorker.made[0];
+  worker.answer({ type: 'error', id: worker.sent[0].id, message: 'unreachable executed', fatal: true });
+  assert.deepEqual(await run, { ok: false, message: 'unreachable executed' });
+  assert.equal(worker.terminated, true);
+  assert.deepEqual(restarts, ['unreachable executed']);
+  const again = engine.run(runRequest('b'));
+  assert.equal(FakeWorker.made.length, 2);
+  const fresh = FakeWorker.made[1];
+  fresh.answer({ type: 'run', id: fresh.sent[0].id });
+  assert.equal((await again).ok, true);
+});
+
+test('a worker that dies fails its request and the next one starts a new worker', async () => {
+  const { engine, restarts } = setup();
+  const run = engine.run(runRequest('a'));
+  const worker = FakeWorker.made[0];
+  worker.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'boom' }));
+  assert.deepEqual(await run, { ok: false, message: 'boom' });
+  assert.deepEqual(restarts, ['boom']);
+  engine.run(runRequest('b'));
+  assert.equal(FakeWorker.made.length, 2);
+  engine.destroy();
+});
+
+test('an error the core explains does not restart anything', async () => {
+  const { engine, restarts } = setup();
+  const run = engine.run(runRequest(''));
+  const worker = FakeWorker.made[0];
+  worker.answer({ type: 'error', id: worker.sent[0].id, message: 'the text is empty: type at least one word', fatal: false });
+  assert.deepEqual(await run, { ok: false, message: 'the text is empty: type at least one word' });
+  assert.equal(worker.terminated, false);
+  assert.deepEqual(restarts, []);
+});
