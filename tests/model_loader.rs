@@ -40,7 +40,7 @@ fn rewrite(weights: &[u8], edit: impl Fn(&str, &[usize], Vec<f32>) -> Option<(Ve
 }
 
 fn message(result: Result<Model, ModelError>) -> String {
-    result.err().expect("the bad input was accepted").to_string()
+    result.expect_err("the bad input was accepted").to_string()
 }
 
 #[test]

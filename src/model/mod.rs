@@ -2,14 +2,18 @@
 //! `config.json`, `tokenizer.json` or `vocab.txt`, and `model.safetensors` (F32, F16 or BF16).
 //!
 //! ```no_run
-//! # fn files() -> (String, String, Vec<u8>) { unimplemented!() }
 //! use attention_playground::model::Model;
-//! let (config, tokenizer, weights) = files();
+//! let dir = std::path::Path::new("models/all-MiniLM-L6-v2");
+//! let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+//! let tokenizer = std::fs::read_to_string(dir.join("tokenizer.json")).unwrap();
+//! let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
 //! let model = Model::from_files(&config, Some(&tokenizer), None, &weights).unwrap();
 //! let trace = model.forward("The animal didn't cross the street.").unwrap();
 //! let first_head = trace.weights(0, 0).unwrap(); // [query][key], rows sum to 1
-//! # let _ = first_head;
+//! assert_eq!(first_head.nrows(), trace.len());
 //! ```
+//!
+//! See `docs/model.md` for what is supported, the numerics and how the reference fixtures are made.
 pub mod bert;
 pub mod config;
 pub mod error;

@@ -190,7 +190,7 @@ impl BertTokenizer {
         let cls_id = find("[CLS]")?;
         let sep_id = find("[SEP]")?;
         added.retain(|(t, _)| !t.is_empty());
-        added.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        added.sort_by_key(|(token, _)| std::cmp::Reverse(token.len()));
         Ok(BertTokenizer {
             wordpiece: WordPiece { vocab, unk_id, prefix, max_input_chars_per_word },
             normalizer,
