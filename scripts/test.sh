@@ -40,9 +40,13 @@ skip_layer() {
 
 selected() { [[ " ${LAYERS[*]} " == *" $1 "* ]]; }
 
+# The wasm API tests run in Node under wasm-bindgen's test runner, as `wasm-pack test --node` would,
+# but only tests/wasm_api.rs is compiled for wasm32: wasm-pack builds every test target for it,
+# including native-only ones.
 wasm_api_tests() {
-  PATH="$ROOT/node_modules/.bin:$PATH" RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$WASM_RUSTFLAGS" \
-    wasm-pack test --node -- --test wasm_api
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_ONLY_NODE=1 \
+    RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$WASM_RUSTFLAGS" \
+    cargo test --target wasm32-unknown-unknown --test wasm_api
 }
 
 heading "Setup"

@@ -170,13 +170,12 @@ test('a hostile or malformed link falls back to defaults with a visible note', a
   await expect(page.locator('img')).toHaveCount(0);
   // A readable link with hostile text: the text is kept, as text.
   await page.goto('/#v=1&h=zz&text=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
-  await page.reload();
   await expect(page.locator('.note-warn')).toContainText('h “zz” is not a whole number');
   await expect(sentenceBox(page)).toHaveValue('<img src=x onerror=alert(1)>');
   await expect(page.locator('.token-chip').first()).toHaveText('<');
   await expect(page.locator('img')).toHaveCount(0);
+  // A link pasted into an open page is read as well (a same-document navigation).
   await page.goto('/#v=9&nonsense');
-  await page.reload();
   await expect(page.locator('.note-warn')).toContainText('version');
   await expect(sentenceBox(page)).toHaveValue(DEFAULT_TEXT);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
@@ -352,4 +351,32 @@ test('clicking heatmap cells builds a custom mask that the core applies', async 
   await page.getByRole('button', { name: 'Clear cells' }).click();
   await expect(page.getByText('No cells masked.')).toBeVisible();
   await expect.poll(async () => (await readWeightTable(page)).cells[1][2]).not.toBe('masked');
+});
+
+test('every score, mask and position option renders finite numbers in every view', async ({ page }) => {
+  const links = [
+    'score=additive&pos=rope&proj=identity&window=1',
+    'score=general&pos=none&causal=1&pad=16',
+    'score=cosine&tok=chars&scale=0&temp=0.5',
+    'h=8&kv=2&d=32&cells=0.0-0.1-0.2-0.3-0.4-0.5-0.6-0.7-0.8-0.9-0.10-0.11',
+  ];
+  for (const link of links) {
+    await page.goto(`/#v=1&${link}&view=player&q=0&step=0`);
+    await expect(page.locator('.story-formula')).toHaveAttribute('data-stage', 'score');
+    for (const stage of ['Scale', 'Mask', 'Exp', 'Softmax', 'Output']) {
+      await page.getByRole('button', { name: stage, exact: true }).click();
+      const text = await page.locator('.player-story').textContent();
+      expect(text, `${link} at ${stage}`).not.toMatch(/NaN|undefined|Infinity/);
+    }
+    await page.getByRole('tab', { name: 'Heatmap' }).click();
+    const table = await readWeightTable(page);
+    for (const row of table.cells) {
+      const sum = row.reduce((total, cell) => total + shown(cell), 0);
+      // A row whose keys are all masked has weights all 0; every other row sums to 1.
+      expect(Math.abs(sum - 1) <= 5e-4 * row.length || sum === 0, `${link}: row sums to ${sum}`).toBe(true);
+    }
+    expect(await page.locator('.ap').textContent()).not.toMatch(/NaN/);
+    await expect(page.locator('.note-warn, .note-error')).toHaveCount(0);
+  }
+  await screenshot(page, 'fully-masked-row', { fullPage: false });
 });

@@ -156,6 +156,7 @@ export function mountPlayground(container, options = {}) {
   const tabs = createTabs(tabList, { onView: (view) => update({ view }) });
   const heatmap = createHeatmap(panels.heatmap, {
     onQuery: (query) => update({ query }),
+    onHover: (cell) => highlight(cell && data ? data.summary.queryTokens[cell.query] ?? null : null, 'q'),
     onToggleCell: (query, key) => update({
       model: { ...state.model, masks: { ...state.model.masks, blocked: toggleBlocked(state.model.masks.blocked, query, key) } },
     }),

@@ -33,6 +33,7 @@ export const SVG_LIMIT = 128;
  * @typedef {Object} HeatmapCallbacks
  * @property {(query: number) => void} onQuery
  * @property {(query: number, key: number) => void} onToggleCell
+ * @property {(cell: { query: number, key: number } | null) => void} [onHover]  the cell under the pointer
  */
 
 /**
@@ -98,8 +99,19 @@ export function createHeatmap(root, callbacks) {
     return { query: Math.floor(y * queries), key: Math.floor(x * keys) };
   }
 
+  /** @type {string} */
+  let hovered = '';
+  /** @param {{ query: number, key: number } | null} cell */
+  function hover(cell) {
+    const id = cell ? `${cell.query}.${cell.key}` : '';
+    if (id === hovered) return;
+    hovered = id;
+    callbacks.onHover?.(cell);
+  }
+
   figure.addEventListener('pointermove', (event) => {
     const cell = cellFromPointer(event);
+    hover(cell);
     if (!cell) {
       tooltip.hidden = true;
       return;
@@ -112,6 +124,7 @@ export function createHeatmap(root, callbacks) {
   });
   figure.addEventListener('pointerleave', () => {
     tooltip.hidden = true;
+    hover(null);
   });
   figure.addEventListener('click', (event) => {
     const cell = cellFromPointer(event);
