@@ -61,6 +61,12 @@ fn load(dir: &Path) -> Model {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
+/// all-MiniLM-L6-v2, loaded once for every test of this file.
+fn minilm() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| load(&default_model_dir()))
+}
+
 fn check_tokens(tokenizer: &BertTokenizer, case: &Case) -> Result<(), String> {
     let enc = tokenizer.encode(&case.text, usize::MAX);
     let tokens: Vec<&str> = enc.tokens.iter().map(|t| t.text.as_str()).collect();
@@ -141,15 +147,13 @@ fn vocab_txt_alone_tokenizes_like_tokenizer_json() {
 
 #[test]
 fn minilm_matches_transformers() {
-    let model = load(&default_model_dir());
-    check_model(&model, &read_fixture(&fixtures().join("minilm.json")), "all-MiniLM-L6-v2");
+    check_model(minilm(), &read_fixture(&fixtures().join("minilm.json")), "all-MiniLM-L6-v2");
 }
 
 #[test]
 fn minilm_truncates_long_text_and_says_so() {
-    let model = load(&default_model_dir());
     let text = "word ".repeat(600);
-    let trace = model.forward(&text).unwrap();
+    let trace = minilm().forward(&text).unwrap();
     assert_eq!(trace.len(), 512);
     let cut = trace.truncated.expect("truncation reported");
     assert_eq!((cut.limit, cut.total), (512, 602));
