@@ -74,6 +74,7 @@ fn model_benchmarks(c: &mut Criterion) {
         Some(files) => (files, "minilm"),
         None => (synthetic_model(), "minilm_shaped_random"),
     };
+    // Loading from bytes, as the page does (reading the files is not part of it).
     let load = || Model::from_files(&files.config, None, Some(&files.vocab), &files.weights).expect("model loads");
     let mut group = c.benchmark_group(format!("{label}_load"));
     group.sample_size(10);

@@ -1,16 +1,12 @@
 //! The trace's accessors agree with each other and with the core's single-head attention.
 
-use std::fs;
 use std::path::PathBuf;
 
 use attention_playground::model::Model;
 use attention_playground::Stage;
 
 fn tiny(name: &str) -> Model {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/model").join(name);
-    let read = |f: &str| fs::read_to_string(dir.join(f)).unwrap();
-    Model::from_files(&read("config.json"), None, Some(&read("vocab.txt")), &fs::read(dir.join("model.safetensors")).unwrap())
-        .unwrap()
+    Model::from_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/model").join(name)).unwrap()
 }
 
 #[test]

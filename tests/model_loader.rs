@@ -50,6 +50,12 @@ fn the_fixture_itself_loads() {
 }
 
 #[test]
+fn a_folder_without_the_model_says_how_to_get_it() {
+    let msg = Model::from_dir(std::path::Path::new("no/such/folder")).expect_err("nothing there").to_string();
+    assert!(msg.contains("config.json") && msg.contains("scripts/fetch-model.sh"), "{msg}");
+}
+
+#[test]
 fn truncated_and_corrupt_weights_are_named() {
     let f = tiny();
     let cut = &f.weights[..f.weights.len() / 2];

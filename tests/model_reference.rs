@@ -55,10 +55,7 @@ fn default_model_dir() -> PathBuf {
 }
 
 fn load(dir: &Path) -> Model {
-    let weights = fs::read(dir.join("model.safetensors")).expect("model.safetensors");
-    let config = read(dir, "config.json").expect("config.json");
-    Model::from_files(&config, read(dir, "tokenizer.json").as_deref(), read(dir, "vocab.txt").as_deref(), &weights)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    Model::from_dir(dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// all-MiniLM-L6-v2, loaded once for every test of this file.

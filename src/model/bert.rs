@@ -50,6 +50,30 @@ impl Model {
         Ok(Model { config, tokenizer, weights })
     }
 
+    /// Loads a Hugging Face model folder: `config.json`, `tokenizer.json` and/or `vocab.txt`, and
+    /// `model.safetensors` (or, when absent, the F16 copy `model.f16.safetensors`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> ModelResult<Model> {
+        let missing = |name: &str, e: std::io::Error| ModelError::File {
+            path: dir.join(name).display().to_string(),
+            problem: format!("{e} (fetch the default model with scripts/fetch-model.sh, or give a Hugging Face model folder)"),
+        };
+        let text = |name: &str| std::fs::read_to_string(dir.join(name));
+        let config = text("config.json").map_err(|e| missing("config.json", e))?;
+        let tokenizer = text("tokenizer.json").ok();
+        let vocab = text("vocab.txt").ok();
+        if tokenizer.is_none() && vocab.is_none() {
+            return Err(ModelError::File {
+                path: dir.display().to_string(),
+                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
+            });
+        }
+        let weights = std::fs::read(dir.join("model.safetensors"))
+            .or_else(|_| std::fs::read(dir.join("model.f16.safetensors")))
+            .map_err(|e| missing("model.safetensors", e))?;
+        Model::from_files(&config, tokenizer.as_deref(), vocab.as_deref(), &weights)
+    }
+
     pub fn config(&self) -> &ModelConfig {
         &self.config
     }

@@ -30,6 +30,9 @@ pub enum ModelError {
     /// The forward pass produced an infinity or NaN: weights too large for f32 arithmetic.
     #[error("layer {layer} produced a non-finite number: the weights hold values too large for f32 arithmetic")]
     Overflow { layer: usize },
+    /// A model folder lacks a file it needs (native loading from a folder only).
+    #[error("{path}: {problem}")]
+    File { path: String, problem: String },
     /// The text has no tokens besides the special ones.
     #[error("the text is empty: type at least one word")]
     EmptyText,
