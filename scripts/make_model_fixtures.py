@@ -119,7 +119,7 @@ HANDWRITTEN = [
     "Private use \ue000\uf8ff and surrogate-free \U0010fffd", "Replacement char \ufffd here",
     "Unassigned \u0378 \U000e0001 tags \U000e0041", "Variation selectors ︎ ️ \U000e0100",
     "Old Italic 𐌀𐌁 Gothic 𐌰𐌱 Cuneiform 𒀀", "Math bold 𝐀𝐁𝐂 𝕏 𝔸", "CJK ext B 𠀀𠀁 compat 﨎 豈",
-    "Hangul jamo ᄀᄁ halfwidth ｶﾀｶﾅ", "Musical 𝄞 𝄢 cards 🂡 dominos 🀰",
+    "Hangul jamo ᄀᄁ halfwidth ｶﾀｶﾅ", "CJK ext E edges \U0002b81f\U0002b820\U0002b91f\U0002b920\U0002ceaf", "Musical 𝄞 𝄢 cards 🂡 dominos 🀰",
     "   leading and trailing spaces   ", "multiple     internal      spaces",
     "CAPS LOCK IS ON", "MiXeD cAsE wOrDs", "re-entry co-operate e-mail",
     "It's Ο'Brien's café's", "I'm, you're, they've, we'd, she'll", "can't won't shouldn't",

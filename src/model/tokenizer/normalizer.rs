@@ -50,7 +50,9 @@ fn is_control(c: char) -> bool {
 }
 
 /// The CJK Unified Ideographs blocks (and their extensions and compatibility blocks) as BERT
-/// defines "Chinese characters"; Hangul and kana are not among them.
+/// defines "Chinese characters"; Hangul and kana are not among them. Hugging Face's tokenizers
+/// start the Extension E range at U+2B920 rather than U+2B820, so U+2B820–U+2B91F are not
+/// spaced out; this follows them, since matching their tokens is the point.
 pub fn is_cjk_ideograph(c: char) -> bool {
     matches!(c as u32,
         0x4E00..=0x9FFF
@@ -58,7 +60,7 @@ pub fn is_cjk_ideograph(c: char) -> bool {
         | 0x20000..=0x2A6DF
         | 0x2A700..=0x2B73F
         | 0x2B740..=0x2B81F
-        | 0x2B820..=0x2CEAF
+        | 0x2B920..=0x2CEAF
         | 0xF900..=0xFAFF
         | 0x2F800..=0x2FA1F)
 }
@@ -117,6 +119,7 @@ mod tests {
         assert_eq!(text("Héllo\tWörld\u{200B}!", bert), "hello world!");
         assert_eq!(text("日本", bert), " 日  本 ");
         assert_eq!(text("Héllo", NormalizerOptions::bert(false)), "Héllo");
+        assert_eq!(text("\u{2B81F}\u{2B820}\u{2B920}", bert), " \u{2B81F} \u{2B820} \u{2B920} ");
     }
 
     #[test]
