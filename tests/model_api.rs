@@ -56,10 +56,14 @@ fn hiding_special_tokens_renormalises_the_rest() {
 fn input_embeddings_are_the_word_embedding_rows() {
     let model = tiny("tiny-bert-mlm-f16");
     let encoding = model.tokenize("the cat");
-    let vectors = model.input_embeddings(&encoding.tokens);
+    let vectors = model.input_embeddings(&encoding.tokens).unwrap();
     assert_eq!(vectors.dim(), (4, 24));
-    let again = model.input_embeddings(&encoding.tokens[1..2]);
+    let again = model.input_embeddings(&encoding.tokens[1..2]).unwrap();
     assert_eq!(again.row(0), vectors.row(1));
+    let mut forged = encoding.clone();
+    forged.tokens[1].id = 10_000;
+    assert!(model.input_embeddings(&forged.tokens).unwrap_err().to_string().contains("10000"));
+    assert!(model.forward_encoding(forged).is_err());
     let pooled = model.forward("the cat").unwrap().pooled;
     assert!((pooled.dot(&pooled) - 1.0).abs() < 1e-5);
 }

@@ -88,14 +88,22 @@ impl Model {
     }
 
     /// The model's input embedding (its word-embedding row) of every token: vectors the toy
-    /// mode can use in place of its own. `T × d`.
-    pub fn input_embeddings(&self, tokens: &[ModelToken]) -> Array2<f32> {
+    /// mode can use in place of its own. `T × d`. Fails on an id outside the vocabulary.
+    pub fn input_embeddings(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
         let word = &self.weights.embeddings.word;
         let mut out = Array2::zeros((tokens.len(), word.ncols()));
         for (mut row, token) in out.rows_mut().into_iter().zip(tokens) {
-            row.assign(&word.row(token.id as usize));
+            let id = token.id as usize;
+            if id >= word.nrows() {
+                return Err(ModelError::OutOfRange(format!(
+                    "token {:?} has id {id}, outside the model's {} embeddings",
+                    token.text,
+                    word.nrows()
+                )));
+            }
+            row.assign(&word.row(id));
         }
-        out
+        Ok(out)
     }
 
     /// Runs the encoder on `text`, keeping every layer's and head's attention.
@@ -115,7 +123,7 @@ impl Model {
                 self.config.max_positions
             )));
         }
-        let mut x = self.embed(&encoding.tokens);
+        let mut x = self.embed(&encoding.tokens)?;
         let scale = 1.0 / (self.config.head_dim() as f32).sqrt();
         let mut records = Vec::with_capacity(self.config.num_layers * self.config.num_heads);
         for (index, layer) in self.weights.layers.iter().enumerate() {
@@ -129,15 +137,15 @@ impl Model {
     }
 
     /// Word + position (+ token type 0) embeddings, layer-normalised.
-    fn embed(&self, tokens: &[ModelToken]) -> Array2<f32> {
+    fn embed(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
         let e = &self.weights.embeddings;
-        let mut x = self.input_embeddings(tokens);
+        let mut x = self.input_embeddings(tokens)?;
         x += &e.position.slice(s![..tokens.len(), ..]);
         if let Some(token_type) = &e.token_type {
             x += token_type;
         }
         layer_norm(&mut x, &e.norm, self.config.layer_norm_eps);
-        x
+        Ok(x)
     }
 
     /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`.
