@@ -6,6 +6,7 @@
 
 use ndarray::Array2;
 
+use crate::parallel;
 use crate::rng::{fnv1a64, SplitMix64};
 use crate::text::Token;
 
@@ -18,11 +19,14 @@ pub fn token_vector(text: &str, d_model: usize) -> Vec<f32> {
 /// One row per token; special tokens such as `[PAD]` get the zero vector.
 pub fn embed_tokens(tokens: &[Token], d_model: usize) -> Array2<f32> {
     let mut x = Array2::zeros((tokens.len(), d_model));
-    for (mut row, token) in x.rows_mut().into_iter().zip(tokens) {
-        if !token.special {
-            row.assign(&ndarray::ArrayView1::from(&token_vector(&token.text, d_model)));
+    // A normal draw costs a logarithm, a square root and a cosine: a few dozen operations.
+    parallel::for_row_blocks(x.view_mut(), tokens.len() * d_model * 40, |first, mut block| {
+        for (mut row, token) in block.rows_mut().into_iter().zip(&tokens[first..]) {
+            if !token.special {
+                row.assign(&ndarray::ArrayView1::from(&token_vector(&token.text, d_model)));
+            }
         }
-    }
+    });
     x
 }
 

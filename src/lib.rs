@@ -20,6 +20,7 @@ pub mod embedding;
 pub mod error;
 pub mod linear;
 pub mod model;
+mod parallel;
 pub mod positions;
 pub mod rng;
 pub mod text;

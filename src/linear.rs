@@ -1,8 +1,10 @@
 //! A linear map `y = x · W + b` and how its weights are chosen.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, ArrayView2};
 
 use crate::error::{Error, Result};
+use crate::parallel;
 use crate::rng::SplitMix64;
 
 /// `y = x · W + b`, with `W` of shape `(d_in, d_out)` (the transpose of PyTorch's storage).
@@ -39,12 +41,17 @@ impl Linear {
         self.weight.ncols()
     }
 
-    /// Applies the map to every row of `x`.
+    /// Applies the map to every row of `x` (blocks of rows on separate threads when large).
     pub fn apply(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        let mut y = x.dot(&self.weight);
-        if let Some(b) = &self.bias {
-            y += b;
-        }
+        let mut y = Array2::zeros((x.nrows(), self.d_out()));
+        let work = x.nrows() * self.d_in() * self.d_out();
+        parallel::for_row_blocks(y.view_mut(), work, |first, mut block| {
+            let rows = x.slice(s![first..first + block.nrows(), ..]);
+            general_mat_mul(1.0, &rows, &self.weight, 0.0, &mut block);
+            if let Some(b) = &self.bias {
+                block += b;
+            }
+        });
         y
     }
 
@@ -89,6 +96,15 @@ mod tests {
         let mut l = Linear::identity(2, 2);
         l.bias = Some(array![1.0, -1.0]);
         assert_eq!(l.apply(array![[3.0, 4.0]].view()), array![[4.0, 3.0]]);
+    }
+
+    #[test]
+    fn large_inputs_split_over_threads_give_the_same_numbers() {
+        let x = Array2::from_shape_fn((301, 200), |(i, j)| ((i * 31 + j * 17) % 13) as f32 - 6.0);
+        let mut l = Linear::glorot(200, 100, 5);
+        l.bias = Some(Array1::from_shape_fn(100, |j| j as f32));
+        let y = l.apply(x.view());
+        assert_eq!(y, x.dot(&l.weight) + l.bias.as_ref().unwrap());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use ndarray::{Array2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
+use crate::parallel;
+
 /// How token order enters the computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -33,24 +35,34 @@ pub const BASE: f32 = 10_000.0;
 
 /// `PE[pos, 2i] = sin(pos / BASE^(2i/d))`, `PE[pos, 2i+1] = cos(pos / BASE^(2i/d))`.
 pub fn sinusoidal_encoding(len: usize, d_model: usize) -> Array2<f32> {
-    Array2::from_shape_fn((len, d_model), |(pos, dim)| {
-        let pair = (dim / 2) as f32;
-        let angle = pos as f32 / BASE.powf(2.0 * pair / d_model as f32);
-        if dim % 2 == 0 {
-            angle.sin()
-        } else {
-            angle.cos()
+    let mut pe = Array2::zeros((len, d_model));
+    add_sinusoidal(pe.view_mut());
+    pe
+}
+
+/// Adds [`sinusoidal_encoding`] to `x` (one row per position) in place.
+pub fn add_sinusoidal(mut x: ArrayViewMut2<f32>) {
+    let (len, d_model) = x.dim();
+    let divisors: Vec<f32> = (0..d_model).map(|dim| BASE.powf(2.0 * (dim / 2) as f32 / d_model as f32)).collect();
+    parallel::for_row_blocks(x.view_mut(), len * d_model * 20, |first, mut block| {
+        for (offset, mut row) in block.rows_mut().into_iter().enumerate() {
+            let pos = (first + offset) as f32;
+            for (dim, (x, divisor)) in row.iter_mut().zip(&divisors).enumerate() {
+                let angle = pos / divisor;
+                *x += if dim % 2 == 0 { angle.sin() } else { angle.cos() };
+            }
         }
-    })
+    });
 }
 
 /// Rotates each pair of dimensions (2i, 2i+1) of row `pos` by `pos · BASE^(−2i/d)`.
 /// With an odd width the last dimension has no partner and is left as it is.
 pub fn apply_rotary(mut x: ArrayViewMut2<f32>) {
     let d = x.ncols();
+    let frequencies: Vec<f32> = (0..d / 2).map(|pair| BASE.powf(-2.0 * pair as f32 / d as f32)).collect();
     for (pos, mut row) in x.rows_mut().into_iter().enumerate() {
-        for pair in 0..d / 2 {
-            let theta = pos as f32 * BASE.powf(-2.0 * pair as f32 / d as f32);
+        for (pair, &frequency) in frequencies.iter().enumerate() {
+            let theta = pos as f32 * frequency;
             let (sin, cos) = theta.sin_cos();
             let (a, b) = (row[2 * pair], row[2 * pair + 1]);
             row[2 * pair] = a * cos - b * sin;

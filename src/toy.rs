@@ -11,7 +11,8 @@ use crate::attention::score::{ScoreFunction, ScoreKind};
 use crate::embedding::embed_tokens;
 use crate::error::{invalid, Error, Result};
 use crate::linear::Linear;
-use crate::positions::{sinusoidal_encoding, Positions};
+use crate::parallel;
+use crate::positions::{add_sinusoidal, Positions};
 use crate::text::{tokenize, Token, TokenizerKind};
 
 /// Largest accepted `d_model`.
@@ -149,14 +150,15 @@ impl ToyConfig {
     pub fn build_projections(&self) -> Projections {
         let d = self.d_model;
         let d_kv = self.kv_heads * (d / self.heads);
-        let seed = |stream: u64| stream_seed(self.seed, stream);
         match self.projections {
-            ProjectionKind::Random => Projections {
-                w_q: Linear::glorot(d, d, seed(1)),
-                w_k: Linear::glorot(d, d_kv, seed(2)),
-                w_v: Linear::glorot(d, d_kv, seed(3)),
-                w_o: Linear::glorot(d, d, seed(4)),
-            },
+            ProjectionKind::Random => {
+                // The four matrices come from separate streams, so they can be drawn side by side.
+                let shapes = vec![(d, 1), (d_kv, 2), (d_kv, 3), (d, 4)];
+                let work = 10 * d * (2 * d + 2 * d_kv);
+                let drawn = parallel::map(shapes, work, |(d_out, stream)| Linear::glorot(d, d_out, stream_seed(self.seed, stream)));
+                let [w_q, w_k, w_v, w_o]: [Linear; 4] = drawn.try_into().expect("one matrix per shape");
+                Projections { w_q, w_k, w_v, w_o }
+            }
             ProjectionKind::Identity => Projections {
                 w_q: Linear::identity(d, d),
                 w_k: Linear::identity(d, d_kv),
@@ -215,7 +217,7 @@ pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, pr
     let allowed = combine(&masks, query_tokens.len(), key_tokens.len())?;
 
     let x_q = token_inputs(config, &query_tokens);
-    let x_kv = if cross { token_inputs(config, &key_tokens) } else { x_q.clone() };
+    let x_kv = cross.then(|| token_inputs(config, &key_tokens));
     let d_k = config.d_model / config.heads;
     let layer = MultiHeadAttention {
         projections,
@@ -226,7 +228,7 @@ pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, pr
         temperature: config.temperature,
         rotary: config.positions == Positions::Rope,
     };
-    let trace = layer.forward(x_q.view(), x_kv.view(), allowed)?;
+    let trace = layer.forward(x_q.view(), x_kv.as_ref().unwrap_or(&x_q).view(), allowed)?;
     Ok(ToyRun { config: config.clone(), query_tokens, key_tokens, trace, truncated })
 }
 
@@ -234,7 +236,7 @@ pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, pr
 fn token_inputs(config: &ToyConfig, tokens: &[Token]) -> Array2<f32> {
     let mut x = embed_tokens(tokens, config.d_model);
     if config.positions == Positions::Sinusoidal {
-        x += &sinusoidal_encoding(tokens.len(), config.d_model);
+        add_sinusoidal(x.view_mut());
     }
     x
 }

@@ -179,6 +179,9 @@ fn toy_given_weights_match_the_identity_projections() {
     assert_eq!(given["heads"], identity["heads"]);
     assert_eq!(given["output"], identity["output"]);
     assert_eq!(given["weightsFile"], file.to_str().unwrap());
+    let huge: Vec<Vec<f64>> = eye.iter().map(|row| row.iter().map(|x| x * 1e25).collect()).collect();
+    let overflow = temp_file(&serde_json::json!({"w_q": huge, "w_k": huge, "w_v": eye, "w_o": eye}).to_string());
+    fails(&["toy", "--text", "a b", "--d-model", "4", "--heads", "2", "--weights", overflow.to_str().unwrap()], "", "head 0: the score at row 0, column 0 is inf");
     let wrong = temp_file(&serde_json::json!({"w_q": [[1.0]], "w_k": eye, "w_v": eye, "w_o": eye}).to_string());
     fails(&["toy", "--text", "a", "--d-model", "4", "--heads", "2", "--weights", wrong.to_str().unwrap()], "", "W_Q has 1 rows but the input has width 4");
 }
@@ -301,6 +304,7 @@ fn bad_input_gives_one_clear_message_and_no_panic() {
         (qkv(r#"{"q": [[1, 2]], "k": [[1, 2]], "v": [[1e39]]}"#), "v holds a non-finite number (inf) at row 0, column 0"),
         (qkv(r#"{"q": [[1, 2]], "k": [[1e999, 2]], "v": [[1]]}"#), "holds a number too large to be finite at line 1, column"),
         (qkv(r#"{"q": [[1, "2"]], "k": [[1, 2]], "v": [[1]]}"#), "q row 0, column 1 is \"2\", not a number"),
+        (qkv(r#"{"q": [[1e30]], "k": [[1e30], [1]], "v": [[1], [2]]}"#), "the score at row 0, column 0 is inf: the inputs or weights are too large"),
         (qkv(r#"{"q": [[1]], "k": [[1]], "v": [[1]], "mask": [[true, true]]}"#), "mask must be 1×1 (queries × keys), not 1×2"),
         (qkv(r#"{"q": [[1]], "k": [[1]], "v": [[1]], "w": [[1]]}"#), "has \"w\", which --score dot does not use"),
     ];

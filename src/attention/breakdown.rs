@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2};
 use super::head::HeadTrace;
-use super::softmax::softmax_row;
+use super::softmax::{self, softmax_row};
 use crate::error::{Error, Result};
 
 /// How query `i` of one head attends, key by key.
@@ -15,7 +15,7 @@ pub struct QueryBreakdown {
     /// Row `j`: the terms whose sum is the score of key `j` (`q_i ∘ k_j` for dot).
     pub terms: Array2<f32>,
     pub term_label: &'static str,
-    /// Raw scores (the sums of the terms).
+    /// Raw scores: row `query` of the head's scores (the terms sum to them up to rounding).
     pub scores: Array1<f32>,
     /// Scores × scale ÷ temperature.
     pub scaled: Array1<f32>,
@@ -50,13 +50,15 @@ impl HeadTrace {
         }
         let q = self.q.row(query).to_owned();
         let terms = self.score.terms(q.view(), self.k.view());
-        let scores = terms.sum_axis(ndarray::Axis(1));
+        // The head's own scores (not the sums of the terms, which may differ in the last digit),
+        // so that these weights are exactly the head's weights.
+        let scores = self.scores.row(query).to_owned();
         let allowed: Vec<bool> = (0..self.k.nrows()).map(|j| self.is_allowed(query, j)).collect();
         let scaled = scores.mapv(|s| s * self.factor());
         let masked = Array1::from_shape_fn(scaled.len(), |j| if allowed[j] { scaled[j] } else { f32::NEG_INFINITY });
         let mut weights = Array1::zeros(scaled.len());
         let row = softmax_row(scaled.view(), Some(ndarray::ArrayView1::from(&allowed)), weights.view_mut());
-        let exp = Array1::from_shape_fn(scaled.len(), |j| if allowed[j] { (scaled[j] - row.max).exp() } else { 0.0 });
+        let exp = Array1::from_shape_fn(scaled.len(), |j| if allowed[j] { softmax::exp(scaled[j] - row.max) } else { 0.0 });
         let values = self.v.clone();
         let weighted = &values * &weights.view().insert_axis(ndarray::Axis(1));
         let output = weighted.sum_axis(ndarray::Axis(0));

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use ndarray::Array2;
 
 use super::score::ScoreFunction;
-use super::softmax::masked_softmax;
+use super::softmax::scaled_masked_softmax;
 use super::stage::Stage;
+use crate::error::{invalid, Result};
 
 /// Everything one head computed. `scaled` and `masked` are derived on request from `scores`
 /// (they are one multiplication and one mask away), the rest is stored.
@@ -44,9 +45,7 @@ pub fn attend(
     allowed: Option<Arc<Array2<bool>>>,
 ) -> HeadTrace {
     let scores = score.scores(q.view(), k.view());
-    let factor = scale / temperature;
-    let scaled = scores.mapv(|s| s * factor);
-    let (weights, fully_masked) = masked_softmax(scaled.view(), allowed.as_deref().map(|a| a.view()));
+    let (weights, fully_masked) = scaled_masked_softmax(scores.view(), scale / temperature, allowed.as_deref().map(|a| a.view()));
     let output = weights.dot(&v);
     HeadTrace { q, k, v, scores, weights, output, score, scale, temperature, allowed, fully_masked }
 }
@@ -55,6 +54,22 @@ impl HeadTrace {
     /// The multiplier taking raw scores to the softmax's input: scale / temperature.
     pub fn factor(&self) -> f32 {
         self.scale / self.temperature
+    }
+
+    /// Fails when the numbers overflowed 32-bit floats (inputs or weights too large), naming the
+    /// first score (or output) that did. Checks the small output first: an overflowing score
+    /// makes its whole row of weights, and so the output, non-finite.
+    pub fn ensure_finite(&self) -> Result<()> {
+        if self.output.iter().all(|x| x.is_finite()) {
+            return Ok(());
+        }
+        let first = [("score", &self.scores), ("output", &self.output)]
+            .into_iter()
+            .find_map(|(what, m)| m.indexed_iter().find(|(_, x)| !x.is_finite()).map(|(at, &x)| (what, at, x)));
+        match first {
+            Some((what, (i, j), x)) => Err(invalid!("the {what} at row {i}, column {j} is {x}: the inputs or weights are too large for 32-bit numbers")),
+            None => Ok(()),
+        }
     }
 
     /// Whether query `i` may look at key `j`.

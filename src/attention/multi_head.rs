@@ -9,6 +9,7 @@ use super::head::{attend, HeadTrace};
 use super::score::ScoreFunction;
 use crate::error::{invalid, Error, Result};
 use crate::linear::{ensure_finite, Linear};
+use crate::parallel;
 use crate::positions::apply_rotary;
 
 /// The four projections of multi-head attention.
@@ -102,7 +103,11 @@ impl MultiHeadAttention {
             return Err(Error::Shape(format!("queries have width {} but keys/values have width {}", x_q.ncols(), x_kv.ncols())));
         }
         ensure_finite("the query input", x_q)?;
-        ensure_finite("the key/value input", x_kv)?;
+        // Self-attention passes one sequence twice: check it once.
+        let same = x_kv.as_ptr() == x_q.as_ptr() && x_kv.dim() == x_q.dim() && x_kv.strides() == x_q.strides();
+        if !same {
+            ensure_finite("the key/value input", x_kv)?;
+        }
         if let Some(a) = &allowed {
             if a.dim() != (x_q.nrows(), x_kv.nrows()) {
                 return Err(Error::Shape(format!("the mask is {}×{} but attention is {}×{}", a.nrows(), a.ncols(), x_q.nrows(), x_kv.nrows())));
@@ -115,24 +120,27 @@ impl MultiHeadAttention {
         let group = self.heads / self.kv_heads;
         let scale = if self.scale { 1.0 / (d_k as f32).sqrt() } else { 1.0 };
         let allowed = allowed.map(Arc::new);
-        let heads: Vec<HeadTrace> = (0..self.heads)
-            .map(|h| {
-                let kv = h / group;
-                let mut q = q_all.slice(s![.., h * d_k..(h + 1) * d_k]).to_owned();
-                let mut k = k_all.slice(s![.., kv * d_k..(kv + 1) * d_k]).to_owned();
-                let v = v_all.slice(s![.., kv * d_v..(kv + 1) * d_v]).to_owned();
-                if self.rotary {
-                    apply_rotary(q.view_mut());
-                    apply_rotary(k.view_mut());
-                }
-                attend(q, k, v, self.scores[h].clone(), scale, self.temperature, allowed.clone())
-            })
-            .collect();
+        let work = self.heads * x_q.nrows() * x_kv.nrows() * (d_k + d_v);
+        let heads: Vec<HeadTrace> = parallel::map((0..self.heads).collect(), work, |h| {
+            let kv = h / group;
+            let mut q = q_all.slice(s![.., h * d_k..(h + 1) * d_k]).to_owned();
+            let mut k = k_all.slice(s![.., kv * d_k..(kv + 1) * d_k]).to_owned();
+            let v = v_all.slice(s![.., kv * d_v..(kv + 1) * d_v]).to_owned();
+            if self.rotary {
+                apply_rotary(q.view_mut());
+                apply_rotary(k.view_mut());
+            }
+            attend(q, k, v, self.scores[h].clone(), scale, self.temperature, allowed.clone())
+        });
+        for (h, head) in heads.iter().enumerate() {
+            head.ensure_finite().map_err(|e| invalid!("head {h}: {e}"))?;
+        }
         let mut concat = Array2::zeros((x_q.nrows(), self.heads * d_v));
         for (h, head) in heads.iter().enumerate() {
             concat.slice_mut(s![.., h * d_v..(h + 1) * d_v]).assign(&head.output);
         }
         let output = p.w_o.apply(concat.view());
+        ensure_finite("the output after W_O", output.view())?;
         let fully_masked = heads.first().map(|h| h.fully_masked.clone()).unwrap_or_default();
         Ok(AttentionTrace { heads, concat, output, fully_masked })
     }

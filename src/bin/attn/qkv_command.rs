@@ -134,7 +134,9 @@ fn compute(args: &QkvArgs) -> CliResult<HeadTrace> {
         None => 1.0,
     };
     let temperature = args.scoring.temperature()?;
-    Ok(attend(q, k, v, score, scale, temperature, allowed.map(Arc::new)))
+    let head = attend(q, k, v, score, scale, temperature, allowed.map(Arc::new));
+    head.ensure_finite()?;
+    Ok(head)
 }
 
 /// The output `weights · V` as a table, one row per query.
