@@ -1,5 +1,7 @@
 //! The BERT-family encoder: embeddings, then post-norm transformer layers whose self-attention
 //! runs every head through the core's [`attend`], keeping each head's Q, K, V and weights.
+//! Natively the heads of a layer (and the rows of each matrix product) run on all cores; in
+//! WebAssembly everything runs on the calling thread.
 
 use ndarray::{s, Array2};
 
@@ -11,6 +13,7 @@ use super::tokenizer::{BertTokenizer, Encoding, ModelToken};
 use super::trace::{HeadRecord, ModelTrace};
 use super::weights::{EncoderLayer, EncoderWeights};
 use crate::attention::{attend, ScoreFunction};
+use crate::parallel;
 
 /// A loaded pretrained encoder with its tokenizer.
 #[derive(Debug, Clone)]
@@ -154,10 +157,14 @@ impl Model {
         let d = self.config.hidden_size;
         let dh = self.config.head_dim();
         let qkv = layer.qkv.apply(x.view());
-        let mut context = Array2::zeros((x.nrows(), d));
-        for h in 0..self.config.num_heads {
-            let part = |offset: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
-            let head = attend(part(0), part(d), part(2 * d), ScoreFunction::Dot, scale, 1.0, None);
+        let t = x.nrows();
+        let heads = self.config.num_heads;
+        let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
+        let traces = parallel::map((0..heads).collect(), heads * 4 * t * t * dh, |h| {
+            attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale, 1.0, None)
+        });
+        let mut context = Array2::zeros((t, d));
+        for (h, head) in traces.into_iter().enumerate() {
             context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&head.output);
             records.push(HeadRecord { q: head.q, k: head.k, v: head.v, weights: head.weights });
         }
