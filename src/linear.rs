@@ -1,7 +1,7 @@
 //! A linear map `y = x · W + b` and how its weights are chosen.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array1, Array2, ArrayView2};
+use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2};
 
 use crate::error::{Error, Result};
 use crate::parallel;
@@ -44,14 +44,7 @@ impl Linear {
     /// Applies the map to every row of `x` (blocks of rows on separate threads when large).
     pub fn apply(&self, x: ArrayView2<f32>) -> Array2<f32> {
         let mut y = Array2::zeros((x.nrows(), self.d_out()));
-        let work = x.nrows() * self.d_in() * self.d_out();
-        parallel::for_row_blocks(y.view_mut(), work, |first, mut block| {
-            let rows = x.slice(s![first..first + block.nrows(), ..]);
-            general_mat_mul(1.0, &rows, &self.weight, 0.0, &mut block);
-            if let Some(b) = &self.bias {
-                block += b;
-            }
-        });
+        apply_all(vec![(self, x, y.view_mut())]);
         y
     }
 
@@ -69,8 +62,29 @@ impl Linear {
     }
 }
 
+/// Several maps at once: `y = x · W (+ b)` into each given `y`, as one job whose blocks of rows
+/// run on separate threads when large. Each `y` must be `x.nrows() × d_out` (it is overwritten).
+pub fn apply_all(maps: Vec<(&Linear, ArrayView2<f32>, ArrayViewMut2<f32>)>) {
+    let work = maps.iter().map(|(l, x, _)| x.nrows() * l.d_in() * l.d_out()).sum();
+    let blocks: Vec<_> = maps
+        .into_iter()
+        .flat_map(|(l, x, y)| parallel::row_blocks(y, work).into_iter().map(move |(first, block)| (l, x, first, block)))
+        .collect();
+    parallel::map(blocks, work, |(l, x, first, mut block)| {
+        let rows = x.slice(s![first..first + block.nrows(), ..]);
+        general_mat_mul(1.0, &rows, &l.weight, 0.0, &mut block);
+        if let Some(b) = &l.bias {
+            block += b;
+        }
+    });
+}
+
 /// Fails with [`Error::NonFinite`] at the first NaN or infinity of `m`.
 pub fn ensure_finite(name: &str, m: ArrayView2<f32>) -> Result<()> {
+    // A branch-free pass first (vectorised); the position is looked up only when needed.
+    if m.fold(true, |ok, v| ok & v.is_finite()) {
+        return Ok(());
+    }
     match m.indexed_iter().find(|(_, v)| !v.is_finite()) {
         Some(((row, col), &value)) => Err(Error::NonFinite { name: name.to_owned(), row, col, value }),
         None => Ok(()),

@@ -54,17 +54,27 @@ pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, work: usize, f: impl Fn(T) ->
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `out` cut into consecutive blocks of rows, each with the index of its first row: one block
+/// per thread a job of `work` operations should use.
+pub(crate) fn row_blocks(mut out: ArrayViewMut2<'_, f32>, work: usize) -> Vec<(usize, ArrayViewMut2<'_, f32>)> {
+    let rows = out.nrows().max(1);
+    let per_block = rows.div_ceil(threads_for(rows, work));
+    let mut blocks = Vec::new();
+    let mut first = 0;
+    while out.nrows() > per_block {
+        let (block, rest) = out.split_at(Axis(0), per_block);
+        blocks.push((first, block));
+        first += per_block;
+        out = rest;
+    }
+    blocks.push((first, out));
+    blocks
+}
+
 /// Calls `f(first_row, block)` on consecutive blocks of rows of `out` that together cover it,
 /// one block per thread when `work` is large enough.
-pub(crate) fn for_row_blocks(mut out: ArrayViewMut2<f32>, work: usize, f: impl Fn(usize, ArrayViewMut2<f32>) + Sync) {
-    let rows = out.nrows();
-    if rows == 0 {
-        return;
-    }
-    let per_block = rows.div_ceil(threads_for(rows, work));
-    let blocks: Vec<(usize, ArrayViewMut2<f32>)> =
-        out.axis_chunks_iter_mut(Axis(0), per_block).enumerate().map(|(b, block)| (b * per_block, block)).collect();
-    map(blocks, work, |(first, block)| f(first, block));
+pub(crate) fn for_row_blocks(out: ArrayViewMut2<f32>, work: usize, f: impl Fn(usize, ArrayViewMut2<f32>) + Sync) {
+    map(row_blocks(out, work), work, |(first, block)| f(first, block));
 }
 
 #[cfg(test)]
@@ -76,6 +86,12 @@ mod tests {
     fn map_keeps_order_on_any_number_of_threads() {
         let items: Vec<usize> = (0..100).collect();
         assert_eq!(map(items.clone(), 0, |i| i * i), map(items, usize::MAX, |i| i * i));
+    }
+
+    #[test]
+    fn row_blocks_of_an_empty_matrix() {
+        let mut m = Array2::<f32>::zeros((0, 3));
+        for_row_blocks(m.view_mut(), usize::MAX, |_, block| assert_eq!(block.nrows(), 0));
     }
 
     #[test]

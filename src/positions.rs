@@ -47,9 +47,13 @@ pub fn add_sinusoidal(mut x: ArrayViewMut2<f32>) {
     parallel::for_row_blocks(x.view_mut(), len * d_model * 20, |first, mut block| {
         for (offset, mut row) in block.rows_mut().into_iter().enumerate() {
             let pos = (first + offset) as f32;
-            for (dim, (x, divisor)) in row.iter_mut().zip(&divisors).enumerate() {
-                let angle = pos / divisor;
-                *x += if dim % 2 == 0 { angle.sin() } else { angle.cos() };
+            for (mut pair, divisor) in row.exact_chunks_mut(2).into_iter().zip(divisors.iter().step_by(2)) {
+                let (sin, cos) = (pos / divisor).sin_cos();
+                pair[0] += sin;
+                pair[1] += cos;
+            }
+            if d_model % 2 == 1 {
+                row[d_model - 1] += (pos / divisors[d_model - 1]).sin();
             }
         }
     });
@@ -82,6 +86,8 @@ mod tests {
         assert_eq!(pe.row(0).to_vec(), vec![0.0, 1.0, 0.0, 1.0]);
         assert!((pe[[1, 0]] - 1f32.sin()).abs() < 1e-6);
         assert!((pe[[1, 2]] - (1.0f32 / 100.0).sin()).abs() < 1e-6);
+        let odd = sinusoidal_encoding(2, 3);
+        assert_eq!(odd.row(1).to_vec(), vec![1f32.sin(), 1f32.cos(), (1.0 / BASE.powf(2.0 / 3.0)).sin()]);
     }
 
     #[test]

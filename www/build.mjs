@@ -1,20 +1,78 @@
-// Bundles the playground page script, its worker and its styles into www/dist.
+// Bundles the front end into www/dist:
+//   playground.js            the playground page's script (index.html)
+//   attention-playground.js  the <attention-playground> element, its styles inside
+//   playground-styles.css    the page's styles
+//   attention-playground.wasm  the core, copied from pkg/: each bundle is also its own worker
+//                              and loads the wasm from next to itself
 // Usage: node www/build.mjs [--watch]
 import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const outdir = path.join(here, 'dist');
+const wasmSource = path.join(here, '..', 'pkg', 'attention_playground_bg.wasm');
+const wasmTarget = path.join(outdir, 'attention-playground.wasm');
 const watch = process.argv.includes('--watch');
+
+/**
+ * `import css from 'bundled-css:./file.css'`: the stylesheet with its @imports bundled and
+ * minified, as a string (the element adopts it as a constructable stylesheet).
+ * @type {import('esbuild').Plugin}
+ */
+const bundledCss = {
+  name: 'bundled-css',
+  setup(build) {
+    build.onResolve({ filter: /^bundled-css:/ }, (args) => ({
+      path: path.resolve(args.resolveDir, args.path.slice('bundled-css:'.length)),
+      namespace: 'bundled-css',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'bundled-css' }, async (args) => {
+      const result = await esbuild.build({
+        entryPoints: [args.path],
+        bundle: true,
+        write: false,
+        minify: !watch,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return {
+        contents: result.outputFiles[0].text,
+        loader: 'text',
+        watchFiles: Object.keys(result.metafile.inputs).map((input) => path.resolve(input)),
+      };
+    });
+  },
+};
+
+/** Copies the wasm core next to the bundles whenever it is newer. */
+/** @type {import('esbuild').Plugin} */
+const copyWasm = {
+  name: 'copy-wasm',
+  setup(build) {
+    build.onEnd(() => {
+      if (!existsSync(wasmSource)) {
+        console.error('✗ pkg/attention_playground_bg.wasm is missing: build the wasm core first (bash scripts/build.sh)');
+        process.exitCode = 1;
+        return;
+      }
+      mkdirSync(outdir, { recursive: true });
+      if (!existsSync(wasmTarget) || statSync(wasmSource).mtimeMs > statSync(wasmTarget).mtimeMs) {
+        copyFileSync(wasmSource, wasmTarget);
+      }
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const options = {
   entryPoints: {
     playground: path.join(here, 'src/main.js'),
-    worker: path.join(here, 'src/worker.js'),
+    'attention-playground': path.join(here, 'src/element-main.js'),
     'playground-styles': path.join(here, 'styles/index.css'),
   },
-  outdir: path.join(here, 'dist'),
+  outdir,
   bundle: true,
   format: 'esm',
   target: ['es2022'],
@@ -22,7 +80,8 @@ const options = {
   minify: !watch,
   legalComments: 'linked',
   logLevel: 'info',
-  // The wasm binary is fetched at run time next to pkg/, never inlined.
+  plugins: [bundledCss, copyWasm],
+  // The wasm binary is fetched at run time from next to the bundle, never inlined.
   external: ['*.wasm'],
 };
 

@@ -8,7 +8,7 @@ use ndarray::{s, Array2, ArrayView2};
 use super::head::{attend, HeadTrace};
 use super::score::ScoreFunction;
 use crate::error::{invalid, Error, Result};
-use crate::linear::{ensure_finite, Linear};
+use crate::linear::{apply_all, ensure_finite, Linear};
 use crate::parallel;
 use crate::positions::apply_rotary;
 
@@ -114,7 +114,10 @@ impl MultiHeadAttention {
             }
         }
         let p = &self.projections;
-        let (q_all, k_all, v_all) = (p.w_q.apply(x_q), p.w_k.apply(x_kv), p.w_v.apply(x_kv));
+        let mut q_all = Array2::zeros((x_q.nrows(), p.w_q.d_out()));
+        let mut k_all = Array2::zeros((x_kv.nrows(), p.w_k.d_out()));
+        let mut v_all = Array2::zeros((x_kv.nrows(), p.w_v.d_out()));
+        apply_all(vec![(&p.w_q, x_q, q_all.view_mut()), (&p.w_k, x_kv, k_all.view_mut()), (&p.w_v, x_kv, v_all.view_mut())]);
         let d_k = self.d_k();
         let d_v = p.w_v.d_out() / self.kv_heads;
         let group = self.heads / self.kv_heads;

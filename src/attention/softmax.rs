@@ -23,9 +23,9 @@ impl RowSoftmax {
 
 /// `e^x` for `x ≤ 0`, within 2 units in the last place; 0 below −87.3 (where `f32` ends).
 ///
-/// Cody–Waite reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-6 polynomial for `e^r`
-/// (Moshier's Cephes coefficients), and `2^n` built from its bits. Branch-free, so that loops
-/// over rows vectorise; positive arguments are treated as 0.
+/// Cody–Waite reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, `e^r ≈ 1 + r + r²·p(r)` with a
+/// degree-4 `p` fitted for least relative error on that interval, and `2^n` built from its bits.
+/// Branch-free, so that loops over rows vectorise; positive arguments are treated as 0.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -38,7 +38,7 @@ pub fn exp(x: f32) -> f32 {
     let rounded = clamped * LOG2E + ROUND;
     let n = rounded - ROUND;
     let r = (clamped - n * LN2_HI) - n * LN2_LO;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
+    let p = (((1.381_464_7e-3 * r + 8.368_71e-3) * r + 4.166_838_5e-2) * r + 0.166_665_21) * r + 0.499_999_94;
     let e_r = p * r * r + r + 1.0;
     // `rounded` is ROUND + n exactly, so its low bits are n; integer steps keep this vectorised.
     let biased = rounded.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127);
@@ -110,19 +110,22 @@ pub fn scaled_masked_softmax(scores: ArrayView2<f32>, factor: f32, allowed: Opti
     if cols == 0 {
         return (Array2::zeros((rows, 0)), (0..rows).collect());
     }
-    // Row-major copies, so that every row is a slice.
-    let mut weights = scores.as_standard_layout().into_owned();
+    // Row-major, so that every row is a slice (no copy when the scores already are).
+    let scores = scores.as_standard_layout();
+    let scores = scores.as_slice().expect("a standard-layout array is one slice");
     let allowed: Option<Vec<bool>> = allowed.map(|a| a.iter().copied().collect());
-    let data = weights.as_slice_mut().expect("a standard-layout array is one slice");
+    // Each row is scaled, then turned into weights while it is in the cache.
+    let mut weights = Vec::with_capacity(rows * cols);
     let mut fully_masked = Vec::new();
-    for (i, row) in data.chunks_exact_mut(cols).enumerate() {
-        row.iter_mut().for_each(|x| *x *= factor);
-        let mask = allowed.as_deref().map(|a| &a[i * cols..(i + 1) * cols]);
-        if softmax_in_place(row, mask).fully_masked() {
+    for (i, logits) in scores.chunks_exact(cols).enumerate() {
+        let start = weights.len();
+        weights.extend(logits.iter().map(|&s| s * factor));
+        let mask = allowed.as_deref().map(|a| &a[start..start + cols]);
+        if softmax_in_place(&mut weights[start..], mask).fully_masked() {
             fully_masked.push(i);
         }
     }
-    (weights, fully_masked)
+    (Array2::from_shape_vec((rows, cols), weights).expect("one weight per score"), fully_masked)
 }
 
 /// Row-wise [`softmax_row`] of a matrix; also returns the rows with no allowed key.

@@ -3,12 +3,17 @@
 
 import { el } from './dom.js';
 import { createEngine } from './engine.js';
+import { ExportError, exportFile } from './export/exporter.js';
+import { saveFile } from './export/download.js';
+import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
 import { clampIndex, shape } from './run-data.js';
-import { cloneState, defaultState, sameModel, toToyConfig, toggleBlocked } from './state.js';
-import { advance, clampStep, stageStart, stepAt } from './timeline.js';
+import { TOY_SOURCE, cloneState, defaultPresentation, defaultState, sameModel, toToyConfig, toggleBlocked } from './state.js';
+import { STEP_MS, advance, clampStep, stageStart, stepAt } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
 import { createControls } from './views/controls.js';
+import { createExportDialog } from './views/export-dialog.js';
+import { createShareDialog } from './views/share-dialog.js';
 import { createHeadGrid } from './views/head-grid.js';
 import { createHeatmap } from './views/heatmap.js';
 import { createLines } from './views/lines.js';
@@ -19,6 +24,12 @@ import { createTokenStrip } from './views/token-strip.js';
 import { fieldOfMessage } from './field-errors.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('./state.js').Presentation} Presentation */
+/** @typedef {import('./url-state.js').DecodedState} DecodedState */
+/** @typedef {import('./focus.js').Focus} Focus */
+/** @typedef {import('./export/exporter.js').ExportFormat} ExportFormat */
+/** @typedef {import('./export/exporter.js').ExportOptions} ExportOptions */
+/** @typedef {import('./views/share-dialog.js').ShareTargets} ShareTargets */
 /** @typedef {import('./state.js').ModelState} ModelState */
 /** @typedef {import('./state.js').ViewName} ViewName */
 /** @typedef {import('./run-data.js').RunData} RunData */
@@ -27,29 +38,44 @@ import { fieldOfMessage } from './field-errors.js';
 
 /** Typing waits this long for a pause before the core runs. */
 const TYPING_DELAY_MS = 120;
-/** One player step at speed 1×. */
-const STEP_MS = 650;
 
 /**
  * @typedef {Object} MountOptions
+ * @property {URL} workerUrl  the script of the worker: a bundle that serves the core when it
+ *   runs in a worker (see worker.js)
  * @property {boolean} [syncUrl]   keep the state in the page's URL fragment (one instance per page)
- * @property {PlaygroundState} [state]  initial state when the URL is not used
- * @property {URL} [workerUrl]
+ * @property {DecodedState} [initial]  the state to start from when the URL is not used
+ * @property {'link' | 'attributes'} [origin]  where the state comes from, for the notes about it
+ * @property {(focus: Focus) => void} [onFocus]  after every render with numbers on screen
+ * @property {ShareTargets} [share]  offer the Share / Embed dialog (the playground page)
  */
+
+/** How a note names what the state came from. */
+const ORIGINS = {
+  link: { some: 'This link had values', all: 'This link’s settings' },
+  attributes: { some: 'Some attributes had values', all: 'These attributes’ settings' },
+};
 
 /**
  * @param {HTMLElement} container
- * @param {MountOptions} [options]
+ * @param {MountOptions} options
  */
-export function mountPlayground(container, options = {}) {
+export function mountPlayground(container, options) {
   const doc = container.ownerDocument;
   const win = /** @type {Window} */ (doc.defaultView);
   const syncUrl = options.syncUrl ?? false;
+  const origin = ORIGINS[options.origin ?? 'link'];
   const reducedMotion = win.matchMedia('(prefers-reduced-motion: reduce)');
 
-  const decoded = syncUrl ? decodeState(win.location.hash) : { state: options.state ?? defaultState(), problems: [], present: false };
+  const decoded = syncUrl
+    ? decodeState(win.location.hash)
+    : options.initial ?? { state: defaultState(), presentation: defaultPresentation(), problems: [], present: false };
   /** @type {PlaygroundState} */
   let state = decoded.state;
+  /** @type {Presentation} */
+  let presentation = decoded.presentation;
+  /** Autoplay waits for the step-by-step view with its numbers ready. */
+  let autoplayPending = presentation.autoplay;
   /** @type {RunData | null} */
   let data = null;
   /** @type {QueryBreakdown | null} */
@@ -62,9 +88,7 @@ export function mountPlayground(container, options = {}) {
   let runPending = false;
   let runCount = 0;
   /** @type {string | null} */
-  let linkNote = decoded.problems.length > 0
-    ? `This link had values that could not be used, so defaults stand in for them: ${decoded.problems.join('; ')}.`
-    : null;
+  let linkNote = problemNote(decoded.problems);
   /** @type {string | null} */
   let coreNote = null;
   /** @type {Partial<Record<string, string>>} */
@@ -81,7 +105,7 @@ export function mountPlayground(container, options = {}) {
   let urlTimer;
 
   const engine = createEngine({
-    workerUrl: options.workerUrl ?? new URL('./worker.js', import.meta.url),
+    workerUrl: options.workerUrl,
     onRestart: (reason) => {
       coreNote = `The attention core stopped (${reason}); it has been restarted.`;
       renderNotes();
@@ -96,6 +120,7 @@ export function mountPlayground(container, options = {}) {
   const stripHost = el(doc, 'div', { class: 'ap-strip' });
   const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
+  const actions = el(doc, 'div', { class: 'ap-actions' });
   const status = el(doc, 'p', { class: 'ap-status' });
   /** @type {Record<ViewName, HTMLElement>} */
   const panels = {
@@ -113,7 +138,7 @@ export function mountPlayground(container, options = {}) {
     el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [
-        tabList, status, ...Object.values(panels),
+        tabList, status, ...Object.values(panels), actions,
       ]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
         el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
@@ -176,6 +201,27 @@ export function mountPlayground(container, options = {}) {
     onTogglePlay: () => setPlaying(!playing),
     onSpeed: (speed) => update({ speed }),
   });
+  const exportDialog = createExportDialog(root, {
+    snapshot: () => (data ? { data, state: cloneState(state), breakdown } : null),
+    exportFile: (format, exportOptions) => exportNow(format, exportOptions),
+    save: (blob, filename) => saveFile(doc, blob, filename),
+    frameMs: (shown) => STEP_MS / shown.speed,
+  });
+  actions.append(el(doc, 'button', {
+    class: 'small-button action-button',
+    text: 'Export…',
+    attrs: { type: 'button', 'aria-haspopup': 'dialog' },
+    on: { click: () => exportDialog.open() },
+  }));
+  if (options.share) {
+    const shareDialog = createShareDialog(root, options.share, { state: () => cloneState(state), presentation: () => ({ ...presentation }) });
+    actions.append(el(doc, 'button', {
+      class: 'small-button action-button',
+      text: 'Share / Embed…',
+      attrs: { type: 'button', 'aria-haspopup': 'dialog' },
+      on: { click: () => shareDialog.open() },
+    }));
+  }
 
   // ---- state changes ----
 
@@ -197,7 +243,8 @@ export function mountPlayground(container, options = {}) {
     const previous = state;
     state = { ...state, ...patch };
     if (data) {
-      const { queries, heads: headCount } = shape(data);
+      const { queries, heads: headCount, layers } = shape(data);
+      state.layer = clampIndex(state.layer, layers);
       state.query = clampIndex(state.query, queries);
       state.head = clampIndex(state.head, headCount);
       state.step = clampStep(data.summary.keyTokens.length, state.step);
@@ -258,7 +305,7 @@ export function mountPlayground(container, options = {}) {
     if (!data && fromLink) {
       // The link's settings cannot be computed at all: show the defaults instead.
       fromLink = false;
-      linkNote = `This link’s settings could not be used (${message}), so the defaults are shown.`;
+      linkNote = `${origin.all} could not be used (${message}), so the defaults are shown.`;
       state = defaultState();
       sentence.setText(state.text);
       cross.setText(state.crossText);
@@ -366,10 +413,18 @@ export function mountPlayground(container, options = {}) {
 
   // ---- rendering ----
 
+  /** @param {string[]} problems */
+  function problemNote(problems) {
+    return problems.length > 0 ? `${origin.some} that could not be used, so defaults stand in for them: ${problems.join('; ')}.` : null;
+  }
+
   function renderNotes() {
     /** @type {Array<[string, string]>} */
     const items = [];
     if (linkNote) items.push(['warn', linkNote]);
+    if (state.source !== TOY_SOURCE) {
+      items.push(['warn', `The model “${state.source}” cannot be loaded: this version of the playground computes the toy model only, which is shown instead.`]);
+    }
     if (coreNote) items.push(['error', coreNote]);
     for (const note of limits) items.push(['info', note]);
     notes.replaceChildren(...items.map(([kind, text]) => el(doc, 'p', { class: `note note-${kind}`, text })));
@@ -384,6 +439,7 @@ export function mountPlayground(container, options = {}) {
   }
 
   function render() {
+    root.dataset.controls = presentation.controls;
     tabs.update(state.view);
     for (const [view, panel] of Object.entries(panels)) panel.hidden = view !== state.view;
     crossHost.hidden = state.model.mode !== 'cross';
@@ -410,6 +466,12 @@ export function mountPlayground(container, options = {}) {
     } else {
       player.update({ data, breakdown, head: state.head, query: state.query, step: state.step, speed: state.speed, playing, blocked: blockedMemo(blocked) });
     }
+    options.onFocus?.(focusOf(state, data));
+    if (autoplayPending && state.view === 'player' && breakdown) {
+      autoplayPending = false;
+      // A reader who asked for less motion gets the player paused, with its Play button.
+      if (!reducedMotion.matches && !playing) setPlaying(true);
+    }
   }
 
   /** @type {Set<string>} */
@@ -428,7 +490,7 @@ export function mountPlayground(container, options = {}) {
     if (!syncUrl) return;
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => {
-      const hash = encodeState({ ...state, text: limitText(state.text).text, crossText: limitText(state.crossText).text });
+      const hash = encodeState({ ...state, text: limitText(state.text).text, crossText: limitText(state.crossText).text }, presentation);
       if (hash === writtenHash) return;
       writtenHash = hash;
       win.history.replaceState(win.history.state, '', `#${hash}`);
@@ -440,18 +502,35 @@ export function mountPlayground(container, options = {}) {
     const hash = win.location.hash.replace(/^#/, '');
     if (hash === writtenHash) return;
     const next = decodeState(hash);
-    linkNote = next.problems.length > 0
-      ? `This link had values that could not be used, so defaults stand in for them: ${next.problems.join('; ')}.`
-      : null;
+    linkNote = problemNote(next.problems);
     fromLink = true;
     data = null;
     state = next.state;
+    setPresentation(next.presentation);
     sentence.setText(state.text);
     cross.setText(state.crossText);
     scheduleRun(0);
     render();
   }
   if (syncUrl) win.addEventListener('hashchange', onHashChange);
+
+  /** @param {Presentation} next */
+  function setPresentation(next) {
+    if (next.autoplay !== presentation.autoplay) {
+      autoplayPending = next.autoplay;
+      if (!next.autoplay && playing) setPlaying(false);
+    }
+    presentation = { ...next };
+  }
+
+  /**
+   * @param {ExportFormat} format
+   * @param {ExportOptions} [exportOptions]
+   */
+  function exportNow(format, exportOptions) {
+    if (!data) return Promise.reject(new ExportError('Nothing is computed yet: wait for the numbers, then export.'));
+    return exportFile(doc, { data, state: cloneState(state), breakdown }, format, exportOptions);
+  }
 
   sentence.setText(state.text);
   cross.setText(state.crossText);
@@ -468,7 +547,24 @@ export function mountPlayground(container, options = {}) {
       if (patch.crossText !== undefined) cross.setText(state.crossText);
       if (patch.text !== undefined || patch.crossText !== undefined) scheduleRun(0);
     },
+    /** A copy of how the playground is presented. */
+    getPresentation: () => ({ ...presentation }),
+    /** @param {Presentation} next */
+    setPresentation: (next) => {
+      setPresentation(next);
+      render();
+    },
+    /**
+     * Replaces the note about values that could not be used (empty: no note).
+     * @param {string[]} problems
+     */
+    setProblems: (problems) => {
+      linkNote = problemNote(problems);
+      renderNotes();
+    },
+    exportFile: exportNow,
     destroy() {
+      playing = false;
       clearTimeout(runTimer);
       clearTimeout(playTimer);
       clearTimeout(urlTimer);

@@ -13,7 +13,13 @@
 
 /** @param {RunData} data */
 export function shape(data) {
-  return { queries: data.summary.queryTokens.length, keys: data.summary.keyTokens.length, heads: data.summary.heads };
+  return {
+    queries: data.summary.queryTokens.length,
+    keys: data.summary.keyTokens.length,
+    heads: data.summary.heads,
+    // The toy core computes a single attention layer.
+    layers: 1,
+  };
 }
 
 /**

@@ -11,6 +11,20 @@
 /** @typedef {'heatmap' | 'lines' | 'heads' | 'player'} ViewName */
 
 /**
+ * How much of the playground is shown around the view: `full` everything, `minimal` the
+ * sentence, its tokens, the view switcher and the player's buttons, `none` the view alone.
+ * @typedef {'full' | 'minimal' | 'none'} ControlsMode
+ */
+
+/**
+ * How a page presents the playground (not part of what is computed or focused).
+ * @typedef {Object} Presentation
+ * @property {ControlsMode} controls
+ * @property {boolean} autoplay  start the step-by-step player once the numbers are ready
+ * @property {boolean} embed     the page is framed by another page: no page header or footer
+ */
+
+/**
  * The masks as the controls show them; combined into ToyConfig.masks.
  * @typedef {Object} MaskState
  * @property {boolean} causal
@@ -45,7 +59,10 @@
  * @property {string} text
  * @property {string} crossText
  * @property {ViewName} view
- * @property {ModelState} model
+ * @property {string} source   which model computes: 'toy' (the configurable toy model of
+ *   `model`) or the URL of a pretrained model's folder
+ * @property {ModelState} model  the toy model's settings
+ * @property {number} layer    the focused layer (the toy model has one)
  * @property {number} head     the focused head
  * @property {number} query    the focused query token
  * @property {number} step     the player's step within the focused query
@@ -67,6 +84,8 @@ export const POSITIONS = /** @type {const} */ (['none', 'sinusoidal', 'rope']);
 export const PROJECTIONS = /** @type {const} */ (['random', 'identity']);
 export const MODES = /** @type {const} */ (['self', 'cross']);
 export const SPEEDS = /** @type {const} */ ([0.25, 0.5, 1, 2, 4]);
+export const CONTROLS = /** @type {const} */ (['full', 'minimal', 'none']);
+export const TOY_SOURCE = 'toy';
 
 /** Inclusive ranges of the numeric fields; the core checks the rest (e.g. divisibility). */
 export const LIMITS = {
@@ -78,6 +97,7 @@ export const LIMITS = {
   window: { min: 0, max: MAX_TOKENS },
   padTo: { min: 1, max: MAX_TOKENS },
   index: { min: 0, max: MAX_TOKENS - 1 },
+  layer: { min: 0, max: 63 },
   blockedCells: 4096,
 };
 
@@ -87,6 +107,7 @@ export function defaultState() {
     text: DEFAULT_TEXT,
     crossText: DEFAULT_CROSS_TEXT,
     view: 'heatmap',
+    source: TOY_SOURCE,
     model: {
       mode: 'self',
       tokenizer: 'words',
@@ -101,6 +122,7 @@ export function defaultState() {
       seed: 42,
       masks: { causal: false, window: null, padTo: null, blocked: [] },
     },
+    layer: 0,
     head: 0,
     query: 0,
     step: 0,
@@ -108,6 +130,11 @@ export function defaultState() {
     pin: null,
     hiddenHeads: [],
   };
+}
+
+/** @returns {Presentation} */
+export function defaultPresentation() {
+  return { controls: 'full', autoplay: false, embed: false };
 }
 
 /**

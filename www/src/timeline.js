@@ -15,6 +15,9 @@ import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, under, vec
 
 /** @typedef {'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output'} StageKind */
 
+/** One step of the player at speed 1×, in milliseconds. */
+export const STEP_MS = 650;
+
 /** The stages in the order they happen; the per-key ones walk over every key. */
 export const STAGES = /** @type {const} */ (['score', 'scale', 'mask', 'exp', 'normalise', 'weigh', 'output']);
 

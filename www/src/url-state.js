@@ -1,9 +1,12 @@
-// The whole state as a compact, versioned URL fragment, and back.
+// The whole state as a compact, versioned URL fragment, and back. The same names serve the
+// <attention-playground> element's attributes (see attributes.js), so a link, an iframe and an
+// element describe a playground in one vocabulary.
 // Parsing is defensive: every field is validated on its own, out-of-range numbers are
 // clamped, anything unreadable falls back to its default, and each fallback is noted.
 // Pure module: no DOM access.
 
 import {
+  CONTROLS,
   LIMITS,
   MODES,
   POSITIONS,
@@ -11,54 +14,88 @@ import {
   SCORES,
   SPEEDS,
   TOKENIZERS,
-  VIEWS,
+  TOY_SOURCE,
+  defaultPresentation,
   defaultState,
   sortCells,
 } from './state.js';
 import { limitText } from './limits.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('./state.js').Presentation} Presentation */
+/** @typedef {import('./state.js').ViewName} ViewName */
 
 export const URL_VERSION = 1;
 
+/** The views by their public names (links, attributes, events); older links used the inner ones. */
+export const VIEW_NAMES = /** @type {const} */ ({ heatmap: 'heatmap', lines: 'lines', heads: 'grid', player: 'steps' });
+
+/** @typedef {typeof VIEW_NAMES[ViewName]} PublicViewName */
+
+/** @type {Record<string, ViewName>} */
+const VIEWS_BY_NAME = {
+  heatmap: 'heatmap', lines: 'lines', grid: 'heads', steps: 'player', heads: 'heads', player: 'player',
+};
+
+/** Longest model folder address accepted. */
+const SOURCE_LENGTH = 512;
+
+/**
+ * The toy model's settings as URL parameters (also the element's `settings` attribute).
+ * @param {import('./state.js').ModelState} m
+ * @returns {Array<[string, string]>}
+ */
+export function settingsParams(m) {
+  return [
+    ['tok', m.tokenizer],
+    ['d', String(m.dModel)],
+    ['h', String(m.heads)],
+    ['kv', String(m.kvHeads)],
+    ['score', m.score],
+    ['scale', m.scale ? '1' : '0'],
+    ['temp', String(m.temperature)],
+    ['pos', m.positions],
+    ['proj', m.projections],
+    ['seed', String(m.seed)],
+    ['causal', m.masks.causal ? '1' : '0'],
+    ['window', m.masks.window === null ? '' : String(m.masks.window)],
+    ['pad', m.masks.padTo === null ? '' : String(m.masks.padTo)],
+    ['cells', m.masks.blocked.map(([q, k]) => `${q}.${k}`).join('-')],
+  ];
+}
+
 /**
  * @param {PlaygroundState} state
+ * @param {Partial<Presentation>} [presentation]  written only where it differs from the default
  * @returns {string} the fragment, without its leading '#'
  */
-export function encodeState(state) {
-  const m = state.model;
+export function encodeState(state, presentation = {}) {
   const params = new URLSearchParams();
   params.set('v', String(URL_VERSION));
   params.set('text', state.text);
   params.set('cross', state.crossText);
-  params.set('mode', m.mode);
-  params.set('view', state.view);
-  params.set('tok', m.tokenizer);
-  params.set('d', String(m.dModel));
-  params.set('h', String(m.heads));
-  params.set('kv', String(m.kvHeads));
-  params.set('score', m.score);
-  params.set('scale', m.scale ? '1' : '0');
-  params.set('temp', String(m.temperature));
-  params.set('pos', m.positions);
-  params.set('proj', m.projections);
-  params.set('seed', String(m.seed));
-  params.set('causal', m.masks.causal ? '1' : '0');
-  params.set('window', m.masks.window === null ? '' : String(m.masks.window));
-  params.set('pad', m.masks.padTo === null ? '' : String(m.masks.padTo));
-  params.set('cells', m.masks.blocked.map(([q, k]) => `${q}.${k}`).join('-'));
+  params.set('mode', state.model.mode);
+  params.set('view', VIEW_NAMES[state.view]);
+  params.set('model', state.source);
+  for (const [name, value] of settingsParams(state.model)) params.set(name, value);
+  params.set('layer', String(state.layer));
   params.set('head', String(state.head));
   params.set('q', String(state.query));
   params.set('step', String(state.step));
   params.set('speed', String(state.speed));
   params.set('pin', state.pin ? `${state.pin.side}${state.pin.index}` : '');
   params.set('hide', state.hiddenHeads.join('-'));
+  const shown = { ...defaultPresentation(), ...presentation };
+  if (shown.controls !== 'full') params.set('controls', shown.controls);
+  if (shown.autoplay) params.set('autoplay', '1');
+  if (shown.embed) params.set('embed', '1');
   return params.toString();
 }
 
 /**
  * @typedef {Object} DecodedState
  * @property {PlaygroundState} state
+ * @property {Presentation} presentation
  * @property {string[]} problems  one short phrase per field that fell back or was clamped
  * @property {boolean} present    whether the fragment held any state at all
  */
@@ -68,23 +105,33 @@ export function encodeState(state) {
  * @returns {DecodedState}
  */
 export function decodeState(fragment) {
-  const state = defaultState();
   const raw = fragment.startsWith('#') ? fragment.slice(1) : fragment;
-  if (raw.trim() === '') return { state, problems: [], present: false };
+  if (raw.trim() === '') return { state: defaultState(), presentation: defaultPresentation(), problems: [], present: false };
 
   /** @type {URLSearchParams} */
   let params;
   try {
     params = new URLSearchParams(raw);
   } catch {
-    return { state, problems: ['the link could not be read'], present: true };
+    return { state: defaultState(), presentation: defaultPresentation(), problems: ['the link could not be read'], present: true };
   }
   const version = params.get('v');
   if (version !== String(URL_VERSION)) {
     const problem = version === null ? 'the link has no version' : `link version “${clip(version)}” is not supported`;
-    return { state, problems: [problem], present: true };
+    return { state: defaultState(), presentation: defaultPresentation(), problems: [problem], present: true };
   }
+  return decodeParams(params);
+}
 
+/**
+ * Reads the state from named values (a link's parameters, or an element's attributes). Each
+ * field has one name, a few have a second, longer one: `cross` or `cross-text`, `q` or `query`.
+ * @param {URLSearchParams} params
+ * @returns {DecodedState}
+ */
+export function decodeParams(params) {
+  const state = defaultState();
+  const presentation = defaultPresentation();
   /** @type {string[]} */
   const problems = [];
   const read = new FieldReader(params, problems);
@@ -96,14 +143,15 @@ export function decodeState(fragment) {
     state.text = limited.text;
     if (limited.cut) problems.push(`text shortened to ${limited.text.length.toLocaleString('en')} characters`);
   }
-  const cross = params.get('cross');
+  const cross = params.get('cross-text') ?? params.get('cross');
   if (cross !== null) {
     const limited = limitText(cross);
     state.crossText = limited.text;
     if (limited.cut) problems.push('second text shortened');
   }
   m.mode = read.choice('mode', MODES, m.mode);
-  state.view = read.choice('view', VIEWS, state.view);
+  state.view = VIEWS_BY_NAME[read.choice('view', Object.keys(VIEWS_BY_NAME), VIEW_NAMES[state.view])];
+  state.source = read.source('model', state.source);
   m.tokenizer = read.choice('tok', TOKENIZERS, m.tokenizer);
   m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
   m.heads = read.integer('h', LIMITS.heads, m.heads);
@@ -118,14 +166,18 @@ export function decodeState(fragment) {
   m.masks.window = read.optionalInteger('window', LIMITS.window, m.masks.window);
   m.masks.padTo = read.optionalInteger('pad', LIMITS.padTo, m.masks.padTo);
   m.masks.blocked = read.cells('cells', m.masks.blocked);
+  state.layer = read.integer('layer', LIMITS.layer, state.layer);
   state.head = read.integer('head', { min: 0, max: LIMITS.heads.max - 1 }, state.head);
-  state.query = read.integer('q', LIMITS.index, state.query);
+  state.query = read.integer(params.has('query') ? 'query' : 'q', LIMITS.index, state.query);
   state.step = read.integer('step', { min: 0, max: 2 * LIMITS.index.max + 6 }, state.step);
   state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
   state.pin = read.pin('pin', state.pin);
   state.hiddenHeads = read.indexList('hide', LIMITS.heads.max - 1, state.hiddenHeads);
+  presentation.controls = read.choice('controls', CONTROLS, presentation.controls);
+  presentation.autoplay = read.flag('autoplay', presentation.autoplay);
+  presentation.embed = read.flag('embed', presentation.embed);
 
-  return { state, problems, present: true };
+  return { state, presentation, problems, present: true };
 }
 
 /** Shortens a hostile value before it is quoted back in a note. */
@@ -230,6 +282,26 @@ class FieldReader {
     const clamped = Math.min(range.max, Math.max(range.min, value));
     if (clamped !== value) this.problems.push(`${name} ${value} was clamped to ${clamped}`);
     return clamped;
+  }
+
+  /**
+   * Which model computes: "toy", or the address of a pretrained model's folder (absolute, or
+   * relative to the page). Only the form is checked here; the page resolves and loads it.
+   * @param {string} name
+   * @param {string} fallback
+   */
+  source(name, fallback) {
+    const value = this.params.get(name);
+    if (value === null) return fallback;
+    const trimmed = value.trim();
+    if (trimmed === '' || trimmed === TOY_SOURCE) return TOY_SOURCE;
+    const address = /^(https?:\/\/|\/|\.{1,2}\/|[\w-])[^\s"'<>\\`]*$/;
+    const scheme = /^([a-z][a-z\d+.-]*):/i.exec(trimmed)?.[1];
+    if (trimmed.length > SOURCE_LENGTH || !address.test(trimmed) || (scheme !== undefined && !/^https?$/i.test(scheme))) {
+      this.problems.push(`${name} “${clip(value)}” is neither “toy” nor the address of a model folder`);
+      return fallback;
+    }
+    return trimmed;
   }
 
   /**

@@ -1,5 +1,7 @@
-// The module worker that owns the wasm core. It answers the requests of protocol.js one at
-// a time, in order, and never touches the page.
+// What runs inside the worker that owns the wasm core: it answers the requests of protocol.js
+// one at a time, in order, and never touches the page. Every bundle is its own worker (the
+// entry module checks `isWorkerScope()` and calls `serveCore()`), and the wasm file sits next
+// to the bundle, so a page needs one script and one wasm file, wherever they are hosted.
 
 import init, { Playground } from '../../pkg/attention_playground.js';
 import { breakdownBuffers, detachedBreakdown, errorMessage } from './protocol.js';
@@ -7,7 +9,8 @@ import { breakdownBuffers, detachedBreakdown, errorMessage } from './protocol.js
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
 /** @typedef {import('./protocol.js').WorkerResponse} WorkerResponse */
 
-const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+/** The wasm file, copied next to each bundle by the build. */
+export const WASM_FILE = 'attention-playground.wasm';
 
 /** The wasm module failed to load; a fresh worker may succeed. */
 class LoadError extends Error {}
@@ -16,7 +19,7 @@ class LoadError extends Error {}
 let loading = null;
 
 function core() {
-  loading ??= init({ module_or_path: new URL('../../pkg/attention_playground_bg.wasm', import.meta.url) })
+  loading ??= init({ module_or_path: new URL(`./${WASM_FILE}`, import.meta.url) })
     .then(() => new Playground())
     .catch((error) => {
       loading = null;
@@ -25,12 +28,15 @@ function core() {
   return loading;
 }
 
+/** @type {DedicatedWorkerGlobalScope | null} */
+let scope = null;
+
 /**
  * @param {WorkerResponse} response
  * @param {Transferable[]} [transfer]
  */
 function reply(response, transfer = []) {
-  scope.postMessage(response, transfer);
+  scope?.postMessage(response, transfer);
 }
 
 /**
@@ -79,8 +85,17 @@ async function handle(request) {
   }
 }
 
-let queue = Promise.resolve();
-scope.addEventListener('message', (event) => {
-  const request = /** @type {WorkerRequest} */ (event.data);
-  queue = queue.then(() => handle(request));
-});
+/** Whether this module is running in a worker (rather than in a page). */
+export function isWorkerScope() {
+  return typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope;
+}
+
+/** Answers the page's requests; called once, by the bundle's entry module, inside the worker. */
+export function serveCore() {
+  scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (globalThis));
+  let queue = Promise.resolve();
+  scope.addEventListener('message', (event) => {
+    const request = /** @type {WorkerRequest} */ (event.data);
+    queue = queue.then(() => handle(request));
+  });
+}

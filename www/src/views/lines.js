@@ -16,7 +16,49 @@ export const LINES_TOKEN_LIMIT = 256;
 export const LINES_LIMIT = 20000;
 /** Weights below this are not drawn (they would be invisible anyway). */
 const MIN_WEIGHT = 0.01;
-const ROW = 26;
+export const ROW = 26;
+
+/**
+ * @typedef {Object} DrawnLine
+ * @property {number} head
+ * @property {number} query
+ * @property {number} key
+ * @property {number} weight
+ * @property {number} opacity  proportional to the weight, relative to the largest one drawn
+ * @property {number} width
+ */
+
+/**
+ * The lines the view draws: every head not hidden, only the active token's lines when one is
+ * hovered or pinned, none below MIN_WEIGHT. `lines` is null when there would be more than
+ * LINES_LIMIT (`total` says how many).
+ * @param {RunData} data
+ * @param {number[]} hiddenHeads
+ * @param {Pin | null} active
+ * @returns {{ lines: DrawnLine[] | null, total: number }}
+ */
+export function linesToDraw(data, hiddenHeads, active) {
+  const { queries, keys, heads } = shape(data);
+  const shownHeads = [...Array(heads).keys()].filter((h) => !hiddenHeads.includes(h));
+  const total = (active ? (active.side === 'q' ? keys : queries) : queries * keys) * shownHeads.length;
+  if (total > LINES_LIMIT) return { lines: null, total: queries * keys * shownHeads.length };
+  const top = Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(data, h))));
+  /** @type {DrawnLine[]} */
+  const lines = [];
+  const qs = active?.side === 'q' ? [active.index] : [...Array(queries).keys()];
+  const ks = active?.side === 'k' ? [active.index] : [...Array(keys).keys()];
+  for (const head of shownHeads) {
+    const weights = headWeights(data, head);
+    for (const query of qs) {
+      for (const key of ks) {
+        const weight = weights[query * keys + key];
+        if (!(weight >= MIN_WEIGHT)) continue;
+        lines.push({ head, query, key, weight, opacity: Math.min(1, (0.95 * weight) / top), width: 1.5 + (4 * weight) / top });
+      }
+    }
+  }
+  return { lines, total };
+}
 
 /**
  * @typedef {Object} LinesInput
@@ -90,34 +132,22 @@ export function createLines(root, callbacks) {
 
   function drawLines() {
     if (!input || !svg) return;
-    const { queries, keys, heads: headCount } = shape(input.data);
     const active = input.pin ?? hover;
-    const shownHeads = [...Array(headCount).keys()].filter((h) => !input?.hiddenHeads.includes(h));
-    const candidates = (active ? (active.side === 'q' ? keys : queries) : queries * keys) * shownHeads.length;
+    const drawn = linesToDraw(input.data, input.hiddenHeads, active);
     const width = 240;
     const group = svgEl(doc, 'g');
-    if (candidates > LINES_LIMIT) {
-      note.textContent = `${(queries * keys * shownHeads.length).toLocaleString('en')} lines are too many to draw at once: hover or click a token to see its lines.`;
+    if (!drawn.lines) {
+      note.textContent = `${drawn.total.toLocaleString('en')} lines are too many to draw at once: hover or click a token to see its lines.`;
     } else {
       note.textContent = active ? '' : 'Hover a token to follow its lines; click to pin it.';
-      // Opacity and width are proportional to the weight, relative to the largest one drawn.
-      const top = Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(/** @type {LinesInput} */ (input).data, h))));
-      for (const h of shownHeads) {
-        const weights = headWeights(input.data, h);
-        const qs = active?.side === 'q' ? [active.index] : [...Array(queries).keys()];
-        for (const q of qs) {
-          const ks = active?.side === 'k' ? [active.index] : [...Array(keys).keys()];
-          for (const k of ks) {
-            const w = weights[q * keys + k];
-            if (!(w >= MIN_WEIGHT)) continue;
-            group.append(svgEl(doc, 'line', {
-              attrs: {
-                x1: 0, y1: q * ROW + ROW / 2, x2: width, y2: k * ROW + ROW / 2,
-                stroke: headColour(h), 'stroke-opacity': Math.min(1, (0.95 * w) / top).toFixed(3), 'stroke-width': (1.5 + (4 * w) / top).toFixed(2),
-              },
-            }, [svgEl(doc, 'title', { text: `${input.data.summary.queryTokens[q].text} → ${input.data.summary.keyTokens[k].text}, head ${h + 1}: ${formatWeight(w)}` })]));
-          }
-        }
+      const { queryTokens, keyTokens } = input.data.summary;
+      for (const line of drawn.lines) {
+        group.append(svgEl(doc, 'line', {
+          attrs: {
+            x1: 0, y1: line.query * ROW + ROW / 2, x2: width, y2: line.key * ROW + ROW / 2,
+            stroke: headColour(line.head), 'stroke-opacity': line.opacity.toFixed(3), 'stroke-width': line.width.toFixed(2),
+          },
+        }, [svgEl(doc, 'title', { text: `${queryTokens[line.query].text} → ${keyTokens[line.key].text}, head ${line.head + 1}: ${formatWeight(line.weight)}` })]));
       }
     }
     svg.replaceChildren(group);

@@ -37,7 +37,7 @@ import { icon } from './icons.js';
  */
 
 /** The columns of the player's number table, each revealed as its stage is reached. */
-const COLUMNS = /** @type {const} */ ([
+export const NUMBER_COLUMNS = /** @type {const} */ ([
   { kind: 'score', label: 'score s', pick: (/** @type {QueryBreakdown} */ b) => b.scores },
   { kind: 'scale', label: 'scaled ŝ', pick: (/** @type {QueryBreakdown} */ b) => b.scaled },
   { kind: 'mask', label: 'masked m', pick: (/** @type {QueryBreakdown} */ b) => b.masked },
@@ -161,7 +161,7 @@ function renderNumbers(root, b, step, key, keyTokens) {
   const doc = root.ownerDocument;
   const head = el(doc, 'tr', {}, [
     el(doc, 'th', { text: 'key', attrs: { scope: 'col' } }),
-    ...COLUMNS.map(({ label }) => el(doc, 'th', { text: label, attrs: { scope: 'col' } })),
+    ...NUMBER_COLUMNS.map(({ label }) => el(doc, 'th', { text: label, attrs: { scope: 'col' } })),
   ]);
   const body = el(doc, 'tbody');
   for (let j = 0; j < b.keys; j += 1) {
@@ -169,7 +169,7 @@ function renderNumbers(root, b, step, key, keyTokens) {
     const tr = el(doc, 'tr', { class: j === key ? 'current' : '' }, [
       el(doc, 'th', { text: token ? tokenLabel(token, 14) : `#${j}`, attrs: { scope: 'row', title: token?.text ?? '' } }),
     ]);
-    for (const { kind, pick } of COLUMNS) {
+    for (const { kind, pick } of NUMBER_COLUMNS) {
       const value = pick(b)[j];
       const shown = isRevealed(b.keys, step, kind, j);
       const masked = b.allowed[j] === 0 && kind !== 'score' && kind !== 'scale';

@@ -16,6 +16,8 @@ test('every field round-trips exactly', () => {
     text: 'Ünïcode & symbols = 100% 😀 #hash?q=1',
     crossText: 'Der Hund',
     view: 'player',
+    source: 'models/all-MiniLM-L6-v2/',
+    layer: 2,
     head: 3,
     query: 7,
     step: 12,
@@ -31,6 +33,12 @@ test('every field round-trips exactly', () => {
   const { state: back, problems } = decodeState(`#${encodeState(state)}`);
   assert.deepEqual(problems, []);
   assert.deepEqual(back, state);
+});
+
+test('the presentation round-trips, and is left out of the link when it is the default', () => {
+  const presentation = { controls: /** @type {const} */ ('minimal'), autoplay: true, embed: true };
+  assert.deepEqual(decodeState(encodeState(defaultState(), presentation)).presentation, presentation);
+  assert.doesNotMatch(encodeState(defaultState(), {}), /controls|autoplay|embed/);
 });
 
 test('an empty fragment gives the defaults without a note', () => {

@@ -1,0 +1,141 @@
+// The Export dialog: the view on screen as SVG or PNG (1×, 2×, 4×), the focused head's weights
+// as JSON or CSV, the focused query's steps as a video clip. Each button saves one file and
+// says what it saved (or why it could not).
+
+import { el } from '../dom.js';
+import { quoteToken } from '../format.js';
+import { ExportError, PNG_SCALES, clipType } from '../export/exporter.js';
+import { stepCount } from '../timeline.js';
+import { shape } from '../run-data.js';
+import { buttonGroup, createModal } from './modal.js';
+import { TABS } from './tabs.js';
+
+/** @typedef {import('../export/exporter.js').Snapshot} Snapshot */
+/** @typedef {import('../export/exporter.js').ExportFormat} ExportFormat */
+/** @typedef {import('../export/exporter.js').ExportOptions} ExportOptions */
+
+/**
+ * @typedef {Object} ExportDialogCallbacks
+ * @property {() => Snapshot | null} snapshot
+ * @property {(format: ExportFormat, options: ExportOptions) => Promise<{ blob: Blob, filename: string }>} exportFile
+ * @property {(blob: Blob, filename: string) => void} save
+ * @property {(state: Snapshot['state']) => number} frameMs
+ */
+
+/**
+ * @param {HTMLElement} host
+ * @param {ExportDialogCallbacks} callbacks
+ */
+export function createExportDialog(host, callbacks) {
+  const doc = host.ownerDocument;
+  const modal = createModal(host, { title: 'Export', className: 'export-dialog' });
+  const lead = el(doc, 'p', { class: 'modal-lead' });
+  const status = el(doc, 'p', { class: 'modal-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  /** @type {AbortController | null} */
+  let recording = null;
+
+  /**
+   * @param {string} text
+   * @param {ExportFormat} format
+   * @param {ExportOptions} [options]
+   */
+  const button = (text, format, options = {}) => el(doc, 'button', {
+    class: 'export-button',
+    text,
+    attrs: { type: 'button', 'data-format': format, 'data-scale': options.scale ?? null },
+    on: { click: () => run(format, options) },
+  });
+  const clipButton = button('Record clip', 'clip');
+  const cancel = el(doc, 'button', {
+    class: 'small-button',
+    text: 'Stop',
+    attrs: { type: 'button' },
+    on: { click: () => recording?.abort() },
+  });
+  cancel.hidden = true;
+  const clipHint = el(doc, 'p', { class: 'modal-hint' });
+  const clipGroup = buttonGroup(doc, 'Clip', clipHint, [clipButton, cancel]);
+
+  modal.body.append(
+    lead,
+    buttonGroup(doc, 'Figure', 'SVG is vector, for slides and papers; PNG at 1, 2 or 4 pixels per point, for screens and print.', [
+      button('SVG', 'svg'),
+      ...PNG_SCALES.map((scale) => button(`PNG ${scale}×`, 'png', { scale })),
+    ]),
+    buttonGroup(doc, 'Weights', 'The focused head’s weights with the tokens as headers: JSON with the settings, CSV for spreadsheets.', [
+      button('JSON', 'json'),
+      button('CSV', 'csv'),
+    ]),
+    clipGroup,
+    status,
+  );
+
+  /**
+   * @param {ExportFormat} format
+   * @param {ExportOptions} options
+   */
+  async function run(format, options) {
+    if (recording) return;
+    const clip = format === 'clip';
+    status.textContent = clip ? 'Recording…' : 'Preparing…';
+    status.dataset.kind = 'busy';
+    if (clip) {
+      recording = new AbortController();
+      cancel.hidden = false;
+      options = {
+        ...options,
+        signal: recording.signal,
+        onProgress: (done, total) => {
+          status.textContent = `Recording step ${done} of ${total}…`;
+        },
+      };
+    }
+    try {
+      const { blob, filename } = await callbacks.exportFile(format, options);
+      callbacks.save(blob, filename);
+      status.textContent = `Saved ${filename} (${size(blob.size)}).`;
+      status.dataset.kind = 'done';
+    } catch (error) {
+      status.textContent = error instanceof ExportError || error instanceof Error ? error.message : 'The export failed.';
+      status.dataset.kind = 'error';
+    } finally {
+      recording = null;
+      cancel.hidden = true;
+    }
+  }
+
+  function describe() {
+    const snapshot = callbacks.snapshot();
+    if (!snapshot) {
+      lead.textContent = 'Nothing is computed yet.';
+      return;
+    }
+    const { state, data } = snapshot;
+    const { queries, keys } = shape(data);
+    const view = TABS.find(([name]) => name === state.view)?.[1] ?? state.view;
+    const token = data.summary.queryTokens[state.query];
+    lead.textContent = `${view} of head ${state.head + 1}, ${queries} × ${keys} tokens, as on screen.`;
+    const type = clipType();
+    clipButton.disabled = !type;
+    const seconds = Math.round((stepCount(keys) * callbacks.frameMs(state)) / 1000);
+    clipHint.textContent = type
+      ? `The ${stepCount(keys)} steps of the query ${quoteToken(token?.text ?? '')} as a ${type.startsWith('video/mp4') ? 'MP4' : 'WebM'} video, at the player’s speed: about ${seconds} s to record.`
+      : 'This browser cannot record video from a canvas.';
+  }
+
+  return {
+    open() {
+      describe();
+      status.textContent = '';
+      delete status.dataset.kind;
+      modal.open();
+    },
+  };
+}
+
+/** @param {number} bytes */
+function size(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
