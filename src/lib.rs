@@ -19,6 +19,7 @@ pub mod attention;
 pub mod embedding;
 pub mod error;
 pub mod linear;
+pub mod model;
 mod parallel;
 pub mod positions;
 pub mod rng;

@@ -1,0 +1,179 @@
+//! The BERT-family encoder: embeddings, then post-norm transformer layers whose self-attention
+//! runs every head through the core's [`attend`], keeping each head's Q, K, V and weights.
+//! Natively the heads of a layer (and the rows of each matrix product) run on all cores; in
+//! WebAssembly everything runs on the calling thread.
+
+use ndarray::{s, Array2};
+
+use super::config::ModelConfig;
+use super::error::{ModelError, ModelResult};
+use super::ops::{activate, layer_norm, mean_pool_normalized};
+use super::safetensors::SafeTensors;
+use super::tokenizer::{BertTokenizer, Encoding, ModelToken};
+use super::trace::{HeadRecord, ModelTrace};
+use super::weights::{EncoderLayer, EncoderWeights};
+use crate::attention::{attend, ScoreFunction};
+use crate::parallel;
+
+/// A loaded pretrained encoder with its tokenizer.
+#[derive(Debug, Clone)]
+pub struct Model {
+    config: ModelConfig,
+    tokenizer: BertTokenizer,
+    weights: EncoderWeights,
+}
+
+impl Model {
+    /// Loads a model from the contents of its files: `config.json`, `tokenizer.json` and/or
+    /// `vocab.txt` (tokenizer.json wins when both are given), and `model.safetensors`.
+    pub fn from_files(
+        config_json: &str,
+        tokenizer_json: Option<&str>,
+        vocab_txt: Option<&str>,
+        safetensors: &[u8],
+    ) -> ModelResult<Model> {
+        let config = ModelConfig::from_json(config_json)?;
+        let tokenizer = match (tokenizer_json, vocab_txt) {
+            (Some(json), _) => BertTokenizer::from_tokenizer_json(json)?,
+            (None, Some(vocab)) => BertTokenizer::from_vocab_txt(vocab, None)?,
+            (None, None) => {
+                return Err(ModelError::Tokenizer("give tokenizer.json or vocab.txt with the model".into()))
+            }
+        };
+        if tokenizer.id_bound() > config.vocab_size {
+            return Err(ModelError::Tokenizer(format!(
+                "the tokenizer has ids up to {} but the model embeds only {} tokens: they belong \
+                 to different models",
+                tokenizer.id_bound() - 1,
+                config.vocab_size
+            )));
+        }
+        let file = SafeTensors::parse(safetensors)?;
+        let weights = EncoderWeights::load(&config, &file)?;
+        Ok(Model { config, tokenizer, weights })
+    }
+
+    /// Loads a Hugging Face model folder: `config.json`, `tokenizer.json` and/or `vocab.txt`, and
+    /// `model.safetensors` (or, when absent, the F16 copy `model.f16.safetensors`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> ModelResult<Model> {
+        let missing = |name: &str, e: std::io::Error| ModelError::File {
+            path: dir.join(name).display().to_string(),
+            problem: format!("{e} (fetch the default model with scripts/fetch-model.sh, or give a Hugging Face model folder)"),
+        };
+        let text = |name: &str| std::fs::read_to_string(dir.join(name));
+        let config = text("config.json").map_err(|e| missing("config.json", e))?;
+        let tokenizer = text("tokenizer.json").ok();
+        let vocab = text("vocab.txt").ok();
+        if tokenizer.is_none() && vocab.is_none() {
+            return Err(ModelError::File {
+                path: dir.display().to_string(),
+                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
+            });
+        }
+        let weights = std::fs::read(dir.join("model.safetensors"))
+            .or_else(|_| std::fs::read(dir.join("model.f16.safetensors")))
+            .map_err(|e| missing("model.safetensors", e))?;
+        Model::from_files(&config, tokenizer.as_deref(), vocab.as_deref(), &weights)
+    }
+
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    pub fn tokenizer(&self) -> &BertTokenizer {
+        &self.tokenizer
+    }
+
+    /// The tokens the model sees for `text`, cut to its number of positions (and saying so).
+    pub fn tokenize(&self, text: &str) -> Encoding {
+        self.tokenizer.encode(text, self.config.max_positions)
+    }
+
+    /// The model's input embedding (its word-embedding row) of every token: vectors the toy
+    /// mode can use in place of its own. `T × d`. Fails on an id outside the vocabulary.
+    pub fn input_embeddings(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
+        let word = &self.weights.embeddings.word;
+        let mut out = Array2::zeros((tokens.len(), word.ncols()));
+        for (mut row, token) in out.rows_mut().into_iter().zip(tokens) {
+            let id = token.id as usize;
+            if id >= word.nrows() {
+                return Err(ModelError::OutOfRange(format!(
+                    "token {:?} has id {id}, outside the model's {} embeddings",
+                    token.text,
+                    word.nrows()
+                )));
+            }
+            row.assign(&word.row(id));
+        }
+        Ok(out)
+    }
+
+    /// Runs the encoder on `text`, keeping every layer's and head's attention.
+    pub fn forward(&self, text: &str) -> ModelResult<ModelTrace> {
+        self.forward_encoding(self.tokenize(text))
+    }
+
+    /// Runs the encoder on tokens from [`Model::tokenize`].
+    pub fn forward_encoding(&self, encoding: Encoding) -> ModelResult<ModelTrace> {
+        if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
+            return Err(ModelError::EmptyText);
+        }
+        let t = encoding.tokens.len();
+        if t > self.config.max_positions {
+            return Err(ModelError::OutOfRange(format!(
+                "{t} tokens exceed the model's {} positions",
+                self.config.max_positions
+            )));
+        }
+        let mut x = self.embed(&encoding.tokens)?;
+        let scale = 1.0 / (self.config.head_dim() as f32).sqrt();
+        let mut records = Vec::with_capacity(self.config.num_layers * self.config.num_heads);
+        for (index, layer) in self.weights.layers.iter().enumerate() {
+            x = self.encoder_layer(layer, x, scale, &mut records);
+            if !x.iter().all(|v| v.is_finite()) {
+                return Err(ModelError::Overflow { layer: index });
+            }
+        }
+        let pooled = mean_pool_normalized(x.view());
+        Ok(ModelTrace::new(encoding.tokens, encoding.truncated, scale, self.config.num_heads, records, x, pooled))
+    }
+
+    /// Word + position (+ token type 0) embeddings, layer-normalised.
+    fn embed(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
+        let e = &self.weights.embeddings;
+        let mut x = self.input_embeddings(tokens)?;
+        x += &e.position.slice(s![..tokens.len(), ..]);
+        if let Some(token_type) = &e.token_type {
+            x += token_type;
+        }
+        layer_norm(&mut x, &e.norm, self.config.layer_norm_eps);
+        Ok(x)
+    }
+
+    /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`.
+    fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32, records: &mut Vec<HeadRecord>) -> Array2<f32> {
+        let eps = self.config.layer_norm_eps;
+        let d = self.config.hidden_size;
+        let dh = self.config.head_dim();
+        let qkv = layer.qkv.apply(x.view());
+        let t = x.nrows();
+        let heads = self.config.num_heads;
+        let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
+        let traces = parallel::map((0..heads).collect(), heads * 4 * t * t * dh, |h| {
+            attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale, 1.0, None)
+        });
+        let mut context = Array2::zeros((t, d));
+        for (h, head) in traces.into_iter().enumerate() {
+            context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&head.output);
+            records.push(HeadRecord { q: head.q, k: head.k, v: head.v, weights: head.weights });
+        }
+        let mut x = layer.attention_out.apply(context.view()) + x;
+        layer_norm(&mut x, &layer.attention_norm, eps);
+        let mut inner = layer.ffn_in.apply(x.view());
+        activate(&mut inner, self.config.activation);
+        let mut x = layer.ffn_out.apply(inner.view()) + x;
+        layer_norm(&mut x, &layer.ffn_norm, eps);
+        x
+    }
+}

@@ -1,0 +1,55 @@
+//! What can go wrong while loading or running a pretrained encoder, said so a person can act on it.
+
+/// An error of the pretrained-model path: bad files, an unsupported architecture, bad input text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// `config.json` is not valid JSON or misses a required field.
+    #[error("config.json: {0}")]
+    Config(String),
+    /// The architecture named in `config.json` is not a BERT-family encoder.
+    #[error("unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT)")]
+    UnsupportedArchitecture { name: String },
+    /// The weights file is not a well-formed safetensors file.
+    #[error("model.safetensors: {0}")]
+    Weights(String),
+    /// A tensor the architecture needs is absent from the weights file.
+    #[error("model.safetensors has no tensor {name}: the weights do not match config.json")]
+    MissingTensor { name: String },
+    /// A tensor exists but its shape is not the one `config.json` implies.
+    #[error("tensor {name} has shape {found:?}, but config.json implies {expected:?}")]
+    TensorShape { name: String, expected: Vec<usize>, found: Vec<usize> },
+    /// A tensor is stored in an element type that cannot be turned into f32.
+    #[error("tensor {name} is stored as {dtype}; only F32, F16 and BF16 weights are supported")]
+    UnsupportedDtype { name: String, dtype: String },
+    /// A weight is NaN or infinite.
+    #[error("tensor {name} holds a non-finite number at element {index}: the weights file is corrupt")]
+    NonFiniteWeight { name: String, index: usize },
+    /// The tokenizer files are unreadable or do not fit the model.
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+    /// The forward pass produced an infinity or NaN: weights too large for f32 arithmetic.
+    #[error("layer {layer} produced a non-finite number: the weights hold values too large for f32 arithmetic")]
+    Overflow { layer: usize },
+    /// A model folder lacks a file it needs (native loading from a folder only).
+    #[error("{path}: {problem}")]
+    File { path: String, problem: String },
+    /// The text has no tokens besides the special ones.
+    #[error("the text is empty: type at least one word")]
+    EmptyText,
+    /// A layer, head or token index that does not exist in the trace.
+    #[error("{0}")]
+    OutOfRange(String),
+}
+
+/// Shorthand for results of the pretrained-model path.
+pub type ModelResult<T> = std::result::Result<T, ModelError>;
+
+impl From<ModelError> for crate::Error {
+    fn from(e: ModelError) -> Self {
+        match e {
+            ModelError::EmptyText => crate::Error::EmptyText { which: "text" },
+            ModelError::OutOfRange(message) => crate::Error::OutOfRange(message),
+            other => crate::Error::InvalidConfig(other.to_string()),
+        }
+    }
+}

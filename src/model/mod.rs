@@ -1,0 +1,30 @@
+//! Pretrained BERT-family encoders (BERT, MiniLM, DistilBERT) from Hugging Face files:
+//! `config.json`, `tokenizer.json` or `vocab.txt`, and `model.safetensors` (F32, F16 or BF16).
+//!
+//! ```no_run
+//! use attention_playground::model::Model;
+//! let dir = std::path::Path::new("models/all-MiniLM-L6-v2");
+//! let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+//! let tokenizer = std::fs::read_to_string(dir.join("tokenizer.json")).unwrap();
+//! let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+//! let model = Model::from_files(&config, Some(&tokenizer), None, &weights).unwrap();
+//! let trace = model.forward("The animal didn't cross the street.").unwrap();
+//! let first_head = trace.weights(0, 0).unwrap(); // [query][key], rows sum to 1
+//! assert_eq!(first_head.nrows(), trace.len());
+//! ```
+//!
+//! See `docs/model.md` for what is supported, the numerics and how the reference fixtures are made.
+pub mod bert;
+pub mod config;
+pub mod error;
+pub mod ops;
+pub mod safetensors;
+pub mod tokenizer;
+pub mod trace;
+pub mod weights;
+
+pub use bert::Model;
+pub use config::{Activation, Architecture, ModelConfig};
+pub use error::{ModelError, ModelResult};
+pub use tokenizer::{BertTokenizer, Encoding, ModelToken, Truncation};
+pub use trace::{HeadRecord, ModelTrace};
