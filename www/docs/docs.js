@@ -49,7 +49,11 @@ for (const element of /** @type {NodeListOf<Playground>} */ (document.querySelec
     button.addEventListener('click', async () => {
       const attribute = button.getAttribute('data-set');
       const format = button.getAttribute('data-export');
-      if (attribute) element.setAttribute(attribute, button.getAttribute('data-value') ?? '');
+      if (attribute) {
+        element.setAttribute(attribute, button.getAttribute('data-value') ?? '');
+        // The page's own changes fire no events: the page knows, and says so itself.
+        if (follow && element.state) follow.textContent = `${describe(element.state)} (set by the page)`;
+      }
       if (format) {
         const scale = Number(button.getAttribute('data-scale') ?? 1);
         try {

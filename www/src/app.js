@@ -314,9 +314,12 @@ export function mountPlayground(container, options) {
       return;
     }
     const field = fieldOfMessage(message);
-    fieldErrors = field && field !== 'text' && field !== 'crossText' ? { [field]: capitalise(message) } : {};
-    if (field === 'text' || field === 'crossText') inputError.textContent = capitalise(message);
-    else if (!field) coreNote = capitalise(message);
+    const inInput = field === 'text' || field === 'crossText';
+    fieldErrors = field && !inInput ? { [field]: capitalise(message) } : {};
+    if (inInput) inputError.textContent = capitalise(message);
+    // A message about a control that is not shown (controls minimal or none) becomes a note.
+    const shown = presentation.controls === 'full' || (inInput && presentation.controls === 'minimal');
+    if (!field || !shown) coreNote = capitalise(message);
     render();
   }
 
