@@ -114,6 +114,7 @@ export async function exportFile(doc, snapshot, format, options = {}) {
       return { blob, filename: `attention-steps-${head}-query${state.query + 1}.${extension}` };
     }
   }
+  throw new ExportError(`Export format “${String(format)}” is not one of ${FORMATS.join(', ')}.`);
 }
 
 export { ExportError, clipType };
