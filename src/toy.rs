@@ -2,7 +2,7 @@
 //! [`AttentionTrace`] comes out, computed from deterministic token vectors and seeded (or
 //! identity, or given) projections.
 
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::attention::mask::{combine, Mask};
@@ -11,7 +11,7 @@ use crate::attention::score::{ScoreFunction, ScoreKind};
 use crate::embedding::embed_tokens;
 use crate::error::{invalid, Error, Result};
 use crate::linear::Linear;
-use crate::parallel;
+use crate::model::Model;
 use crate::positions::{add_sinusoidal, Positions};
 use crate::text::{tokenize, Token, TokenizerKind};
 
@@ -150,15 +150,14 @@ impl ToyConfig {
     pub fn build_projections(&self) -> Projections {
         let d = self.d_model;
         let d_kv = self.kv_heads * (d / self.heads);
+        let seed = |stream: u64| stream_seed(self.seed, stream);
         match self.projections {
-            ProjectionKind::Random => {
-                // The four matrices come from separate streams, so they can be drawn side by side.
-                let shapes = vec![(d, 1), (d_kv, 2), (d_kv, 3), (d, 4)];
-                let work = 10 * d * (2 * d + 2 * d_kv);
-                let drawn = parallel::map(shapes, work, |(d_out, stream)| Linear::glorot(d, d_out, stream_seed(self.seed, stream)));
-                let [w_q, w_k, w_v, w_o]: [Linear; 4] = drawn.try_into().expect("one matrix per shape");
-                Projections { w_q, w_k, w_v, w_o }
-            }
+            ProjectionKind::Random => Projections {
+                w_q: Linear::glorot(d, d, seed(1)),
+                w_k: Linear::glorot(d, d_kv, seed(2)),
+                w_v: Linear::glorot(d, d_kv, seed(3)),
+                w_o: Linear::glorot(d, d, seed(4)),
+            },
             ProjectionKind::Identity => Projections {
                 w_q: Linear::identity(d, d),
                 w_k: Linear::identity(d, d_kv),
@@ -182,42 +181,131 @@ pub fn run_toy(config: &ToyConfig, text: &str, cross_text: Option<&str>) -> Resu
 
 /// [`run_toy`] with projections given by the caller instead of built from the configuration.
 pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, projections: Projections) -> Result<ToyRun> {
+    run_toy_on_texts(config, text, cross_text, projections, |text, limit| {
+        let t = tokenize(text, config.tokenizer, limit);
+        let vectors = embed_tokens(&t.tokens, config.d_model);
+        Ok((TokenVectors { tokens: t.tokens, vectors, text_len: utf16_len(text) }, t.total))
+    })
+}
+
+/// Toy attention on a pretrained model's tokens and input embeddings instead of the toy
+/// tokenizer and hashed vectors: the tokens are the model's WordPiece pieces of the text, without
+/// `[CLS]` and `[SEP]` (a special token typed in the text, such as `[MASK]`, stays, marked
+/// special), and each token's vector is its row of the model's word-embedding table. Only the
+/// vectors are borrowed: positions are the configuration's (the model's learned position
+/// embeddings are not added), and so are the projections, masks and score function.
+/// `d_model` must equal the model's hidden size; the toy tokenizer setting is not used.
+pub fn run_toy_with_model_embeddings(
+    config: &ToyConfig,
+    model: &Model,
+    text: &str,
+    cross_text: Option<&str>,
+    projections: Projections,
+) -> Result<ToyRun> {
+    let hidden = model.config().hidden_size;
+    if config.d_model != hidden {
+        return Err(invalid!(
+            "the model's embeddings have {hidden} dimensions but d_model is {}: set d_model to {hidden} to use them",
+            config.d_model
+        ));
+    }
+    run_toy_on_texts(config, text, cross_text, projections, |text, limit| {
+        // Room for [CLS] and [SEP], which are then dropped.
+        let encoding = model.tokenizer().encode(text, limit.saturating_add(2));
+        let total = encoding.truncated.map_or(encoding.tokens.len(), |t| t.total) - 2;
+        let pieces = &encoding.tokens[1..encoding.tokens.len() - 1];
+        let vectors = model.input_embeddings(pieces)?;
+        let tokens = pieces.iter().map(|t| Token { text: t.text.clone(), start: t.start, end: t.end, special: t.special }).collect();
+        Ok((TokenVectors { tokens, vectors, text_len: utf16_len(text) }, total))
+    })
+}
+
+/// The tokens of one text and one input vector per token: what toy attention runs on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenVectors {
+    pub tokens: Vec<Token>,
+    /// `tokens.len() × d_model`, row `i` for token `i` (positions are added later, by the run).
+    pub vectors: Array2<f32>,
+    /// UTF-16 length of the text the tokens came from: where `[PAD]` tokens are placed.
+    pub text_len: usize,
+}
+
+/// Tokenizes and embeds the text(s) the mode calls for with `embed(text, max_tokens)`, which
+/// returns the first `max_tokens` tokens with their vectors and the whole text's token count;
+/// then runs [`run_toy_on_vectors`].
+fn run_toy_on_texts(
+    config: &ToyConfig,
+    text: &str,
+    cross_text: Option<&str>,
+    projections: Projections,
+    mut embed: impl FnMut(&str, usize) -> Result<(TokenVectors, usize)>,
+) -> Result<ToyRun> {
     config.validate()?;
-    let mut truncated = None;
-    let mut cut = |which: &'static str, text: &str| -> Result<Vec<Token>> {
-        let t = tokenize(text, config.tokenizer, config.max_tokens);
-        if t.tokens.is_empty() {
-            return Err(Error::EmptyText { which: if which == "text" { "text" } else { "cross-attention text" } });
-        }
-        if t.total > t.tokens.len() && truncated.is_none() {
-            truncated = Some(Truncation { limit: config.max_tokens, total: t.total, which });
-        }
-        Ok(t.tokens)
-    };
-    let query_tokens = cut("text", text)?;
-    let (mut query_tokens, mut key_tokens, cross) = match (config.mode, cross_text) {
-        (Mode::SelfAttention, _) => (query_tokens.clone(), query_tokens, false),
-        (Mode::Cross, Some(other)) => (query_tokens, cut("crossText", other)?, true),
+    let key_text = match (config.mode, cross_text) {
+        (Mode::SelfAttention, _) => None,
+        (Mode::Cross, Some(other)) => Some(other),
         (Mode::Cross, None) => return Err(invalid!("cross-attention needs a second text for the keys and values")),
     };
-    let valid_keys = key_tokens.len();
+    let mut truncated = None;
+    let mut side = |which: &'static str, text: &str| -> Result<TokenVectors> {
+        let (input, total) = embed(text, config.max_tokens)?;
+        if input.tokens.is_empty() {
+            return Err(Error::EmptyText { which: if which == "text" { "text" } else { "cross-attention text" } });
+        }
+        if total > input.tokens.len() && truncated.is_none() {
+            truncated = Some(Truncation { limit: config.max_tokens, total, which });
+        }
+        Ok(input)
+    };
+    let queries = side("text", text)?;
+    let keys = key_text.map(|t| side("crossText", t)).transpose()?;
+    run_toy_on_vectors(config, projections, queries, keys, truncated)
+}
+
+/// Toy attention on given tokens and vectors: `queries` attend over `keys` (cross-attention), or
+/// over themselves when `keys` is `None`. The configuration's padding (zero vectors), masks,
+/// positions, heads and score function apply; its mode and tokenizer are not consulted.
+/// `truncated` is passed through to the result.
+pub fn run_toy_on_vectors(
+    config: &ToyConfig,
+    projections: Projections,
+    queries: TokenVectors,
+    keys: Option<TokenVectors>,
+    truncated: Option<Truncation>,
+) -> Result<ToyRun> {
+    config.validate()?;
+    for (what, input) in [("query", Some(&queries)), ("key", keys.as_ref())] {
+        let Some(input) = input else { continue };
+        if input.vectors.dim() != (input.tokens.len(), config.d_model) {
+            return Err(Error::Shape(format!(
+                "the {what} vectors are {}×{} but there are {} tokens and d_model is {}",
+                input.vectors.nrows(),
+                input.vectors.ncols(),
+                input.tokens.len(),
+                config.d_model
+            )));
+        }
+    }
+    let cross = keys.is_some();
+    let (mut queries, mut keys) = match keys {
+        Some(keys) => (queries, keys),
+        None => (queries.clone(), queries),
+    };
+    let valid_keys = keys.tokens.len();
     if let Some(pad_to) = config.masks.iter().find_map(|m| match m {
         MaskSpec::Padding { pad_to } => Some(*pad_to),
         _ => None,
     }) {
-        let text_len = (if cross { cross_text.unwrap_or_default() } else { text }).encode_utf16().count();
-        while key_tokens.len() < pad_to {
-            key_tokens.push(Token::special(PAD, text_len));
-        }
+        pad(&mut keys, pad_to);
         if !cross {
-            query_tokens.clone_from(&key_tokens);
+            queries.clone_from(&keys);
         }
     }
-    let masks = config_masks(config, valid_keys, query_tokens.len(), key_tokens.len());
-    let allowed = combine(&masks, query_tokens.len(), key_tokens.len())?;
+    let masks = config_masks(config, valid_keys, queries.tokens.len(), keys.tokens.len());
+    let allowed = combine(&masks, queries.tokens.len(), keys.tokens.len())?;
 
-    let x_q = token_inputs(config, &query_tokens);
-    let x_kv = cross.then(|| token_inputs(config, &key_tokens));
+    let x_q = with_positions(config, queries.vectors);
+    let x_kv = cross.then(|| with_positions(config, keys.vectors));
     let d_k = config.d_model / config.heads;
     let layer = MultiHeadAttention {
         projections,
@@ -229,16 +317,30 @@ pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, pr
         rotary: config.positions == Positions::Rope,
     };
     let trace = layer.forward(x_q.view(), x_kv.as_ref().unwrap_or(&x_q).view(), allowed)?;
-    Ok(ToyRun { config: config.clone(), query_tokens, key_tokens, trace, truncated })
+    Ok(ToyRun { config: config.clone(), query_tokens: queries.tokens, key_tokens: keys.tokens, trace, truncated })
 }
 
-/// Token vectors plus sinusoidal positions when asked for.
-fn token_inputs(config: &ToyConfig, tokens: &[Token]) -> Array2<f32> {
-    let mut x = embed_tokens(tokens, config.d_model);
+/// Appends `[PAD]` tokens with zero vectors up to `pad_to` tokens.
+fn pad(input: &mut TokenVectors, pad_to: usize) {
+    let missing = pad_to.saturating_sub(input.tokens.len());
+    if missing == 0 {
+        return;
+    }
+    input.tokens.extend((0..missing).map(|_| Token::special(PAD, input.text_len)));
+    let zeros = Array2::zeros((missing, input.vectors.ncols()));
+    input.vectors.append(Axis(0), zeros.view()).expect("rows of the same width");
+}
+
+/// The vectors plus sinusoidal positions when asked for (rotary positions act later, on Q and K).
+fn with_positions(config: &ToyConfig, mut x: Array2<f32>) -> Array2<f32> {
     if config.positions == Positions::Sinusoidal {
         add_sinusoidal(x.view_mut());
     }
     x
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
 }
 
 /// The core masks of the configuration, for `t_q × t_k` attention whose first `valid_keys` keys are real.

@@ -85,6 +85,11 @@ impl Model {
         &self.tokenizer
     }
 
+    /// The parameters, as loaded (f32, in the core's orientation).
+    pub fn weights(&self) -> &EncoderWeights {
+        &self.weights
+    }
+
     /// The tokens the model sees for `text`, cut to its number of positions (and saying so).
     pub fn tokenize(&self, text: &str) -> Encoding {
         self.tokenizer.encode(text, self.config.max_positions)

@@ -14,6 +14,16 @@ pub enum Architecture {
     DistilBert,
 }
 
+impl Architecture {
+    /// The `model_type` of `config.json`: `"bert"` or `"distilbert"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::Bert => "bert",
+            Architecture::DistilBert => "distilbert",
+        }
+    }
+}
+
 /// The non-linearity of the feed-forward block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {

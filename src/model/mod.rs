@@ -17,6 +17,7 @@
 pub mod bert;
 pub mod config;
 pub mod error;
+pub mod info;
 pub mod ops;
 pub mod safetensors;
 pub mod tokenizer;
@@ -26,5 +27,6 @@ pub mod weights;
 pub use bert::Model;
 pub use config::{Activation, Architecture, ModelConfig};
 pub use error::{ModelError, ModelResult};
+pub use info::ModelInfo;
 pub use tokenizer::{BertTokenizer, Encoding, ModelToken, Truncation};
 pub use trace::{HeadRecord, ModelTrace};

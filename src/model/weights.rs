@@ -6,11 +6,14 @@
 //! Linear maps are transposed once here into the core's `x · W + b` orientation, and the three
 //! attention projections are fused into one `d × 3d` map (one matrix product instead of three).
 
+use std::cell::{Cell, RefCell};
+
 use ndarray::{concatenate, Array1, Array2, Axis};
+use serde::Serialize;
 
 use super::config::{Architecture, ModelConfig};
 use super::error::{ModelError, ModelResult};
-use super::safetensors::SafeTensors;
+use super::safetensors::{Dtype, SafeTensors};
 use crate::linear::Linear;
 
 /// Scale and shift of a layer normalisation.
@@ -45,11 +48,27 @@ pub struct EncoderLayer {
     pub ffn_norm: LayerNormWeights,
 }
 
+/// How the weights were stored in the file they were read from (they are always held as f32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StoredAs {
+    F32,
+    F16,
+    BF16,
+    /// Tensors of more than one of the above.
+    #[serde(rename = "mixed")]
+    Mixed,
+}
+
 /// Every parameter the forward pass uses.
 #[derive(Debug, Clone)]
 pub struct EncoderWeights {
     pub embeddings: Embeddings,
     pub layers: Vec<EncoderLayer>,
+    /// Number of values read from the file: every tensor the encoder uses, whole (the full
+    /// token-type table counts, though only its first row is kept). A pooler or task head in the
+    /// file is not read and not counted.
+    pub parameters: usize,
+    pub stored_as: StoredAs,
 }
 
 /// Where an architecture keeps its parameters (`{i}` stands for the layer number).
@@ -104,10 +123,12 @@ const DISTILBERT: Layout = Layout {
     prefixes: &["", "distilbert.", "model."],
 };
 
-/// Reads tensors by name, with the checkpoint's prefix, checking each shape.
+/// Reads tensors by name, with the checkpoint's prefix, checking each shape; counts what it read.
 struct Reader<'f, 'a> {
     file: &'f SafeTensors<'a>,
     prefix: &'static str,
+    parameters: Cell<usize>,
+    dtypes: RefCell<Vec<Dtype>>,
 }
 
 impl Reader<'_, '_> {
@@ -117,7 +138,23 @@ impl Reader<'_, '_> {
         if view.shape != shape {
             return Err(ModelError::TensorShape { name: full, expected: shape.to_vec(), found: view.shape.clone() });
         }
-        view.to_f32(&full)
+        let values = view.to_f32(&full)?;
+        self.parameters.set(self.parameters.get() + values.len());
+        let mut dtypes = self.dtypes.borrow_mut();
+        if !dtypes.contains(&view.dtype) {
+            dtypes.push(view.dtype);
+        }
+        Ok(values)
+    }
+
+    /// How the tensors read so far were stored.
+    fn stored_as(&self) -> StoredAs {
+        match self.dtypes.borrow().as_slice() {
+            [Dtype::F16] => StoredAs::F16,
+            [Dtype::BF16] => StoredAs::BF16,
+            [Dtype::F32] => StoredAs::F32,
+            _ => StoredAs::Mixed,
+        }
     }
 
     fn matrix(&self, name: &str, rows: usize, cols: usize) -> ModelResult<Array2<f32>> {
@@ -170,7 +207,7 @@ impl EncoderWeights {
             .copied()
             .find(|p| file.get(&format!("{p}{word_name}")).is_some())
             .ok_or(ModelError::MissingTensor { name: word_name })?;
-        let r = Reader { file, prefix };
+        let r = Reader { file, prefix, parameters: Cell::new(0), dtypes: RefCell::new(Vec::new()) };
         let d = config.hidden_size;
         let token_type = match layout.token_type {
             Some(name) => {
@@ -203,6 +240,6 @@ impl EncoderWeights {
                 })
             })
             .collect::<ModelResult<Vec<_>>>()?;
-        Ok(EncoderWeights { embeddings, layers })
+        Ok(EncoderWeights { embeddings, layers, parameters: r.parameters.get(), stored_as: r.stored_as() })
     }
 }

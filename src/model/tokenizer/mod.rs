@@ -21,7 +21,7 @@ use pretokenizer::split_words;
 use wordpiece::{Piece, WordPiece};
 
 /// One token of a model's input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ModelToken {
     /// The vocabulary entry (`"##ing"`, `"[CLS]"`).
     pub text: String,
@@ -34,7 +34,7 @@ pub struct ModelToken {
 }
 
 /// Set when the text had more tokens than the model has positions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Truncation {
     /// The number of tokens kept (the model's positions), `[CLS]` and `[SEP]` included.
     pub limit: usize,
@@ -43,7 +43,7 @@ pub struct Truncation {
 }
 
 /// The tokens of a text, ready for the model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Encoding {
     pub tokens: Vec<ModelToken>,
     pub truncated: Option<Truncation>,
