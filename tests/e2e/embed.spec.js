@@ -164,6 +164,16 @@ test('controls: minimal keeps sentence, tabs and player; none keeps the view; ch
   await first.evaluate((e) => e.setAttribute('controls', 'full'));
   await expect(first.locator('.ap-controls')).toBeVisible();
   await expect(first.getByRole('button', { name: 'Export…' })).toBeVisible();
+  // The Export dialog opens inside the element's shadow root, styled, and saves from there.
+  await first.getByRole('button', { name: 'Export…' }).click();
+  const dialog = first.getByRole('dialog', { name: 'Export' });
+  await expect(dialog).toContainText('The figure is the heatmap of head 1, as on screen; the weights are head 1’s, 12 × 12 tokens.');
+  expect(await dialog.evaluate((d) => getComputedStyle(d).borderRadius)).toBe('14px');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('attention-weights-head1.csv');
+  await screenshot(page, 'embed-export-dialog');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
   await first.evaluate((e) => e.setAttribute('controls', 'none'));
   await expect(first.locator('.ap-tabs')).toBeHidden();
   await expect(first.locator('.heatmap-svg')).toBeVisible();

@@ -8,7 +8,6 @@ import { ExportError, PNG_SCALES, clipType } from '../export/exporter.js';
 import { stepCount } from '../timeline.js';
 import { shape } from '../run-data.js';
 import { buttonGroup, createModal } from './modal.js';
-import { TABS } from './tabs.js';
 
 /** @typedef {import('../export/exporter.js').Snapshot} Snapshot */
 /** @typedef {import('../export/exporter.js').ExportFormat} ExportFormat */
@@ -112,9 +111,8 @@ export function createExportDialog(host, callbacks) {
     }
     const { state, data } = snapshot;
     const { queries, keys } = shape(data);
-    const view = TABS.find(([name]) => name === state.view)?.[1] ?? state.view;
     const token = data.summary.queryTokens[state.query];
-    lead.textContent = `${view} of head ${state.head + 1}, ${queries} × ${keys} tokens, as on screen.`;
+    lead.textContent = `The figure is ${figureName(snapshot)}, as on screen; the weights are head ${state.head + 1}’s, ${queries} × ${keys} tokens.`;
     const type = clipType();
     clipButton.disabled = !type;
     const seconds = Math.round((stepCount(keys) * callbacks.frameMs(state)) / 1000);
@@ -131,6 +129,28 @@ export function createExportDialog(host, callbacks) {
       modal.open();
     },
   };
+}
+
+/**
+ * What the figure of the view on screen shows, in words.
+ * @param {Snapshot} snapshot
+ */
+function figureName({ state, data }) {
+  const head = `head ${state.head + 1}`;
+  const { queryTokens, keyTokens } = data.summary;
+  switch (state.view) {
+    case 'heatmap':
+      return `the heatmap of ${head}`;
+    case 'lines': {
+      const pinned = state.pin ? (state.pin.side === 'q' ? queryTokens : keyTokens)[state.pin.index] : null;
+      const shown = data.summary.heads - state.hiddenHeads.filter((h) => h < data.summary.heads).length;
+      return pinned ? `the lines of ${quoteToken(pinned.text)}` : `the lines of ${shown} ${shown === 1 ? 'head' : 'heads'}`;
+    }
+    case 'heads':
+      return `every head of layer ${state.layer + 1}`;
+    case 'player':
+      return `step ${state.step + 1} of the query ${quoteToken(queryTokens[state.query]?.text ?? '')}, ${head}`;
+  }
 }
 
 /** @param {number} bytes */
