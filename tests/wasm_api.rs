@@ -1,7 +1,11 @@
 //! The JavaScript API in a real wasm engine (`wasm-pack test --node`): the numbers it hands to
 //! JavaScript equal the committed reference, which the native core reproduces
-//! (`tests/reference_run.rs`), so wasm and native agree.
+//! (`tests/reference_run.rs`), so wasm and native agree. The pretrained-model API is tested in
+//! `wasm_api/model.rs`, against the tiny encoders' reference attentions.
 #![cfg(target_arch = "wasm32")]
+
+#[path = "wasm_api/model.rs"]
+mod model;
 
 use attention_playground::wasm::Playground;
 use js_sys::{Float32Array, Reflect};

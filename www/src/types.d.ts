@@ -99,3 +99,70 @@ export interface QueryBreakdown {
   output: Float32Array;
   fullyMasked: boolean;
 }
+
+// ── Pretrained models (ModelSession) ─────────────────────────────────────────────────────────
+// `ModelSession.fromFiles(configJson, tokenizerJson, vocabTxt, weights)` loads an encoder; it owns
+// about 90 MB of WebAssembly memory for all-MiniLM-L6-v2: call `free()` before loading another.
+
+export type ModelArchitecture = 'bert' | 'distilbert';
+/** how the weights file stored the weights (the forward pass computes in f32 either way) */
+export type WeightsDtype = 'F32' | 'F16' | 'BF16' | 'mixed';
+
+export interface ModelInfo {
+  architecture: ModelArchitecture;
+  layers: number;
+  heads: number;
+  /** width of the token vectors */
+  hidden: number;
+  /** hidden / heads */
+  dK: number;
+  vocabSize: number;
+  /** the longest input, [CLS] and [SEP] included */
+  maxPositions: number;
+  dtype: WeightsDtype;
+  /** values read from the weights file (a pooler or task head in the file is not counted) */
+  parameters: number;
+}
+
+export interface ModelTokenInfo {
+  /** the vocabulary entry, e.g. "##ing" or "[CLS]" */
+  text: string;
+  id: number;
+  /** UTF-16 offsets into the typed text; [CLS] and [SEP] have start = end = 0 */
+  start: number;
+  end: number;
+  /** [CLS], [SEP] and special tokens typed in the text such as [MASK] */
+  special: boolean;
+}
+
+/** set when the text had more tokens than the model's positions; both counts include [CLS] and [SEP] */
+export type ModelTruncation = null | { limit: number; total: number };
+
+export interface ModelTokens {
+  tokens: ModelTokenInfo[];
+  truncated: ModelTruncation;
+}
+
+/** Shapes of the last run: attentions() is layers × heads × T × T with T = tokens.length. */
+export interface ModelRunSummary {
+  tokens: ModelTokenInfo[];
+  layers: number;
+  heads: number;
+  dK: number;
+  truncated: ModelTruncation;
+  /** 1/√dK, the factor of the `scaled` stage */
+  scale: number;
+}
+
+/** One head's weights without the special tokens, rows renormalised to sum to 1. */
+export interface WeightsWithoutSpecial {
+  /** indices (into ModelRunSummary.tokens) of the tokens kept, in order */
+  tokens: number[];
+  /** tokens.length × tokens.length, [query][key] */
+  weights: Float32Array;
+}
+
+/** A query's breakdown in one head of one layer; `query` and the keys index ModelRunSummary.tokens. */
+export interface ModelQueryBreakdown extends QueryBreakdown {
+  layer: number;
+}
