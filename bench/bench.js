@@ -1,13 +1,11 @@
 // Times the WebAssembly core in the browser. Each suite returns rows of
-// { name, n, medianMs, minMs, runs }; the page shows them and exposes them on
-// `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
-import init, { Playground } from '../pkg/attention_playground.js';
+// { name, n, medianMs, minMs, runs } and memory readings { label, MiB }; the page shows them and
+// exposes them on `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
+import init, { ModelSession, Playground } from '../pkg/attention_playground.js';
 
-const WARMUP = 3;
-
-/** Median and minimum of `runs` timed calls of `fn` after a warm-up. */
-function time(fn, runs) {
-  for (let i = 0; i < WARMUP; i++) fn();
+/** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
+function time(fn, runs, warmup = 3) {
+  for (let i = 0; i < warmup; i++) fn();
   const samples = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -27,13 +25,67 @@ function sentence(n) {
 function toySuite() {
   const p = new Playground();
   p.configure({ dModel: 256, heads: 8, kvHeads: 8, maxTokens: 4096 });
-  return [16, 128, 512].map((n) => {
+  const rows = [16, 128, 512].map((n) => {
     const text = sentence(n);
     return { name: 'toy run, d_model 256, 8 heads', n, ...time(() => p.run(text), n >= 512 ? 15 : 40) };
   });
+  p.free();
+  return { rows };
 }
 
-const suites = { toy: toySuite };
+const MODEL_DIR = '../models/all-MiniLM-L6-v2/';
+/** Words that are one WordPiece token each in MiniLM's vocabulary, to build texts of exact lengths. */
+const WORDS = ('the teacher asked the students to read the story about a small dog that ran across the busy '
+  + 'street because it wanted to find its way back home before the rain started again').split(' ');
+
+async function fetchModelFile(name, as) {
+  const response = await fetch(MODEL_DIR + name);
+  if (!response.ok) throw new Error(`${MODEL_DIR}${name}: HTTP ${response.status} (run scripts/fetch-model.sh)`);
+  return as === 'text' ? response.text() : new Uint8Array(await response.arrayBuffer());
+}
+
+/** A text the model reads as exactly `t` tokens, [CLS] and [SEP] included (checked). */
+function textOfTokens(session, t) {
+  const text = Array.from({ length: t - 2 }, (_, i) => WORDS[i % WORDS.length]).join(' ');
+  const got = session.tokenize(text).tokens.length;
+  if (got !== t) throw new Error(`the benchmark text has ${got} tokens, not ${t}`);
+  return text;
+}
+
+/**
+ * all-MiniLM-L6-v2: loading from the files' bytes (F16 and F32 weights), then the forward pass
+ * with every attention map handed to JavaScript (`run` + `attentions()`), and the pass alone.
+ */
+async function modelSuite(memory) {
+  const mib = () => memory.buffer.byteLength / 2 ** 20;
+  const readings = [{ label: 'after instantiating the module', MiB: mib() }];
+  const [config, tokenizer] = await Promise.all([fetchModelFile('config.json', 'text'), fetchModelFile('tokenizer.json', 'text')]);
+  const weights = {
+    F16: await fetchModelFile('model.f16.safetensors', 'bytes'),
+    F32: await fetchModelFile('model.safetensors', 'bytes'),
+  };
+  const rows = [];
+  for (const [dtype, bytes] of Object.entries(weights)) {
+    const t0 = performance.now();
+    ModelSession.fromFiles(config, tokenizer, undefined, bytes).free();
+    rows.push({ name: `load (fromFiles), ${dtype} weights, first`, n: bytes.length, medianMs: performance.now() - t0, minMs: performance.now() - t0, runs: 1 });
+    // Each session is freed before the next load, so the memory is reused, not accumulated.
+    rows.push({ name: `load (fromFiles), ${dtype} weights`, n: bytes.length, ...time(() => ModelSession.fromFiles(config, tokenizer, undefined, bytes).free(), 5, 1) });
+    readings.push({ label: `after loading ${dtype} weights 7 times (each freed)`, MiB: mib() });
+  }
+  const session = ModelSession.fromFiles(config, tokenizer, undefined, weights.F32);
+  for (const t of [16, 64, 128, 512]) {
+    const text = textOfTokens(session, t);
+    const runs = t >= 512 ? 10 : 30;
+    rows.push({ name: 'run + attentions()', n: t, ...time(() => { session.run(text); session.attentions(); }, runs) });
+    rows.push({ name: 'run', n: t, ...time(() => session.run(text), runs) });
+    readings.push({ label: `after T = ${t}`, MiB: mib() });
+  }
+  session.free();
+  return { rows, memory: readings };
+}
+
+const suites = { toy: toySuite, model: modelSuite };
 
 async function main() {
   const log = /** @type {HTMLElement} */ (document.querySelector('#log'));
@@ -42,10 +94,12 @@ async function main() {
     const wanted = new URLSearchParams(location.search).get('suite') ?? 'toy';
     const suite = suites[wanted];
     if (!suite) throw new Error(`unknown suite '${wanted}': use ${Object.keys(suites).join(', ')}`);
-    const rows = suite();
+    const { rows, memory = [] } = await suite(wasm.memory);
+    // The memory only grows, so its final size is the suite's peak.
     const memoryMiB = wasm.memory.buffer.byteLength / 2 ** 20;
-    window.benchResults = { suite: wanted, rows, memoryMiB, userAgent: navigator.userAgent };
+    window.benchResults = { suite: wanted, rows, memory, memoryMiB, userAgent: navigator.userAgent };
     log.textContent = rows.map((r) => `${r.name} n=${r.n}: median ${r.medianMs.toFixed(2)} ms (min ${r.minMs.toFixed(2)})`).join('\n')
+      + memory.map((m) => `\nwasm memory ${m.label}: ${m.MiB.toFixed(1)} MiB`).join('')
       + `\nwasm memory: ${memoryMiB.toFixed(1)} MiB`;
   } catch (e) {
     window.benchResults = { error: String(e) };

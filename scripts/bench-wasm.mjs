@@ -12,7 +12,7 @@ if (!existsSync('pkg/attention_playground_bg.wasm')) {
 
 /** Starts the project's server on a free port and resolves with its URL. */
 function startServer() {
-  const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', '4390'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', '4390', '--exit-after', '1800'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     server.stdout.on('data', (chunk) => {
       const url = String(chunk).match(/http:\/\/127\.0\.0\.1:\d+\//);
@@ -39,7 +39,9 @@ try {
   for (const r of results.rows) {
     console.log(`| ${r.name} | ${r.n} | ${r.medianMs.toFixed(2)} | ${r.minMs.toFixed(2)} | ${r.runs} |`);
   }
-  console.log(`\nwasm linear memory after the suite: ${results.memoryMiB.toFixed(1)} MiB`);
+  console.log('');
+  for (const m of results.memory) console.log(`wasm memory ${m.label}: ${m.MiB.toFixed(1)} MiB`);
+  console.log(`wasm linear memory after the suite (its peak: it never shrinks): ${results.memoryMiB.toFixed(1)} MiB`);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(`bench-results/wasm-${suite}.json`, JSON.stringify(results, null, 2));
 } finally {

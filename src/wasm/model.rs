@@ -64,12 +64,14 @@ impl ModelSession {
         to_js(&self.model.tokenize(text))
     }
 
-    /// Runs the encoder on `text`, keeping every layer's and head's attention.
+    /// Runs the encoder on `text`, keeping every layer's and head's attention. The previous
+    /// run's trace is released first (at 512 tokens it holds about 90 MB), so after a failed run
+    /// there is none.
     #[wasm_bindgen(unchecked_return_type = "ModelRunSummary")]
     pub fn run(&mut self, text: &str) -> Result<JsValue, JsError> {
-        let trace = self.model.forward(text).map_err(js_error)?;
+        self.trace = None;
         self.head.take();
-        let trace = self.trace.insert(trace);
+        let trace = self.trace.insert(self.model.forward(text).map_err(js_error)?);
         to_js(&ModelRunSummary {
             tokens: &trace.tokens,
             layers: trace.layers(),

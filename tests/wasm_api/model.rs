@@ -162,7 +162,9 @@ fn bad_files_and_calls_give_readable_errors() {
 
     let mut session = load(&TINY_BERT);
     assert_eq!(error_message(session.attentions().unwrap_err().into()), "nothing has been computed yet: call run(text) first");
+    session.run("a cat").map_err(JsValue::from).unwrap();
     assert_eq!(error_message(session.run(" \u{7} ").unwrap_err().into()), "the text is empty: type at least one word");
+    assert_eq!(error_message(session.pooled().unwrap_err().into()), "nothing has been computed yet: call run(text) first");
     session.run("a cat").map_err(JsValue::from).unwrap();
     assert!(error_message(session.weights(2, 0).unwrap_err().into()).contains("2 layers of 4 heads"));
     assert!(error_message(session.stage(0, 0, "softmax").unwrap_err().into()).starts_with("unknown stage 'softmax'"));
