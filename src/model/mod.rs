@@ -19,6 +19,7 @@ pub mod config;
 pub mod error;
 pub mod info;
 pub mod ops;
+pub mod packed;
 pub mod safetensors;
 pub mod tokenizer;
 pub mod trace;

@@ -5,6 +5,7 @@
 //! carry a prefix (`bert.`, `distilbert.`), which is found from the word embeddings' name.
 //! Linear maps are transposed once here into the core's `x · W + b` orientation, and the three
 //! attention projections are fused into one `d × 3d` map (one matrix product instead of three).
+//! In WebAssembly the maps are then packed for the SIMD kernel of [`super::packed`].
 
 use std::cell::{Cell, RefCell};
 
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 use super::config::{Architecture, ModelConfig};
 use super::error::{ModelError, ModelResult};
+use super::packed::{for_encoder, EncoderLinear};
 use super::safetensors::{Dtype, SafeTensors};
 use crate::linear::Linear;
 
@@ -40,11 +42,11 @@ pub struct Embeddings {
 #[derive(Debug, Clone)]
 pub struct EncoderLayer {
     /// `d × 3d`: columns `[0, d)` give Q, `[d, 2d)` K, `[2d, 3d)` V, head-major inside each.
-    pub qkv: Linear,
-    pub attention_out: Linear,
+    pub qkv: EncoderLinear,
+    pub attention_out: EncoderLinear,
     pub attention_norm: LayerNormWeights,
-    pub ffn_in: Linear,
-    pub ffn_out: Linear,
+    pub ffn_in: EncoderLinear,
+    pub ffn_out: EncoderLinear,
     pub ffn_norm: LayerNormWeights,
 }
 
@@ -227,15 +229,15 @@ impl EncoderWeights {
                 let at = |part: &str| format!("{}{i}.{part}", layout.layer);
                 let ff = config.intermediate_size;
                 Ok(EncoderLayer {
-                    qkv: fuse([
+                    qkv: for_encoder(fuse([
                         r.linear(&at(layout.query), d, d)?,
                         r.linear(&at(layout.key), d, d)?,
                         r.linear(&at(layout.value), d, d)?,
-                    ]),
-                    attention_out: r.linear(&at(layout.attention_out), d, d)?,
+                    ])),
+                    attention_out: for_encoder(r.linear(&at(layout.attention_out), d, d)?),
                     attention_norm: r.layer_norm(&at(layout.attention_norm), d)?,
-                    ffn_in: r.linear(&at(layout.ffn_in), d, ff)?,
-                    ffn_out: r.linear(&at(layout.ffn_out), ff, d)?,
+                    ffn_in: for_encoder(r.linear(&at(layout.ffn_in), d, ff)?),
+                    ffn_out: for_encoder(r.linear(&at(layout.ffn_out), ff, d)?),
                     ffn_norm: r.layer_norm(&at(layout.ffn_norm), d)?,
                 })
             })
