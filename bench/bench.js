@@ -53,8 +53,28 @@ function textOfTokens(session, t) {
 }
 
 /**
+ * Largest difference between what `session` computes and the transformers reference
+ * (tests/fixtures/model/minilm.json: 8 sentences, every attention weight and the pooled embedding).
+ */
+async function referenceError(session) {
+  const response = await fetch('../tests/fixtures/model/minilm.json');
+  if (!response.ok) throw new Error(`tests/fixtures/model/minilm.json: HTTP ${response.status}`);
+  const { cases } = await response.json();
+  let attentions = 0;
+  let pooled = 0;
+  const worst = (got, want) => got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
+  for (const c of cases) {
+    session.run(c.text);
+    attentions = Math.max(attentions, worst(session.attentions(), c.attentions.flat(3)));
+    pooled = Math.max(pooled, worst(session.pooled(), c.pooled));
+  }
+  return { attentions, pooled, sentences: cases.length };
+}
+
+/**
  * all-MiniLM-L6-v2: loading from the files' bytes (F16 and F32 weights), then the forward pass
  * with every attention map handed to JavaScript (`run` + `attentions()`), and the pass alone.
+ * Both weight files are also checked against the transformers reference.
  */
 async function modelSuite(memory) {
   const mib = () => memory.buffer.byteLength / 2 ** 20;
@@ -65,6 +85,7 @@ async function modelSuite(memory) {
     F32: await fetchModelFile('model.safetensors', 'bytes'),
   };
   const rows = [];
+  const accuracy = {};
   for (const [dtype, bytes] of Object.entries(weights)) {
     const t0 = performance.now();
     ModelSession.fromFiles(config, tokenizer, undefined, bytes).free();
@@ -72,6 +93,9 @@ async function modelSuite(memory) {
     // Each session is freed before the next load, so the memory is reused, not accumulated.
     rows.push({ name: `load (fromFiles), ${dtype} weights`, n: bytes.length, ...time(() => ModelSession.fromFiles(config, tokenizer, undefined, bytes).free(), 5, 1) });
     readings.push({ label: `after loading ${dtype} weights 7 times (each freed)`, MiB: mib() });
+    const checked = ModelSession.fromFiles(config, tokenizer, undefined, bytes);
+    accuracy[dtype] = await referenceError(checked);
+    checked.free();
   }
   const session = ModelSession.fromFiles(config, tokenizer, undefined, weights.F32);
   for (const t of [16, 64, 128, 512]) {
@@ -82,7 +106,7 @@ async function modelSuite(memory) {
     readings.push({ label: `after T = ${t}`, MiB: mib() });
   }
   session.free();
-  return { rows, memory: readings };
+  return { rows, memory: readings, accuracy };
 }
 
 const suites = { toy: toySuite, model: modelSuite };
@@ -94,12 +118,13 @@ async function main() {
     const wanted = new URLSearchParams(location.search).get('suite') ?? 'toy';
     const suite = suites[wanted];
     if (!suite) throw new Error(`unknown suite '${wanted}': use ${Object.keys(suites).join(', ')}`);
-    const { rows, memory = [] } = await suite(wasm.memory);
+    const { rows, memory = [], accuracy = {} } = await suite(wasm.memory);
     // The memory only grows, so its final size is the suite's peak.
     const memoryMiB = wasm.memory.buffer.byteLength / 2 ** 20;
-    window.benchResults = { suite: wanted, rows, memory, memoryMiB, userAgent: navigator.userAgent };
+    window.benchResults = { suite: wanted, rows, memory, accuracy, memoryMiB, userAgent: navigator.userAgent };
     log.textContent = rows.map((r) => `${r.name} n=${r.n}: median ${r.medianMs.toFixed(2)} ms (min ${r.minMs.toFixed(2)})`).join('\n')
       + memory.map((m) => `\nwasm memory ${m.label}: ${m.MiB.toFixed(1)} MiB`).join('')
+      + Object.entries(accuracy).map(([w, a]) => `\n${w} weights vs transformers: attentions ${a.attentions.toExponential(1)}, pooled ${a.pooled.toExponential(1)}`).join('')
       + `\nwasm memory: ${memoryMiB.toFixed(1)} MiB`;
   } catch (e) {
     window.benchResults = { error: String(e) };

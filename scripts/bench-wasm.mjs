@@ -39,6 +39,10 @@ try {
   for (const r of results.rows) {
     console.log(`| ${r.name} | ${r.n} | ${r.medianMs.toFixed(2)} | ${r.minMs.toFixed(2)} | ${r.runs} |`);
   }
+  for (const [weights, a] of Object.entries(results.accuracy)) {
+    console.log(`\n${weights} weights against transformers (${a.sentences} sentences): max abs error `
+      + `${a.attentions.toExponential(1)} in the attentions, ${a.pooled.toExponential(1)} in the pooled embedding`);
+  }
   console.log('');
   for (const m of results.memory) console.log(`wasm memory ${m.label}: ${m.MiB.toFixed(1)} MiB`);
   console.log(`wasm linear memory after the suite (its peak: it never shrinks): ${results.memoryMiB.toFixed(1)} MiB`);
