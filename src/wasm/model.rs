@@ -121,13 +121,18 @@ impl ModelSession {
     }
 
     /// One named intermediate of one head, flat row-major (shape from `stageShape`).
-    pub fn stage(&self, layer: usize, head: usize, stage: &str) -> Result<Float32Array, JsError> {
+    pub fn stage(&self, layer: usize, head: usize, #[wasm_bindgen(unchecked_param_type = "StageName")] stage: &str) -> Result<Float32Array, JsError> {
         self.with_head(layer, head, |h| convert::stage(h, stage))
     }
 
     /// `[rows, columns]` of a stage.
     #[wasm_bindgen(js_name = stageShape, unchecked_return_type = "[number, number]")]
-    pub fn stage_shape(&self, layer: usize, head: usize, stage: &str) -> Result<Vec<u32>, JsError> {
+    pub fn stage_shape(
+        &self,
+        layer: usize,
+        head: usize,
+        #[wasm_bindgen(unchecked_param_type = "StageName")] stage: &str,
+    ) -> Result<Vec<u32>, JsError> {
         self.with_head(layer, head, |h| convert::stage_shape(h, stage))
     }
 
