@@ -7,7 +7,7 @@
 //! operations under `+simd128`; in Chromium (V8 on x86-64) it reaches about 35 GFLOP/s on
 //! MiniLM's shapes, where matrixmultiply's 8 × 8 kernel reaches about 23: that kernel keeps
 //! 16 accumulators plus its operands live, more than the 16 vector registers V8 allocates, and
-//! splats lanes with shuffles. Blocks of [`KC`] steps × [`MC`] rows keep a panel's block in L1
+//! splats lanes with shuffles. Blocks of `KC` steps × `MC` rows keep a panel's block in L1
 //! and the rows' block in L2.
 //!
 //! Natively the encoder keeps the core's [`Linear`] (matrixmultiply's AVX/FMA kernels, rows

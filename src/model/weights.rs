@@ -1,6 +1,6 @@
 //! The encoder's parameters, read from safetensors by name and checked against `config.json`.
 //!
-//! BERT/MiniLM and DistilBERT store the same parameters under different names; [`Layout`] holds
+//! BERT/MiniLM and DistilBERT store the same parameters under different names; `Layout` holds
 //! each architecture's names, so loading is one code path. Checkpoints saved from a task model
 //! carry a prefix (`bert.`, `distilbert.`), which is found from the word embeddings' name.
 //! Linear maps are transposed once here into the core's `x · W + b` orientation, and the three

@@ -6,7 +6,7 @@
 //!
 //! - [`toy`]: `Playground`, toy attention on typed text (hashed or a model's embeddings);
 //! - [`model`]: `ModelSession`, a pretrained encoder loaded from its files, and its last run;
-//! - [`convert`]: what both hand to JavaScript the same way (a head's stages, a query's breakdown).
+//! - `convert`: what both hand to JavaScript the same way (a head's stages, a query's breakdown).
 //!
 //! Handles own Rust memory that JavaScript's garbage collector does not see (a MiniLM session
 //! holds about 90 MB of weights): call `free()` on a handle as soon as it is no longer needed.
