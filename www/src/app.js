@@ -6,9 +6,15 @@ import { createEngine } from './engine.js';
 import { ExportError, exportFile } from './export/exporter.js';
 import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
-import { limitNotes, limitText } from './limits.js';
-import { clampIndex, shape } from './run-data.js';
-import { TOY_SOURCE, cloneState, defaultPresentation, defaultState, sameModel, toToyConfig, toggleBlocked } from './state.js';
+import { limitNotes, limitText, modelLimitNote } from './limits.js';
+import { SERVED_MODEL, relativeAddress } from './model/address.js';
+import { acceptDrops } from './model/files.js';
+import { createModelLoader } from './model/loader.js';
+import { modelRunData, runIndex, shownIndex } from './model/run.js';
+import { atLayer, breakdownMatches, clampIndex, shape } from './run-data.js';
+import {
+  TOY_SOURCE, cloneState, defaultPresentation, defaultState, neededModel, sameComputation, sameModel, toToyConfig, toggleBlocked,
+} from './state.js';
 import { STEP_MS, advance, clampStep, stageStart, stepAt } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
 import { createControls } from './views/controls.js';
@@ -17,6 +23,10 @@ import { createShareDialog } from './views/share-dialog.js';
 import { createHeadGrid } from './views/head-grid.js';
 import { createHeatmap } from './views/heatmap.js';
 import { createLines } from './views/lines.js';
+import { createEmbeddingStrip } from './views/embedding.js';
+import { createFocusBar } from './views/focus-bar.js';
+import { createLoadStatus } from './views/load-status.js';
+import { createModelPanel } from './views/model-panel.js';
 import { createPlayer } from './views/player.js';
 import { createSentenceInput } from './views/sentence.js';
 import { TABS, createTabs } from './views/tabs.js';
@@ -35,6 +45,8 @@ import { fieldOfMessage } from './field-errors.js';
 /** @typedef {import('./run-data.js').RunData} RunData */
 /** @typedef {import('./types').QueryBreakdown} QueryBreakdown */
 /** @typedef {import('./types').TokenInfo} TokenInfo */
+/** @typedef {import('./model/loader.js').ModelStatus} ModelStatus */
+/** @typedef {import('./state.js').Pin} Pin */
 
 /** Typing waits this long for a pause before the core runs. */
 const TYPING_DELAY_MS = 120;
@@ -76,8 +88,10 @@ export function mountPlayground(container, options) {
   let presentation = decoded.presentation;
   /** Autoplay waits for the step-by-step view with its numbers ready. */
   let autoplayPending = presentation.autoplay;
-  /** @type {RunData | null} */
+  /** @type {RunData | null} the last run: for a pretrained model, every token */
   let data = null;
+  /** @type {RunData | null} the last model run without [CLS]/[SEP], renormalised (when asked for) */
+  let hiddenSpecials = null;
   /** @type {QueryBreakdown | null} */
   let breakdown = null;
   /** @type {PlaygroundState | null} the state of the last successful run */
@@ -104,16 +118,27 @@ export function mountPlayground(container, options) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let urlTimer;
 
+  /** @type {string | null} what became of the last model asked for, when it is not loaded */
+  let modelNote = null;
+
   const engine = createEngine({
     workerUrl: options.workerUrl,
     onRestart: (reason) => {
       coreNote = `The attention core stopped (${reason}); it has been restarted.`;
+      loader.reload();
       renderNotes();
     },
   });
+  const loader = createModelLoader({ engine, base: () => doc.baseURI, onChange: onModelStatus });
+  /** The served model's address, relative to the page: it sits two folders above the bundle. */
+  const served = relativeAddress(new URL(doc.baseURI), new URL(`../../${SERVED_MODEL.folder}`, options.workerUrl));
 
   // ---- skeleton ----
   const notes = el(doc, 'div', { class: 'ap-notes', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const loadHost = el(doc, 'div');
+  const embeddingHost = el(doc, 'div');
+  const focusHost = el(doc, 'div');
+  const modelHost = el(doc, 'div', { class: 'ap-model' });
   const sentenceHost = el(doc, 'div', { class: 'ap-sentence' });
   const crossHost = el(doc, 'div', { class: 'ap-sentence ap-cross' });
   const inputError = el(doc, 'p', { class: 'field-error input-error', attrs: { role: 'alert' } });
@@ -121,7 +146,7 @@ export function mountPlayground(container, options) {
   const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
   const actions = el(doc, 'div', { class: 'ap-actions' });
-  const status = el(doc, 'p', { class: 'ap-status' });
+  const statusLine = el(doc, 'p', { class: 'ap-status' });
   /** @type {Record<ViewName, HTMLElement>} */
   const panels = {
     heatmap: el(doc, 'div', { class: 'ap-panel panel-heatmap' }),
@@ -135,13 +160,15 @@ export function mountPlayground(container, options) {
   }
   const root = el(doc, 'div', { class: 'ap' }, [
     notes,
-    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost]),
+    loadHost,
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [
-        tabList, status, ...Object.values(panels), actions,
+        tabList, focusHost, statusLine, ...Object.values(panels), actions,
       ]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
         el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
+        modelHost,
         controlsHost,
       ]),
     ]),
@@ -165,6 +192,33 @@ export function mountPlayground(container, options) {
     onQuery: (query) => update({ query }),
     onHover: (token) => highlight(token, 'q'),
   });
+  const embedding = createEmbeddingStrip(embeddingHost);
+  const loadStatus = createLoadStatus(loadHost, { onCancel: () => loader.cancel() });
+  const focusBar = createFocusBar(focusHost, {
+    onLayer: (layer) => update({ layer }),
+    onHead: (head) => update({ head }),
+    onHideSpecial: (hideSpecial) => update({ hideSpecial }),
+  });
+  const modelPanel = createModelPanel(modelHost, {
+    onToy: () => {
+      loader.clear();
+      modelNote = null;
+      update({ source: TOY_SOURCE });
+    },
+    onAddress: (address) => {
+      loader.clear();
+      modelNote = null;
+      update({ source: address, vectors: null });
+    },
+    onFiles: loadFiles,
+    onVectors: (on) => {
+      const status = loader.status();
+      loader.clear();
+      modelNote = null;
+      update({ vectors: on ? (status.phase === 'ready' && status.source ? status.source : served) : null });
+    },
+  });
+  acceptDrops(root, loadFiles);
   const controls = createControls(controlsHost, {
     onChange: (patch) => {
       const model = cloneState(state).model;
@@ -180,20 +234,23 @@ export function mountPlayground(container, options) {
   });
   const tabs = createTabs(tabList, { onView: (view) => update({ view }) });
   const heatmap = createHeatmap(panels.heatmap, {
-    onQuery: (query) => update({ query }),
-    onHover: (cell) => highlight(cell && data ? data.summary.queryTokens[cell.query] ?? null : null, 'q'),
+    onQuery: (query) => update({ query: fromView(query) }),
+    onHover: (cell) => highlight(cell && viewed ? viewed.summary.queryTokens[cell.query] ?? null : null, 'q'),
     onToggleCell: (query, key) => update({
       model: { ...state.model, masks: { ...state.model.masks, blocked: toggleBlocked(state.model.masks.blocked, query, key) } },
     }),
   });
   const lines = createLines(panels.lines, {
-    onPin: (pin) => update(pin && pin.side === 'q' ? { pin, query: pin.index } : { pin }),
+    onPin: (shownPin) => {
+      const pin = shownPin && { side: shownPin.side, index: fromView(shownPin.index) };
+      update(pin && pin.side === 'q' ? { pin, query: pin.index } : { pin });
+    },
     onToggleHead: (head) => update({
       hiddenHeads: state.hiddenHeads.includes(head) ? state.hiddenHeads.filter((h) => h !== head) : [...state.hiddenHeads, head].sort((a, b) => a - b),
     }),
-    onHover: (pin) => highlight(pin && data ? (pin.side === 'q' ? data.summary.queryTokens : data.summary.keyTokens)[pin.index] ?? null : null, pin?.side ?? 'q'),
+    onHover: (pin) => highlight(pin && viewed ? (pin.side === 'q' ? viewed.summary.queryTokens : viewed.summary.keyTokens)[pin.index] ?? null : null, pin?.side ?? 'q'),
   });
-  const heads = createHeadGrid(panels.heads, { onHead: (head) => update({ head }) });
+  const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => update({ layer, head }) });
   const player = createPlayer(panels.player, {
     onStep: (step) => update({ step }),
     onQuery: (query) => update({ query }),
@@ -202,7 +259,7 @@ export function mountPlayground(container, options) {
     onSpeed: (speed) => update({ speed }),
   });
   const exportDialog = createExportDialog(root, {
-    snapshot: () => (data ? { data, state: cloneState(state), breakdown } : null),
+    snapshot,
     exportFile: (format, exportOptions) => exportNow(format, exportOptions),
     save: (blob, filename) => saveFile(doc, blob, filename),
     frameMs: (shown) => STEP_MS / shown.speed,
@@ -242,16 +299,95 @@ export function mountPlayground(container, options) {
   function update(patch) {
     const previous = state;
     state = { ...state, ...patch };
-    if (data) {
-      const { queries, heads: headCount, layers } = shape(data);
-      state.layer = clampIndex(state.layer, layers);
-      state.query = clampIndex(state.query, queries);
-      state.head = clampIndex(state.head, headCount);
-      state.step = clampStep(data.summary.keyTokens.length, state.step);
-    }
-    if (!sameModel(previous.model, state.model)) scheduleRun(0);
-    else if (state.head !== previous.head || state.query !== previous.query) requestBreakdown();
+    // While a model loads the toy's run is on screen: the state keeps the layer and head asked
+    // for (by a link, an attribute) until the model's own run can take them.
+    if (data && (data.model !== null) === (state.source !== TOY_SOURCE)) Object.assign(state, focus());
+    const needed = neededModel(state);
+    if (needed !== null) loader.want(needed);
+    if (!sameComputation(previous, state)) scheduleRun(0);
+    else if (state.head !== previous.head || state.query !== previous.query || state.layer !== previous.layer) requestBreakdown();
     if (patch.query !== undefined && patch.query !== previous.query) strip.follow(state.query);
+    render();
+  }
+
+  /**
+   * The focus clamped to the run on screen.
+   * @returns {{ layer: number, head: number, query: number, step: number }}
+   */
+  function focus() {
+    if (!data) return { layer: state.layer, head: state.head, query: state.query, step: state.step };
+    const { queries, heads: headCount, layers } = shape(data);
+    return {
+      layer: clampIndex(state.layer, layers),
+      head: clampIndex(state.head, headCount),
+      query: clampIndex(state.query, queries),
+      step: clampStep(data.summary.keyTokens.length, state.step),
+    };
+  }
+
+  /** Which computation the state gets now: the model's, the toy on its embeddings, or the toy. */
+  function computing(/** @type {PlaygroundState} */ wanted = state) {
+    const status = loader.status();
+    const needed = neededModel(wanted);
+    const ready = needed !== null && status.phase === 'ready' && status.source === needed;
+    if (!ready) return 'toy';
+    return wanted.source !== TOY_SOURCE ? 'model' : 'vectors';
+  }
+
+  /**
+   * The run as a view shows it: the heads of the focused layer, without [CLS]/[SEP] when they
+   * are hidden (the player always shows the model's own computation, every token included).
+   * @param {RunData} run
+   * @param {ViewName} view
+   */
+  function viewOf(run, view) {
+    return atLayer(view !== 'player' && hiddenSpecials ? hiddenSpecials : run, focus().layer);
+  }
+
+  /** @type {RunData | null} what the heatmap, lines and grid show, as last rendered */
+  let viewed = null;
+
+  /** The run's index of the token a view (heatmap, lines) shows at `index`. */
+  function fromView(/** @type {number} */ index) {
+    return viewed ? runIndex(viewed, index) : index;
+  }
+
+  /**
+   * The state as `view` of `run` sees it: indices among the tokens it shows.
+   * @param {RunData} run
+   */
+  function stateIn(run) {
+    const f = focus();
+    /** @type {Pin | null} */
+    const pin = state.pin && { side: state.pin.side, index: shownIndex(run, state.pin.index) };
+    return { ...cloneState(state), ...f, query: shownIndex(run, f.query), pin };
+  }
+
+  /** What the exports take: the view on screen with its own token indices. */
+  function snapshot() {
+    if (!data) return null;
+    const run = viewOf(data, state.view);
+    return { data: run, state: stateIn(run), breakdown };
+  }
+
+  /** @param {import('./model/files.js').LocalFiles} local */
+  function loadFiles(local) {
+    loader.clear();
+    modelNote = null;
+    update({ source: loader.loadFiles(local), vectors: null });
+  }
+
+  /** @param {ModelStatus} status */
+  function onModelStatus(status) {
+    const about = status.source !== null && (status.source === state.source || status.source === state.vectors);
+    if (about && (status.phase === 'failed' || status.phase === 'cancelled')) {
+      modelNote = status.phase === 'failed'
+        ? `The model “${status.name}” could not be loaded. ${capitalise(status.message ?? 'It failed without saying why.')} The toy model is shown.`
+        : `Loading ${status.name} was cancelled: the toy model is shown.`;
+      update(status.source === state.source ? { source: TOY_SOURCE } : { vectors: null });
+      return;
+    }
+    if (about && status.phase === 'ready') scheduleRun(0);
     render();
   }
 
@@ -264,15 +400,26 @@ export function mountPlayground(container, options) {
 
   async function runNow() {
     const request = cloneState(state);
+    const kind = computing(request);
+    const status = loader.status();
+    if (kind === 'model' && status.info) {
+      await runModel(request, status.name, status.info);
+      return;
+    }
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
     const crossMode = request.model.mode === 'cross';
+    const vectors = kind === 'vectors' && status.info !== null;
+    const config = toToyConfig(request.model);
+    // The toy on a model's embeddings works at the model's width.
+    if (vectors && status.info) config.dModel = status.info.hidden;
     const outcome = await engine.run({
-      config: toToyConfig(request.model),
+      config,
       text: text.text,
       crossText: crossMode ? crossText.text : null,
       head: request.head,
       query: request.query,
+      vectors,
     });
     if (!outcome.ok && 'superseded' in outcome) return;
     runPending = false;
@@ -281,23 +428,65 @@ export function mountPlayground(container, options) {
       return;
     }
     const result = outcome.value;
+    accept(request, { runId: runCount + 1, summary: result.summary, weights: result.weights, allowed: result.allowed, layers: 1, layer: 0, model: null }, null, result.breakdown);
+    limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated });
+    if (vectors) limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
+    finishRun();
+  }
+
+  /**
+   * @param {PlaygroundState} request
+   * @param {string} name
+   * @param {import('./types').ModelInfo} info
+   */
+  async function runModel(request, name, info) {
+    const text = limitText(request.text);
+    // The worker clamps the focus to the model's layers, heads and tokens.
+    const { layer, head, query } = request;
+    const outcome = await engine.modelRun({ text: text.text, withoutSpecial: request.hideSpecial, layer, head, query });
+    if (!outcome.ok && 'superseded' in outcome) return;
+    runPending = false;
+    if (!outcome.ok) {
+      failRun(outcome.message);
+      return;
+    }
+    const run = modelRunData(outcome.value, runCount + 1, name, info);
+    accept(request, run.full, run.shown, outcome.value.breakdown);
+    const cut = modelLimitNote(name, outcome.value.summary.truncated);
+    limits = [...limitNotes({ characters: text }), ...(cut ? [cut] : [])];
+    if (request.hideSpecial && !run.shown) limits.push('The text has no tokens but [CLS] and [SEP], so they are shown.');
+    finishRun();
+  }
+
+  /**
+   * Takes a successful run's numbers.
+   * @param {PlaygroundState} request
+   * @param {RunData} next
+   * @param {RunData | null} nextHidden
+   * @param {QueryBreakdown | null} nextBreakdown
+   */
+  function accept(request, next, nextHidden, nextBreakdown) {
     const previousKeys = data ? data.summary.keyTokens.length : null;
-    runCount += 1;
-    data = { runId: runCount, summary: result.summary, weights: result.weights, allowed: result.allowed };
-    breakdown = result.breakdown;
+    runCount = next.runId;
+    data = next;
+    hiddenSpecials = nextHidden;
+    breakdown = nextBreakdown;
     lastGood = request;
     fieldErrors = {};
     coreNote = null;
     inputError.textContent = '';
-    limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated });
-    const keys = result.summary.keyTokens.length;
+    const keys = next.summary.keyTokens.length;
     if (previousKeys !== null && previousKeys !== keys) {
       // Stay on the same stage (and key, where it still exists) when the key count changed.
       const at = stepAt(previousKeys, state.step);
       state.step = stageStart(keys, at.kind) + (at.key === null ? 0 : Math.min(at.key, keys - 1));
     }
+  }
+
+  function finishRun() {
     update({});
-    if (breakdown && (breakdown.head !== state.head || breakdown.query !== state.query)) requestBreakdown();
+    const f = focus();
+    if (data && breakdown && !breakdownMatches(breakdown, atLayer(data, f.layer), f.head, f.query)) requestBreakdown();
   }
 
   /** @param {string} message */
@@ -326,8 +515,8 @@ export function mountPlayground(container, options) {
   function requestBreakdown() {
     if (!data || runPending) return;
     const runId = data.runId;
-    const { head, query } = state;
-    engine.breakdown({ runId, head, query }).then((outcome) => {
+    const { layer, head, query } = focus();
+    engine.breakdown({ runId, layer, head, query }).then((outcome) => {
       if (!outcome.ok) {
         if (!('superseded' in outcome)) {
           coreNote = capitalise(outcome.message);
@@ -336,7 +525,8 @@ export function mountPlayground(container, options) {
         return;
       }
       const b = outcome.value.breakdown;
-      if (data?.runId !== runId || b.head !== state.head || b.query !== state.query) return;
+      const now = focus();
+      if (data?.runId !== runId || b.head !== now.head || b.query !== now.query || outcome.value.layer !== now.layer) return;
       breakdown = b;
       render();
     });
@@ -399,7 +589,9 @@ export function mountPlayground(container, options) {
   /** @param {number} delta */
   function moveQuery(delta) {
     if (!data) return;
-    const query = clampIndex(state.query + delta, shape(data).queries);
+    // Among the tokens the view shows (the player shows them all).
+    const run = viewOf(data, state.view);
+    const query = runIndex(run, clampIndex(shownIndex(run, focus().query) + delta, shape(run).queries));
     update(state.pin?.side === 'q' ? { query, pin: { side: 'q', index: query } } : { query });
   }
 
@@ -425,9 +617,7 @@ export function mountPlayground(container, options) {
     /** @type {Array<[string, string]>} */
     const items = [];
     if (linkNote) items.push(['warn', linkNote]);
-    if (state.source !== TOY_SOURCE) {
-      items.push(['warn', `The model “${state.source}” cannot be loaded: this version of the playground computes the toy model only, which is shown instead.`]);
-    }
+    if (modelNote) items.push([loader.status().phase === 'cancelled' ? 'info' : 'error', modelNote]);
     if (coreNote) items.push(['error', coreNote]);
     for (const note of limits) items.push(['info', note]);
     notes.replaceChildren(...items.map(([kind, text]) => el(doc, 'p', { class: `note note-${kind}`, text })));
@@ -442,34 +632,46 @@ export function mountPlayground(container, options) {
   }
 
   function render() {
+    const modelRun = data?.model ?? null;
+    const status = loader.status();
     root.dataset.controls = presentation.controls;
+    root.dataset.computing = modelRun ? 'model' : 'toy';
     tabs.update(state.view);
     for (const [view, panel] of Object.entries(panels)) panel.hidden = view !== state.view;
-    crossHost.hidden = state.model.mode !== 'cross';
+    crossHost.hidden = state.model.mode !== 'cross' || modelRun !== null;
     controls.update(state.model, editMask, fieldErrors);
-    root.classList.toggle('editing-mask', editMask);
+    modelPanel.update({ state, status, computing: modelRun !== null, served });
+    loadStatus.update(status);
+    root.classList.toggle('editing-mask', editMask && !modelRun);
     renderNotes();
     writeUrlSoon();
     if (!data) {
-      status.textContent = 'Computing attention…';
+      statusLine.textContent = 'Computing attention…';
       return;
     }
+    const f = focus();
+    const full = atLayer(data, f.layer);
+    const shown = viewOf(data, state.view === 'player' ? 'heatmap' : state.view);
+    viewed = shown;
+    const seen = stateIn(shown);
     const { summary } = data;
-    const { queries, keys } = shape(data);
-    strip.update(summary.queryTokens, state.query);
-    const stale = lastGood && !sameModel(lastGood.model, state.model) ? ' · showing the last valid settings' : '';
-    status.textContent = `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${summary.heads} heads of d_k = ${summary.dK} · ${summary.score} scores${stale}`;
-    const blocked = new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`));
+    const { heads: headCount, layers } = shape(data);
+    strip.update(summary.queryTokens, f.query, hiddenSpecials !== null && state.view !== 'player');
+    embedding.update(modelRun ? { pooled: modelRun.pooled, name: modelRun.name } : null);
+    focusBar.update({ layers, heads: headCount, layer: f.layer, head: f.head, model: modelRun !== null, hideSpecial: state.hideSpecial });
+    statusLine.textContent = describeRun(data, f, hiddenSpecials !== null, lastGood && !sameModel(lastGood.model, state.model) && !modelRun);
+    const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
     if (state.view === 'heatmap') {
-      heatmap.update({ data, head: state.head, query: state.query, editMask, blocked: blockedMemo(blocked), reveal: null, table: true, numbers: true, rowPanel: true });
+      heatmap.update({ data: shown, head: f.head, query: seen.query, editMask: editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true });
     } else if (state.view === 'lines') {
-      lines.update({ data, pin: state.pin, hiddenHeads: state.hiddenHeads });
+      lines.update({ data: shown, pin: seen.pin, hiddenHeads: state.hiddenHeads });
     } else if (state.view === 'heads') {
-      heads.update({ data, head: state.head });
+      heads.update({ data: shown, layer: f.layer, head: f.head });
     } else {
-      player.update({ data, breakdown, head: state.head, query: state.query, step: state.step, speed: state.speed, playing, blocked: blockedMemo(blocked) });
+      const note = hiddenSpecials ? 'Step by step shows the model’s own computation: every token, [CLS] and [SEP] included (hiding them renormalises the other views only).' : '';
+      player.update({ data: full, breakdown, head: f.head, query: f.query, step: f.step, speed: state.speed, playing, blocked, note });
     }
-    options.onFocus?.(focusOf(state, data));
+    options.onFocus?.(focusOf({ ...state, ...f }, full));
     if (autoplayPending && state.view === 'player' && breakdown) {
       autoplayPending = false;
       // A reader who asked for less motion gets the player paused, with its Play button.
@@ -508,6 +710,7 @@ export function mountPlayground(container, options) {
     linkNote = problemNote(next.problems);
     fromLink = true;
     data = null;
+    hiddenSpecials = null;
     state = next.state;
     setPresentation(next.presentation);
     sentence.setText(state.text);
@@ -531,8 +734,9 @@ export function mountPlayground(container, options) {
    * @param {ExportOptions} [exportOptions]
    */
   function exportNow(format, exportOptions) {
-    if (!data) return Promise.reject(new ExportError('Nothing is computed yet: wait for the numbers, then export.'));
-    return exportFile(doc, { data, state: cloneState(state), breakdown }, format, exportOptions);
+    const shown = snapshot();
+    if (!shown) return Promise.reject(new ExportError('Nothing is computed yet: wait for the numbers, then export.'));
+    return exportFile(doc, shown, format, exportOptions);
   }
 
   sentence.setText(state.text);
@@ -572,10 +776,29 @@ export function mountPlayground(container, options) {
       clearTimeout(playTimer);
       clearTimeout(urlTimer);
       if (syncUrl) win.removeEventListener('hashchange', onHashChange);
+      loader.destroy();
       engine.destroy();
       container.replaceChildren();
     },
   };
+}
+
+/**
+ * The status line above the views: what was computed, for which layer and head.
+ * @param {RunData} data
+ * @param {{ layer: number, head: number }} at
+ * @param {boolean} specialsHidden
+ * @param {boolean | null} stale  the settings on screen are not the ones computed
+ */
+function describeRun(data, at, specialsHidden, stale) {
+  const { summary } = data;
+  const { queries, keys, heads, layers } = shape(data);
+  const last = stale ? ' · showing the last valid settings' : '';
+  if (!data.model) {
+    return `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${heads} heads of d_k = ${summary.dK} · ${summary.score} scores${last}`;
+  }
+  const hidden = specialsHidden ? ' · [CLS]/[SEP] hidden, rows renormalised' : '';
+  return `${data.model.name} · ${queries} tokens · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
 }
 
 /** @param {string} message */

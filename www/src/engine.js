@@ -5,11 +5,15 @@
 import { errorMessage } from './protocol.js';
 
 /** @typedef {import('./protocol.js').RunRequest} RunRequest */
+/** @typedef {import('./protocol.js').ModelRunRequest} ModelRunRequest */
 /** @typedef {import('./protocol.js').BreakdownRequest} BreakdownRequest */
+/** @typedef {import('./protocol.js').LoadRequest} LoadRequest */
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
 /** @typedef {import('./protocol.js').WorkerResponse} WorkerResponse */
 /** @typedef {import('./protocol.js').RunResult} RunResult */
+/** @typedef {import('./protocol.js').ModelRunResult} ModelRunResult */
 /** @typedef {import('./protocol.js').BreakdownResult} BreakdownResult */
+/** @typedef {import('./protocol.js').LoadResult} LoadResult */
 
 /**
  * What an answer settles to: the result, an error sentence, or superseded by a newer request.
@@ -26,7 +30,10 @@ import { errorMessage } from './protocol.js';
 /**
  * @typedef {Object} Engine
  * @property {(request: Omit<RunRequest, 'type' | 'id'>) => Promise<Outcome<RunResult>>} run
+ * @property {(request: Omit<ModelRunRequest, 'type' | 'id'>) => Promise<Outcome<ModelRunResult>>} modelRun
  * @property {(request: Omit<BreakdownRequest, 'type' | 'id'>) => Promise<Outcome<BreakdownResult>>} breakdown
+ * @property {(request: Omit<LoadRequest, 'type' | 'id'>) => Promise<Outcome<LoadResult>>} load
+ *   the weights' buffer is transferred to the worker
  * @property {() => void} destroy
  */
 
@@ -44,6 +51,8 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
   let queuedRun = null;
   /** @type {Pending | null} */
   let queuedBreakdown = null;
+  /** @type {Pending | null} */
+  let queuedLoad = null;
 
   function start() {
     const created = new Worker(workerUrl, { type: 'module', name: 'attention-core' });
@@ -83,13 +92,15 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
 
   function pump() {
     if (inFlight) return;
-    const next = queuedRun ?? queuedBreakdown;
+    // A model is loaded before anything runs: the run waiting may need it.
+    const next = queuedLoad ?? queuedRun ?? queuedBreakdown;
     if (!next) return;
-    if (next === queuedRun) queuedRun = null;
+    if (next === queuedLoad) queuedLoad = null;
+    else if (next === queuedRun) queuedRun = null;
     else queuedBreakdown = null;
     inFlight = next;
     worker ??= start();
-    worker.postMessage(next.request);
+    worker.postMessage(next.request, next.request.type === 'load' ? [next.request.weights] : []);
   }
 
   /**
@@ -101,12 +112,18 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
     return new Promise((resolve) => {
       /** @type {Pending} */
       const entry = { request, settle: resolve };
-      if (request.type === 'run') {
+      if (request.type === 'run' || request.type === 'model-run') {
         // A newer run makes every queued request stale: breakdowns belong to the old run.
         queuedRun?.settle({ ok: false, superseded: true });
         queuedBreakdown?.settle({ ok: false, superseded: true });
         queuedBreakdown = null;
         queuedRun = entry;
+      } else if (request.type === 'load') {
+        // Loading replaces the model: breakdowns of its last run can no longer be answered.
+        queuedLoad?.settle({ ok: false, superseded: true });
+        queuedBreakdown?.settle({ ok: false, superseded: true });
+        queuedBreakdown = null;
+        queuedLoad = entry;
       } else {
         queuedBreakdown?.settle({ ok: false, superseded: true });
         queuedBreakdown = entry;
@@ -117,14 +134,16 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
 
   return {
     run: (request) => enqueue({ ...request, type: 'run', id: nextId++ }),
+    modelRun: (request) => enqueue({ ...request, type: 'model-run', id: nextId++ }),
     breakdown: (request) => enqueue({ ...request, type: 'breakdown', id: nextId++ }),
+    load: (request) => enqueue({ ...request, type: 'load', id: nextId++ }),
     destroy() {
       worker?.terminate();
       worker = null;
-      for (const pending of [inFlight, queuedRun, queuedBreakdown]) {
+      for (const pending of [inFlight, queuedLoad, queuedRun, queuedBreakdown]) {
         pending?.settle({ ok: false, message: errorMessage('The playground was closed.') });
       }
-      inFlight = queuedRun = queuedBreakdown = null;
+      inFlight = queuedLoad = queuedRun = queuedBreakdown = null;
     },
   };
 }

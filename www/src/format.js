@@ -50,3 +50,14 @@ export function quoteToken(token) {
   const shown = token.length > 24 ? `${token.slice(0, 23)}…` : token;
   return `‘${shown.replace(/\s/g, '␣')}’`;
 }
+
+/**
+ * A file size: "812 B", "455.3 KB", "43.3 MB" (powers of 1024).
+ * @param {number} bytes
+ */
+export function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}

@@ -46,3 +46,13 @@ export function limitNotes({ characters = null, truncated = null }) {
   }
   return notes;
 }
+
+/**
+ * The sentence that says a pretrained model read only the start of the text, or null.
+ * @param {string} name
+ * @param {import('./types').ModelTruncation} truncated
+ */
+export function modelLimitNote(name, truncated) {
+  if (!truncated) return null;
+  return `${name} reads at most ${truncated.limit.toLocaleString('en')} tokens, [CLS] and [SEP] included: this text makes ${truncated.total.toLocaleString('en')}, so only the first ${truncated.limit.toLocaleString('en')} are shown.`;
+}

@@ -4,6 +4,9 @@
 /** @typedef {import('./types').ToyConfig} ToyConfig */
 /** @typedef {import('./types').RunSummary} RunSummary */
 /** @typedef {import('./types').QueryBreakdown} QueryBreakdown */
+/** @typedef {import('./types').ModelInfo} ModelInfo */
+/** @typedef {import('./types').ModelRunSummary} ModelRunSummary */
+/** @typedef {import('./types').ModelQueryBreakdown} ModelQueryBreakdown */
 
 /**
  * Configure, run, and return every head's weights plus the focused query's breakdown.
@@ -15,19 +18,45 @@
  * @property {string | null} crossText   only in cross mode
  * @property {number} head
  * @property {number} query
+ * @property {boolean} vectors  the token vectors are the loaded model's word embeddings
  */
 
 /**
- * The breakdown of another (head, query) of the last run.
- * @typedef {Object} BreakdownRequest
- * @property {'breakdown'} type
+ * Run the loaded pretrained model: every layer's and head's weights come back at once.
+ * @typedef {Object} ModelRunRequest
+ * @property {'model-run'} type
  * @property {number} id
- * @property {number} runId   the run it belongs to
+ * @property {string} text
+ * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
+ * @property {number} layer
  * @property {number} head
  * @property {number} query
  */
 
-/** @typedef {RunRequest | BreakdownRequest} WorkerRequest */
+/**
+ * The breakdown of another (layer, head, query) of the last run (layer 0 for the toy).
+ * @typedef {Object} BreakdownRequest
+ * @property {'breakdown'} type
+ * @property {number} id
+ * @property {number} runId   the run it belongs to
+ * @property {number} layer
+ * @property {number} head
+ * @property {number} query
+ */
+
+/**
+ * Load a pretrained model from the contents of its files; the model loaded before is freed.
+ * @typedef {Object} LoadRequest
+ * @property {'load'} type
+ * @property {number} id
+ * @property {string} config
+ * @property {string | null} tokenizer
+ * @property {string | null} vocab
+ * @property {ArrayBuffer} weights   transferred
+ * @property {string} weightsName
+ */
+
+/** @typedef {RunRequest | ModelRunRequest | BreakdownRequest | LoadRequest} WorkerRequest */
 
 /**
  * @typedef {Object} RunResult
@@ -43,11 +72,33 @@
  */
 
 /**
+ * @typedef {Object} ModelRunResult
+ * @property {'model-run'} type
+ * @property {number} id
+ * @property {ModelRunSummary} summary
+ * @property {Float32Array} attentions  layers × heads × T × T, row-major
+ * @property {{ tokens: number[], attentions: Float32Array } | null} withoutSpecial  the indices of
+ *   the ordinary tokens, and layers × heads × K × K weights among them with rows renormalised
+ * @property {Float32Array} pooled      the sentence embedding
+ * @property {ModelQueryBreakdown | null} breakdown  for the requested layer, head and query (clamped)
+ * @property {number} milliseconds
+ */
+
+/**
  * @typedef {Object} BreakdownResult
  * @property {'breakdown'} type
  * @property {number} id
  * @property {number} runId
  * @property {QueryBreakdown} breakdown
+ * @property {number} layer
+ */
+
+/**
+ * @typedef {Object} LoadResult
+ * @property {'load'} type
+ * @property {number} id
+ * @property {ModelInfo} info
+ * @property {number} milliseconds  time the core took to read the files
  */
 
 /**
@@ -58,7 +109,7 @@
  * @property {boolean} fatal   the core is in an unknown state: the worker must be restarted
  */
 
-/** @typedef {RunResult | BreakdownResult | ErrorResult} WorkerResponse */
+/** @typedef {RunResult | ModelRunResult | BreakdownResult | LoadResult | ErrorResult} WorkerResponse */
 
 const BREAKDOWN_ARRAYS = /** @type {const} */ ([
   'q', 'terms', 'scores', 'scaled', 'masked', 'allowed', 'exp', 'weights', 'values', 'weighted', 'output',
@@ -66,8 +117,9 @@ const BREAKDOWN_ARRAYS = /** @type {const} */ ([
 
 /**
  * A breakdown whose arrays own fresh buffers, safe to transfer (never views of wasm memory).
- * @param {QueryBreakdown} b
- * @returns {QueryBreakdown}
+ * @template {QueryBreakdown} B
+ * @param {B} b
+ * @returns {B}
  */
 export function detachedBreakdown(b) {
   return {

@@ -1,14 +1,34 @@
 // What one run of the core gives the views, and small questions about it. Pure module.
+//
+// A run has one or more layers of heads (the toy core computes one layer, a pretrained model
+// several); the views show the heads of one layer, `layer`, and read its weights through
+// `headWeights`. A pretrained model's run says so in `model`.
 
 /** @typedef {import('./types').RunSummary} RunSummary */
 /** @typedef {import('./types').TokenInfo} TokenInfo */
+/** @typedef {import('./types').ModelInfo} ModelInfo */
+/** @typedef {import('./types').ModelTruncation} ModelTruncation */
+
+/**
+ * What a pretrained model's run adds.
+ * @typedef {Object} ModelRun
+ * @property {string} name
+ * @property {ModelInfo} info
+ * @property {number[] | null} kept  when [CLS], [SEP] and other special tokens are hidden: the
+ *   indices (into the run's tokens) of the tokens shown, whose weights are renormalised per row
+ * @property {Float32Array} pooled   the sentence embedding
+ * @property {ModelTruncation} truncated
+ */
 
 /**
  * @typedef {Object} RunData
  * @property {number} runId
- * @property {RunSummary} summary
- * @property {Float32Array} weights  heads × queries × keys
- * @property {Uint8Array} allowed    queries × keys
+ * @property {RunSummary} summary   the tokens shown, the heads' sizes, the score
+ * @property {Float32Array} weights layers × heads × queries × keys
+ * @property {Uint8Array} allowed   queries × keys
+ * @property {number} layers
+ * @property {number} layer         the layer whose heads the views show
+ * @property {ModelRun | null} model
  */
 
 /** @param {RunData} data */
@@ -17,20 +37,96 @@ export function shape(data) {
     queries: data.summary.queryTokens.length,
     keys: data.summary.keyTokens.length,
     heads: data.summary.heads,
-    // The toy core computes a single attention layer.
-    layers: 1,
+    layers: data.layers,
   };
 }
 
 /**
- * One head's queries × keys weights (a view, not a copy).
+ * One head's queries × keys weights in a layer (a view, not a copy).
+ * @param {RunData} data
+ * @param {number} layer
+ * @param {number} head
+ */
+export function layerHeadWeights(data, layer, head) {
+  const { queries, keys, heads } = shape(data);
+  const size = queries * keys;
+  const at = (layer * heads + head) * size;
+  return data.weights.subarray(at, at + size);
+}
+
+/**
+ * One head's queries × keys weights in the layer the views show.
  * @param {RunData} data
  * @param {number} head
  */
 export function headWeights(data, head) {
-  const { queries, keys } = shape(data);
-  const size = queries * keys;
-  return data.weights.subarray(head * size, (head + 1) * size);
+  return layerHeadWeights(data, data.layer, head);
+}
+
+/** @type {WeakMap<RunData, RunData[]>} */
+const layerViews = new WeakMap();
+
+/**
+ * The same run seen at another layer: one object per run and layer, so views that compare what
+ * they were given redraw only when the layer changes.
+ * @param {RunData} data
+ * @param {number} layer
+ * @returns {RunData}
+ */
+export function atLayer(data, layer) {
+  if (data.layer === layer) return data;
+  let views = layerViews.get(data);
+  if (!views) {
+    views = [];
+    layerViews.set(data, views);
+  }
+  views[layer] ??= { ...data, layer };
+  return views[layer];
+}
+
+/**
+ * Names what the views of a run show (the run, its layer, whether special tokens are hidden),
+ * so a view can tell whether to redraw.
+ * @param {RunData} data
+ */
+export function dataKey(data) {
+  return `${data.runId}:${data.layer}:${data.model?.kept ? 'renormalised' : 'all'}`;
+}
+
+/**
+ * How a head is named in titles: "head 3", or "layer 2 · head 3" when there are several layers.
+ * @param {RunData} data
+ * @param {number} head
+ */
+export function headName(data, head) {
+  return data.layers > 1 ? `layer ${data.layer + 1} · head ${head + 1}` : `head ${head + 1}`;
+}
+
+/** @param {string} text */
+export function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * What the rows of the weights add up to, in words.
+ * @param {RunData} data
+ */
+export function rowsNote(data) {
+  return data.model?.kept ? '[CLS] and [SEP] hidden, each row renormalised to sum to 1' : 'each row sums to 1';
+}
+
+/**
+ * Whether a breakdown is the one of `head` and `query` in the layer `data` shows (a toy
+ * breakdown is of the toy's one layer).
+ * @param {import('./types').QueryBreakdown | null} b
+ * @param {RunData} data
+ * @param {number} head
+ * @param {number} query
+ */
+export function breakdownMatches(b, data, head, query) {
+  if (!b) return false;
+  const layer = 'layer' in b && typeof b.layer === 'number' ? b.layer : 0;
+  return b.head === head && b.query === query && layer === data.layer;
 }
 
 /**

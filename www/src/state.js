@@ -60,8 +60,13 @@
  * @property {string} crossText
  * @property {ViewName} view
  * @property {string} source   which model computes: 'toy' (the configurable toy model of
- *   `model`) or the URL of a pretrained model's folder
+ *   `model`), the address of a pretrained model's folder (or of one of its files), or
+ *   'local:<name>' for a model read from the reader's own files
  * @property {ModelState} model  the toy model's settings
+ * @property {string | null} vectors  the toy's token vectors come from the word embeddings of
+ *   the pretrained model at this address (null: hashed vectors)
+ * @property {boolean} hideSpecial  a pretrained model's views leave out [CLS], [SEP] and other
+ *   special tokens and renormalise each row over the rest
  * @property {number} layer    the focused layer (the toy model has one)
  * @property {number} head     the focused head
  * @property {number} query    the focused query token
@@ -108,6 +113,8 @@ export function defaultState() {
     crossText: DEFAULT_CROSS_TEXT,
     view: 'heatmap',
     source: TOY_SOURCE,
+    vectors: null,
+    hideSpecial: false,
     model: {
       mode: 'self',
       tokenizer: 'words',
@@ -217,4 +224,23 @@ export function sortCells(cells) {
  */
 export function sameModel(a, b) {
   return JSON.stringify(toToyConfig(a)) === JSON.stringify(toToyConfig(b));
+}
+
+/**
+ * Whether two states ask for the same computation of their texts: the same model (and toy
+ * settings, and token vectors), and the same special tokens shown.
+ * @param {PlaygroundState} a
+ * @param {PlaygroundState} b
+ */
+export function sameComputation(a, b) {
+  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && sameModel(a.model, b.model);
+}
+
+/**
+ * The address of the pretrained model a state needs loaded, if any: the one that computes, or
+ * the one whose word embeddings the toy borrows.
+ * @param {PlaygroundState} state
+ */
+export function neededModel(state) {
+  return state.source !== TOY_SOURCE ? state.source : state.vectors;
 }

@@ -20,6 +20,7 @@ import {
   sortCells,
 } from './state.js';
 import { limitText } from './limits.js';
+import { LOCAL_PREFIX, isLocalSource } from './model/address.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('./state.js').Presentation} Presentation */
@@ -77,6 +78,8 @@ export function encodeState(state, presentation = {}) {
   params.set('mode', state.model.mode);
   params.set('view', VIEW_NAMES[state.view]);
   params.set('model', state.source);
+  if (state.vectors !== null) params.set('vectors', state.vectors);
+  if (state.hideSpecial) params.set('nospecial', '1');
   for (const [name, value] of settingsParams(state.model)) params.set(name, value);
   params.set('layer', String(state.layer));
   params.set('head', String(state.head));
@@ -152,6 +155,8 @@ export function decodeParams(params) {
   m.mode = read.choice('mode', MODES, m.mode);
   state.view = VIEWS_BY_NAME[read.choice('view', Object.keys(VIEWS_BY_NAME), VIEW_NAMES[state.view])];
   state.source = read.source('model', state.source);
+  state.vectors = read.optionalSource('vectors', state.vectors);
+  state.hideSpecial = read.flag('nospecial', state.hideSpecial);
   m.tokenizer = read.choice('tok', TOKENIZERS, m.tokenizer);
   m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
   m.heads = read.integer('h', LIMITS.heads, m.heads);
@@ -295,6 +300,10 @@ class FieldReader {
     if (value === null) return fallback;
     const trimmed = value.trim();
     if (trimmed === '' || trimmed === TOY_SOURCE) return TOY_SOURCE;
+    if (isLocalSource(trimmed)) {
+      this.problems.push(`${name} “${clip(trimmed.slice(LOCAL_PREFIX.length))}” was read from files on another computer, which a link cannot carry (load them with Model → Load files…)`);
+      return fallback;
+    }
     const address = /^(https?:\/\/|\/|\.{1,2}\/|[\w-])[^\s"'<>\\`]*$/;
     const scheme = /^([a-z][a-z\d+.-]*):/i.exec(trimmed)?.[1];
     if (trimmed.length > SOURCE_LENGTH || !address.test(trimmed) || (scheme !== undefined && !/^https?$/i.test(scheme))) {
@@ -302,6 +311,16 @@ class FieldReader {
       return fallback;
     }
     return trimmed;
+  }
+
+  /**
+   * A model address where the empty string or "toy" means none.
+   * @param {string} name
+   * @param {string | null} fallback
+   */
+  optionalSource(name, fallback) {
+    const value = this.source(name, fallback ?? TOY_SOURCE);
+    return value === TOY_SOURCE ? null : value;
   }
 
   /**

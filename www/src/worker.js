@@ -3,7 +3,7 @@
 // entry module checks `isWorkerScope()` and calls `serveCore()`), and the wasm file sits next
 // to the bundle, so a page needs one script and one wasm file, wherever they are hosted.
 
-import init, { Playground } from '../../pkg/attention_playground.js';
+import init, { ModelSession, Playground } from '../../pkg/attention_playground.js';
 import { breakdownBuffers, detachedBreakdown, errorMessage } from './protocol.js';
 
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
@@ -31,6 +31,19 @@ function core() {
 /** @type {DedicatedWorkerGlobalScope | null} */
 let scope = null;
 
+/** The pretrained model loaded last (one at a time: it holds its weights in wasm memory). */
+/** @type {ModelSession | null} */
+let session = null;
+
+/** Which handle computed the last run, so breakdowns ask the same one. */
+/** @type {'toy' | 'model'} */
+let lastRun = 'toy';
+
+function loadedSession() {
+  if (!session) throw new Error('No pretrained model is loaded in this playground.');
+  return session;
+}
+
 /**
  * @param {WorkerResponse} response
  * @param {Transferable[]} [transfer]
@@ -46,7 +59,10 @@ function reply(response, transfer = []) {
 function run(playground, request) {
   const started = performance.now();
   playground.configure(request.config);
-  const summary = playground.run(request.text, request.crossText ?? undefined);
+  const summary = request.vectors
+    ? playground.runWithModelEmbeddings(loadedSession(), request.text, request.crossText ?? undefined)
+    : playground.run(request.text, request.crossText ?? undefined);
+  lastRun = 'toy';
   const queries = summary.queryTokens.length;
   const keys = summary.keyTokens.length;
   const weights = new Float32Array(summary.heads * queries * keys);
@@ -67,6 +83,58 @@ function run(playground, request) {
 }
 
 /**
+ * @param {import('./protocol.js').ModelRunRequest} request
+ */
+function modelRun(request) {
+  const started = performance.now();
+  const model = loadedSession();
+  const summary = model.run(request.text);
+  lastRun = 'model';
+  const attentions = model.attentions();
+  const { layers, heads } = summary;
+  /** @type {import('./protocol.js').ModelRunResult['withoutSpecial']} */
+  let withoutSpecial = null;
+  if (request.withoutSpecial) {
+    /** @type {number[]} */
+    let tokens = [];
+    /** @type {Float32Array | null} */
+    let all = null;
+    for (let l = 0; l < layers; l += 1) {
+      for (let h = 0; h < heads; h += 1) {
+        const part = model.weightsWithoutSpecial(l, h);
+        tokens = part.tokens;
+        all ??= new Float32Array(layers * heads * part.weights.length);
+        all.set(part.weights, (l * heads + h) * part.weights.length);
+      }
+    }
+    withoutSpecial = { tokens, attentions: all ?? new Float32Array(0) };
+  }
+  const pooled = model.pooled();
+  const count = summary.tokens.length;
+  const layer = Math.min(Math.max(0, request.layer), layers - 1);
+  const head = Math.min(Math.max(0, request.head), heads - 1);
+  const query = Math.min(Math.max(0, request.query), count - 1);
+  const breakdown = count > 0 ? detachedBreakdown(model.breakdown(layer, head, query)) : null;
+  const milliseconds = performance.now() - started;
+  reply(
+    { type: 'model-run', id: request.id, summary, attentions, withoutSpecial, pooled, breakdown, milliseconds },
+    [attentions.buffer, pooled.buffer, ...(withoutSpecial ? [withoutSpecial.attentions.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
+  );
+}
+
+/**
+ * @param {import('./protocol.js').LoadRequest} request
+ */
+function load(request) {
+  const started = performance.now();
+  session?.free();
+  session = null;
+  const loaded = ModelSession.fromFiles(request.config, request.tokenizer ?? undefined, request.vocab ?? undefined, new Uint8Array(request.weights));
+  session = loaded;
+  reply({ type: 'load', id: request.id, info: loaded.info(), milliseconds: performance.now() - started });
+}
+
+/**
  * @param {WorkerRequest} request
  */
 async function handle(request) {
@@ -74,9 +142,15 @@ async function handle(request) {
     const playground = await core();
     if (request.type === 'run') {
       run(playground, request);
+    } else if (request.type === 'model-run') {
+      modelRun(request);
+    } else if (request.type === 'load') {
+      load(request);
     } else {
-      const breakdown = detachedBreakdown(playground.breakdown(request.head, request.query));
-      reply({ type: 'breakdown', id: request.id, runId: request.runId, breakdown }, breakdownBuffers(breakdown));
+      const breakdown = detachedBreakdown(lastRun === 'model'
+        ? loadedSession().breakdown(request.layer, request.head, request.query)
+        : playground.breakdown(request.head, request.query));
+      reply({ type: 'breakdown', id: request.id, runId: request.runId, breakdown, layer: lastRun === 'model' ? request.layer : 0 }, breakdownBuffers(breakdown));
     }
   } catch (error) {
     // A trap (a Rust panic) leaves the instance in an unknown state: ask for a restart.

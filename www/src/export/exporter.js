@@ -82,7 +82,7 @@ function cellCount(scene) {
 export async function exportFile(doc, snapshot, format, options = {}) {
   const { state } = snapshot;
   const view = VIEW_NAMES[state.view];
-  const head = `head${state.head + 1}`;
+  const head = `${snapshot.data.layers > 1 ? `layer${state.layer + 1}-` : ''}head${state.head + 1}`;
   switch (format) {
     case 'svg': {
       const scene = viewFigure(snapshot);

@@ -5,7 +5,7 @@
 import { headColour, needsLightText, weightScale } from '../colors.js';
 import { formatNumber, formatWeight, quoteToken } from '../format.js';
 import { mathText } from '../math.js';
-import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+import { breakdownMatches, capitalised, headName, headWeights, layerHeadWeights, maxOf, rowsNote, shape, tokenLabel } from '../run-data.js';
 import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stepCount } from '../timeline.js';
 import { LINES_TOKEN_LIMIT, ROW, linesToDraw } from '../views/lines.js';
 import { NUMBER_COLUMNS } from '../views/player.js';
@@ -39,6 +39,7 @@ function header(shapes, title, subtitle) {
 /** @param {RunData} data */
 function shapeLine(data) {
   const { queries, keys } = shape(data);
+  if (data.model) return `${data.model.name} · ${queries} ${queries === 1 ? 'token' : 'tokens'} · scaled dot-product scores`;
   return `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} ${keys === 1 ? 'key' : 'keys'} · ${SCORE_NAMES[data.summary.score]} scores`;
 }
 
@@ -99,7 +100,7 @@ export function heatmapFigure({ data, head, query }) {
   const keyWidth = widest(keyTokens);
   /** @type {Shape[]} */
   const shapes = [];
-  const top0 = header(shapes, `Attention weights · head ${head + 1} of ${heads}`, `${shapeLine(data)} · each row sums to 1`);
+  const top0 = header(shapes, `Attention weights · ${headName(data, head)} of ${heads}`, `${shapeLine(data)} · ${rowsNote(data)}`);
   const left = Math.ceil(PAD + (labels ? queryWidth + 12 : 0));
   const top = Math.ceil(top0.bottom + (labels ? keyWidth * 0.71 + 14 : 4));
   if (labels) {
@@ -135,8 +136,8 @@ export function heatmapFigure({ data, head, query }) {
   return {
     width: Math.ceil(Math.max(left + keys * cell + (labels ? keyWidth * 0.71 : 0) + PAD, legendRight + PAD, top0.width)),
     height: Math.ceil(legendY + 34 + PAD),
-    title: `Attention weights of head ${head + 1}`,
-    description: `Heatmap of the attention weights of head ${head + 1} of ${heads}: each row is a query token, each column a key token, and each row sums to 1. The outlined row is the query ${token ? quoteToken(token.text) : ''}.`,
+    title: `Attention weights of ${headName(data, head)}`,
+    description: `Heatmap of the attention weights of ${headName(data, head)} of ${heads}: each row is a query token, each column a key token; ${rowsNote(data)}. The outlined row is the query ${token ? quoteToken(token.text) : ''}.`,
     shapes,
   };
 }
@@ -166,7 +167,8 @@ export function linesFigure({ data, hiddenHeads, pin }) {
   const shapes = [];
   const pinned = pin ? (pin.side === 'q' ? queryTokens : keyTokens)[pin.index] : null;
   const title = pinned ? `Attention lines of the ${pin?.side === 'q' ? 'query' : 'key'} ${quoteToken(pinned.text)}` : 'Attention lines';
-  const top0 = header(shapes, title, `${shapeLine(data)} · ${shownHeads.length} of ${heads} heads · line strength is the weight`);
+  const layerName = data.layers > 1 ? ` of layer ${data.layer + 1}` : '';
+  const top0 = header(shapes, title, `${shapeLine(data)} · ${shownHeads.length} of ${heads} heads${layerName} · line strength is the weight${data.model?.kept ? ' (renormalised without [CLS]/[SEP])' : ''}`);
   const x1 = Math.ceil(PAD + queryWidth + 12);
   const x2 = x1 + 280;
   const top = top0.bottom + 6;
@@ -216,38 +218,58 @@ export function linesFigure({ data, hiddenHeads, pin }) {
 }
 
 /**
- * Every head side by side on one colour scale, the focused one outlined.
+ * Every head side by side on one colour scale, the focused one outlined; a pretrained model's
+ * heads as a grid of layers (down) × heads (across).
  * @param {{ data: RunData, head: number, layer: number }} input
  * @returns {Scene}
  */
 export function gridFigure({ data, head, layer }) {
-  const { queries, keys, heads } = shape(data);
-  const cell = Math.max(1, Math.floor(150 / Math.max(queries, keys)));
+  const { queries, keys, heads, layers } = shape(data);
+  const several = layers > 1;
+  const cell = Math.max(1, Math.floor((several ? 72 : 150) / Math.max(queries, keys)));
   const thumbWidth = keys * cell;
   const thumbHeight = queries * cell;
-  const columns = Math.min(heads, 4);
-  const gap = 28;
+  const columns = several ? heads : Math.min(heads, 4);
+  const gap = several ? 10 : 28;
+  const labelHeight = several ? 0 : 22;
+  const rowGap = several ? 10 : 44;
+  const left = PAD + (several ? 64 : 0);
   const max = maxOf(data.weights);
   /** @type {Shape[]} */
   const shapes = [];
-  const top0 = header(shapes, `Attention weights of every head · layer ${layer + 1}`, `${shapeLine(data)} · ${heads} heads on one colour scale`);
-  const tileWidth = Math.max(thumbWidth, 70);
-  for (let h = 0; h < heads; h += 1) {
-    const x = PAD + (h % columns) * (tileWidth + gap);
-    const y = top0.bottom + 4 + Math.floor(h / columns) * (thumbHeight + 44);
-    const focused = h === head;
-    shapes.push({ kind: 'text', x, y: y + 8, text: `Head ${h + 1}`, size: 13, weight: focused ? 700 : 600, fill: focused ? PAPER.accent : PAPER.ink });
-    if (focused) shapes.push({ kind: 'rect', x: x - 4, y: y + 18, w: thumbWidth + 8, h: thumbHeight + 8, stroke: PAPER.accent, strokeWidth: 3, rx: 4 });
-    shapes.push({ kind: 'cells', x, y: y + 22, cell, rows: queries, cols: keys, values: headWeights(data, h), allowed: data.allowed, max });
+  const title = several ? `Attention weights of every head · ${layers} layers × ${heads} heads` : `Attention weights of every head · layer ${layer + 1}`;
+  const top0 = header(shapes, title, `${shapeLine(data)} · ${several ? `${layers * heads} heads` : `${heads} heads`} on one colour scale${data.model?.kept ? ` · ${rowsNote(data)}` : ''}`);
+  const tileWidth = Math.max(thumbWidth, several ? 20 : 70);
+  const top = top0.bottom + (several ? 22 : 4);
+  const tiles = several ? layers * heads : heads;
+  for (let t = 0; t < tiles; t += 1) {
+    const l = several ? Math.floor(t / heads) : layer;
+    const h = several ? t % heads : t;
+    const x = left + (several ? h : h % columns) * (tileWidth + gap);
+    const y = top + (several ? l : Math.floor(h / columns)) * (thumbHeight + labelHeight + rowGap);
+    const focused = h === head && l === layer;
+    if (!several) shapes.push({ kind: 'text', x, y: y + 8, text: `Head ${h + 1}`, size: 13, weight: focused ? 700 : 600, fill: focused ? PAPER.accent : PAPER.ink });
+    if (focused) shapes.push({ kind: 'rect', x: x - 4, y: y + labelHeight - 4, w: thumbWidth + 8, h: thumbHeight + 8, stroke: PAPER.accent, strokeWidth: 3, rx: 4 });
+    shapes.push({ kind: 'cells', x, y: y + labelHeight, cell, rows: queries, cols: keys, values: layerHeadWeights(data, l, h), allowed: data.allowed, max });
   }
-  const rows = Math.ceil(heads / columns);
-  const legendY = top0.bottom + 4 + rows * (thumbHeight + 44) + 4;
+  if (several) {
+    for (let h = 0; h < heads; h += 1) {
+      shapes.push({ kind: 'text', x: left + h * (tileWidth + gap) + thumbWidth / 2, y: top - 12, text: String(h + 1), size: 11, anchor: 'middle', fill: h === head ? PAPER.accent : PAPER.ink3, weight: h === head ? 700 : 400 });
+    }
+    for (let l = 0; l < layers; l += 1) {
+      shapes.push({ kind: 'text', x: left - 12, y: top + l * (thumbHeight + rowGap) + thumbHeight / 2, text: `Layer ${l + 1}`, size: 12, anchor: 'end', fill: l === layer ? PAPER.accent : PAPER.ink2, weight: l === layer ? 700 : 400 });
+    }
+  }
+  const rows = several ? layers : Math.ceil(heads / columns);
+  const legendY = top + rows * (thumbHeight + labelHeight + rowGap) + 4;
   const legendRight = legend(shapes, PAD, legendY, max, data.allowed.includes(0));
   return {
-    width: Math.ceil(Math.max(PAD + columns * tileWidth + (columns - 1) * gap + PAD, legendRight + PAD, top0.width)),
+    width: Math.ceil(Math.max(left + columns * tileWidth + (columns - 1) * gap + PAD, legendRight + PAD, top0.width)),
     height: Math.ceil(legendY + 34 + PAD),
-    title: `Attention weights of every head, layer ${layer + 1}`,
-    description: `One heatmap per head (queries down, keys across), all on one colour scale; head ${head + 1} is outlined.`,
+    title: several ? 'Attention weights of every layer and head' : `Attention weights of every head, layer ${layer + 1}`,
+    description: several
+      ? `One heatmap per head (queries down, keys across): a row per layer, a column per head, all on one colour scale; layer ${layer + 1}, head ${head + 1} is outlined.`
+      : `One heatmap per head (queries down, keys across), all on one colour scale; head ${head + 1} is outlined.`,
     shapes,
   };
 }
@@ -263,7 +285,7 @@ const FRAME_ROWS = 16;
  */
 export function stepsFigure({ data, breakdown: b, head, query, step }) {
   const { queries, keys } = shape(data);
-  if (!b || b.head !== head || b.query !== query) {
+  if (!b || !breakdownMatches(b, data, head, query)) {
     throw new ExportError('The numbers of this query are still being computed; try again in a moment.');
   }
   const at = clampStep(keys, step);
@@ -274,7 +296,7 @@ export function stepsFigure({ data, breakdown: b, head, query, step }) {
   const inner = width - 2 * PAD;
   /** @type {Shape[]} */
   const shapes = [];
-  const top0 = header(shapes, `Head ${head + 1} · query ${quoteToken(queryToken?.text ?? '')} (${query + 1} of ${queries})`, `step ${at + 1} of ${stepCount(keys)}`);
+  const top0 = header(shapes, `${capitalised(headName(data, head))} · query ${quoteToken(queryToken?.text ?? '')} (${query + 1} of ${queries})`, `${data.model ? `${data.model.name} · ` : ''}step ${at + 1} of ${stepCount(keys)}`);
   let y = top0.bottom;
   let x = PAD;
   STAGES.forEach((stage, i) => {
@@ -347,7 +369,7 @@ export function stepsFigure({ data, breakdown: b, head, query, step }) {
   return {
     width,
     height: Math.ceil(y + PAD),
-    title: `${story.title} — query ${quoteToken(queryToken?.text ?? '')}, head ${head + 1}`,
+    title: `${story.title} — query ${quoteToken(queryToken?.text ?? '')}, ${headName(data, head)}`,
     description: `${story.explanation} ${mathText(story.formula)}`,
     shapes,
   };

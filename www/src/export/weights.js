@@ -8,7 +8,7 @@
 // which spreadsheets read as "this is text" and do not show.
 
 import { toToyConfig } from '../state.js';
-import { headWeights, shape } from '../run-data.js';
+import { headWeights, rowsNote, shape } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
@@ -45,15 +45,21 @@ export function weightsJson({ data, state }) {
     }
     rows.push(row);
   }
-  const cross = state.model.mode === 'cross';
+  const cross = state.model.mode === 'cross' && !data.model;
+  const renormalised = Boolean(data.model?.kept);
   const document = {
     generator: 'Attention Playground',
-    description: 'Attention weights of one head: weights[i][j] is how much query token i attends to key token j; each row sums to 1 (a row whose keys are all masked is all 0).',
+    description: data.model
+      ? `Attention weights of one head of ${data.model.name}: weights[i][j] is how much query token i attends to key token j; ${renormalised ? '[CLS], [SEP] and other special tokens are left out and each row is renormalised to sum to 1 over the remaining tokens, so these are not the model’s raw weights' : 'each row sums to 1'}.`
+      : 'Attention weights of one head: weights[i][j] is how much query token i attends to key token j; each row sums to 1 (a row whose keys are all masked is all 0).',
     model: state.source,
-    settings: toToyConfig(state.model),
+    ...(data.model
+      ? { modelInfo: data.model.info, specialTokens: renormalised ? 'hidden, rows renormalised' : 'shown' }
+      : { settings: toToyConfig(state.model) }),
     text: state.text,
     crossText: cross ? state.crossText : null,
     layer: state.layer,
+    layers: data.layers,
     head: state.head,
     heads,
     queryTokens: data.summary.queryTokens.map((t) => t.text),
@@ -81,7 +87,8 @@ export function csvField(text) {
 export function weightsCsv({ data, state }) {
   const { queries, keys } = shape(data);
   const weights = headWeights(data, state.head);
-  const lines = [['query \\ key', ...data.summary.keyTokens.map((t) => t.text)].map(csvField).join(',')];
+  const corner = data.model?.kept ? `query \\ key (${rowsNote(data)})` : 'query \\ key';
+  const lines = [[corner, ...data.summary.keyTokens.map((t) => t.text)].map(csvField).join(',')];
   for (let q = 0; q < queries; q += 1) {
     const cells = [csvField(data.summary.queryTokens[q].text)];
     for (let k = 0; k < keys; k += 1) cells.push(f32Text(weights[q * keys + k]));

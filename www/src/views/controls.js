@@ -32,7 +32,7 @@ const GROUPS = [
     ],
   },
   {
-    legend: 'Model',
+    legend: 'Toy model',
     fields: [
       { kind: 'number', name: 'dModel', label: 'd_model', hint: '', ...LIMITS.dModel, step: 1 },
       { kind: 'number', name: 'heads', label: 'Heads', hint: 'Must divide d_model; each head works in d_k = d_model / heads.', ...LIMITS.heads, step: 1 },

@@ -3,10 +3,10 @@
 // says what it saved (or why it could not).
 
 import { el } from '../dom.js';
-import { quoteToken } from '../format.js';
+import { formatBytes, quoteToken } from '../format.js';
 import { ExportError, PNG_SCALES, clipType } from '../export/exporter.js';
 import { stepCount } from '../timeline.js';
-import { shape } from '../run-data.js';
+import { headName, shape } from '../run-data.js';
 import { buttonGroup, createModal } from './modal.js';
 
 /** @typedef {import('../export/exporter.js').Snapshot} Snapshot */
@@ -92,7 +92,7 @@ export function createExportDialog(host, callbacks) {
     try {
       const { blob, filename } = await callbacks.exportFile(format, options);
       callbacks.save(blob, filename);
-      status.textContent = `Saved ${filename} (${size(blob.size)}).`;
+      status.textContent = `Saved ${filename} (${formatBytes(blob.size)}).`;
       status.dataset.kind = 'done';
     } catch (error) {
       status.textContent = error instanceof ExportError || error instanceof Error ? error.message : 'The export failed.';
@@ -112,7 +112,8 @@ export function createExportDialog(host, callbacks) {
     const { state, data } = snapshot;
     const { queries, keys } = shape(data);
     const token = data.summary.queryTokens[state.query];
-    lead.textContent = `The figure is ${figureName(snapshot)}, as on screen; the weights are head ${state.head + 1}’s, ${queries} × ${keys} tokens.`;
+    const renormalised = data.model?.kept ? ' without [CLS] and [SEP], rows renormalised' : '';
+    lead.textContent = `The figure is ${figureName(snapshot)}, as on screen; the weights are ${headName(data, state.head)}’s, ${queries} × ${keys} tokens${renormalised}.`;
     const type = clipType();
     clipButton.disabled = !type;
     const seconds = Math.round((stepCount(keys) * callbacks.frameMs(state)) / 1000);
@@ -136,7 +137,7 @@ export function createExportDialog(host, callbacks) {
  * @param {Snapshot} snapshot
  */
 function figureName({ state, data }) {
-  const head = `head ${state.head + 1}`;
+  const head = headName(data, state.head);
   const { queryTokens, keyTokens } = data.summary;
   switch (state.view) {
     case 'heatmap':
@@ -147,15 +148,8 @@ function figureName({ state, data }) {
       return pinned ? `the lines of ${quoteToken(pinned.text)}` : `the lines of ${shown} ${shown === 1 ? 'head' : 'heads'}`;
     }
     case 'heads':
-      return `every head of layer ${state.layer + 1}`;
+      return data.layers > 1 ? `every head of the ${data.layers} layers` : `every head of layer ${state.layer + 1}`;
     case 'player':
       return `step ${state.step + 1} of the query ${quoteToken(queryTokens[state.query]?.text ?? '')}, ${head}`;
   }
-}
-
-/** @param {number} bytes */
-function size(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,21 +1,23 @@
-// The head grid: one thumbnail heatmap per head (rows of layers once pretrained models
-// arrive; the toy model has one layer). Click a thumbnail to focus that head.
+// The head grid: one thumbnail heatmap per head, one row per layer (the toy model has one layer,
+// a pretrained model several: its layers × heads at a glance). Click a thumbnail to focus that
+// layer and head.
 
 import { el } from '../dom.js';
 import { paintWeights } from './paint.js';
-import { headWeights, maxOf, shape } from '../run-data.js';
+import { layerHeadWeights, maxOf, shape } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 
 /**
  * @typedef {Object} HeadGridInput
  * @property {RunData} data
+ * @property {number} layer
  * @property {number} head
  */
 
 /**
  * @param {HTMLElement} root
- * @param {{ onHead: (head: number) => void }} callbacks
+ * @param {{ onHead: (layer: number, head: number) => void }} callbacks
  */
 export function createHeadGrid(root, callbacks) {
   const doc = root.ownerDocument;
@@ -24,37 +26,79 @@ export function createHeadGrid(root, callbacks) {
   root.replaceChildren(caption, grid);
   /** @type {HeadGridInput | null} */
   let input = null;
-  /** @type {HTMLButtonElement[]} */
+  /** @type {HTMLButtonElement[][]} tiles[layer][head] */
   let tiles = [];
 
-  /** @param {HeadGridInput} next */
-  function update(next) {
-    const rebuild = !input || input.data !== next.data;
-    input = next;
-    const { heads, queries, keys } = shape(next.data);
-    const { kvHeads } = next.data.summary;
-    if (rebuild) {
-      const max = maxOf(next.data.weights);
-      tiles = [...Array(heads).keys()].map((h) => {
-        const canvas = el(doc, 'canvas', { class: 'head-thumb', attrs: { width: keys, height: queries, 'aria-hidden': 'true' } });
-        canvas.style.aspectRatio = `${keys} / ${queries}`;
-        paintWeights(canvas, headWeights(next.data, h), next.data.allowed, max);
+  /**
+   * @param {RunData} data
+   * @param {number} layer
+   * @param {number} head
+   * @param {number} max
+   */
+  function thumbnail(data, layer, head, max) {
+    const { queries, keys } = shape(data);
+    const canvas = el(doc, 'canvas', { class: 'head-thumb', attrs: { width: keys, height: queries, 'aria-hidden': 'true' } });
+    canvas.style.aspectRatio = `${keys} / ${queries}`;
+    paintWeights(canvas, layerHeadWeights(data, layer, head), data.allowed, max);
+    return canvas;
+  }
+
+  /** @param {RunData} data */
+  function build(data) {
+    const { heads, layers } = shape(data);
+    const { kvHeads } = data.summary;
+    const max = maxOf(data.weights);
+    if (layers === 1) {
+      const row = [...Array(heads).keys()].map((h) => {
         const group = kvHeads < heads ? ` · K/V ${Math.floor(h / (heads / kvHeads)) + 1}` : '';
         return el(doc, 'button', {
           class: 'head-tile',
           attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `Focus head ${h + 1}` },
-          on: { click: () => callbacks.onHead(h) },
-        }, [canvas, el(doc, 'span', { class: 'head-tile-label', text: `Head ${h + 1}${group}` })]);
+          on: { click: () => callbacks.onHead(0, h) },
+        }, [thumbnail(data, 0, h, max), el(doc, 'span', { class: 'head-tile-label', text: `Head ${h + 1}${group}` })]);
       });
-      const layer = el(doc, 'div', { class: 'head-grid-layer', attrs: { role: 'group', 'aria-label': 'Layer 1' } }, [
+      tiles = [row];
+      grid.className = 'head-grid';
+      grid.replaceChildren(el(doc, 'div', { class: 'head-grid-layer', attrs: { role: 'group', 'aria-label': 'Layer 1' } }, [
         el(doc, 'span', { class: 'head-grid-layer-label', text: 'Layer 1' }),
-        ...tiles,
-      ]);
-      grid.replaceChildren(layer);
+        ...row,
+      ]));
+      return;
     }
-    tiles.forEach((tile, h) => tile.setAttribute('aria-pressed', String(h === next.head)));
-    const sharing = kvHeads < heads ? ` ${heads / kvHeads} query heads share each key/value head.` : '';
-    caption.textContent = `Head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. All thumbnails share one colour scale.${sharing}`;
+    // Layers down (the first one nearest the input), heads across.
+    grid.className = 'head-grid model-grid';
+    grid.style.setProperty('--heads', String(heads));
+    const header = el(doc, 'div', { class: 'model-grid-row model-grid-header', attrs: { 'aria-hidden': 'true' } }, [
+      el(doc, 'span', { class: 'model-grid-corner', text: 'layer \\ head' }),
+      ...[...Array(heads).keys()].map((h) => el(doc, 'span', { class: 'model-grid-head', text: String(h + 1) })),
+    ]);
+    tiles = [...Array(layers).keys()].map((l) => [...Array(heads).keys()].map((h) => el(doc, 'button', {
+      class: 'head-tile model-tile',
+      attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `Layer ${l + 1}, head ${h + 1}`, title: `Layer ${l + 1}, head ${h + 1}` },
+      on: { click: () => callbacks.onHead(l, h) },
+    }, [thumbnail(data, l, h, max)])));
+    grid.replaceChildren(header, ...tiles.map((row, l) => el(doc, 'div', {
+      class: 'model-grid-row',
+      attrs: { role: 'group', 'aria-label': `Layer ${l + 1}` },
+    }, [el(doc, 'span', { class: 'model-grid-layer', text: String(l + 1) }), ...row])));
+  }
+
+  /** @param {HeadGridInput} next */
+  function update(next) {
+    // Moving to another layer keeps the thumbnails: they show every layer already.
+    const rebuild = !input || input.data.runId !== next.data.runId || input.data.weights !== next.data.weights;
+    input = next;
+    if (rebuild) build(next.data);
+    tiles.forEach((row, l) => row.forEach((tile, h) => tile.setAttribute('aria-pressed', String(l === next.layer && h === next.head))));
+    const { heads, layers } = shape(next.data);
+    const { kvHeads } = next.data.summary;
+    if (layers === 1) {
+      const sharing = kvHeads < heads ? ` ${heads / kvHeads} query heads share each key/value head.` : '';
+      caption.textContent = `Head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. All thumbnails share one colour scale.${sharing}`;
+    } else {
+      const hidden = next.data.model?.kept ? ' [CLS] and [SEP] are hidden and each row renormalised.' : '';
+      caption.textContent = `Layer ${next.layer + 1}, head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per layer (layer 1 reads the word embeddings), one column per head; all ${layers * heads} thumbnails share one colour scale.${hidden}`;
+    }
   }
 
   return { update };

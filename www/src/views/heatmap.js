@@ -5,7 +5,7 @@
 import { el, svgEl } from '../dom.js';
 import { needsLightText, weightScale } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
-import { clampIndex, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+import { clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
 import { renderQueryRow } from './query-row.js';
@@ -179,16 +179,16 @@ export function createHeatmap(root, callbacks) {
       const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
       surface = new Surface(doc, next, weights, max, visible);
       figure.replaceChildren(surface.element);
-      figure.setAttribute('aria-label', `Attention weights of head ${next.head + 1}: ${queries} queries by ${keys} keys. Arrow keys move between cells.`);
-      renderLegend(legend, max);
+      figure.setAttribute('aria-label', `Attention weights of ${headName(next.data, next.head)}: ${queries} queries by ${keys} keys${next.data.model?.kept ? ', [CLS] and [SEP] hidden and rows renormalised' : ''}. Arrow keys move between cells.`);
+      renderLegend(legend, max, { name: next.data.model?.kept ? 'renormalised weight' : 'weight', masked: !next.data.model });
     }
-    const wantTable = next.table ? `${next.data.runId}:${next.head}` : '';
+    const wantTable = next.table ? `${dataKey(next.data)}:${next.head}` : '';
     if (wantTable !== tableKey) {
       tableKey = wantTable;
       if (next.table) renderWeightTable(tableHost, next.data, next.head);
       else tableHost.replaceChildren();
     }
-    const rowKey = next.rowPanel ? `${next.data.runId}:${next.head}:${next.query}` : '';
+    const rowKey = next.rowPanel ? `${dataKey(next.data)}:${next.head}:${next.query}` : '';
     if (rowKey !== sideKey) {
       sideKey = rowKey;
       if (next.rowPanel) renderQueryRow(side, next.data, next.head, next.query);

@@ -9,8 +9,10 @@ const STEPS = 48;
 /**
  * @param {HTMLElement} root
  * @param {number} max
+ * @param {{ name?: string, masked?: boolean }} [options]  what the colours stand for; whether
+ *   masked cells are shown (and so explained)
  */
-export function renderLegend(root, max) {
+export function renderLegend(root, max, { name = 'weight', masked: anyMasked = true } = {}) {
   const doc = root.ownerDocument;
   const scale = weightScale(max);
   const top = scale.domain()[1];
@@ -37,9 +39,9 @@ export function renderLegend(root, max) {
   ]);
   const label = doc.createElement('span');
   label.className = 'legend-label';
-  label.textContent = 'weight';
+  label.textContent = name;
   const maskedLabel = doc.createElement('span');
   maskedLabel.className = 'legend-label';
   maskedLabel.append(masked, doc.createTextNode(' masked'));
-  root.replaceChildren(label, ramp, maskedLabel);
+  root.replaceChildren(label, ramp, anyMasked ? maskedLabel : '');
 }

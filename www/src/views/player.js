@@ -7,7 +7,7 @@ import { formatNumber, formatWeight, quoteToken } from '../format.js';
 import { mathText, renderMath } from '../math.js';
 import { SPEEDS } from '../state.js';
 import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stepAt, stepCount } from '../timeline.js';
-import { shape, tokenLabel } from '../run-data.js';
+import { breakdownMatches, capitalised, headName, shape, tokenLabel } from '../run-data.js';
 import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
 
@@ -25,6 +25,7 @@ import { icon } from './icons.js';
  * @property {number} speed
  * @property {boolean} playing
  * @property {Set<string>} blocked
+ * @property {string} [note]  a remark above the player (what it shows that other views do not)
  */
 
 /**
@@ -52,6 +53,7 @@ export const NUMBER_COLUMNS = /** @type {const} */ ([
 export function createPlayer(root, callbacks) {
   const doc = root.ownerDocument;
   const heading = el(doc, 'h3', { class: 'player-heading' });
+  const note = el(doc, 'p', { class: 'view-note player-note' });
   const matrixHost = el(doc, 'div', { class: 'player-matrix' });
   const matrix = createHeatmap(matrixHost, { onQuery: callbacks.onQuery, onToggleCell: () => {} });
 
@@ -86,7 +88,7 @@ export function createPlayer(root, callbacks) {
   ]);
 
   const story = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, transport, numbers, announcer]);
-  root.replaceChildren(heading, el(doc, 'div', { class: 'player-layout' }, [matrixHost, story]));
+  root.replaceChildren(heading, note, el(doc, 'div', { class: 'player-layout' }, [matrixHost, story]));
 
   /** @type {PlayerInput | null} */
   let current = null;
@@ -99,7 +101,9 @@ export function createPlayer(root, callbacks) {
     const { queries, keys } = shape(input.data);
     const step = clampStep(keys, input.step);
     const queryToken = summary.queryTokens[input.query];
-    heading.textContent = `Head ${input.head + 1} · query ${quoteToken(queryToken?.text ?? '')} (${input.query + 1} of ${queries})`;
+    heading.textContent = `${capitalised(headName(input.data, input.head))} · query ${quoteToken(queryToken?.text ?? '')} (${input.query + 1} of ${queries})`;
+    note.textContent = input.note ?? '';
+    note.hidden = !input.note;
     const kind = stepAt(keys, step).kind;
     matrix.update({
       data: input.data,
@@ -125,7 +129,7 @@ export function createPlayer(root, callbacks) {
     position.textContent = `step ${step + 1} of ${stepCount(keys)}`;
 
     const b = input.breakdown;
-    if (!b || b.query !== input.query || b.head !== input.head) {
+    if (!b || !breakdownMatches(b, input.data, input.head, input.query)) {
       title.textContent = 'Computing…';
       return;
     }

@@ -7,6 +7,17 @@ import { tokenLabel } from '../run-data.js';
 /** @typedef {import('../types').TokenInfo} TokenInfo */
 
 /**
+ * A chip's content: a WordPiece continuation ("##ing") shows its ## apart, so the pieces of one
+ * word read as one.
+ * @param {Document} doc
+ * @param {TokenInfo} token
+ */
+function chipContent(doc, token) {
+  if (token.special || !token.text.startsWith('##') || token.text.length <= 2) return [tokenLabel(token, 24)];
+  return [el(doc, 'span', { class: 'piece-mark', text: '##' }), tokenLabel({ ...token, text: token.text.slice(2) }, 22)];
+}
+
+/**
  * @param {HTMLElement} root
  * @param {{ onQuery: (query: number) => void, onHover: (token: TokenInfo | null) => void }} callbacks
  */
@@ -22,13 +33,13 @@ export function createTokenStrip(root, callbacks) {
   /**
    * @param {TokenInfo[]} next
    * @param {number} query
+   * @param {boolean} [specialsHidden]  special tokens are hidden from the view on screen
    */
-  function update(next, query) {
+  function update(next, query, specialsHidden = false) {
     if (next !== tokens) {
       tokens = next;
       chips = next.map((token, index) => el(doc, 'button', {
-        class: token.special ? 'token-chip special' : 'token-chip',
-        text: tokenLabel(token, 24),
+        class: token.special ? 'token-chip special' : token.text.startsWith('##') && token.text.length > 2 ? 'token-chip piece' : 'token-chip',
         attrs: { type: 'button', 'aria-pressed': 'false', title: `Focus the query ${token.text}` },
         on: {
           click: () => callbacks.onQuery(index),
@@ -37,9 +48,12 @@ export function createTokenStrip(root, callbacks) {
           focus: () => callbacks.onHover(token),
           blur: () => callbacks.onHover(null),
         },
-      }));
+      }, chipContent(doc, token)));
       list.replaceChildren(...chips);
     }
+    tokens.forEach((token, index) => {
+      if (token.special) chips[index].disabled = specialsHidden;
+    });
     chips.forEach((chip, index) => {
       const on = index === query;
       if ((chip.getAttribute('aria-pressed') === 'true') !== on) chip.setAttribute('aria-pressed', String(on));

@@ -3,7 +3,7 @@
 
 import { el } from '../dom.js';
 import { formatWeight } from '../format.js';
-import { headWeights, shape } from '../run-data.js';
+import { headName, headWeights, rowsNote, shape } from '../run-data.js';
 
 /** Larger matrices are cut to this many rows and columns (the caption says so). */
 export const TABLE_LIMIT = 128;
@@ -24,7 +24,7 @@ export function renderWeightTable(root, data, head) {
     ? ` Only the first ${rows} queries and ${columns} keys are listed.`
     : '';
   const caption = el(doc, 'caption', {
-    text: `Attention weights of head ${head + 1}: each row is a query token, each column a key token; each row sums to 1.${cut}`,
+    text: `Attention weights of ${headName(data, head)}: each row is a query token, each column a key token; ${rowsNote(data)}.${cut}`,
   });
   const headRow = el(doc, 'tr', {}, [el(doc, 'td', { text: '' })]);
   for (let k = 0; k < columns; k += 1) {

@@ -27,5 +27,8 @@ export function makeRun(tokens, heads = 2, weight = (h, q, k) => 1 + ((h + 2 * q
     },
     weights,
     allowed: mask,
+    layers: 1,
+    layer: 0,
+    model: null,
   };
 }

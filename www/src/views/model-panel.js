@@ -1,0 +1,193 @@
+// The Model settings: which model computes (the toy, the served pretrained model, the reader's
+// own files, or an address), what the loaded model is, and whether the toy borrows its word
+// embeddings. Files can be picked or dropped here (the playground also takes drops anywhere).
+
+import { el } from '../dom.js';
+import { formatBytes } from '../format.js';
+import { SERVED_MODEL, isLocalSource } from '../model/address.js';
+import { TOY_SOURCE } from '../state.js';
+
+/** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('../model/loader.js').ModelStatus} ModelStatus */
+/** @typedef {import('../model/files.js').LocalFiles} LocalFiles */
+
+/** @typedef {'toy' | 'served' | 'files' | 'url'} ModelChoice */
+
+/**
+ * @typedef {Object} ModelPanelCallbacks
+ * @property {() => void} onToy
+ * @property {(address: string) => void} onAddress
+ * @property {(local: LocalFiles) => void} onFiles
+ * @property {(on: boolean) => void} onVectors
+ */
+
+/**
+ * @typedef {Object} ModelPanelInput
+ * @property {PlaygroundState} state
+ * @property {ModelStatus} status
+ * @property {boolean} computing  the pretrained model computes what is on screen
+ * @property {string} served      the served model's address, relative to the page
+ */
+
+/**
+ * The loaded model in one line.
+ * @param {import('../types').ModelInfo} info
+ */
+export function describeModel(info) {
+  const kind = info.architecture === 'distilbert' ? 'DistilBERT' : 'BERT';
+  const parameters = info.parameters >= 1e6 ? `${(info.parameters / 1e6).toFixed(1)} M` : info.parameters.toLocaleString('en');
+  return `${kind} encoder · ${info.layers} layers × ${info.heads} heads · d_model ${info.hidden}, d_k ${info.dK} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · up to ${info.maxPositions} tokens`;
+}
+
+/**
+ * How the files were got, in one sentence.
+ * @param {import('../model/loader.js').LoadReport} report
+ */
+export function describeLoad(report) {
+  const seconds = `${(report.milliseconds / 1000).toFixed(1)} s`;
+  const how = report.readLocally > 0
+    ? `from your files (${formatBytes(report.readLocally)} of weights)`
+    : report.downloaded === 0
+      ? 'from the browser’s cache'
+      : report.fromCache > 0
+        ? `${formatBytes(report.downloaded)} downloaded, the rest from the browser’s cache`
+        : `${formatBytes(report.downloaded)} downloaded and kept in the browser’s cache`;
+  const ignored = report.ignored.length > 0 ? ` Not used: ${report.ignored.join(', ')}.` : '';
+  return `Loaded ${report.weightsName} in ${seconds}, ${how}.${ignored}`;
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {ModelPanelCallbacks} callbacks
+ */
+export function createModelPanel(root, callbacks) {
+  const doc = root.ownerDocument;
+  /** @type {ModelChoice | null} a choice that waits for files or an address */
+  let pending = null;
+  /** @type {ModelPanelInput | null} */
+  let input = null;
+
+  const select = el(doc, 'select', { attrs: { 'aria-label': 'Model' } }, [
+    el(doc, 'option', { text: 'Toy (random projections)', attrs: { value: 'toy' } }),
+    el(doc, 'option', { text: `${SERVED_MODEL.name} (pretrained)`, attrs: { value: 'served' } }),
+    el(doc, 'option', { text: 'Your files…', attrs: { value: 'files' } }),
+    el(doc, 'option', { text: 'From an address…', attrs: { value: 'url' } }),
+  ]);
+  const hint = el(doc, 'span', { class: 'field-hint' });
+  select.addEventListener('change', () => {
+    const choice = /** @type {ModelChoice} */ (select.value);
+    pending = null;
+    if (choice === 'toy') callbacks.onToy();
+    else if (choice === 'served' && input) callbacks.onAddress(input.served);
+    else {
+      pending = choice;
+      render();
+      (choice === 'url' ? address : pick).focus();
+    }
+  });
+
+  const fileInput = el(doc, 'input', {
+    class: 'sr-only',
+    attrs: { type: 'file', multiple: true, accept: '.json,.txt,.safetensors', tabindex: -1, 'aria-hidden': 'true' },
+  });
+  fileInput.addEventListener('change', () => {
+    if (fileInput.files && fileInput.files.length > 0) callbacks.onFiles({ files: [...fileInput.files], folder: null });
+    fileInput.value = '';
+  });
+  const pick = el(doc, 'button', {
+    class: 'small-button',
+    text: 'Choose files…',
+    attrs: { type: 'button' },
+    on: { click: () => fileInput.click() },
+  });
+  const drop = el(doc, 'div', { class: 'model-drop' }, [
+    pick,
+    fileInput,
+    el(doc, 'span', { class: 'field-hint', text: 'or drop them here: config.json, tokenizer.json or vocab.txt, and the .safetensors weights (or the folder holding them). They stay on your computer.' }),
+  ]);
+
+  const address = el(doc, 'input', {
+    attrs: { type: 'url', 'aria-label': 'Model address', placeholder: 'https://…/model-folder/', spellcheck: 'false', autocomplete: 'off' },
+  });
+  const form = el(doc, 'form', { class: 'model-address' }, [
+    address,
+    el(doc, 'button', { class: 'small-button', text: 'Load', attrs: { type: 'submit' } }),
+    el(doc, 'span', { class: 'field-hint', text: 'A folder holding config.json, tokenizer.json or vocab.txt, and model.safetensors (a model hub’s repository page works too), or a link to one .safetensors file. The other site must allow this page to fetch it.' }),
+  ]);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = address.value.trim();
+    if (value) callbacks.onAddress(value);
+  });
+
+  const info = el(doc, 'p', { class: 'field-hint model-info' });
+  const loadInfo = el(doc, 'p', { class: 'field-hint model-info' });
+  const toyNote = el(doc, 'p', { class: 'field-hint model-toy-note' });
+  const vectorsBox = el(doc, 'input', { attrs: { type: 'checkbox' } });
+  vectorsBox.addEventListener('change', () => callbacks.onVectors(vectorsBox.checked));
+  const vectorsLabel = el(doc, 'span', { class: 'field-label' });
+  const vectorsHint = el(doc, 'span', { class: 'field-hint' });
+  const vectors = el(doc, 'label', { class: 'field field-check' }, [vectorsBox, vectorsLabel, vectorsHint]);
+
+  root.replaceChildren(el(doc, 'fieldset', { class: 'control-group model-group' }, [
+    el(doc, 'legend', { text: 'Model' }),
+    el(doc, 'label', { class: 'field field-wide' }, [el(doc, 'span', { class: 'field-label', text: 'Computed by' }), select, hint]),
+    drop,
+    form,
+    info,
+    loadInfo,
+    toyNote,
+    vectors,
+  ]));
+
+  /** The choice the state's source stands for. */
+  function chosen() {
+    if (!input) return 'toy';
+    const { source } = input.state;
+    if (source === TOY_SOURCE) return 'toy';
+    if (source === input.served) return 'served';
+    return isLocalSource(source) ? 'files' : 'url';
+  }
+
+  function render() {
+    if (!input) return;
+    const { state, status, computing } = input;
+    const choice = pending ?? chosen();
+    select.value = choice;
+    drop.hidden = choice !== 'files';
+    form.hidden = choice !== 'url';
+    if (choice === 'url' && !pending && doc.activeElement !== address) address.value = state.source;
+    const ready = status.phase === 'ready' && status.info && status.report;
+    const about = ready && (status.source === state.source || status.source === state.vectors);
+    info.hidden = !about;
+    loadInfo.hidden = !about;
+    if (about && status.info && status.report) {
+      info.textContent = `${status.name}: ${describeModel(status.info)}.`;
+      loadInfo.textContent = describeLoad(status.report);
+    }
+    hint.textContent = choice === 'toy'
+      ? 'Random, seeded projections: every setting below is yours to change.'
+      : 'A trained encoder: attention as it was learned, in every layer and head.';
+    toyNote.hidden = !computing;
+    toyNote.textContent = computing && status.info
+      ? `The toy’s settings do not apply: the model tokenizes with WordPiece (## marks a piece inside a word), scores with dot products scaled by 1/√${status.info.dK}, masks nothing and learned its own positions.`
+      : '';
+    const toy = state.source === TOY_SOURCE;
+    vectors.hidden = !toy;
+    const vectorsName = status.phase === 'ready' && status.source === state.vectors ? status.name : SERVED_MODEL.name;
+    vectorsBox.checked = state.vectors !== null;
+    vectorsLabel.textContent = `Token vectors from ${state.vectors !== null ? vectorsName : `a model (${SERVED_MODEL.name})`}`;
+    vectorsHint.textContent = state.vectors !== null
+      ? `The toy works on the model’s WordPiece tokens and their word embeddings; d_model is the model’s width${status.info && status.source === state.vectors ? ` (${status.info.hidden})` : ''}.`
+      : 'Instead of hashed random vectors, the toy takes each WordPiece token’s word embedding from the model (loading it first).';
+  }
+
+  return {
+    /** @param {ModelPanelInput} next */
+    update(next) {
+      if (input && (input.state.source !== next.state.source || input.status.source !== next.status.source)) pending = null;
+      input = next;
+      render();
+    },
+  };
+}
