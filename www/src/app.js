@@ -7,7 +7,7 @@ import { ExportError, exportFile } from './export/exporter.js';
 import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText, modelLimitNote } from './limits.js';
-import { SERVED_MODEL, relativeAddress } from './model/address.js';
+import { SERVED_MODEL, isLocalSource, relativeAddress } from './model/address.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { modelRunData, runIndex, shownIndex } from './model/run.js';
@@ -164,7 +164,7 @@ export function mountPlayground(container, options) {
     el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [
-        tabList, focusHost, statusLine, ...Object.values(panels), actions,
+        focusHost, tabList, statusLine, ...Object.values(panels), actions,
       ]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
         el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
@@ -317,10 +317,13 @@ export function mountPlayground(container, options) {
   function focus() {
     if (!data) return { layer: state.layer, head: state.head, query: state.query, step: state.step };
     const { queries, heads: headCount, layers } = shape(data);
+    let query = clampIndex(state.query, queries);
+    // With [CLS]/[SEP] hidden, a view other than the player focuses the nearest token it shows.
+    if (hiddenSpecials && state.view !== 'player') query = runIndex(hiddenSpecials, shownIndex(hiddenSpecials, query));
     return {
       layer: clampIndex(state.layer, layers),
       head: clampIndex(state.head, headCount),
-      query: clampIndex(state.query, queries),
+      query,
       step: clampStep(data.summary.keyTokens.length, state.step),
     };
   }
@@ -379,12 +382,14 @@ export function mountPlayground(container, options) {
 
   /** @param {ModelStatus} status */
   function onModelStatus(status) {
-    const about = status.source !== null && (status.source === state.source || status.source === state.vectors);
+    const { source } = status;
+    const about = source !== null && (source === state.source || source === state.vectors);
     if (about && (status.phase === 'failed' || status.phase === 'cancelled')) {
+      const subject = isLocalSource(source) ? 'The model in your files' : `The model “${status.name}”`;
       modelNote = status.phase === 'failed'
-        ? `The model “${status.name}” could not be loaded. ${capitalise(status.message ?? 'It failed without saying why.')} The toy model is shown.`
+        ? `${subject} could not be loaded. ${capitalise(status.message ?? 'It failed without saying why.')} The toy model is shown.`
         : `Loading ${status.name} was cancelled: the toy model is shown.`;
-      update(status.source === state.source ? { source: TOY_SOURCE } : { vectors: null });
+      update(source === state.source ? { source: TOY_SOURCE } : { vectors: null });
       return;
     }
     if (about && status.phase === 'ready') scheduleRun(0);
@@ -803,6 +808,7 @@ function describeRun(data, at, specialsHidden, stale) {
 
 /** @param {string} message */
 function capitalise(message) {
-  const first = /^[a-z]+\b(?!_)/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
+  // File names (model.safetensors: …) and identifiers (d_model) keep their case.
+  const first = /^[a-z]+\b(?![_.]\w)/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
   return first + (/[.!?]$/.test(message) ? '' : '.');
 }

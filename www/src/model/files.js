@@ -2,7 +2,7 @@
 // folder that holds them). Nothing leaves the computer: the files are read in the page and
 // handed to the worker.
 
-import { MAX_WEIGHTS_BYTES, sortModelFiles } from './address.js';
+import { MAX_WEIGHTS_BYTES, WEIGHTS_FILES, sortModelFiles } from './address.js';
 import { LoadError, tooLarge } from './fetch.js';
 
 /** @typedef {import('./fetch.js').ModelFiles} ModelFiles */
@@ -58,7 +58,8 @@ async function collect(entry, into, depth) {
 export function localModelName(local) {
   const picked = local.files.find((file) => file.webkitRelativePath)?.webkitRelativePath.split('/')[0];
   const weights = local.files.find((file) => /\.safetensors$/i.test(file.name));
-  return local.folder ?? picked ?? weights?.name.replace(/\.safetensors$/i, '') ?? 'files';
+  const own = weights && !WEIGHTS_FILES.some((name) => name === weights.name.toLowerCase()) ? weights.name.replace(/\.safetensors$/i, '') : null;
+  return local.folder ?? picked ?? own ?? 'your files';
 }
 
 /**

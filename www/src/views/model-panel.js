@@ -67,7 +67,7 @@ export function createModelPanel(root, callbacks) {
   /** @type {ModelPanelInput | null} */
   let input = null;
 
-  const select = el(doc, 'select', { attrs: { 'aria-label': 'Model' } }, [
+  const select = el(doc, 'select', { attrs: { 'aria-label': 'Computed by' } }, [
     el(doc, 'option', { text: 'Toy (random projections)', attrs: { value: 'toy' } }),
     el(doc, 'option', { text: `${SERVED_MODEL.name} (pretrained)`, attrs: { value: 'served' } }),
     el(doc, 'option', { text: 'Your files…', attrs: { value: 'files' } }),
@@ -107,7 +107,7 @@ export function createModelPanel(root, callbacks) {
   ]);
 
   const address = el(doc, 'input', {
-    attrs: { type: 'url', 'aria-label': 'Model address', placeholder: 'https://…/model-folder/', spellcheck: 'false', autocomplete: 'off' },
+    attrs: { type: 'text', inputmode: 'url', 'aria-label': 'Model address', placeholder: 'https://…/model-folder/', spellcheck: 'false', autocomplete: 'off' },
   });
   const form = el(doc, 'form', { class: 'model-address' }, [
     address,
@@ -162,7 +162,7 @@ export function createModelPanel(root, callbacks) {
     info.hidden = !about;
     loadInfo.hidden = !about;
     if (about && status.info && status.report) {
-      info.textContent = `${status.name}: ${describeModel(status.info)}.`;
+      info.textContent = `${status.name} — ${describeModel(status.info)}.`;
       loadInfo.textContent = describeLoad(status.report);
     }
     hint.textContent = choice === 'toy'
