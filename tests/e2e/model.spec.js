@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWeightTable, recordCspViolations, screenshot, shown, watchConsole } from './page-helpers.js';
+import { DEFAULT_CONFIG, loadCore, readWeightTable, recordCspViolations, screenshot, shown, watchConsole } from './page-helpers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL_DIR = path.join(repo, 'models', 'all-MiniLM-L6-v2');
@@ -169,6 +169,14 @@ test('the grid shows 6 × 12 heads; a click opens one in the heatmap, lines and 
   await page.getByRole('tab', { name: 'Lines' }).click();
   await expect(page.locator('.head-toggle')).toHaveCount(12);
   await expect(page.locator('.lines-token')).toHaveCount(32);
+  // Twelve heads of lines are a tangle: one click keeps the focused head alone.
+  await page.getByRole('button', { name: 'Only head 5' }).click();
+  await expect(page.locator('.head-toggle input:checked')).toHaveCount(1);
+  await expect(page.getByRole('checkbox', { name: 'Head 5', exact: true })).toBeChecked();
+  await expect(page).toHaveURL(/hide=0-1-2-3-5-6-7-8-9-10-11/);
+  await screenshot(page, 'model-lines', { fullPage: true });
+  await page.getByRole('button', { name: 'Every head' }).click();
+  await expect(page.locator('.head-toggle input:checked')).toHaveCount(12);
 });
 
 test('hiding [CLS]/[SEP] renormalises every row over the other tokens, and says so', async ({ page }) => {
@@ -423,4 +431,35 @@ test('<attention-playground model="models/all-MiniLM-L6-v2/"> loads the model at
   await element.evaluate((e) => e.setAttribute('model', 'toy'));
   await expect(element.locator('.ap')).toHaveAttribute('data-computing', 'toy');
   await expect(element.locator('.head-tile')).toHaveCount(4);
+});
+
+test('the toy can take the model’s word embeddings: WordPiece tokens, d_model fixed at 384', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('checkbox', { name: /^Token vectors from/ }).check();
+  await expect(page.locator('.note-info')).toHaveText('The toy works on all-MiniLM-L6-v2’s WordPiece tokens and word embeddings, so d_model is 384.', { timeout: 60_000 });
+  await expect(computing(page)).toHaveAttribute('data-computing', 'toy');
+  await expect(page.locator('.token-chip')).toHaveText(TOKENS.slice(1, -1));
+  await expect(page.getByRole('spinbutton', { name: 'd_model' })).toBeDisabled();
+  await expect(page.getByRole('spinbutton', { name: 'd_model' })).toHaveValue('384');
+  await expect(page.locator('.ap-status')).toHaveText('14 queries × 14 keys · 4 heads of d_k = 96 · dot scores');
+  await expect(page).toHaveURL(/model=toy&vectors=models%2Fall-MiniLM-L6-v2%2F/);
+  // The same numbers as the core in this process, on the same files.
+  const core = await loadCore();
+  const session = core.ModelSession.fromFiles(
+    readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'), readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'), undefined,
+    readFileSync(path.join(MODEL_DIR, WEIGHTS)),
+  );
+  const playground = new core.Playground();
+  playground.configure({ ...DEFAULT_CONFIG, dModel: 384 });
+  const summary = playground.runWithModelEmbeddings(session, ANIMAL, undefined);
+  const n = summary.queryTokens.length;
+  const weights = playground.stage(0, 'weights');
+  const table = await readWeightTable(page);
+  table.cells.forEach((row, i) => row.forEach((cell, j) => expect(cell).toBe(weights[i * n + j].toFixed(3))));
+  playground.free();
+  session.free();
+  // Back to hashed vectors: the toy's own tokens and width.
+  await page.getByRole('checkbox', { name: /^Token vectors from/ }).uncheck();
+  await expect(page.locator('.token-chip')).toHaveCount(12);
+  await expect(page.getByRole('spinbutton', { name: 'd_model' })).toHaveValue('64');
 });

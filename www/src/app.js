@@ -248,6 +248,9 @@ export function mountPlayground(container, options) {
     onToggleHead: (head) => update({
       hiddenHeads: state.hiddenHeads.includes(head) ? state.hiddenHeads.filter((h) => h !== head) : [...state.hiddenHeads, head].sort((a, b) => a - b),
     }),
+    onOnly: (head) => update({
+      hiddenHeads: head === null || !data ? [] : [...Array(shape(data).heads).keys()].filter((h) => h !== head),
+    }),
     onHover: (pin) => highlight(pin && viewed ? (pin.side === 'q' ? viewed.summary.queryTokens : viewed.summary.keyTokens)[pin.index] ?? null : null, pin?.side ?? 'q'),
   });
   const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => update({ layer, head }) });
@@ -644,7 +647,12 @@ export function mountPlayground(container, options) {
     tabs.update(state.view);
     for (const [view, panel] of Object.entries(panels)) panel.hidden = view !== state.view;
     crossHost.hidden = state.model.mode !== 'cross' || modelRun !== null;
-    controls.update(state.model, editMask, fieldErrors);
+    // The toy on a model's embeddings takes the model's tokens and width.
+    const borrowed = computing() === 'vectors' ? status.info : null;
+    controls.update(borrowed ? { ...state.model, dModel: borrowed.hidden } : state.model, editMask, fieldErrors, borrowed ? {
+      dModel: `Fixed at ${borrowed.hidden}: the width of ${status.name}’s word embeddings.`,
+      tokenizer: `${status.name}’s WordPiece tokens (## marks a piece inside a word).`,
+    } : {});
     modelPanel.update({ state, status, computing: modelRun !== null, served });
     loadStatus.update(status);
     root.classList.toggle('editing-mask', editMask && !modelRun);
@@ -669,7 +677,7 @@ export function mountPlayground(container, options) {
     if (state.view === 'heatmap') {
       heatmap.update({ data: shown, head: f.head, query: seen.query, editMask: editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true });
     } else if (state.view === 'lines') {
-      lines.update({ data: shown, pin: seen.pin, hiddenHeads: state.hiddenHeads });
+      lines.update({ data: shown, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head });
     } else if (state.view === 'heads') {
       heads.update({ data: shown, layer: f.layer, head: f.head });
     } else {

@@ -71,7 +71,7 @@ const GROUPS = [
  */
 export function createControls(root, callbacks) {
   const doc = root.ownerDocument;
-  /** @type {Map<string, { sync: (model: ModelState) => void, error: HTMLElement }>} */
+  /** @type {Map<string, { sync: (model: ModelState) => void, error: HTMLElement, hint: HTMLElement, control: HTMLInputElement | HTMLSelectElement, text: string }>} */
   const fields = new Map();
 
   /** @param {ModelState} model @returns {number | null} */
@@ -80,7 +80,9 @@ export function createControls(root, callbacks) {
   /** @param {Field} field */
   function build(field) {
     const error = el(doc, 'span', { class: 'field-error', attrs: { role: 'alert' } });
-    const hint = field.hint ? el(doc, 'span', { class: 'field-hint', text: field.hint }) : null;
+    const hint = el(doc, 'span', { class: 'field-hint', text: field.hint });
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let control;
     /** @type {HTMLElement} */
     let row;
     /** @type {(model: ModelState) => void} */
@@ -88,6 +90,7 @@ export function createControls(root, callbacks) {
     if (field.kind === 'select') {
       const name = /** @type {'mode' | 'tokenizer' | 'score' | 'positions' | 'projections'} */ (field.name);
       const select = el(doc, 'select', { attrs: { 'aria-label': field.label } }, field.options.map(([value, text]) => el(doc, 'option', { text, attrs: { value } })));
+      control = select;
       select.addEventListener('change', () => callbacks.onChange((model) => {
         /** @type {any} */ (model)[name] = select.value;
       }));
@@ -96,6 +99,7 @@ export function createControls(root, callbacks) {
     } else if (field.kind === 'number') {
       const name = /** @type {'dModel' | 'heads' | 'kvHeads' | 'seed' | 'temperature'} */ (field.name);
       const input = el(doc, 'input', { attrs: { type: 'number', min: field.min, max: field.max, step: field.step, inputmode: field.step === 1 ? 'numeric' : 'decimal', 'aria-label': field.label } });
+      control = input;
       input.addEventListener('input', () => {
         const value = Number(input.value);
         const valid = input.value.trim() !== '' && Number.isFinite(value) && value >= field.min && value <= field.max
@@ -110,6 +114,7 @@ export function createControls(root, callbacks) {
       };
     } else if (field.kind === 'check') {
       const box = el(doc, 'input', { attrs: { type: 'checkbox', 'aria-label': field.label } });
+      control = box;
       const isCausal = field.name === 'masks';
       box.addEventListener('change', () => callbacks.onChange((model) => {
         if (isCausal) model.masks.causal = box.checked;
@@ -121,6 +126,7 @@ export function createControls(root, callbacks) {
       const name = field.name;
       const box = el(doc, 'input', { attrs: { type: 'checkbox', 'aria-label': `${field.label} on` } });
       const input = el(doc, 'input', { attrs: { type: 'number', min: field.min, max: field.max, step: 1, 'aria-label': field.label } });
+      control = box;
       const commit = () => callbacks.onChange((model) => {
         const value = Number(input.value);
         const valid = Number.isInteger(value) && value >= field.min && value <= field.max;
@@ -145,7 +151,7 @@ export function createControls(root, callbacks) {
         if (value === null && input.value === '') input.value = String(field.initial);
       };
     }
-    fields.set(field.name === 'masks' ? 'causal' : field.name, { sync, error });
+    fields.set(field.name === 'masks' ? 'causal' : field.name, { sync, error, hint, control, text: field.hint });
     return row;
   }
 
@@ -168,10 +174,14 @@ export function createControls(root, callbacks) {
    * @param {ModelState} model
    * @param {boolean} editMask
    * @param {Partial<Record<string, string>>} errors  core messages by field name
+   * @param {Partial<Record<string, string>>} [locked]  fields fixed by something else, and why
    */
-  function update(model, editMask, errors) {
+  function update(model, editMask, errors, locked = {}) {
     for (const [name, field] of fields) {
       field.sync(model);
+      const reason = locked[name];
+      field.control.disabled = reason !== undefined;
+      field.hint.textContent = reason ?? field.text;
       const message = errors[name];
       if (message !== undefined) field.error.textContent = message;
       else if (field.error.dataset.core === 'yes') field.error.textContent = '';

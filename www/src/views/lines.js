@@ -65,12 +65,14 @@ export function linesToDraw(data, hiddenHeads, active) {
  * @property {RunData} data
  * @property {Pin | null} pin
  * @property {number[]} hiddenHeads
+ * @property {number} head  the focused head
  */
 
 /**
  * @typedef {Object} LinesCallbacks
  * @property {(pin: Pin | null) => void} onPin
  * @property {(head: number) => void} onToggleHead
+ * @property {(head: number | null) => void} onOnly  show only this head (null: every head)
  * @property {(pin: Pin | null) => void} onHover
  */
 
@@ -81,6 +83,11 @@ export function linesToDraw(data, hiddenHeads, active) {
 export function createLines(root, callbacks) {
   const doc = root.ownerDocument;
   const heads = el(doc, 'fieldset', { class: 'lines-heads' });
+  const only = el(doc, 'button', {
+    class: 'small-button',
+    attrs: { type: 'button' },
+    on: { click: () => input && callbacks.onOnly(onlyFocused(input) ? null : input.head) },
+  });
   const note = el(doc, 'p', { class: 'view-note' });
   const stage = el(doc, 'div', { class: 'lines-stage' });
   root.replaceChildren(heads, note, stage);
@@ -184,7 +191,7 @@ export function createLines(root, callbacks) {
         attrs: { viewBox: `0 0 240 ${height}`, preserveAspectRatio: 'none', height, 'aria-hidden': 'true' },
       });
       stage.replaceChildren(left.list, svg, right.list);
-      heads.replaceChildren(el(doc, 'legend', { text: 'Heads shown' }), ...[...Array(headCount).keys()].map((h) => {
+      heads.replaceChildren(el(doc, 'legend', { text: 'Heads shown' }), only, ...[...Array(headCount).keys()].map((h) => {
         const box = el(doc, 'input', { attrs: { type: 'checkbox' }, on: { change: () => callbacks.onToggleHead(h) } });
         const swatch = el(doc, 'span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } });
         swatch.style.setProperty('--swatch', headColour(h));
@@ -194,8 +201,18 @@ export function createLines(root, callbacks) {
     heads.querySelectorAll('input').forEach((box, h) => {
       box.checked = !next.hiddenHeads.includes(h);
     });
+    only.textContent = onlyFocused(next) ? 'Every head' : `Only head ${next.head + 1}`;
     drawLines();
   }
 
   return { update };
+}
+
+/**
+ * Whether the focused head is the only one shown.
+ * @param {LinesInput} input
+ */
+function onlyFocused(input) {
+  const { heads } = shape(input.data);
+  return heads > 1 && [...Array(heads).keys()].every((h) => input.hiddenHeads.includes(h) === (h !== input.head));
 }

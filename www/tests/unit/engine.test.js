@@ -101,3 +101,30 @@ test('an error the core explains does not restart anything', async () => {
   assert.equal(worker.terminated, false);
   assert.deepEqual(restarts, []);
 });
+
+test('a model load goes before queued runs, drops queued breakdowns and transfers its weights', async () => {
+  const { engine } = setup();
+  const run = engine.run(runRequest('a'));
+  const worker = FakeWorker.made[0];
+  /** @type {unknown[]} */
+  const transfers = [];
+  const post = worker.postMessage.bind(worker);
+  worker.postMessage = (/** @type {any} */ message, /** @type {unknown[]} */ transfer = []) => {
+    transfers.push(transfer);
+    post(message);
+  };
+  const breakdown = engine.breakdown({ runId: 1, layer: 0, head: 0, query: 1 });
+  const modelRun = engine.modelRun({ text: 'b', withoutSpecial: false, layer: 0, head: 0, query: 0 });
+  const weights = new ArrayBuffer(8);
+  const load = engine.load({ config: '{}', tokenizer: null, vocab: 'x', weights, weightsName: 'model.safetensors' });
+  assert.deepEqual(await breakdown, { ok: false, superseded: true });
+  worker.answer({ type: 'run', id: worker.sent[0].id });
+  assert.equal((await run).ok, true);
+  assert.equal(worker.sent[1].type, 'load');
+  assert.deepEqual(transfers[0], [weights]);
+  worker.answer({ type: 'load', id: worker.sent[1].id, info: {}, milliseconds: 1 });
+  assert.equal((await load).ok, true);
+  assert.equal(worker.sent[2].type, 'model-run');
+  worker.answer({ type: 'model-run', id: worker.sent[2].id });
+  assert.equal((await modelRun).ok, true);
+});
