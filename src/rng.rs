@@ -33,11 +33,12 @@ impl SplitMix64 {
     }
 
     /// Standard normal by the Box–Muller transform (one value per call; the pair's twin is dropped
-    /// so the sequence does not depend on call parity).
+    /// so the sequence does not depend on call parity). `ln` and `cos` come from the pure-Rust
+    /// `libm`, not the platform's maths library, so every machine and browser gets the same bits.
     pub fn normal(&mut self) -> f32 {
         let u1 = 1.0 - self.next_f64(); // (0, 1]: ln is finite
         let u2 = self.next_f64();
-        ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+        ((-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)) as f32
     }
 }
 

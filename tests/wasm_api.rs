@@ -97,3 +97,11 @@ fn errors_are_readable() {
     assert!(error_message(p.stage(0, "softmax").unwrap_err().into()).starts_with("unknown stage 'softmax'"));
     assert_eq!(error_message(p.breakdown(0, 5).unwrap_err().into()), "query 5 does not exist: there are 2 queries (0–1)");
 }
+
+#[wasm_bindgen_test]
+fn token_vectors_are_bit_identical_to_native() {
+    // The same pinned bits as the native test in src/embedding.rs: toy token vectors do not
+    // depend on the platform's maths library.
+    let v = attention_playground::embedding::token_vector("attention", 3);
+    assert_eq!(v, vec![0.02749293, 1.2212253, -1.3355415]);
+}
