@@ -305,12 +305,17 @@ export function mountPlayground(container, options) {
     // While a model loads the toy's run is on screen: the state keeps the layer and head asked
     // for (by a link, an attribute) until the model's own run can take them.
     if (data && (data.model !== null) === (state.source !== TOY_SOURCE)) Object.assign(state, focus());
-    const needed = neededModel(state);
-    if (needed !== null) loader.want(needed);
+    wantModel();
     if (!sameComputation(previous, state)) scheduleRun(0);
     else if (state.head !== previous.head || state.query !== previous.query || state.layer !== previous.layer) requestBreakdown();
     if (patch.query !== undefined && patch.query !== previous.query) strip.follow(state.query);
     render();
+  }
+
+  /** Loads the model the state needs, unless it is loaded or on its way. */
+  function wantModel() {
+    const needed = neededModel(state);
+    if (needed !== null) loader.want(needed);
   }
 
   /**
@@ -728,6 +733,7 @@ export function mountPlayground(container, options) {
     setPresentation(next.presentation);
     sentence.setText(state.text);
     cross.setText(state.crossText);
+    wantModel();
     scheduleRun(0);
     render();
   }
@@ -754,6 +760,8 @@ export function mountPlayground(container, options) {
 
   sentence.setText(state.text);
   cross.setText(state.crossText);
+  // A model asked for by the link or an attribute starts loading at once; the toy shows meanwhile.
+  wantModel();
   scheduleRun(0);
   render();
 

@@ -185,11 +185,12 @@ export async function fetchModel(plan, { signal, onProgress }) {
     const announced = p.exists ? p.validators : null;
     const stored = await storedCopy(cache, url);
     if (stored && sameVersion(validatorsOf(stored.headers), announced)) {
-      return readBody(stored, url, announced?.size ?? null, (n) => {
-        done += n;
-        fromCache += n;
-        onProgress({ phase: 'cache', file: fileName(url), done, total });
-      });
+      // From the disk in one piece: faster than chunk by chunk, and quick enough to need no bar.
+      const bytes = new Uint8Array(await stored.arrayBuffer());
+      done += bytes.byteLength;
+      fromCache += bytes.byteLength;
+      onProgress({ phase: 'cache', file: fileName(url), done, total });
+      return bytes;
     }
     /** @type {Response} */
     let response;
@@ -214,7 +215,8 @@ export async function fetchModel(plan, { signal, onProgress }) {
     return bytes;
   }
 
-  for (const entry of wanted) contents.set(entry.url, await get(entry));
+  const got = await Promise.all(wanted.map(get));
+  wanted.forEach((entry, i) => contents.set(entry.url, got[i]));
   if (!contents.get(plan.tokenizer) && !contents.has(plan.vocab)) {
     contents.set(plan.vocab, await get({ url: plan.vocab, probe: { exists: null }, optional: false }));
   }
