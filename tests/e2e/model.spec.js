@@ -160,6 +160,14 @@ test('the grid shows 6 × 12 heads; a click opens one in the heatmap, lines and 
   await expect(page.locator('.model-tile')).toHaveCount(72);
   await expect(page.locator('.model-grid-row[role="group"]').first().locator('.model-tile')).toHaveCount(12);
   await screenshot(page, 'model-grid', { fullPage: true });
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await expect(dialog.locator('.modal-lead')).toContainText('every head of the 6 layers');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'SVG' }).click()]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  expect(svg).toContain('Attention weights of every head · 6 layers × 12 heads');
+  expect(download.suggestedFilename()).toBe('attention-grid-layer1-head1.svg');
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Layer 3, head 5' }).click();
   await expect(page.getByRole('button', { name: 'Layer 3, head 5' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page).toHaveURL(/layer=2&head=4/);

@@ -203,12 +203,12 @@ export function mountPlayground(container, options) {
     onToy: () => {
       loader.clear();
       modelNote = null;
-      update({ source: TOY_SOURCE });
+      update({ source: TOY_SOURCE, hiddenHeads: [] });
     },
     onAddress: (address) => {
       loader.clear();
       modelNote = null;
-      update({ source: address, vectors: null });
+      update({ source: address, vectors: null, hiddenHeads: [] });
     },
     onFiles: loadFiles,
     onVectors: (on) => {
@@ -385,7 +385,7 @@ export function mountPlayground(container, options) {
   function loadFiles(local) {
     loader.clear();
     modelNote = null;
-    update({ source: loader.loadFiles(local), vectors: null });
+    update({ source: loader.loadFiles(local), vectors: null, hiddenHeads: [] });
   }
 
   /** @param {ModelStatus} status */
@@ -397,7 +397,7 @@ export function mountPlayground(container, options) {
       modelNote = status.phase === 'failed'
         ? `${subject} could not be loaded. ${capitalise(status.message ?? 'It failed without saying why.')} The toy model is shown.`
         : `Loading ${status.name} was cancelled: the toy model is shown.`;
-      update(source === state.source ? { source: TOY_SOURCE } : { vectors: null });
+      update({ ...(source === state.source ? { source: TOY_SOURCE } : {}), ...(source === state.vectors ? { vectors: null } : {}) });
       return;
     }
     if (about && status.phase === 'ready') scheduleRun(0);

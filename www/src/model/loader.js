@@ -144,7 +144,8 @@ export function createModelLoader({ engine, base, onChange }) {
      * @param {string} source
      */
     want(source) {
-      if (status.source === source && status.phase !== 'none') return;
+      // A failed or cancelled model is tried again when it is asked for again.
+      if (status.source === source && (status.phase === 'loading' || status.phase === 'ready')) return;
       if (isLocalSource(source)) {
         const local = localFiles.get(source);
         if (local) loadLocal(source, local);

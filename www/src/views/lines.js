@@ -202,6 +202,7 @@ export function createLines(root, callbacks) {
       box.checked = !next.hiddenHeads.includes(h);
     });
     only.textContent = onlyFocused(next) ? 'Every head' : `Only head ${next.head + 1}`;
+    only.hidden = headCount < 2;
     drawLines();
   }
 
