@@ -45,6 +45,8 @@ function forgiveNotFound() {
 const sentenceBox = (page) => page.getByRole('textbox', { name: 'Sentence', exact: true });
 const modelSelect = (page) => page.getByRole('combobox', { name: 'Computed by' });
 const computing = (scope) => scope.locator('.ap');
+/** A thumbnail of the layers × heads grid (numbered from 1, as on screen). */
+const tile = (scope, layer, head) => scope.getByRole('button', { name: `Layer ${layer}, head ${head}`, exact: true });
 
 /** Waits until the model computes what is on screen, with the example's 16 tokens. */
 async function modelReady(scope) {
@@ -168,8 +170,16 @@ test('the grid shows 6 × 12 heads; a click opens one in the heatmap, lines and 
   expect(svg).toContain('Attention weights of every head · 6 layers × 12 heads');
   expect(download.suggestedFilename()).toBe('attention-grid-layer1-head1.svg');
   await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Layer 3, head 5' }).click();
-  await expect(page.getByRole('button', { name: 'Layer 3, head 5' })).toHaveAttribute('aria-pressed', 'true');
+  // One tab stop: the arrow keys move through layers and heads, Enter opens one.
+  await expect(page.locator('.model-tile[tabindex="0"]')).toHaveCount(1);
+  await tile(page, 1, 1).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await expect(tile(page, 2, 2)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(tile(page, 2, 2)).toHaveAttribute('aria-pressed', 'true');
+  await tile(page, 3, 5).click();
+  await expect(tile(page, 3, 5)).toHaveAttribute('aria-pressed', 'true');
   await expect(page).toHaveURL(/layer=2&head=4/);
   await page.getByRole('tab', { name: 'Heatmap' }).click();
   await expect(page.getByRole('combobox', { name: 'Layer' })).toHaveValue('2');
@@ -432,10 +442,10 @@ test('<attention-playground model="models/all-MiniLM-L6-v2/"> loads the model at
   const element = page.locator('attention-playground');
   await expect(element.locator('.ap')).toHaveAttribute('data-computing', 'model', { timeout: 60_000 });
   await expect(element.locator('.model-tile')).toHaveCount(72);
-  await expect(element.getByRole('button', { name: 'Layer 4, head 3' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(element, 4, 3)).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => element.evaluate((e) => e.state)).toMatchObject({ layer: 3, head: 2, view: 'grid' });
   await element.evaluate((e) => e.setAttribute('layer', '5'));
-  await expect(element.getByRole('button', { name: 'Layer 6, head 3' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(element, 6, 3)).toHaveAttribute('aria-pressed', 'true');
   await element.evaluate((e) => e.setAttribute('model', 'toy'));
   await expect(element.locator('.ap')).toHaveAttribute('data-computing', 'toy');
   await expect(element.locator('.head-tile')).toHaveCount(4);

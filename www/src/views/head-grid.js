@@ -75,12 +75,49 @@ export function createHeadGrid(root, callbacks) {
     tiles = [...Array(layers).keys()].map((l) => [...Array(heads).keys()].map((h) => el(doc, 'button', {
       class: 'head-tile model-tile',
       attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `Layer ${l + 1}, head ${h + 1}`, title: `Layer ${l + 1}, head ${h + 1}` },
-      on: { click: () => callbacks.onHead(l, h) },
+      on: {
+        click: () => callbacks.onHead(l, h),
+        keydown: (event) => move(/** @type {KeyboardEvent} */ (event), l, h),
+      },
     }, [thumbnail(data, l, h, max)])));
     grid.replaceChildren(header, ...tiles.map((row, l) => el(doc, 'div', {
       class: 'model-grid-row',
       attrs: { role: 'group', 'aria-label': `Layer ${l + 1}` },
     }, [el(doc, 'span', { class: 'model-grid-layer', text: String(l + 1) }), ...row])));
+  }
+
+  /**
+   * One tab stop for the whole grid: the arrow keys move between layers and heads, Home and End
+   * to the first and last head of a layer, Enter or Space opens the head.
+   * @param {KeyboardEvent} event
+   * @param {number} layer
+   * @param {number} head
+   */
+  function move(event, layer, head) {
+    const rows = tiles.length;
+    const columns = tiles[0]?.length ?? 0;
+    /** @type {Record<string, [number, number]>} */
+    const moves = {
+      ArrowUp: [layer - 1, head], ArrowDown: [layer + 1, head], ArrowLeft: [layer, head - 1], ArrowRight: [layer, head + 1],
+      Home: [layer, 0], End: [layer, columns - 1],
+    };
+    const target = moves[event.key];
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const [l, h] = [Math.min(rows - 1, Math.max(0, target[0])), Math.min(columns - 1, Math.max(0, target[1]))];
+    roving(l, h);
+    tiles[l][h].focus();
+  }
+
+  /**
+   * @param {number} layer
+   * @param {number} head
+   */
+  function roving(layer, head) {
+    tiles.forEach((row, l) => row.forEach((tile, h) => {
+      tile.tabIndex = tiles.length === 1 || (l === layer && h === head) ? 0 : -1;
+    }));
   }
 
   /** @param {HeadGridInput} next */
@@ -90,6 +127,8 @@ export function createHeadGrid(root, callbacks) {
     input = next;
     if (rebuild) build(next.data);
     tiles.forEach((row, l) => row.forEach((tile, h) => tile.setAttribute('aria-pressed', String(l === next.layer && h === next.head))));
+    const active = doc.activeElement;
+    if (!tiles.some((row) => row.some((tile) => tile === active))) roving(next.layer, next.head);
     const { heads, layers } = shape(next.data);
     const { kvHeads } = next.data.summary;
     if (layers === 1) {
