@@ -261,6 +261,24 @@ test('the player steps through a query of a real head with the reference weights
   await screenshot(page, 'model-player', { fullPage: true });
 });
 
+test('WordPiece pieces join their word in the token strip and mark their own text (UTF-16 offsets)', async ({ page }) => {
+  await page.goto('/');
+  await loadServed(page);
+  await sentenceBox(page).fill('😀 Tokenization café');
+  const chips = page.locator('.token-chip');
+  await expect(chips).toHaveText(['[CLS]', '[UNK]', 'token', '##ization', 'cafe', '[SEP]']);
+  await expect(chips.nth(3)).toHaveClass(/piece/);
+  await expect(chips.nth(3).locator('.piece-mark')).toHaveText('##');
+  await chips.nth(3).hover();
+  await expect(page.locator('.sentence-mirror mark')).toHaveText('ization');
+  await chips.nth(1).hover();
+  await expect(page.locator('.sentence-mirror mark')).toHaveText('😀');
+  await chips.nth(4).hover();
+  await expect(page.locator('.sentence-mirror mark')).toHaveText('café');
+  await chips.nth(0).hover();
+  await expect(page.locator('.sentence-mirror mark')).toHaveCount(0);
+});
+
 test('cancel stops the download; the toy stays', async ({ page }) => {
   await page.goto('/');
   await throttle(page, 2 * 1024 * 1024);
