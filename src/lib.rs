@@ -22,6 +22,7 @@ pub mod linear;
 pub mod model;
 mod parallel;
 pub mod positions;
+pub mod render;
 pub mod rng;
 pub mod text;
 pub mod toy;

@@ -1,0 +1,146 @@
+//! What every figure is made of: the tokens and heads it shows, its header, its colour legend
+//! and how it labels tokens and weights.
+
+use ndarray::Array2;
+
+use super::colormap::{scale_top, weight_colour};
+use super::scene::{paper, text_width, Anchor, Line, Rect, Shape, Text};
+use super::RenderError;
+
+/// Margin around a figure.
+pub const PAD: f32 = 24.0;
+
+/// A token as figures label it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLabel {
+    pub text: String,
+    /// Not part of the text (`[CLS]`, `[SEP]`, `[PAD]`): drawn in italics and a lighter ink.
+    pub special: bool,
+}
+
+/// The query tokens (rows) and key tokens (columns) of a figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens {
+    pub queries: Vec<TokenLabel>,
+    pub keys: Vec<TokenLabel>,
+}
+
+/// One head's attention weights, `queries × keys`, and which pairs its masks allow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadWeights {
+    /// The head's number, which picks its colour in the lines view.
+    pub head: usize,
+    /// How the figure names it: "head 2", "layer 1 · head 2".
+    pub name: String,
+    pub weights: Array2<f32>,
+    /// `None` when nothing is masked.
+    pub allowed: Option<Array2<bool>>,
+}
+
+/// What a figure says besides its numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct Figure<'a> {
+    pub tokens: &'a Tokens,
+    /// The title; each view has a default.
+    pub title: Option<&'a str>,
+    /// The line under the title: where the weights come from and what their rows add up to.
+    pub caption: &'a str,
+    /// The query to single out (counted from 0 among the query tokens).
+    pub query: Option<usize>,
+}
+
+impl Figure<'_> {
+    /// Fails unless `head` is `queries × keys` and `query`, if any, is a query.
+    pub(super) fn check(&self, head: &HeadWeights) -> Result<(), RenderError> {
+        let shape = (self.tokens.queries.len(), self.tokens.keys.len());
+        if head.weights.dim() != shape || head.allowed.as_ref().is_some_and(|a| a.dim() != shape) {
+            return Err(RenderError(format!("{} has {:?} weights but there are {} query and {} key tokens", head.name, head.weights.dim(), shape.0, shape.1)));
+        }
+        match self.query {
+            Some(q) if q >= shape.0 => Err(RenderError(format!("query {q} does not exist: there are {} queries (0–{})", shape.0, shape.0 - 1))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A token as a label: whitespace shown as "␣", nothing as "∅", at most `max` characters.
+pub fn token_label(text: &str, max: usize) -> String {
+    let shown: String = text.chars().map(|c| if c.is_whitespace() { '␣' } else { c }).collect();
+    if shown.is_empty() {
+        "∅".to_owned()
+    } else if shown.chars().count() > max {
+        shown.chars().take(max - 1).chain(['…']).collect()
+    } else {
+        shown
+    }
+}
+
+/// A token in quotes for titles: ‘animal’.
+pub fn quoted(text: &str) -> String {
+    format!("‘{}’", token_label(text, 24))
+}
+
+/// A weight with three decimals, as the page prints them.
+pub fn weight_text(weight: f32) -> String {
+    format!("{weight:.3}")
+}
+
+/// The ink of a token's label.
+pub fn label_fill(token: &TokenLabel) -> super::colormap::Rgb {
+    if token.special {
+        paper::INK3
+    } else {
+        paper::INK2
+    }
+}
+
+/// The title and caption at the top of a figure; returns where the figure goes on and the
+/// width the two lines need.
+pub fn header(shapes: &mut Vec<Shape>, title: &str, caption: &str) -> (f32, f32) {
+    shapes.push(Shape::Text(Text::new(PAD, PAD + 9.0, title, 17.0, paper::INK).bold(true)));
+    shapes.push(Shape::Text(Text::new(PAD, PAD + 33.0, caption, 12.0, paper::INK3)));
+    let width = text_width(title, 17.0, true).max(text_width(caption, 12.0, false));
+    (PAD + 54.0, (width + 2.0 * PAD).ceil())
+}
+
+/// The colour legend at (x, y): a ramp from 0 to `max` labelled at both ends and the middle,
+/// and the masked swatch when cells are masked. Returns the legend's right edge.
+pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) -> f32 {
+    const STEPS: usize = 48;
+    const WIDTH: f32 = 200.0;
+    let top = scale_top(max);
+    let ramp = x + 54.0;
+    shapes.push(Shape::Text(Text::new(x, y + 6.0, "weight", 12.0, paper::INK2)));
+    for i in 0..STEPS {
+        let at = (i as f32 + 0.5) / STEPS as f32;
+        let fill = weight_colour(at * top, top);
+        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * WIDTH / STEPS as f32, y, w: WIDTH / STEPS as f32 + 0.4, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
+    }
+    for (value, anchor) in [(0.0, Anchor::Start), (top / 2.0, Anchor::Middle), (top, Anchor::End)] {
+        shapes.push(Shape::Text(Text::new(ramp + value / top * WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));
+    }
+    let mut right = ramp + WIDTH;
+    if masked {
+        let sx = right + 24.0;
+        shapes.push(Shape::Rect(Rect { x: sx, y: y - 1.0, w: 14.0, h: 14.0, fill: Some(paper::MASKED), stroke: None, rx: 0.0 }));
+        shapes.push(Shape::Line(Line { x1: sx + 2.0, y1: y + 11.0, x2: sx + 12.0, y2: y + 1.0, stroke: paper::MASKED_MARK, width: 1.0, opacity: 1.0 }));
+        shapes.push(Shape::Text(Text::new(sx + 20.0, y + 6.0, "masked", 12.0, paper::INK2)));
+        right = sx + 20.0 + text_width("masked", 12.0, false);
+    }
+    right
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_show_whitespace_and_stay_short() {
+        assert_eq!(token_label(" ", 14), "␣");
+        assert_eq!(token_label("", 14), "∅");
+        assert_eq!(token_label("supercalifragilistic", 14), "supercalifrag…");
+        assert_eq!(token_label("supercalifragilistic", 14).chars().count(), 14);
+        assert_eq!(quoted("it"), "‘it’");
+        assert_eq!(weight_text(0.12345), "0.123");
+    }
+}

@@ -1,0 +1,155 @@
+//! The heatmap of one head: queries down, keys across, one viridis cell per weight, token labels
+//! on both axes (the keys' turned 45°), the weights printed in the cells when they fit, masked
+//! cells grey with a diagonal stroke, the singled-out query outlined, and the colour legend.
+
+use super::colormap::needs_light_text;
+use super::figure::{header, label_fill, legend, quoted, token_label, weight_text, Figure, HeadWeights, TokenLabel, PAD};
+use super::scene::{paper, text_width, Anchor, Cells, Rect, Scene, Shape, Text};
+use super::RenderError;
+
+/// Longest token label, in characters.
+const LABEL: usize = 14;
+/// Cells at least this large show their weight.
+const NUMBERS_MIN: f32 = 36.0;
+/// Cells at least this large have token labels.
+const LABELS_MIN: f32 = 10.0;
+/// The table's corner, as `attn toy` prints it.
+const CORNER: &str = "query \\ key";
+
+/// Cell size for `n` tokens: large for a sentence, about 960 pixels across for long texts.
+fn cell_size(n: usize) -> f32 {
+    match n {
+        0..=12 => 40.0,
+        13..=24 => 28.0,
+        25..=48 => 18.0,
+        49..=96 => 10.0,
+        _ => (960 / n).max(1) as f32,
+    }
+}
+
+/// The heatmap of `head`.
+pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderError> {
+    figure.check(head)?;
+    let (queries, keys) = (&figure.tokens.queries, &figure.tokens.keys);
+    let (rows, cols) = head.weights.dim();
+    let cell = cell_size(rows.max(cols));
+    let labelled = cell >= LABELS_MIN;
+    let size = if cell >= 18.0 { 13.0 } else { 11.0 };
+    let label = |t: &TokenLabel| token_label(&t.text, LABEL);
+    let widest = |tokens: &[TokenLabel]| if labelled { tokens.iter().map(|t| text_width(&label(t), size, true)).fold(0.0, f32::max) } else { 0.0 };
+    let (query_width, key_width) = (widest(queries), widest(keys));
+    let max = head.weights.iter().copied().filter(|w| w.is_finite()).fold(0.0, f32::max);
+
+    let mut shapes = Vec::new();
+    let title = figure.title.map_or_else(|| format!("Attention weights · {}", head.name), str::to_owned);
+    let (below_header, header_width) = header(&mut shapes, &title, figure.caption);
+    let left = if labelled { (PAD + query_width.max(text_width(CORNER, 11.0, false)) + 12.0).ceil() } else { PAD };
+    let top = (below_header + if labelled { key_width * 0.71 + 14.0 } else { 4.0 }).ceil();
+    if labelled {
+        shapes.push(Shape::Text(Text::new(left - 8.0, top - 8.0, CORNER, 11.0, paper::INK3).anchor(Anchor::End).italic(true)));
+        for (k, token) in keys.iter().enumerate() {
+            let x = left + k as f32 * cell + cell / 2.0;
+            shapes.push(Shape::Text(Text::new(x, top - 8.0, label(token), size, label_fill(token)).italic(token.special).rotate(-45.0)));
+        }
+        for (q, token) in queries.iter().enumerate() {
+            let current = figure.query == Some(q);
+            let fill = if current { paper::ACCENT } else { label_fill(token) };
+            let y = top + q as f32 * cell + cell / 2.0;
+            shapes.push(Shape::Text(Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current).italic(token.special)));
+        }
+    }
+    let allowed = head.allowed.as_ref().map(|a| a.iter().copied().collect::<Vec<bool>>());
+    let masked = allowed.as_ref().is_some_and(|a| a.contains(&false));
+    shapes.push(Shape::Cells(Cells { x: left, y: top, cell, rows, cols, values: head.weights.iter().copied().collect(), allowed, max }));
+    if cell >= NUMBERS_MIN {
+        for ((i, j), &w) in head.weights.indexed_iter() {
+            if head.allowed.as_ref().is_some_and(|a| !a[[i, j]]) {
+                continue;
+            }
+            let text = weight_text(w);
+            let text = text.strip_prefix('0').unwrap_or(&text);
+            let fill = if needs_light_text(w, max) { paper::LIGHT_TEXT } else { paper::INK };
+            let (x, y) = (left + j as f32 * cell + cell / 2.0, top + i as f32 * cell + cell / 2.0);
+            shapes.push(Shape::Text(Text::new(x, y, text, 11.0, fill).anchor(Anchor::Middle).bold(true)));
+        }
+    }
+    if let Some(q) = figure.query {
+        let outline = Rect { x: left - 2.0, y: top + q as f32 * cell, w: cols as f32 * cell + 4.0, h: cell, fill: None, stroke: Some((paper::INK, 2.0)), rx: 3.0 };
+        shapes.push(Shape::Rect(outline));
+    }
+    let legend_y = top + rows as f32 * cell + 22.0;
+    let legend_right = legend(&mut shapes, left, legend_y, max, masked);
+    let width = (left + cols as f32 * cell + key_width * 0.71 + PAD).max(legend_right + PAD).max(header_width);
+    let outlined = figure.query.map_or(String::new(), |q| format!(" The outlined row is the query {}.", quoted(&queries[q].text)));
+    Ok(Scene {
+        width: width.ceil() as u32,
+        height: (legend_y + 34.0 + PAD).ceil() as u32,
+        description: format!(
+            "Heatmap of the attention weights of {}: each row is a query token, each column a key token, the colour is the weight (viridis, from 0 to {}).{outlined}",
+            head.name,
+            weight_text(max)
+        ),
+        title,
+        shapes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::figure::Tokens;
+    use ndarray::{array, Array2};
+
+    fn tokens(texts: &[&str]) -> Vec<TokenLabel> {
+        texts.iter().map(|t| TokenLabel { text: (*t).to_owned(), special: t.starts_with('[') }).collect()
+    }
+
+    fn head(weights: Array2<f32>) -> HeadWeights {
+        HeadWeights { head: 0, name: "head 0".into(), weights, allowed: None }
+    }
+
+    #[test]
+    fn every_weight_is_a_cell_with_its_number() {
+        let t = Tokens { queries: tokens(&["[CLS]", "cat"]), keys: tokens(&["[CLS]", "cat"]) };
+        let figure = Figure { tokens: &t, title: None, caption: "caption", query: Some(1) };
+        let scene = heatmap(&figure, &head(array![[1.0, 0.0], [0.25, 0.75]])).unwrap();
+        assert_eq!(scene.cell_count(), 4);
+        let texts: Vec<&str> = scene.texts().map(|t| t.text.as_str()).collect();
+        for expected in ["Attention weights · head 0", "caption", ".250", ".750", "1.000", "cat", "[CLS]", "0.500"] {
+            assert!(texts.contains(&expected), "{expected} in {texts:?}");
+        }
+        assert!(scene.shapes.iter().any(|s| matches!(s, Shape::Rect(r) if r.stroke.is_some())), "the query is outlined");
+        assert!(scene.description.contains("the query ‘cat’"));
+    }
+
+    #[test]
+    fn masked_cells_have_no_number_and_the_legend_says_masked() {
+        let t = Tokens { queries: tokens(&["a", "b"]), keys: tokens(&["a", "b"]) };
+        let figure = Figure { tokens: &t, title: Some("Mine"), caption: "", query: None };
+        let mut h = head(array![[1.0, 0.0], [0.5, 0.5]]);
+        h.allowed = Some(array![[true, false], [true, true]]);
+        let scene = heatmap(&figure, &h).unwrap();
+        let texts: Vec<&str> = scene.texts().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts.iter().filter(|t| **t == ".000").count(), 0, "{texts:?}");
+        assert!(texts.contains(&"masked") && texts.contains(&"Mine"));
+    }
+
+    #[test]
+    fn long_texts_get_small_cells_without_labels() {
+        let words: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+        let labels: Vec<&str> = words.iter().map(String::as_str).collect();
+        let t = Tokens { queries: tokens(&labels), keys: tokens(&labels) };
+        let figure = Figure { tokens: &t, title: None, caption: "", query: None };
+        let scene = heatmap(&figure, &head(Array2::from_elem((200, 200), 0.005))).unwrap();
+        assert!(!scene.texts().any(|t| t.text == "w0"));
+        assert!(scene.width < 1100, "{}", scene.width);
+    }
+
+    #[test]
+    fn shapes_must_match_the_tokens() {
+        let t = Tokens { queries: tokens(&["a"]), keys: tokens(&["a"]) };
+        let figure = Figure { tokens: &t, title: None, caption: "", query: Some(3) };
+        assert!(heatmap(&figure, &head(array![[1.0, 0.0]])).is_err());
+        assert!(heatmap(&figure, &head(array![[1.0]])).unwrap_err().to_string().contains("query 3 does not exist"));
+    }
+}

@@ -1,0 +1,35 @@
+//! Figures of attention weights for slides and papers, drawn from the numbers: the heatmap of
+//! one head and the lines view of one or more heads, in the playground's design (viridis
+//! cells, token labels, a colour legend, Okabe–Ito colours for heads, a generic font family).
+//!
+//! A figure is first a [`Scene`], a list of plain shapes; [`svg::to_svg`] writes it as a
+//! self-contained SVG file and, with the `cli` feature, [`raster::to_png`] draws it as PNG.
+//!
+//! ```
+//! use attention_playground::render::{heatmap, svg::to_svg, Figure, HeadWeights, TokenLabel, Tokens};
+//! let token = |t: &str| TokenLabel { text: t.to_owned(), special: false };
+//! let tokens = Tokens { queries: vec![token("cat"), token("sat")], keys: vec![token("cat"), token("sat")] };
+//! let head = HeadWeights { head: 0, name: "head 0".into(), weights: ndarray::array![[1.0, 0.0], [0.4, 0.6]], allowed: None };
+//! let figure = Figure { tokens: &tokens, title: None, caption: "2 tokens", query: None };
+//! let svg = to_svg(&heatmap(&figure, &head).unwrap());
+//! assert!(svg.starts_with("<?xml"));
+//! ```
+
+pub mod colormap;
+pub mod figure;
+pub mod heatmap;
+pub mod lines;
+#[cfg(feature = "cli")]
+pub mod raster;
+pub mod scene;
+pub mod svg;
+
+pub use figure::{Figure, HeadWeights, TokenLabel, Tokens};
+pub use heatmap::heatmap;
+pub use lines::lines;
+pub use scene::Scene;
+
+/// Why a figure cannot be made, said so that someone can change what they asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
