@@ -11,7 +11,7 @@ import { SERVED_MODEL, isLocalSource, relativeAddress } from './model/address.js
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { modelRunData, runIndex, shownIndex } from './model/run.js';
-import { atLayer, breakdownMatches, clampIndex, shape } from './run-data.js';
+import { atLayer, breakdownMatches, clampIndex, describeRun, shape } from './run-data.js';
 import {
   TOY_SOURCE, cloneState, defaultPresentation, defaultState, neededModel, sameComputation, sameModel, toToyConfig, toggleBlocked,
 } from './state.js';
@@ -802,24 +802,6 @@ export function mountPlayground(container, options) {
       container.replaceChildren();
     },
   };
-}
-
-/**
- * The status line above the views: what was computed, for which layer and head.
- * @param {RunData} data
- * @param {{ layer: number, head: number }} at
- * @param {boolean} specialsHidden
- * @param {boolean | null} stale  the settings on screen are not the ones computed
- */
-function describeRun(data, at, specialsHidden, stale) {
-  const { summary } = data;
-  const { queries, keys, heads, layers } = shape(data);
-  const last = stale ? ' · showing the last valid settings' : '';
-  if (!data.model) {
-    return `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${heads} heads of d_k = ${summary.dK} · ${summary.score} scores${last}`;
-  }
-  const hidden = specialsHidden ? ' · [CLS]/[SEP] hidden, rows renormalised' : '';
-  return `${data.model.name} · ${queries} tokens · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
 }
 
 /** @param {string} message */

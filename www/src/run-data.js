@@ -102,6 +102,24 @@ export function headName(data, head) {
   return data.layers > 1 ? `layer ${data.layer + 1} · head ${head + 1}` : `head ${head + 1}`;
 }
 
+/**
+ * The status line above the views: what was computed, for which layer and head.
+ * @param {RunData} data
+ * @param {{ layer: number, head: number }} at
+ * @param {boolean} specialsHidden
+ * @param {boolean | null} stale  the settings on screen are not the ones computed
+ */
+export function describeRun(data, at, specialsHidden, stale) {
+  const { summary } = data;
+  const { queries, keys, heads, layers } = shape(data);
+  const last = stale ? ' · showing the last valid settings' : '';
+  if (!data.model) {
+    return `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${heads} heads of d_k = ${summary.dK} · ${summary.score} scores${last}`;
+  }
+  const hidden = specialsHidden ? ' · [CLS]/[SEP] hidden, rows renormalised' : '';
+  return `${data.model.name} · ${queries} tokens · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
+}
+
 /** @param {string} text */
 export function capitalised(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
