@@ -115,6 +115,9 @@ fn a_tokenizer_of_another_model_is_refused() {
     let bigger: String = (0..500).map(|i| format!("tok{i}\n")).collect::<String>() + "[CLS]\n[SEP]\n[UNK]\n";
     let msg = message(load(&f.config, &bigger, &f.weights));
     assert!(msg.contains("different models"), "{msg}");
+    let smaller: String = f.vocab.lines().take(40).map(|t| format!("{t}\n")).collect();
+    let msg = message(load(&f.config, &smaller, &f.weights));
+    assert!(msg.contains("has 40 token ids but the model embeds 76"), "{msg}");
     let msg = message(Model::from_files(&f.config, Some("{\"model\":{\"type\":\"BPE\"}}"), None, &f.weights));
     assert!(msg.contains("BPE"), "{msg}");
 }

@@ -40,12 +40,13 @@ impl Model {
                 return Err(ModelError::Tokenizer("give tokenizer.json or vocab.txt with the model".into()))
             }
         };
-        if tokenizer.id_bound() > config.vocab_size {
+        // Models may pad their embedding table a little past the vocabulary (to a multiple of 8,
+        // say), never by a tenth: a much smaller vocabulary is another model's.
+        let (ids, embedded) = (tokenizer.id_bound(), config.vocab_size);
+        if ids > embedded || ids * 10 < embedded * 9 {
             return Err(ModelError::Tokenizer(format!(
-                "the tokenizer has ids up to {} but the model embeds only {} tokens: they belong \
-                 to different models",
-                tokenizer.id_bound() - 1,
-                config.vocab_size
+                "the tokenizer has {ids} token ids but the model embeds {embedded} tokens: they belong \
+                 to different models"
             )));
         }
         let file = SafeTensors::parse(safetensors)?;
