@@ -1,65 +1,13 @@
 //! The `attn` binary, run as a user would: outputs, exit statuses and error messages.
 #![cfg(feature = "cli")]
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod cli_common;
 
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use cli_common::{attn, attn_with_stdin, fails, json, ok, stderr, stdout, temp_file};
 use serde_json::Value;
-
-fn attn_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attn"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the attn binary starts");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn attn(args: &[&str]) -> Output {
-    attn_with_stdin(args, "")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// Runs successfully and returns stdout.
-fn ok(args: &[&str]) -> String {
-    let o = attn(args);
-    assert!(o.status.success(), "attn {args:?} failed: {}", stderr(&o));
-    stdout(&o)
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("--json prints valid JSON")
-}
-
-/// Fails with exit status 1 and one `error: …` line mentioning `expected`; no panic.
-fn fails(args: &[&str], stdin: &str, expected: &str) {
-    let o = attn_with_stdin(args, stdin);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "attn {args:?}: {err}");
-    assert!(err.starts_with("error: ") && err.contains(expected), "attn {args:?}: expected '{expected}' in {err:?}");
-    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
-    assert!(!err.contains("panicked") && o.stdout.is_empty());
-}
-
-/// A JSON file in the temporary folder, unique to this test run.
-fn temp_file(contents: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!("attn-cli-{}-{}.json", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
-    std::fs::write(&path, contents).unwrap();
-    path
-}
 
 fn matrix(v: &Value) -> Vec<Vec<Option<f64>>> {
     v.as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(Value::as_f64).collect()).collect()

@@ -79,3 +79,22 @@ pub struct ViewArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=6))]
     pub decimals: u8,
 }
+
+/// The text attention runs over, for the toy and for pretrained models alike.
+#[derive(Debug, Args)]
+pub struct TextArg {
+    /// The text; its tokens are the queries (and, except in cross-attention, also the keys and values)
+    #[arg(long, allow_hyphen_values = true)]
+    pub text: String,
+}
+
+/// The items `flag` picks among `count` of them (`noun`s, counted from 0): the one it names, or
+/// all when it is not given.
+pub fn selection(flag: &str, value: Option<usize>, count: usize, noun: &str) -> CliResult<Vec<usize>> {
+    match value {
+        None => Ok((0..count).collect()),
+        Some(i) if i < count => Ok(vec![i]),
+        Some(i) if count == 1 => Err(CliError::new(format!("{flag} {i} does not exist: there is 1 {noun} (0)"))),
+        Some(i) => Err(CliError::new(format!("{flag} {i} does not exist: there are {count} {noun}s (0–{})", count - 1))),
+    }
+}

@@ -24,5 +24,11 @@ impl From<attention_playground::Error> for CliError {
     }
 }
 
+impl From<attention_playground::model::ModelError> for CliError {
+    fn from(e: attention_playground::model::ModelError) -> Self {
+        Self(e.to_string())
+    }
+}
+
 /// Shorthand for results of the tool.
 pub type CliResult<T> = Result<T, CliError>;

@@ -6,7 +6,8 @@ use std::path::Path;
 use attention_playground::attention::{AttentionTrace, HeadTrace, QueryBreakdown, Stage};
 use attention_playground::toy::ToyRun;
 use ndarray::{ArrayView1, ArrayView2};
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use attention_playground::model::{ModelInfo, ModelTrace};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 /// A number, or `null` when it is not finite.
@@ -62,6 +63,8 @@ impl Serialize for Head<'_> {
 
 /// How one query of one head attends, every number of the way.
 pub struct Breakdown<'a> {
+    /// The layer, for pretrained models.
+    pub layer: Option<usize>,
     pub head: usize,
     pub b: &'a QueryBreakdown,
 }
@@ -70,6 +73,9 @@ impl Serialize for Breakdown<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let b = self.b;
         let mut map = s.serialize_map(None)?;
+        if let Some(layer) = self.layer {
+            map.serialize_entry("layer", &layer)?;
+        }
         map.serialize_entry("head", &self.head)?;
         map.serialize_entry("query", &b.query)?;
         map.serialize_entry("scale", &b.scale)?;
@@ -116,6 +122,92 @@ impl Serialize for Run<'_> {
         map.serialize_entry("concat", &Matrix(trace.concat.view()))?;
         map.serialize_entry("output", &Matrix(trace.output.view()))?;
         map.serialize_entry("fullyMaskedRows", &trace.fully_masked)?;
+        if !self.breakdowns.is_empty() {
+            map.serialize_entry("breakdowns", self.breakdowns)?;
+        }
+        map.end()
+    }
+}
+
+/// The attentions of the chosen layers and heads of a model run, `[layer][head][query][key]`,
+/// written as they are serialised (a 512-token run holds 72 matrices of 512 × 512).
+struct Attentions<'a> {
+    trace: &'a ModelTrace,
+    layers: &'a [usize],
+    heads: &'a [usize],
+    hide_special: bool,
+}
+
+impl Serialize for Attentions<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut layers = s.serialize_seq(Some(self.layers.len()))?;
+        for &l in self.layers {
+            layers.serialize_element(&LayerAttentions { l, of: self })?;
+        }
+        layers.end()
+    }
+}
+
+struct LayerAttentions<'a> {
+    l: usize,
+    of: &'a Attentions<'a>,
+}
+
+impl Serialize for LayerAttentions<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (trace, l) = (self.of.trace, self.l);
+        let mut heads = s.serialize_seq(Some(self.of.heads.len()))?;
+        for &h in self.of.heads {
+            if self.of.hide_special {
+                let (_, w) = trace.weights_without_special(l, h).map_err(S::Error::custom)?;
+                heads.serialize_element(&Matrix(w.view()))?;
+            } else {
+                heads.serialize_element(&Matrix(trace.weights(l, h).map_err(S::Error::custom)?))?;
+            }
+        }
+        heads.end()
+    }
+}
+
+/// The model a run used: its folder's name and its sizes.
+#[derive(Serialize)]
+struct ModelDescription<'a> {
+    name: &'a str,
+    #[serde(flatten)]
+    info: ModelInfo,
+}
+
+/// A pretrained model's run: the model, the tokens (only the ordinary ones when special tokens
+/// are hidden, with their places in `kept`), whether the text was cut, the chosen layers and
+/// heads with their attentions, the pooled sentence embedding, and the breakdowns asked for.
+pub struct ModelRun<'a> {
+    pub name: &'a str,
+    pub info: ModelInfo,
+    pub trace: &'a ModelTrace,
+    pub layers: &'a [usize],
+    pub heads: &'a [usize],
+    pub hide_special: bool,
+    pub breakdowns: &'a [Breakdown<'a>],
+}
+
+impl Serialize for ModelRun<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let trace = self.trace;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("model", &ModelDescription { name: self.name, info: self.info.clone() })?;
+        if self.hide_special {
+            let kept: Vec<usize> = (0..trace.len()).filter(|&i| !trace.tokens[i].special).collect();
+            map.serialize_entry("tokens", &kept.iter().map(|&i| &trace.tokens[i]).collect::<Vec<_>>())?;
+            map.serialize_entry("kept", &kept)?;
+        } else {
+            map.serialize_entry("tokens", &trace.tokens)?;
+        }
+        map.serialize_entry("specialHidden", &self.hide_special)?;
+        map.serialize_entry("truncated", &trace.truncated)?;
+        map.serialize_entry("layers", self.layers)?;
+        map.serialize_entry("heads", self.heads)?;
+        map.serialize_entry("attentions", &Attentions { trace, layers: self.layers, heads: self.heads, hide_special: self.hide_special })?;
+        map.serialize_entry("pooled", &Vector(trace.pooled.view()))?;
         if !self.breakdowns.is_empty() {
             map.serialize_entry("breakdowns", self.breakdowns)?;
         }

@@ -3,6 +3,11 @@
 //! - `attn toy --text "…"` runs the playground's toy mode on a sentence and prints each head's
 //!   weights as a table (or, with `--json`, every intermediate).
 //! - `attn qkv --input FILE.json` runs one head on given Q, K and V matrices.
+//! - `attn model --text "…"` runs a pretrained encoder (default: `models/all-MiniLM-L6-v2`) and
+//!   prints its tokens and the weights of the heads picked (or, with `--json`, every attention).
+//! - `attn tokenize --text "…"` prints the tokens a pretrained model reads.
+//! - `attn render --view heatmap|lines --svg OUT.svg` (or `--png OUT.png`) draws a figure of the
+//!   toy's or a model's attention.
 //!
 //! Problems with the input end the program with `error: <what is wrong>` on stderr and exit
 //! status 1 (2 for unknown or malformed options).
@@ -12,16 +17,21 @@ mod error;
 mod input;
 mod json;
 mod mask_arg;
+mod model_command;
+mod model_dir;
 mod output;
 mod qkv_command;
+mod render_command;
 mod report;
 mod table;
+mod token_table;
+mod tokenize_command;
 mod toy_command;
 mod weights_file;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Attention, step by step: every intermediate from scores to outputs.
 #[derive(Debug, Parser)]
@@ -37,12 +47,23 @@ enum Command {
     Toy(toy_command::ToyArgs),
     /// One attention head on Q, K and V matrices from a JSON file
     Qkv(qkv_command::QkvArgs),
+    /// A pretrained encoder's attention over a sentence: tokens, every layer and head, the sentence embedding
+    Model(model_command::ModelArgs),
+    /// The tokens a pretrained model reads, with their ids and places in the text
+    Tokenize(tokenize_command::TokenizeArgs),
+    /// A figure (heatmap or lines) of the toy's or a pretrained model's attention, as SVG or PNG
+    Render(render_command::RenderArgs),
 }
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let command = Cli::command().mut_subcommand("render", render_command::refine);
+    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
+    let result = match cli.command {
         Command::Toy(args) => toy_command::run(args),
         Command::Qkv(args) => qkv_command::run(args),
+        Command::Model(args) => model_command::run(args),
+        Command::Tokenize(args) => tokenize_command::run(args),
+        Command::Render(args) => render_command::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

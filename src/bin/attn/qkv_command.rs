@@ -155,7 +155,7 @@ pub fn run(args: QkvArgs) -> CliResult<()> {
     let breakdown: Option<QueryBreakdown> = args.query.map(|q| head.breakdown(q)).transpose()?;
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdown = breakdown.as_ref().map(|b| json::Breakdown { head: 0, b });
+            let breakdown = breakdown.as_ref().map(|b| json::Breakdown { layer: None, head: 0, b });
             output::json_line(out, &json::Single { head: json::Head(&head), breakdown })
         } else {
             let labels = Labels::indexed(head.q.nrows(), head.k.nrows());

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use attention_playground::attention::{HeadTrace, QueryBreakdown};
+use ndarray::ArrayView2;
 
 use crate::args::score_name;
 use crate::table::{label, Table};
@@ -17,16 +18,26 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Numbered labels from token texts (shortened and escaped for a table cell).
+    /// Labels numbered from 0, from token texts (shortened and escaped for a table cell).
     pub fn from_texts<'a>(queries: impl IntoIterator<Item = &'a str>, keys: impl IntoIterator<Item = &'a str>) -> Self {
-        let numbered = |texts: &mut dyn Iterator<Item = &'a str>| texts.enumerate().map(|(i, t)| format!("{i} {}", label(t))).collect();
-        Self { queries: numbered(&mut queries.into_iter()), keys: numbered(&mut keys.into_iter()) }
+        Self { queries: numbered(queries.into_iter().enumerate()), keys: numbered(keys.into_iter().enumerate()) }
+    }
+
+    /// The same labels for queries and keys, each token with its own number.
+    pub fn same<'a>(tokens: impl IntoIterator<Item = (usize, &'a str)>) -> Self {
+        let labels = numbered(tokens);
+        Self { queries: labels.clone(), keys: labels }
     }
 
     /// `q0, q1, …` and `k0, k1, …` for matrices without tokens.
     pub fn indexed(t_q: usize, t_k: usize) -> Self {
         Self { queries: (0..t_q).map(|i| format!("q{i}")).collect(), keys: (0..t_k).map(|j| format!("k{j}")).collect() }
     }
+}
+
+/// "3 text" for token 3, shortened and escaped for a table cell.
+fn numbered<'a>(tokens: impl IntoIterator<Item = (usize, &'a str)>) -> Vec<String> {
+    tokens.into_iter().map(|(i, t)| format!("{i} {}", label(t))).collect()
 }
 
 /// `x` with at most four decimals and no trailing zeros: 0.17677669 → "0.1768", 1.0 → "1".
@@ -52,18 +63,30 @@ fn describe(head: &HeadTrace) -> String {
 
 /// `title`, then the head's weights: one row per query, one column per key, "·" where masked.
 pub fn weights(out: &mut dyn Write, title: &str, head: &HeadTrace, labels: &Labels, decimals: usize) -> io::Result<()> {
-    writeln!(out, "{title} ({})", describe(head))?;
-    let cell = |i: usize, j: usize| if head.is_allowed(i, j) { format!("{:.decimals$}", head.weights[[i, j]]) } else { MASKED.to_owned() };
-    let table = Table {
-        corner: "query \\ key".to_owned(),
-        columns: labels.keys.clone(),
-        rows: (0..head.weights.nrows()).map(|i| (labels.queries[i].clone(), (0..head.weights.ncols()).map(|j| cell(i, j)).collect())).collect(),
-    };
-    table.write(out)?;
+    matrix(out, &format!("{title} ({})", describe(head)), head.weights.view(), &|i, j| head.is_allowed(i, j), labels, decimals)?;
     for &i in &head.fully_masked {
         writeln!(out, "query {} sees no key: every key is masked, so its weights are all 0 and its output is 0", labels.queries[i])?;
     }
     writeln!(out)
+}
+
+/// `heading`, then a table of `weights` with `decimals` decimals, "·" where not `allowed`.
+pub fn matrix(
+    out: &mut dyn Write,
+    heading: &str,
+    weights: ArrayView2<'_, f32>,
+    allowed: &dyn Fn(usize, usize) -> bool,
+    labels: &Labels,
+    decimals: usize,
+) -> io::Result<()> {
+    writeln!(out, "{heading}")?;
+    let cell = |i: usize, j: usize| if allowed(i, j) { format!("{:.decimals$}", weights[[i, j]]) } else { MASKED.to_owned() };
+    let table = Table {
+        corner: "query \\ key".to_owned(),
+        columns: labels.keys.clone(),
+        rows: (0..weights.nrows()).map(|i| (labels.queries[i].clone(), (0..weights.ncols()).map(|j| cell(i, j)).collect())).collect(),
+    };
+    table.write(out)
 }
 
 fn numbers(values: impl IntoIterator<Item = f32>) -> String {

@@ -9,7 +9,7 @@ use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, Toy
 use attention_playground::{QueryBreakdown, TokenizerKind};
 use clap::Args;
 
-use crate::args::{name_of, one_of, ScoreArgs, ViewArgs};
+use crate::args::{name_of, one_of, selection, ScoreArgs, TextArg, ViewArgs};
 use crate::error::{CliError, CliResult};
 use crate::json;
 use crate::mask_arg::{self, CustomMask, MaskArg};
@@ -26,11 +26,9 @@ fn defaults() -> ToyConfig {
     ToyConfig::default()
 }
 
+/// Everything that decides a toy run besides its text: shared by `attn toy` and `attn render`.
 #[derive(Debug, Args)]
-pub struct ToyArgs {
-    /// The text; its tokens are the queries (and in self-attention also the keys and values)
-    #[arg(long, allow_hyphen_values = true)]
-    text: String,
+pub struct ToyOptions {
     /// A second text for the keys and values (cross-attention)
     #[arg(long, allow_hyphen_values = true)]
     cross_text: Option<String>,
@@ -71,6 +69,14 @@ pub struct ToyArgs {
     /// Longest accepted text, in tokens (at most 4096)
     #[arg(long, default_value_t = defaults().max_tokens)]
     max_tokens: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ToyArgs {
+    #[command(flatten)]
+    text: TextArg,
+    #[command(flatten)]
+    toy: ToyOptions,
     /// Show how this query attends, step by step (queries count from 0)
     #[arg(long, value_name = "I")]
     query: Option<usize>,
@@ -81,7 +87,7 @@ pub struct ToyArgs {
     view: ViewArgs,
 }
 
-impl ToyArgs {
+impl ToyOptions {
     fn mode(&self) -> CliResult<Mode> {
         match (self.mode, &self.cross_text) {
             (Some(Mode::SelfAttention), Some(_)) => Err(CliError::new("--cross-text is only used with --mode cross")),
@@ -120,17 +126,43 @@ impl ToyArgs {
         Ok((config, customs))
     }
 
-    /// The heads to show: all, or the one `--head` names.
-    fn shown_heads(&self, heads: usize) -> CliResult<Vec<usize>> {
-        match self.head {
-            None => Ok((0..heads).collect()),
-            Some(h) if h < heads => Ok(vec![h]),
-            Some(h) => Err(CliError::new(format!("--head {h} does not exist: there are {heads} heads (0–{})", heads - 1))),
+    /// Runs the toy on `text`. Over-long text is refused before any work, rather than cut as
+    /// the page does; custom mask files are checked against the tokens.
+    pub fn run(&self, text: &str) -> CliResult<ToyRun> {
+        let (config, customs) = self.config()?;
+        let cross = self.cross_text.as_deref();
+        check_length(&config, "--text", text)?;
+        if let Some(cross) = cross {
+            check_length(&config, "--cross-text", cross)?;
+        }
+        let run = match &self.weights {
+            Some(path) => run_toy_with(&config, text, cross, weights_file::read(path)?),
+            None => run_toy(&config, text, cross),
+        }?;
+        for custom in &customs {
+            custom.check_shape(run.query_tokens.len(), run.key_tokens.len())?;
+        }
+        Ok(run)
+    }
+
+    /// Where the projections came from, in words.
+    fn projections(&self, c: &ToyConfig) -> String {
+        match &self.weights {
+            Some(path) => format!("from {}", path.display()),
+            None => format!("{} (seed {})", name_of(PROJECTIONS, &c.projections), c.seed),
+        }
+    }
+
+    /// The masks, in words.
+    pub fn masks(&self) -> String {
+        if self.masks.is_empty() {
+            "none".to_owned()
+        } else {
+            self.masks.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ")
         }
     }
 }
 
-/// Over-long text is refused before any work, rather than cut as the page does.
 fn check_length(config: &ToyConfig, flag: &str, text: &str) -> CliResult<()> {
     let total = tokenize(text, config.tokenizer, config.max_tokens).total;
     if total > config.max_tokens {
@@ -142,29 +174,27 @@ fn check_length(config: &ToyConfig, flag: &str, text: &str) -> CliResult<()> {
     Ok(())
 }
 
+/// The name of a toy head in tables and figures: "head 2", "head 2 (key/value head 1)".
+pub fn head_name(c: &ToyConfig, h: usize) -> String {
+    let group = c.heads / c.kv_heads;
+    if group > 1 {
+        format!("head {h} (key/value head {})", h / group)
+    } else {
+        format!("head {h}")
+    }
+}
+
 pub fn run(args: ToyArgs) -> CliResult<()> {
-    let (config, customs) = args.config()?;
-    let cross = args.cross_text.as_deref();
-    check_length(&config, "--text", &args.text)?;
-    if let Some(cross) = cross {
-        check_length(&config, "--cross-text", cross)?;
-    }
-    let run = match &args.weights {
-        Some(path) => run_toy_with(&config, &args.text, cross, weights_file::read(path)?),
-        None => run_toy(&config, &args.text, cross),
-    }?;
-    for custom in &customs {
-        custom.check_shape(run.query_tokens.len(), run.key_tokens.len())?;
-    }
-    let heads = args.shown_heads(run.trace.heads.len())?;
+    let run = args.toy.run(&args.text.text)?;
+    let heads = selection("--head", args.head, run.trace.heads.len(), "head")?;
     let breakdowns = match args.query {
         Some(q) => heads.iter().map(|&h| run.trace.heads[h].breakdown(q).map(|b| (h, b))).collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdowns: Vec<json::Breakdown> = breakdowns.iter().map(|(head, b)| json::Breakdown { head: *head, b }).collect();
-            output::json_line(out, &json::Run { run: &run, weights_file: args.weights.as_deref(), breakdowns: &breakdowns })
+            let breakdowns: Vec<json::Breakdown> = breakdowns.iter().map(|(head, b)| json::Breakdown { layer: None, head: *head, b }).collect();
+            output::json_line(out, &json::Run { run: &run, weights_file: args.toy.weights.as_deref(), breakdowns: &breakdowns })
         } else {
             readable(out, &args, &run, &heads, &breakdowns)
         }
@@ -179,11 +209,6 @@ fn readable(
     breakdowns: &[(usize, QueryBreakdown)],
 ) -> io::Result<()> {
     let c = &run.config;
-    let projections = match &args.weights {
-        Some(path) => format!("from {}", path.display()),
-        None => format!("{} (seed {})", name_of(PROJECTIONS, &c.projections), c.seed),
-    };
-    let masks = if args.masks.is_empty() { "none".to_owned() } else { args.masks.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ") };
     writeln!(
         out,
         "{} × {} (tokenizer {}), {}-attention",
@@ -194,23 +219,23 @@ fn readable(
     )?;
     writeln!(
         out,
-        "d_model {}, {} of width {} ({}), positions {}, projections {projections}, masks {masks}",
+        "d_model {}, {} of width {} ({}), positions {}, projections {}, masks {}",
         c.d_model,
         count(c.heads, "head"),
         c.d_model / c.heads,
         count(c.kv_heads, "key/value head"),
         name_of(POSITIONS, &c.positions),
+        args.toy.projections(c),
+        args.toy.masks(),
     )?;
     writeln!(out)?;
     let labels = Labels::from_texts(run.query_tokens.iter().map(|t| t.text.as_str()), run.key_tokens.iter().map(|t| t.text.as_str()));
     let decimals = usize::from(args.view.decimals);
-    let group = c.heads / c.kv_heads;
-    let title = |h: usize| if group > 1 { format!("head {h} (key/value head {})", h / group) } else { format!("head {h}") };
     for &h in heads {
-        report::weights(out, &title(h), &run.trace.heads[h], &labels, decimals)?;
+        report::weights(out, &head_name(c, h), &run.trace.heads[h], &labels, decimals)?;
     }
     for (h, b) in breakdowns {
-        report::breakdown(out, &title(*h), b, &labels, decimals)?;
+        report::breakdown(out, &head_name(c, *h), b, &labels, decimals)?;
     }
     Ok(())
 }

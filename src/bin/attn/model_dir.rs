@@ -1,0 +1,165 @@
+//! `--model DIR`: finding a pretrained model's folder, loading the model (or only its
+//! tokenizer), running it, and saying on stderr when a text was cut to the model's positions.
+
+use std::path::{Path, PathBuf};
+
+use attention_playground::model::{BertTokenizer, Encoding, Model, ModelConfig, ModelError, ModelTrace};
+use clap::Args;
+
+use crate::error::{CliError, CliResult};
+
+/// Where `scripts/fetch-model.sh` puts the default model, relative to the repository's root.
+pub const DEFAULT_MODEL: &str = "models/all-MiniLM-L6-v2";
+
+/// Which pretrained model to use; shared by `attn model`, `attn tokenize` and `attn render`.
+#[derive(Debug, Args)]
+pub struct ModelOptions {
+    /// Folder of a BERT-family model: config.json, tokenizer.json or vocab.txt, model.safetensors
+    /// (`--model` alone: models/all-MiniLM-L6-v2, relative to the current folder; `attn model`
+    /// and `attn tokenize` use that one without the option)
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = DEFAULT_MODEL)]
+    pub model: Option<PathBuf>,
+}
+
+/// Options of a model run; shared by `attn model` and `attn render`.
+#[derive(Debug, Args)]
+pub struct ModelRunOptions {
+    #[command(flatten)]
+    pub source: ModelOptions,
+    /// Leave out [CLS], [SEP] and other special tokens, each query's weights renormalised to sum to 1
+    #[arg(long)]
+    pub hide_special: bool,
+}
+
+/// A loaded model and the name figures and summaries call it by (its folder's name).
+pub struct LoadedModel {
+    pub model: Model,
+    pub name: String,
+}
+
+impl ModelOptions {
+    /// The folder asked for, or the default one.
+    pub fn dir(&self) -> &Path {
+        self.model.as_deref().unwrap_or(Path::new(DEFAULT_MODEL))
+    }
+
+    /// The folder, checked to exist, with the way to get the default model when it does not.
+    fn existing_dir(&self) -> CliResult<&Path> {
+        let dir = self.dir();
+        if dir.is_dir() {
+            return Ok(dir);
+        }
+        Err(CliError::new(if dir == Path::new(DEFAULT_MODEL) {
+            format!(
+                "the default model is not in {DEFAULT_MODEL} (relative to the current folder): fetch it with `bash scripts/fetch-model.sh` \
+                 from the repository's root and run attn there, or give --model DIR"
+            )
+        } else {
+            format!(
+                "the model folder '{}' does not exist: give a folder with config.json, tokenizer.json or vocab.txt, and model.safetensors \
+                 (`bash scripts/fetch-model.sh` fetches the default model into {DEFAULT_MODEL})",
+                dir.display()
+            )
+        }))
+    }
+
+    /// The whole model.
+    pub fn load(&self) -> CliResult<LoadedModel> {
+        let dir = self.existing_dir()?;
+        let model = Model::from_dir(dir)?;
+        let name = std::fs::canonicalize(dir).ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| dir.display().to_string());
+        Ok(LoadedModel { model, name })
+    }
+
+    /// Only what tokenizing needs: the tokenizer (tokenizer.json, else vocab.txt) and the model's
+    /// number of positions from config.json; the weights are not read.
+    pub fn tokenizer(&self) -> CliResult<(BertTokenizer, usize)> {
+        let dir = self.existing_dir()?;
+        let read = |name: &str| std::fs::read_to_string(dir.join(name));
+        let config = read("config.json").map_err(|e| CliError::new(format!("{}: {e}", dir.join("config.json").display())))?;
+        let positions = ModelConfig::from_json(&config)?.max_positions;
+        let tokenizer = match (read("tokenizer.json"), read("vocab.txt")) {
+            (Ok(json), _) => BertTokenizer::from_tokenizer_json(&json)?,
+            (Err(_), Ok(vocab)) => BertTokenizer::from_vocab_txt(&vocab, None)?,
+            (Err(e), Err(_)) => return Err(CliError::new(format!("{}: the folder has neither tokenizer.json nor vocab.txt ({e})", dir.display()))),
+        };
+        Ok((tokenizer, positions))
+    }
+}
+
+impl LoadedModel {
+    /// Runs the model on `text`, cut to its positions with a note on stderr when too long.
+    pub fn forward(&self, text: &str) -> CliResult<ModelTrace> {
+        let encoding = self.model.tokenize(text);
+        note_truncation(text, &encoding);
+        Ok(self.model.forward_encoding(encoding)?)
+    }
+}
+
+/// The tokens of `text` as the model would see them, cut with a note on stderr when too long;
+/// an empty text is refused as the model refuses it.
+pub fn encode(tokenizer: &BertTokenizer, positions: usize, text: &str) -> CliResult<Encoding> {
+    let encoding = tokenizer.encode(text, positions);
+    if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
+        return Err(ModelError::EmptyText.into());
+    }
+    note_truncation(text, &encoding);
+    Ok(encoding)
+}
+
+/// Characters of context shown where the text was cut.
+const CUT_CONTEXT: usize = 30;
+
+/// Says on stderr that the text was cut, and where: the last words kept.
+fn note_truncation(text: &str, encoding: &Encoding) {
+    let Some(cut) = encoding.truncated else { return };
+    let last_end = encoding.tokens.iter().rev().find(|t| t.end > t.start).map_or(0, |t| t.end);
+    eprintln!(
+        "note: the text has {} tokens with [CLS] and [SEP]; the model takes {}, so the first {} (up to \"{}\") were used",
+        cut.total,
+        cut.limit,
+        cut.limit.saturating_sub(2),
+        last_words(&prefix_utf16(text, last_end))
+    );
+}
+
+/// The end of `text`: its last [`CUT_CONTEXT`] characters or fewer, from a word's start, after "…".
+fn last_words(text: &str) -> String {
+    let chars: Vec<char> = text.trim_end().chars().collect();
+    if chars.len() <= CUT_CONTEXT {
+        return chars.iter().collect();
+    }
+    let tail = &chars[chars.len() - CUT_CONTEXT..];
+    let start = tail.iter().position(|c| c.is_whitespace()).map_or(0, |i| i + 1);
+    format!("…{}", tail[start..].iter().collect::<String>())
+}
+
+/// The part of `text` before UTF-16 offset `end`.
+fn prefix_utf16(text: &str, end: usize) -> String {
+    let mut units = 0;
+    text.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= end
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_count_utf16_units() {
+        assert_eq!(prefix_utf16("a😀b", 3), "a😀");
+        assert_eq!(prefix_utf16("a😀b", 2), "a");
+        assert_eq!(prefix_utf16("abc", 10), "abc");
+    }
+
+    #[test]
+    fn the_cut_is_shown_by_whole_words() {
+        assert_eq!(last_words("short text "), "short text");
+        assert_eq!(last_words("one two three four five six seven eight"), "…four five six seven eight");
+        assert_eq!(last_words(&"x".repeat(40)), format!("…{}", "x".repeat(30)));
+    }
+}

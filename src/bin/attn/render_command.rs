@@ -1,0 +1,254 @@
+//! `attn render`: a figure of the toy's or a pretrained model's attention, written as SVG
+//! and/or PNG: the heatmap of one head, or the lines view of one head or all of a layer's.
+//!
+//! The run is chosen with the same options as `attn toy`, or with `--model` and the options of
+//! `attn model`; the two sets exclude each other.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use attention_playground::attention::HeadTrace;
+use attention_playground::model::ModelTrace;
+use attention_playground::render::raster::{self, SCALES};
+use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
+use attention_playground::toy::ToyRun;
+use attention_playground::ScoreKind;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Command};
+
+use crate::args::{one_of, TextArg};
+use crate::error::{CliError, CliResult};
+use crate::model_dir::{LoadedModel, ModelRunOptions};
+use crate::report::{count, short};
+use crate::toy_command::{head_name, ToyOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Heatmap,
+    Lines,
+}
+
+const VIEWS: &[(&str, View)] = &[("heatmap", View::Heatmap), ("lines", View::Lines)];
+
+/// More cells than this make an SVG too heavy for slides (megabytes of rectangles), as on the page.
+const SVG_CELL_LIMIT: usize = 256 * 256;
+
+/// `--head`: one head, or every head of the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heads {
+    One(usize),
+    All,
+}
+
+fn parse_heads(s: &str) -> Result<Heads, String> {
+    match s {
+        "all" => Ok(Heads::All),
+        _ => s.parse().map(Heads::One).map_err(|_| format!("'{s}' is neither a head number (counted from 0) nor all")),
+    }
+}
+
+/// Where the figure goes: at least one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+struct Outputs {
+    /// Write the figure as SVG to this file (- writes it to stdout)
+    #[arg(long, value_name = "OUT.svg")]
+    svg: Option<PathBuf>,
+    /// Write the figure as PNG to this file (- writes it to stdout)
+    #[arg(long, value_name = "OUT.png")]
+    png: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The figure: the heatmap of one head, or lines from each query to each key
+    #[arg(long, value_parser = one_of(VIEWS))]
+    view: View,
+    #[command(flatten)]
+    outputs: Outputs,
+    /// Pixels per CSS pixel of the PNG
+    #[arg(long, default_value_t = 2, requires = "png",
+          value_parser = PossibleValuesParser::new(["1", "2", "4"]).map(|s| s.parse::<u32>().unwrap_or(SCALES[0])))]
+    scale: u32,
+    /// The head to draw (counted from 0), or all: every head of the layer, one colour each (lines view) [default: 0]
+    #[arg(long, value_name = "H|all", value_parser = parse_heads)]
+    head: Option<Heads>,
+    /// The layer of a pretrained model (counted from 0) [default: 0]
+    #[arg(long, value_name = "L", requires = "model")]
+    layer: Option<usize>,
+    /// Single out this query: its row outlined in the heatmap, only its lines in the lines view
+    /// (counted from 0; a model's [CLS] is 0)
+    #[arg(long, value_name = "I")]
+    query: Option<usize>,
+    /// The figure's title [default: what it shows, as in "Attention weights · layer 0 · head 3"]
+    #[arg(long, allow_hyphen_values = true)]
+    title: Option<String>,
+    #[command(flatten)]
+    text: TextArg,
+    #[command(flatten)]
+    model: ModelRunOptions,
+    #[command(flatten)]
+    toy: ToyOptions,
+}
+
+/// Clap's rules that span the shared option groups: `--model` excludes every toy option, and
+/// `--hide-special` needs `--model`.
+/// (Clap leaves the group of a struct with flattened parts empty, so the toy's options are listed.)
+pub fn refine(command: Command) -> Command {
+    let toy = ToyOptions::augment_args(Command::new("toy"));
+    let toy_options: Vec<clap::Id> = toy.get_arguments().map(|a| a.get_id().clone()).collect();
+    command.mut_arg("model", |a| a.conflicts_with_all(toy_options)).mut_arg("hide_special", |a| a.requires("model"))
+}
+
+/// What a figure is drawn from.
+struct Drawing {
+    tokens: Tokens,
+    heads: Vec<HeadWeights>,
+    caption: String,
+    /// The singled-out query, as a row of the figure.
+    query: Option<usize>,
+}
+
+pub fn run(args: RenderArgs) -> CliResult<()> {
+    let (svg_out, png_out) = (args.outputs.svg.as_deref(), args.outputs.png.as_deref());
+    if svg_out.zip(png_out).is_some_and(|(a, b)| a == Path::new("-") && b == Path::new("-")) {
+        return Err(CliError::new("--svg - and --png - cannot both go to stdout: write one of them to a file"));
+    }
+    if args.view == View::Heatmap && args.head == Some(Heads::All) {
+        return Err(CliError::new("the heatmap shows one head: pick it with --head H, or draw every head with --view lines --head all"));
+    }
+    let drawing = match args.model.source.model {
+        Some(_) => {
+            let loaded = args.model.source.load()?;
+            let trace = loaded.forward(&args.text.text)?;
+            from_model(&args, &loaded, &trace)?
+        }
+        None => from_toy(&args, &args.toy.run(&args.text.text)?)?,
+    };
+    let scene = draw(&args, &drawing)?;
+    if let Some(path) = svg_out {
+        let cells = scene.cell_count();
+        if cells > SVG_CELL_LIMIT {
+            return Err(CliError::new(format!(
+                "this figure has {cells} cells, too many for an SVG file (at most {SVG_CELL_LIMIT}): write a PNG instead with --png OUT.png"
+            )));
+        }
+        write(path, svg::to_svg(&scene).as_bytes(), &format!("{} × {} CSS pixels", scene.width, scene.height))?;
+    }
+    if let Some(path) = png_out {
+        let png = raster::to_png(&scene, args.scale).map_err(|e| CliError::new(e.to_string()))?;
+        if !png.missing.is_empty() {
+            let chars: Vec<String> = png.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
+            eprintln!(
+                "note: no font on this machine draws {}, so the PNG shows boxes in their place; install a font that has them (the SVG leaves fonts to its viewer)",
+                chars.join(", ")
+            );
+        }
+        write(path, &png.bytes, &format!("{} × {} pixels", png.width, png.height))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` (`-`: stdout) and says so on stdout when it went to a file.
+fn write(path: &Path, bytes: &[u8], size: &str) -> CliResult<()> {
+    if path == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        return stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|e| CliError::new(format!("cannot write the figure: {e}")));
+    }
+    std::fs::write(path, bytes).map_err(|e| CliError::new(format!("cannot write '{}': {e}", path.display())))?;
+    println!("wrote {} ({size})", path.display());
+    Ok(())
+}
+
+fn draw(args: &RenderArgs, d: &Drawing) -> CliResult<Scene> {
+    let figure = render::Figure { tokens: &d.tokens, title: args.title.as_deref(), caption: &d.caption, query: d.query };
+    let scene = match args.view {
+        View::Heatmap => render::heatmap(&figure, &d.heads[0]),
+        View::Lines => render::lines(&figure, &d.heads),
+    };
+    scene.map_err(|e| CliError::new(e.to_string()))
+}
+
+/// The heads `--head` picks among `count`, each with its figure name.
+fn pick_heads(args: &RenderArgs, count: usize, name: impl Fn(usize) -> String) -> CliResult<Vec<(usize, String)>> {
+    let heads = match args.head.unwrap_or(Heads::One(0)) {
+        Heads::All => (0..count).collect(),
+        Heads::One(h) => crate::args::selection("--head", Some(h), count, "head")?,
+    };
+    Ok(heads.into_iter().map(|h| (h, name(h))).collect())
+}
+
+/// The score function and the factors after it, in words: "scaled dot-product scores".
+fn scores(head: &HeadTrace) -> String {
+    let kind = match head.score.kind() {
+        ScoreKind::Dot => "dot-product",
+        ScoreKind::General => "general (q·W·k)",
+        ScoreKind::Additive => "additive",
+        ScoreKind::Cosine => "cosine",
+    };
+    let scaled = if head.scale == 1.0 { "" } else { "scaled " };
+    let temperature = if head.temperature == 1.0 { String::new() } else { format!(" at temperature {}", short(head.temperature)) };
+    format!("{scaled}{kind} scores{temperature}")
+}
+
+/// "1 query", "7 queries".
+fn queries(n: usize) -> String {
+    if n == 1 {
+        "1 query".to_owned()
+    } else {
+        format!("{n} queries")
+    }
+}
+
+fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
+    let labels = |tokens: &[attention_playground::Token]| tokens.iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect();
+    let tokens = Tokens { queries: labels(&run.query_tokens), keys: labels(&run.key_tokens) };
+    let picked = pick_heads(args, run.trace.heads.len(), |h| head_name(&run.config, h))?;
+    let heads = picked
+        .into_iter()
+        .map(|(h, name)| {
+            let trace = &run.trace.heads[h];
+            HeadWeights { head: h, name, weights: trace.weights.clone(), allowed: trace.allowed.as_deref().cloned() }
+        })
+        .collect();
+    if let Some(q) = args.query.filter(|&q| q >= tokens.queries.len()) {
+        let n = tokens.queries.len();
+        return Err(CliError::new(format!("--query {q} does not exist: there {} {} (0–{})", if n == 1 { "is" } else { "are" }, queries(n), n - 1)));
+    }
+    let masks = args.toy.masks();
+    let masks = if masks == "none" { String::new() } else { format!(" · masks {masks}") };
+    let caption = format!(
+        "{} × {} · {}{masks} · each row sums to 1",
+        queries(tokens.queries.len()),
+        count(tokens.keys.len(), "key"),
+        scores(&run.trace.heads[0])
+    );
+    Ok(Drawing { tokens, heads, caption, query: args.query })
+}
+
+fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> CliResult<Drawing> {
+    let layer = crate::args::selection("--layer", Some(args.layer.unwrap_or(0)), trace.layers(), "layer")?[0];
+    let all = args.head == Some(Heads::All);
+    let picked = pick_heads(args, trace.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
+    let hide = args.model.hide_special;
+    let kept: Vec<usize> = (0..trace.len()).filter(|&i| !hide || !trace.tokens[i].special).collect();
+    let labels: Vec<TokenLabel> = kept.iter().map(|&i| TokenLabel { text: trace.tokens[i].text.clone(), special: trace.tokens[i].special }).collect();
+    let mut heads = Vec::new();
+    for (h, name) in picked {
+        let weights = if hide { trace.weights_without_special(layer, h)?.1 } else { trace.weights(layer, h)?.to_owned() };
+        heads.push(HeadWeights { head: h, name, weights, allowed: None });
+    }
+    let query = match args.query {
+        None => None,
+        Some(q) if q >= trace.len() => {
+            return Err(CliError::new(format!("--query {q} does not exist: there are {} tokens (0–{}), [CLS] and [SEP] included", trace.len(), trace.len() - 1)));
+        }
+        Some(q) => Some(kept.iter().position(|&i| i == q).ok_or_else(|| {
+            CliError::new(format!("--query {q} is {}, which --hide-special leaves out: pick an ordinary token", trace.tokens[q].text))
+        })?),
+    };
+    let layer_note = if all { format!(" · layer {layer}") } else { String::new() };
+    let rows = if hide { "[CLS] and [SEP] hidden, each row renormalised to sum to 1" } else { "each row sums to 1" };
+    let caption = format!("{}{layer_note} · {} · scaled dot-product scores · {rows}", loaded.name, count(labels.len(), "token"));
+    Ok(Drawing { tokens: Tokens { queries: labels.clone(), keys: labels }, heads, caption, query })
+}
