@@ -14,7 +14,7 @@ pub const PAD: f32 = 24.0;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenLabel {
     pub text: String,
-    /// Not part of the text (`[CLS]`, `[SEP]`, `[PAD]`): drawn in italics and a lighter ink.
+    /// Not part of the text (`[CLS]`, `[SEP]`, `[PAD]`): drawn in a lighter ink.
     pub special: bool,
 }
 

@@ -46,16 +46,16 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
     let left = if labelled { (PAD + query_width.max(text_width(CORNER, 11.0, false)) + 12.0).ceil() } else { PAD };
     let top = (below_header + if labelled { key_width * 0.71 + 14.0 } else { 4.0 }).ceil();
     if labelled {
-        shapes.push(Shape::Text(Text::new(left - 8.0, top - 8.0, CORNER, 11.0, paper::INK3).anchor(Anchor::End).italic(true)));
+        shapes.push(Shape::Text(Text::new(left - 8.0, top - 8.0, CORNER, 11.0, paper::INK3).anchor(Anchor::End)));
         for (k, token) in keys.iter().enumerate() {
             let x = left + k as f32 * cell + cell / 2.0;
-            shapes.push(Shape::Text(Text::new(x, top - 8.0, label(token), size, label_fill(token)).italic(token.special).rotate(-45.0)));
+            shapes.push(Shape::Text(Text::new(x, top - 8.0, label(token), size, label_fill(token)).rotate(-45.0)));
         }
         for (q, token) in queries.iter().enumerate() {
             let current = figure.query == Some(q);
             let fill = if current { paper::ACCENT } else { label_fill(token) };
             let y = top + q as f32 * cell + cell / 2.0;
-            shapes.push(Shape::Text(Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current).italic(token.special)));
+            shapes.push(Shape::Text(Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current)));
         }
     }
     let allowed = head.allowed.as_ref().map(|a| a.iter().copied().collect::<Vec<bool>>());

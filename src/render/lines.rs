@@ -52,23 +52,25 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
     let x1 = (PAD + widest(queries).max(text_width("query", 11.0, false)) + 12.0).ceil();
     let x2 = x1 + SPAN;
     let headings = below_header + 4.0;
-    shapes.push(Shape::Text(Text::new(x1 - 10.0, headings, "query", 11.0, paper::INK3).anchor(Anchor::End).italic(true)));
-    shapes.push(Shape::Text(Text::new(x2 + 10.0, headings, "key", 11.0, paper::INK3).italic(true)));
+    shapes.push(Shape::Text(Text::new(x1 - 10.0, headings, "query", 11.0, paper::INK3).anchor(Anchor::End)));
+    shapes.push(Shape::Text(Text::new(x2 + 10.0, headings, "key", 11.0, paper::INK3)));
     let top = headings + 14.0;
     let row_middle = |i: usize| top + i as f32 * ROW + ROW / 2.0;
     for (q, token) in queries.iter().enumerate() {
         let on = figure.query == Some(q);
         let fill = if on { paper::ACCENT } else if token.special { paper::INK3 } else { paper::INK };
-        shapes.push(Shape::Text(Text::new(x1 - 10.0, row_middle(q), label(token), SIZE, fill).anchor(Anchor::End).bold(on).italic(token.special)));
+        shapes.push(Shape::Text(Text::new(x1 - 10.0, row_middle(q), label(token), SIZE, fill).anchor(Anchor::End).bold(on)));
     }
     for (k, token) in keys.iter().enumerate() {
         let fill = if token.special { paper::INK3 } else { paper::INK };
-        shapes.push(Shape::Text(Text::new(x2 + 10.0, row_middle(k), label(token), SIZE, fill).italic(token.special)));
+        shapes.push(Shape::Text(Text::new(x2 + 10.0, row_middle(k), label(token), SIZE, fill)));
     }
     let mut drawn: Vec<(f32, Line)> = Vec::new();
     for head in heads {
         for ((q, k), &w) in head.weights.indexed_iter() {
-            if figure.query.is_some_and(|only| only != q) || !(w >= MIN_WEIGHT) {
+            // NaN weights fail the comparison and are skipped too.
+            let visible = w >= MIN_WEIGHT;
+            if figure.query.is_some_and(|only| only != q) || !visible {
                 continue;
             }
             let line = Line {

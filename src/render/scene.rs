@@ -39,14 +39,13 @@ pub struct Text {
     pub fill: Rgb,
     pub anchor: Anchor,
     pub bold: bool,
-    pub italic: bool,
     pub rotate: f32,
 }
 
 impl Text {
     /// Regular text, anchored at its start, not rotated.
     pub fn new(x: f32, y: f32, text: impl Into<String>, size: f32, fill: Rgb) -> Self {
-        Self { x, y, text: text.into(), size, fill, anchor: Anchor::Start, bold: false, italic: false, rotate: 0.0 }
+        Self { x, y, text: text.into(), size, fill, anchor: Anchor::Start, bold: false, rotate: 0.0 }
     }
 
     pub fn anchor(self, anchor: Anchor) -> Self {
@@ -55,10 +54,6 @@ impl Text {
 
     pub fn bold(self, bold: bool) -> Self {
         Self { bold, ..self }
-    }
-
-    pub fn italic(self, italic: bool) -> Self {
-        Self { italic, ..self }
     }
 
     pub fn rotate(self, degrees: f32) -> Self {

@@ -61,6 +61,7 @@ pub fn to_svg(scene: &Scene) -> String {
 
 /// Some of a figure's shapes on a transparent page of the figure's size (the PNG painter draws
 /// a figure in layers).
+#[cfg(feature = "cli")]
 pub(super) fn layer(scene: &Scene, shapes: &[Shape]) -> String {
     let mut out = open(scene);
     write_shapes(&mut out, shapes);
@@ -129,9 +130,6 @@ fn text(out: &mut String, t: &Text) {
     }
     if t.bold {
         out.push_str(r#" font-weight="700""#);
-    }
-    if t.italic {
-        out.push_str(r#" font-style="italic""#);
     }
     if t.rotate != 0.0 {
         let _ = write!(out, r#" transform="rotate({} {} {})""#, num(t.rotate), num(t.x), num(t.y));
