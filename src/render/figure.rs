@@ -106,15 +106,17 @@ pub fn header(shapes: &mut Vec<Shape>, title: &str, caption: &str) -> (f32, f32)
 /// The colour legend at (x, y): a ramp from 0 to `max` labelled at both ends and the middle,
 /// and the masked swatch when cells are masked. Returns the legend's right edge.
 pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) -> f32 {
+    // Whole-pixel steps, so that neighbours neither overlap nor leave a seam.
     const STEPS: usize = 48;
-    const WIDTH: f32 = 200.0;
+    const STEP: f32 = 4.0;
+    const WIDTH: f32 = STEPS as f32 * STEP;
     let top = scale_top(max);
     let ramp = x + 54.0;
     shapes.push(Shape::Text(Text::new(x, y + 6.0, "weight", 12.0, paper::INK2)));
     for i in 0..STEPS {
         let at = (i as f32 + 0.5) / STEPS as f32;
         let fill = weight_colour(at * top, top);
-        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * WIDTH / STEPS as f32, y, w: WIDTH / STEPS as f32 + 0.4, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
+        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * STEP, y, w: STEP, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
     }
     for (value, anchor) in [(0.0, Anchor::Start), (top / 2.0, Anchor::Middle), (top, Anchor::End)] {
         shapes.push(Shape::Text(Text::new(ramp + value / top * WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));

@@ -11,18 +11,20 @@ use super::RenderError;
 const LABEL: usize = 14;
 /// Cells at least this large show their weight.
 const NUMBERS_MIN: f32 = 36.0;
-/// Cells at least this large have token labels.
-const LABELS_MIN: f32 = 10.0;
+/// Cells at least this large have token labels (smaller ones would make the turned labels of
+/// neighbouring keys overlap).
+const LABELS_MIN: f32 = 14.0;
 /// The table's corner, as `attn toy` prints it.
 const CORNER: &str = "query \\ key";
 
-/// Cell size for `n` tokens: large for a sentence, about 960 pixels across for long texts.
+/// Cell size for `n` tokens: large for a sentence, labelled up to 68 tokens, then about 960
+/// pixels across without labels.
 fn cell_size(n: usize) -> f32 {
     match n {
         0..=12 => 40.0,
         13..=24 => 28.0,
         25..=48 => 18.0,
-        49..=96 => 10.0,
+        49..=68 => 14.0,
         _ => (960 / n).max(1) as f32,
     }
 }
@@ -34,7 +36,7 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
     let (rows, cols) = head.weights.dim();
     let cell = cell_size(rows.max(cols));
     let labelled = cell >= LABELS_MIN;
-    let size = if cell >= 18.0 { 13.0 } else { 11.0 };
+    let size = if cell >= 18.0 { 13.0 } else { 10.0 };
     let label = |t: &TokenLabel| token_label(&t.text, LABEL);
     let widest = |tokens: &[TokenLabel]| if labelled { tokens.iter().map(|t| text_width(&label(t), size, true)).fold(0.0, f32::max) } else { 0.0 };
     let (query_width, key_width) = (widest(queries), widest(keys));
