@@ -128,6 +128,9 @@ fn lines_of_one_head_all_heads_or_one_query() {
     ok(&["render", "--view", "lines", "--model", &tiny(), "--text", "the cat sat", "--head", "all", "--png", png.to_str().unwrap(), "--scale", "1"]);
     let (w, _) = decode(&png);
     assert!(w > 400);
+    let o = attn(&["render", "--view", "lines", "--text", "a b", "--heads", "10", "--d-model", "20", "--head", "all", "--svg", "-"]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "note: the lines view has 8 head colours, so heads 8–9 share the colours of heads 0–1\n");
 }
 
 #[test]

@@ -94,42 +94,72 @@ pub fn label_fill(token: &TokenLabel) -> super::colormap::Rgb {
     }
 }
 
-/// The title and caption at the top of a figure; returns where the figure goes on and the
-/// width the two lines need.
-pub fn header(shapes: &mut Vec<Shape>, title: &str, caption: &str) -> (f32, f32) {
+/// Figures are at least this wide, so that a short text still has room for its caption.
+pub const MIN_WIDTH: f32 = 560.0;
+const CAPTION_SIZE: f32 = 12.0;
+const CAPTION_LINE: f32 = 17.0;
+
+/// The title and caption at the top of a figure whose drawing is `content` pixels wide; the
+/// caption breaks between its " · " parts where it would be wider. Returns where the figure
+/// goes on and the width the whole figure needs.
+pub fn header(shapes: &mut Vec<Shape>, title: &str, caption: &str, content: f32) -> (f32, f32) {
     shapes.push(Shape::Text(Text::new(PAD, PAD + 9.0, title, 17.0, paper::INK).bold(true)));
-    shapes.push(Shape::Text(Text::new(PAD, PAD + 33.0, caption, 12.0, paper::INK3)));
-    let width = text_width(title, 17.0, true).max(text_width(caption, 12.0, false));
-    (PAD + 54.0, (width + 2.0 * PAD).ceil())
+    let title_width = text_width(title, 17.0, true);
+    let room = (content.max(MIN_WIDTH) - 2.0 * PAD).max(title_width);
+    let mut lines: Vec<String> = Vec::new();
+    for part in caption.split(" · ") {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} · {part}"), CAPTION_SIZE, false) <= room => {
+                line.push_str(" · ");
+                line.push_str(part);
+            }
+            _ => lines.push(part.to_owned()),
+        }
+    }
+    let mut widest = title_width;
+    for (i, line) in lines.iter().enumerate() {
+        widest = widest.max(text_width(line, CAPTION_SIZE, false));
+        shapes.push(Shape::Text(Text::new(PAD, PAD + 33.0 + i as f32 * CAPTION_LINE, line.clone(), CAPTION_SIZE, paper::INK3)));
+    }
+    let bottom = PAD + 54.0 + lines.len().saturating_sub(1) as f32 * CAPTION_LINE;
+    (bottom, (widest + 2.0 * PAD).max(content).max(MIN_WIDTH).ceil())
+}
+
+/// Where the legend's ramp starts, right of its label.
+const RAMP_OFFSET: f32 = 54.0;
+// Whole-pixel steps, so that neighbours neither overlap nor leave a seam.
+const RAMP_STEPS: usize = 48;
+const RAMP_STEP: f32 = 4.0;
+const RAMP_WIDTH: f32 = RAMP_STEPS as f32 * RAMP_STEP;
+/// From the ramp's end to the masked swatch, and from the swatch to its label.
+const SWATCH_GAP: f32 = 24.0;
+const SWATCH_LABEL: f32 = 20.0;
+
+/// The width of the colour legend, with or without the masked swatch.
+pub fn legend_width(masked: bool) -> f32 {
+    RAMP_OFFSET + RAMP_WIDTH + if masked { SWATCH_GAP + SWATCH_LABEL + text_width("masked", 12.0, false) } else { 0.0 }
 }
 
 /// The colour legend at (x, y): a ramp from 0 to `max` labelled at both ends and the middle,
-/// and the masked swatch when cells are masked. Returns the legend's right edge.
-pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) -> f32 {
-    // Whole-pixel steps, so that neighbours neither overlap nor leave a seam.
-    const STEPS: usize = 48;
-    const STEP: f32 = 4.0;
-    const WIDTH: f32 = STEPS as f32 * STEP;
+/// and the masked swatch when cells are masked; [`legend_width`] wide.
+pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) {
     let top = scale_top(max);
-    let ramp = x + 54.0;
+    let ramp = x + RAMP_OFFSET;
     shapes.push(Shape::Text(Text::new(x, y + 6.0, "weight", 12.0, paper::INK2)));
-    for i in 0..STEPS {
-        let at = (i as f32 + 0.5) / STEPS as f32;
+    for i in 0..RAMP_STEPS {
+        let at = (i as f32 + 0.5) / RAMP_STEPS as f32;
         let fill = weight_colour(at * top, top);
-        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * STEP, y, w: STEP, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
+        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * RAMP_STEP, y, w: RAMP_STEP, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
     }
     for (value, anchor) in [(0.0, Anchor::Start), (top / 2.0, Anchor::Middle), (top, Anchor::End)] {
-        shapes.push(Shape::Text(Text::new(ramp + value / top * WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));
+        shapes.push(Shape::Text(Text::new(ramp + value / top * RAMP_WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));
     }
-    let mut right = ramp + WIDTH;
     if masked {
-        let sx = right + 24.0;
+        let sx = ramp + RAMP_WIDTH + SWATCH_GAP;
         shapes.push(Shape::Rect(Rect { x: sx, y: y - 1.0, w: 14.0, h: 14.0, fill: Some(paper::MASKED), stroke: None, rx: 0.0 }));
         shapes.push(Shape::Line(Line { x1: sx + 2.0, y1: y + 11.0, x2: sx + 12.0, y2: y + 1.0, stroke: paper::MASKED_MARK, width: 1.0, opacity: 1.0 }));
-        shapes.push(Shape::Text(Text::new(sx + 20.0, y + 6.0, "masked", 12.0, paper::INK2)));
-        right = sx + 20.0 + text_width("masked", 12.0, false);
+        shapes.push(Shape::Text(Text::new(sx + SWATCH_LABEL, y + 6.0, "masked", 12.0, paper::INK2)));
     }
-    right
 }
 
 #[cfg(test)]
@@ -144,5 +174,17 @@ mod tests {
         assert_eq!(token_label("supercalifragilistic", 14).chars().count(), 14);
         assert_eq!(quoted("it"), "‘it’");
         assert_eq!(weight_text(0.12345), "0.123");
+    }
+
+    #[test]
+    fn long_captions_break_between_parts() {
+        let mut shapes = Vec::new();
+        let caption = "all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores · [CLS] and [SEP] hidden, each row renormalised to sum to 1";
+        let (bottom, width) = header(&mut shapes, "Title", caption, 300.0);
+        let lines: Vec<&str> = shapes.iter().skip(1).filter_map(|s| if let Shape::Text(t) = s { Some(t.text.as_str()) } else { None }).collect();
+        assert_eq!(lines, ["all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores", "[CLS] and [SEP] hidden, each row renormalised to sum to 1"]);
+        assert_eq!((bottom, width), (PAD + 54.0 + CAPTION_LINE, MIN_WIDTH));
+        let mut shapes = Vec::new();
+        assert_eq!(header(&mut shapes, "Title", "short", 100.0), (PAD + 54.0, MIN_WIDTH));
     }
 }

@@ -3,7 +3,7 @@
 //! cells grey with a diagonal stroke, the singled-out query outlined, and the colour legend.
 
 use super::colormap::needs_light_text;
-use super::figure::{header, label_fill, legend, quoted, token_label, weight_text, Figure, HeadWeights, TokenLabel, PAD};
+use super::figure::{header, label_fill, legend, legend_width, quoted, token_label, weight_text, Figure, HeadWeights, TokenLabel, PAD};
 use super::scene::{paper, text_width, Anchor, Cells, Rect, Scene, Shape, Text};
 use super::RenderError;
 
@@ -42,10 +42,14 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
     let (query_width, key_width) = (widest(queries), widest(keys));
     let max = head.weights.iter().copied().filter(|w| w.is_finite()).fold(0.0, f32::max);
 
+    let allowed = head.allowed.as_ref().map(|a| a.iter().copied().collect::<Vec<bool>>());
+    let masked = allowed.as_ref().is_some_and(|a| a.contains(&false));
+    let left = if labelled { (PAD + query_width.max(text_width(CORNER, 11.0, false)) + 12.0).ceil() } else { PAD };
+    let content = (left + cols as f32 * cell + key_width * 0.71).max(left + legend_width(masked)) + PAD;
+
     let mut shapes = Vec::new();
     let title = figure.title.map_or_else(|| format!("Attention weights · {}", head.name), str::to_owned);
-    let (below_header, header_width) = header(&mut shapes, &title, figure.caption);
-    let left = if labelled { (PAD + query_width.max(text_width(CORNER, 11.0, false)) + 12.0).ceil() } else { PAD };
+    let (below_header, width) = header(&mut shapes, &title, figure.caption, content);
     let top = (below_header + if labelled { key_width * 0.71 + 14.0 } else { 4.0 }).ceil();
     if labelled {
         shapes.push(Shape::Text(Text::new(left - 8.0, top - 8.0, CORNER, 11.0, paper::INK3).anchor(Anchor::End)));
@@ -60,8 +64,6 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
             shapes.push(Shape::Text(Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current)));
         }
     }
-    let allowed = head.allowed.as_ref().map(|a| a.iter().copied().collect::<Vec<bool>>());
-    let masked = allowed.as_ref().is_some_and(|a| a.contains(&false));
     shapes.push(Shape::Cells(Cells { x: left, y: top, cell, rows, cols, values: head.weights.iter().copied().collect(), allowed, max }));
     if cell >= NUMBERS_MIN {
         for ((i, j), &w) in head.weights.indexed_iter() {
@@ -80,11 +82,10 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
         shapes.push(Shape::Rect(outline));
     }
     let legend_y = top + rows as f32 * cell + 22.0;
-    let legend_right = legend(&mut shapes, left, legend_y, max, masked);
-    let width = (left + cols as f32 * cell + key_width * 0.71 + PAD).max(legend_right + PAD).max(header_width);
+    legend(&mut shapes, left, legend_y, max, masked);
     let outlined = figure.query.map_or(String::new(), |q| format!(" The outlined row is the query {}.", quoted(&queries[q].text)));
     Ok(Scene {
-        width: width.ceil() as u32,
+        width: width as u32,
         height: (legend_y + 34.0 + PAD).ceil() as u32,
         description: format!(
             "Heatmap of the attention weights of {}: each row is a query token, each column a key token, the colour is the weight (viridis, from 0 to {}).{outlined}",

@@ -3,7 +3,7 @@
 //! head (Okabe–Ito), a legend of the heads drawn. Singling out a query draws only its lines.
 
 use super::colormap::head_colour;
-use super::figure::{header, quoted, token_label, Figure, HeadWeights, TokenLabel, PAD};
+use super::figure::{header, quoted, token_label, Figure, HeadWeights, TokenLabel, MIN_WIDTH, PAD};
 use super::scene::{paper, text_width, Anchor, Line, Rect, Scene, Shape, Text};
 use super::RenderError;
 
@@ -15,7 +15,7 @@ pub const LINE_LIMIT: usize = 20_000;
 const MIN_WEIGHT: f32 = 0.01;
 /// Height of one token's row.
 const ROW: f32 = 26.0;
-/// Distance between the two columns of tokens.
+/// Least distance between the two columns of tokens.
 const SPAN: f32 = 280.0;
 const LABEL: usize = 18;
 const SIZE: f32 = 13.0;
@@ -48,9 +48,10 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
         (None, None) => "Attention lines".to_owned(),
     };
     let caption = format!("{} · line strength is the weight", figure.caption);
-    let (below_header, header_width) = header(&mut shapes, &title, &caption);
     let x1 = (PAD + widest(queries).max(text_width("query", 11.0, false)) + 12.0).ceil();
-    let x2 = x1 + SPAN;
+    // The lines take whatever width the figure has beyond the labels.
+    let x2 = (x1 + SPAN).max(MIN_WIDTH - PAD - 10.0 - widest(keys)).floor();
+    let (below_header, width) = header(&mut shapes, &title, &caption, x2 + 10.0 + widest(keys) + PAD);
     let headings = below_header + 4.0;
     shapes.push(Shape::Text(Text::new(x1 - 10.0, headings, "query", 11.0, paper::INK3).anchor(Anchor::End)));
     shapes.push(Shape::Text(Text::new(x2 + 10.0, headings, "key", 11.0, paper::INK3)));
@@ -89,7 +90,6 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
     drawn.sort_by(|a, b| a.0.total_cmp(&b.0));
     shapes.extend(drawn.into_iter().map(|(_, line)| Shape::Line(line)));
 
-    let width = (x2 + 10.0 + widest(keys) + PAD).max(header_width).ceil();
     let (mut x, mut y) = (PAD, top + n as f32 * ROW + 20.0);
     for head in heads {
         let item = 18.0 + text_width(&head.name, 12.0, false) + 18.0;

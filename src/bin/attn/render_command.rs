@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use attention_playground::attention::HeadTrace;
 use attention_playground::model::ModelTrace;
+use attention_playground::render::colormap::HEAD_COLOURS;
 use attention_playground::render::raster::{self, SCALES};
 use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
 use attention_playground::toy::ToyRun;
@@ -85,9 +86,9 @@ pub struct RenderArgs {
     title: Option<String>,
     #[command(flatten)]
     text: TextArg,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "A pretrained model's attention")]
     model: ModelRunOptions,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "The toy's attention (without --model)")]
     toy: ToyOptions,
 }
 
@@ -126,6 +127,14 @@ pub fn run(args: RenderArgs) -> CliResult<()> {
         None => from_toy(&args, &args.toy.run(&args.text.text)?)?,
     };
     let scene = draw(&args, &drawing)?;
+    let colours = HEAD_COLOURS.len();
+    if args.view == View::Lines && drawing.heads.len() > colours {
+        let last = drawing.heads.len() - 1;
+        eprintln!(
+            "note: the lines view has {colours} head colours, so heads {colours}–{last} share the colours of heads 0–{}",
+            (last - colours).min(colours - 1)
+        );
+    }
     if let Some(path) = svg_out {
         let cells = scene.cell_count();
         if cells > SVG_CELL_LIMIT {
@@ -248,7 +257,7 @@ fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> Cl
         })?),
     };
     let layer_note = if all { format!(" · layer {layer}") } else { String::new() };
-    let rows = if hide { "[CLS] and [SEP] hidden, each row renormalised to sum to 1" } else { "each row sums to 1" };
+    let rows = if hide { "[CLS] and [SEP] hidden, rows renormalised to sum to 1" } else { "each row sums to 1" };
     let caption = format!("{}{layer_note} · {} · scaled dot-product scores · {rows}", loaded.name, count(labels.len(), "token"));
     Ok(Drawing { tokens: Tokens { queries: labels.clone(), keys: labels }, heads, caption, query })
 }
