@@ -6,7 +6,8 @@
 //! values → concatenated heads → W_O.
 //!
 //! The core is plain Rust on `ndarray`; the WebAssembly bindings live in `wasm` (compiled for
-//! `wasm32` only) and the command-line tool in `src/bin/attn`.
+//! `wasm32` only) and the command-line tool in `src/bin/attn`, which draws its figures with
+//! [`render`] (SVG always, PNG with the `cli` feature).
 //!
 //! ```
 //! use attention_playground::toy::{run_toy, ToyConfig};

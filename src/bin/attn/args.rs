@@ -95,6 +95,6 @@ pub fn selection(flag: &str, value: Option<usize>, count: usize, noun: &str) -> 
         None => Ok((0..count).collect()),
         Some(i) if i < count => Ok(vec![i]),
         Some(i) if count == 1 => Err(CliError::new(format!("{flag} {i} does not exist: there is 1 {noun} (0)"))),
-        Some(i) => Err(CliError::new(format!("{flag} {i} does not exist: there are {count} {noun}s (0–{})", count - 1))),
+        Some(i) => Err(CliError::new(format!("{flag} {i} does not exist: there are {} (0–{})", crate::report::count(count, noun), count - 1))),
     }
 }

@@ -70,7 +70,7 @@ pub fn run(args: ModelArgs) -> CliResult<()> {
             };
             output::json_line(out, &run)
         } else {
-            readable(out, &args, &loaded, &trace, picked.then_some((&layers, &heads)), &steps)
+            readable(out, &args, &loaded, &trace, picked.then_some((&layers[..], &heads[..])), &steps)
         }
     })
 }
@@ -89,7 +89,7 @@ fn readable(
     args: &ModelArgs,
     loaded: &LoadedModel,
     trace: &ModelTrace,
-    shown: Option<(&Vec<usize>, &Vec<usize>)>,
+    shown: Option<(&[usize], &[usize])>,
     steps: &[Step],
 ) -> io::Result<()> {
     let info = loaded.model.info();

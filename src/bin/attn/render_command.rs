@@ -10,14 +10,13 @@ use std::path::{Path, PathBuf};
 use attention_playground::attention::HeadTrace;
 use attention_playground::model::ModelTrace;
 use attention_playground::render::colormap::HEAD_COLOURS;
-use attention_playground::render::raster::{self, SCALES};
+use attention_playground::render::raster;
 use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
 use attention_playground::toy::ToyRun;
 use attention_playground::ScoreKind;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Command};
 
-use crate::args::{one_of, TextArg};
+use crate::args::{one_of, selection, TextArg};
 use crate::error::{CliError, CliResult};
 use crate::model_dir::{LoadedModel, ModelRunOptions};
 use crate::report::{count, short};
@@ -30,6 +29,9 @@ enum View {
 }
 
 const VIEWS: &[(&str, View)] = &[("heatmap", View::Heatmap), ("lines", View::Lines)];
+
+/// The PNG's pixels per CSS pixel, as `raster::to_png` takes them.
+const SCALES: &[(&str, u32)] = &[("1", 1), ("2", 2), ("4", 4)];
 
 /// More cells than this make an SVG too heavy for slides (megabytes of rectangles), as on the page.
 const SVG_CELL_LIMIT: usize = 256 * 256;
@@ -67,10 +69,9 @@ pub struct RenderArgs {
     view: View,
     #[command(flatten)]
     outputs: Outputs,
-    /// Pixels per CSS pixel of the PNG
-    #[arg(long, default_value_t = 2, requires = "png",
-          value_parser = PossibleValuesParser::new(["1", "2", "4"]).map(|s| s.parse::<u32>().unwrap_or(SCALES[0])))]
-    scale: u32,
+    /// Pixels per CSS pixel of the PNG [default: 2]
+    #[arg(long, requires = "png", value_parser = one_of(SCALES))]
+    scale: Option<u32>,
     /// The head to draw (counted from 0), or all: every head of the layer, one colour each (lines view) [default: 0]
     #[arg(long, value_name = "H|all", value_parser = parse_heads)]
     head: Option<Heads>,
@@ -145,7 +146,7 @@ pub fn run(args: RenderArgs) -> CliResult<()> {
         write(path, svg::to_svg(&scene).as_bytes(), &format!("{} × {} CSS pixels", scene.width, scene.height))?;
     }
     if let Some(path) = png_out {
-        let png = raster::to_png(&scene, args.scale).map_err(|e| CliError::new(e.to_string()))?;
+        let png = raster::to_png(&scene, args.scale.unwrap_or(2)).map_err(|e| CliError::new(e.to_string()))?;
         if !png.missing.is_empty() {
             let chars: Vec<String> = png.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
             eprintln!(
@@ -182,7 +183,7 @@ fn draw(args: &RenderArgs, d: &Drawing) -> CliResult<Scene> {
 fn pick_heads(args: &RenderArgs, count: usize, name: impl Fn(usize) -> String) -> CliResult<Vec<(usize, String)>> {
     let heads = match args.head.unwrap_or(Heads::One(0)) {
         Heads::All => (0..count).collect(),
-        Heads::One(h) => crate::args::selection("--head", Some(h), count, "head")?,
+        Heads::One(h) => selection("--head", Some(h), count, "head")?,
     };
     Ok(heads.into_iter().map(|h| (h, name(h))).collect())
 }
@@ -200,15 +201,6 @@ fn scores(head: &HeadTrace) -> String {
     format!("{scaled}{kind} scores{temperature}")
 }
 
-/// "1 query", "7 queries".
-fn queries(n: usize) -> String {
-    if n == 1 {
-        "1 query".to_owned()
-    } else {
-        format!("{n} queries")
-    }
-}
-
 fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
     let labels = |tokens: &[attention_playground::Token]| tokens.iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect();
     let tokens = Tokens { queries: labels(&run.query_tokens), keys: labels(&run.key_tokens) };
@@ -220,15 +212,13 @@ fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
             HeadWeights { head: h, name, weights: trace.weights.clone(), allowed: trace.allowed.as_deref().cloned() }
         })
         .collect();
-    if let Some(q) = args.query.filter(|&q| q >= tokens.queries.len()) {
-        let n = tokens.queries.len();
-        return Err(CliError::new(format!("--query {q} does not exist: there {} {} (0–{})", if n == 1 { "is" } else { "are" }, queries(n), n - 1)));
+    if let Some(q) = args.query {
+        selection("--query", Some(q), tokens.queries.len(), "query")?;
     }
-    let masks = args.toy.masks();
-    let masks = if masks == "none" { String::new() } else { format!(" · masks {masks}") };
+    let masks = args.toy.masks().map_or(String::new(), |m| format!(" · masks {m}"));
     let caption = format!(
         "{} × {} · {}{masks} · each row sums to 1",
-        queries(tokens.queries.len()),
+        count(tokens.queries.len(), "query"),
         count(tokens.keys.len(), "key"),
         scores(&run.trace.heads[0])
     );
@@ -236,7 +226,7 @@ fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
 }
 
 fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> CliResult<Drawing> {
-    let layer = crate::args::selection("--layer", Some(args.layer.unwrap_or(0)), trace.layers(), "layer")?[0];
+    let layer = selection("--layer", Some(args.layer.unwrap_or(0)), trace.layers(), "layer")?[0];
     let all = args.head == Some(Heads::All);
     let picked = pick_heads(args, trace.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
     let hide = args.model.hide_special;

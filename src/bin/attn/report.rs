@@ -47,12 +47,20 @@ pub fn short(x: f32) -> String {
     if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
-/// `count` and `noun`, in the plural unless `count` is 1.
+/// `count` and `noun`, in the plural unless `count` is 1 ("1 head", "4 heads", "7 queries").
 pub fn count(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {
-        format!("{count} {noun}s")
+        format!("{count} {}", plural(noun))
+    }
+}
+
+/// The plural of an English noun of this tool: "heads", "keys", "queries".
+pub fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{noun}s"),
     }
 }
 
@@ -132,5 +140,6 @@ mod tests {
     fn short_numbers() {
         assert_eq!([short(0.176_776_7), short(1.0), short(0.3), short(-0.00001), short(12.5)], ["0.1768", "1", "0.3", "0", "12.5"]);
         assert_eq!([count(1, "head"), count(4, "head")], ["1 head", "4 heads"]);
+        assert_eq!([count(1, "query"), count(7, "query"), count(2, "key")], ["1 query", "7 queries", "2 keys"]);
     }
 }

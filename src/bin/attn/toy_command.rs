@@ -153,13 +153,9 @@ impl ToyOptions {
         }
     }
 
-    /// The masks, in words.
-    pub fn masks(&self) -> String {
-        if self.masks.is_empty() {
-            "none".to_owned()
-        } else {
-            self.masks.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ")
-        }
+    /// The masks, in words ("causal and window:2"), if any.
+    pub fn masks(&self) -> Option<String> {
+        (!self.masks.is_empty()).then(|| self.masks.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and "))
     }
 }
 
@@ -226,7 +222,7 @@ fn readable(
         count(c.kv_heads, "key/value head"),
         name_of(POSITIONS, &c.positions),
         args.toy.projections(c),
-        args.toy.masks(),
+        args.toy.masks().unwrap_or_else(|| "none".to_owned()),
     )?;
     writeln!(out)?;
     let labels = Labels::from_texts(run.query_tokens.iter().map(|t| t.text.as_str()), run.key_tokens.iter().map(|t| t.text.as_str()));
