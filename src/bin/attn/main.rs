@@ -12,6 +12,9 @@
 //! Problems with the input end the program with `error: <what is wrong>` on stderr and exit
 //! status 1 (2 for unknown or malformed options).
 
+// The doc comments of options are their help text, where "[CLS]" is meant literally.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 mod args;
 mod error;
 mod input;
