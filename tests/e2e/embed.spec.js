@@ -6,37 +6,21 @@ import { test, expect } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG, loadCore, recordCspViolations, screenshot, watchConsole } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, recordCspViolations, screenshot, watchConsole } from './page-helpers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = '/www/docs/examples/two-playgrounds.html';
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
 
-/** @type {Awaited<ReturnType<typeof loadCore>>} */
-let core;
-/** @type {ReturnType<typeof watchConsole>} */
-let watch;
-
-test.beforeAll(async () => {
-  core = await loadCore();
-});
-
-test.beforeEach(async ({ page }) => {
-  await recordCspViolations(page);
-  watch = watchConsole(page);
-});
-
-test.afterEach(async () => {
-  await watch.assertClean();
-});
+const checked = checkEveryPage();
 
 const playground = (page, name) => page.locator(`attention-playground[data-example="${name}"]`);
 const stateOf = (element) => element.evaluate((e) => e.state);
 
 /** The core's weights of one head, as the table prints them. */
 function expectedTable(text, head, config = DEFAULT_CONFIG) {
-  const p = new core.Playground();
+  const p = new checked.core.Playground();
   p.configure(config);
   const summary = p.run(text);
   const n = summary.queryTokens.length;

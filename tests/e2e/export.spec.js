@@ -4,31 +4,15 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { DEFAULT_CONFIG, loadCore, readWeightTable, recordCspViolations, screenshot, watchConsole } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot } from './page-helpers.js';
 
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
 
-/** @type {Awaited<ReturnType<typeof loadCore>>} */
-let core;
-/** @type {ReturnType<typeof watchConsole>} */
-let watch;
-
-test.beforeAll(async () => {
-  core = await loadCore();
-});
-
-test.beforeEach(async ({ page }) => {
-  await recordCspViolations(page);
-  watch = watchConsole(page);
-});
-
-test.afterEach(async () => {
-  await watch.assertClean();
-});
+const checked = checkEveryPage();
 
 /** The core's weights for a text: one Float32Array per head. */
 function coreWeights(text, config = DEFAULT_CONFIG) {
-  const p = new core.Playground();
+  const p = new checked.core.Playground();
   p.configure(config);
   const summary = p.run(text);
   return { summary, heads: [...Array(summary.heads).keys()].map((h) => p.stage(h, 'weights')) };

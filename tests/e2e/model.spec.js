@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG, loadCore, readWeightTable, recordCspViolations, screenshot, shown, watchConsole } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL_DIR = path.join(repo, 'models', 'all-MiniLM-L6-v2');
@@ -23,23 +23,14 @@ const F32_LINK = '/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors';
 const F16_TOLERANCE = 1.5e-3;
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
-/** @type {ReturnType<typeof watchConsole>} */
-let watch;
-
-test.beforeEach(async ({ page }) => {
-  await recordCspViolations(page);
-  watch = watchConsole(page);
-});
-
-test.afterEach(async () => {
-  await watch.assertClean();
-});
+const checked = checkEveryPage();
 
 /** The browser reports each 404 a test asks for on purpose: drops those reports (there must be some). */
 function forgiveNotFound() {
   const notFound = (problem) => problem.includes('Failed to load resource') && problem.includes('404');
-  expect(watch.problems.some(notFound)).toBe(true);
-  watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((problem) => !notFound(problem)));
+  const { problems } = checked.watch;
+  expect(problems.some(notFound)).toBe(true);
+  problems.splice(0, problems.length, ...problems.filter((problem) => !notFound(problem)));
 }
 
 const sentenceBox = (page) => page.getByRole('textbox', { name: 'Sentence', exact: true });
@@ -480,12 +471,11 @@ test('the toy can take the model’s word embeddings: WordPiece tokens, d_model 
   await expect(page.locator('.ap-status')).toHaveText('14 queries × 14 keys · 4 heads of d_k = 96 · dot scores');
   await expect(page).toHaveURL(/model=toy&vectors=models%2Fall-MiniLM-L6-v2%2F/);
   // The same numbers as the core in this process, on the same files.
-  const core = await loadCore();
-  const session = core.ModelSession.fromFiles(
+  const session = checked.core.ModelSession.fromFiles(
     readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'), readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'), undefined,
     readFileSync(path.join(MODEL_DIR, WEIGHTS)),
   );
-  const playground = new core.Playground();
+  const playground = new checked.core.Playground();
   playground.configure({ ...DEFAULT_CONFIG, dModel: 384 });
   const summary = playground.runWithModelEmbeddings(session, ANIMAL, undefined);
   const n = summary.queryTokens.length;

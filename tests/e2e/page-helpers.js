@@ -2,7 +2,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(repo, 'test-results', 'screenshots');
@@ -41,6 +41,30 @@ export function watchConsole(page) {
       expect([...problems, ...violations]).toEqual([]);
     },
   };
+}
+
+/**
+ * Registers the hooks every page test file shares: the wasm core loaded once in this process,
+ * and in every test CSP violations recorded and the console watched, failing the test on any
+ * error, page error, dialog or violation. The returned object's `core` and `watch` are set by
+ * the time a test runs.
+ */
+export function checkEveryPage() {
+  const checked = {
+    /** @type {Awaited<ReturnType<typeof loadCore>>} */ core: /** @type {any} */ (undefined),
+    /** @type {ReturnType<typeof watchConsole>} */ watch: /** @type {any} */ (undefined),
+  };
+  test.beforeAll(async () => {
+    checked.core = await loadCore();
+  });
+  test.beforeEach(async ({ page }) => {
+    await recordCspViolations(page);
+    checked.watch = watchConsole(page);
+  });
+  test.afterEach(async () => {
+    await checked.watch.assertClean();
+  });
+  return checked;
 }
 
 /** Installs a CSP-violation recorder before any page script runs. */

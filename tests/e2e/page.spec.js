@@ -2,36 +2,18 @@
 // server sends: typed text → the core's numbers, the player, the URL, the keyboard, hostile
 // input, and screenshots of every view.
 import { test, expect } from '@playwright/test';
-import {
-  DEFAULT_CONFIG, loadCore, readWeightTable, recordCspViolations, screenshot, shown, watchConsole,
-} from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
 
 const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 
-/** @type {Awaited<ReturnType<typeof loadCore>>} */
-let core;
-/** @type {ReturnType<typeof watchConsole>} */
-let watch;
-
-test.beforeAll(async () => {
-  core = await loadCore();
-});
-
-test.beforeEach(async ({ page }) => {
-  await recordCspViolations(page);
-  watch = watchConsole(page);
-});
-
-test.afterEach(async () => {
-  await watch.assertClean();
-});
+const checked = checkEveryPage();
 
 const sentenceBox = (page) => page.getByRole('textbox', { name: 'Sentence', exact: true });
 const tokenChips = (page) => page.locator('.token-chip');
 
 /** The core's run of a text with a configuration, computed in this process. */
 function reference(text, config = DEFAULT_CONFIG, crossText = undefined) {
-  const playground = new core.Playground();
+  const playground = new checked.core.Playground();
   playground.configure(config);
   const summary = playground.run(text, crossText);
   return { playground, summary };
@@ -250,7 +232,7 @@ test('typed markup stays text', async ({ page }) => {
     await page.getByRole('tab', { name: view }).click();
     await expect(page.locator('img')).toHaveCount(0);
   }
-  expect(watch.problems).toEqual([]);
+  expect(checked.watch.problems).toEqual([]);
 });
 
 test('a 100,000-character paste stays responsive and says which limits applied', async ({ page }) => {
