@@ -286,10 +286,11 @@ pub fn run_toy_on_vectors(
             )));
         }
     }
-    let cross = keys.is_some();
-    let (mut queries, mut keys) = match keys {
-        Some(keys) => (queries, keys),
-        None => (queries.clone(), queries),
+    // Cross-attention has its own query sequence; self-attention uses the key sequence (padding
+    // included) for the queries too, without a copy of its vectors.
+    let (queries, mut keys) = match keys {
+        Some(keys) => (Some(queries), keys),
+        None => (None, queries),
     };
     let valid_keys = keys.tokens.len();
     if let Some(pad_to) = config.masks.iter().find_map(|m| match m {
@@ -297,15 +298,13 @@ pub fn run_toy_on_vectors(
         _ => None,
     }) {
         pad(&mut keys, pad_to);
-        if !cross {
-            queries.clone_from(&keys);
-        }
     }
-    let masks = config_masks(config, valid_keys, queries.tokens.len(), keys.tokens.len());
-    let allowed = combine(&masks, queries.tokens.len(), keys.tokens.len())?;
+    let query_tokens = queries.as_ref().map_or(&keys.tokens, |q| &q.tokens).clone();
+    let masks = config_masks(config, valid_keys, query_tokens.len(), keys.tokens.len());
+    let allowed = combine(&masks, query_tokens.len(), keys.tokens.len())?;
 
-    let x_q = with_positions(config, queries.vectors);
-    let x_kv = cross.then(|| with_positions(config, keys.vectors));
+    let x_kv = with_positions(config, keys.vectors);
+    let x_q = queries.map(|q| with_positions(config, q.vectors));
     let d_k = config.d_model / config.heads;
     let layer = MultiHeadAttention {
         projections,
@@ -316,8 +315,8 @@ pub fn run_toy_on_vectors(
         temperature: config.temperature,
         rotary: config.positions == Positions::Rope,
     };
-    let trace = layer.forward(x_q.view(), x_kv.as_ref().unwrap_or(&x_q).view(), allowed)?;
-    Ok(ToyRun { config: config.clone(), query_tokens: queries.tokens, key_tokens: keys.tokens, trace, truncated })
+    let trace = layer.forward(x_q.as_ref().unwrap_or(&x_kv).view(), x_kv.view(), allowed)?;
+    Ok(ToyRun { config: config.clone(), query_tokens, key_tokens: keys.tokens, trace, truncated })
 }
 
 /// Appends `[PAD]` tokens with zero vectors up to `pad_to` tokens.
