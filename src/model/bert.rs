@@ -33,13 +33,12 @@ impl Model {
         safetensors: &[u8],
     ) -> ModelResult<Model> {
         let config = ModelConfig::from_json(config_json)?;
-        let tokenizer = match (tokenizer_json, vocab_txt) {
-            (Some(json), _) => BertTokenizer::from_tokenizer_json(json)?,
-            (None, Some(vocab)) => BertTokenizer::from_vocab_txt(vocab, None)?,
-            (None, None) => {
-                return Err(ModelError::Tokenizer("give tokenizer.json or vocab.txt with the model".into()))
-            }
-        };
+        Self::assemble(config, BertTokenizer::from_files(tokenizer_json, vocab_txt)?, safetensors)
+    }
+
+    /// A model from its parsed configuration and tokenizer and the bytes of its weights, once the
+    /// tokenizer is known to belong to it.
+    fn assemble(config: ModelConfig, tokenizer: BertTokenizer, safetensors: &[u8]) -> ModelResult<Model> {
         // Models may pad their embedding table a little past the vocabulary (to a multiple of 8,
         // say), never by a tenth: a much smaller vocabulary is another model's.
         let (ids, embedded) = (tokenizer.id_bound(), config.vocab_size);
@@ -62,20 +61,13 @@ impl Model {
             path: dir.join(name).display().to_string(),
             problem: format!("{e} (fetch the default model with scripts/fetch-model.sh, or give a Hugging Face model folder)"),
         };
-        let text = |name: &str| std::fs::read_to_string(dir.join(name));
-        let config = text("config.json").map_err(|e| missing("config.json", e))?;
-        let tokenizer = text("tokenizer.json").ok();
-        let vocab = text("vocab.txt").ok();
-        if tokenizer.is_none() && vocab.is_none() {
-            return Err(ModelError::File {
-                path: dir.display().to_string(),
-                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
-            });
-        }
+        let config = std::fs::read_to_string(dir.join("config.json")).map_err(|e| missing("config.json", e))?;
+        let config = ModelConfig::from_json(&config)?;
+        let tokenizer = BertTokenizer::from_dir(dir)?;
         let weights = std::fs::read(dir.join("model.safetensors"))
             .or_else(|_| std::fs::read(dir.join("model.f16.safetensors")))
             .map_err(|e| missing("model.safetensors", e))?;
-        Model::from_files(&config, tokenizer.as_deref(), vocab.as_deref(), &weights)
+        Self::assemble(config, tokenizer, &weights)
     }
 
     pub fn config(&self) -> &ModelConfig {

@@ -78,12 +78,7 @@ impl ModelOptions {
         let read = |name: &str| std::fs::read_to_string(dir.join(name));
         let config = read("config.json").map_err(|e| CliError::new(format!("{}: {e}", dir.join("config.json").display())))?;
         let positions = ModelConfig::from_json(&config)?.max_positions;
-        let tokenizer = match (read("tokenizer.json"), read("vocab.txt")) {
-            (Ok(json), _) => BertTokenizer::from_tokenizer_json(&json)?,
-            (Err(_), Ok(vocab)) => BertTokenizer::from_vocab_txt(&vocab, None)?,
-            (Err(e), Err(_)) => return Err(CliError::new(format!("{}: the folder has neither tokenizer.json nor vocab.txt ({e})", dir.display()))),
-        };
-        Ok((tokenizer, positions))
+        Ok((BertTokenizer::from_dir(dir)?, positions))
     }
 }
 

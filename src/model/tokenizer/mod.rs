@@ -75,6 +75,30 @@ fn bad(message: impl Into<String>) -> ModelError {
 }
 
 impl BertTokenizer {
+    /// The tokenizer of a model given as file contents: `tokenizer.json` when given, else
+    /// `vocab.txt`.
+    pub fn from_files(tokenizer_json: Option<&str>, vocab_txt: Option<&str>) -> ModelResult<Self> {
+        match (tokenizer_json, vocab_txt) {
+            (Some(json), _) => Self::from_tokenizer_json(json),
+            (None, Some(vocab)) => Self::from_vocab_txt(vocab, None),
+            (None, None) => Err(bad("give tokenizer.json or vocab.txt with the model")),
+        }
+    }
+
+    /// The tokenizer of a Hugging Face model folder: its `tokenizer.json`, else its `vocab.txt`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> ModelResult<Self> {
+        let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+        let (json, vocab) = (text("tokenizer.json"), text("vocab.txt"));
+        if json.is_none() && vocab.is_none() {
+            return Err(ModelError::File {
+                path: dir.display().to_string(),
+                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
+            });
+        }
+        Self::from_files(json.as_deref(), vocab.as_deref())
+    }
+
     /// Reads a Hugging Face `tokenizer.json` holding a WordPiece model.
     pub fn from_tokenizer_json(text: &str) -> ModelResult<Self> {
         let json: Value = serde_json::from_str(text)
