@@ -38,9 +38,7 @@ pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, work: usize, f: impl Fn(T) ->
     };
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         // A thread that cannot be started leaves its share to the others.
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, worker).ok())
-            .collect();
+        let helpers: Vec<_> = (1..threads).filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, worker).ok()).collect();
         let mut all = worker();
         for helper in helpers {
             match helper.join() {

@@ -107,10 +107,7 @@ mod tests {
     #[test]
     fn words_and_punctuation() {
         let t = tokenize("The animal didn't cross the street, because it was tired.", TokenizerKind::Words, 100);
-        assert_eq!(
-            texts(&t),
-            ["The", "animal", "didn't", "cross", "the", "street", ",", "because", "it", "was", "tired", "."]
-        );
+        assert_eq!(texts(&t), ["The", "animal", "didn't", "cross", "the", "street", ",", "because", "it", "was", "tired", "."]);
     }
 
     #[test]

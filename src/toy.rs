@@ -49,11 +49,17 @@ pub enum ProjectionKind {
 #[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum MaskSpec {
     Causal,
-    Window { width: usize },
+    Window {
+        width: usize,
+    },
     /// Pads the key sequence with `[PAD]` up to `pad_to` tokens and masks the padding.
-    Padding { pad_to: usize },
+    Padding {
+        pad_to: usize,
+    },
     /// Blocks single (query, key) cells; cells outside the current shape are ignored.
-    Custom { blocked: Vec<(usize, usize)> },
+    Custom {
+        blocked: Vec<(usize, usize)>,
+    },
 }
 
 /// Every knob of toy mode. Field names in JSON/JavaScript are camelCase.
@@ -381,7 +387,10 @@ mod tests {
     #[test]
     fn config_errors_name_the_problem() {
         let bad = ToyConfig { d_model: 10, heads: 3, ..ToyConfig::default() };
-        assert_eq!(run_toy(&bad, "hi", None).unwrap_err().to_string(), "d_model 10 is not divisible by 3 heads: choose heads that divide d_model");
+        assert_eq!(
+            run_toy(&bad, "hi", None).unwrap_err().to_string(),
+            "d_model 10 is not divisible by 3 heads: choose heads that divide d_model"
+        );
         assert_eq!(run_toy(&ToyConfig::default(), "  ", None).unwrap_err().to_string(), "the text is empty: type at least one word");
     }
 

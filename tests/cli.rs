@@ -98,16 +98,45 @@ fn toy_cross_attention_and_modes() {
 #[test]
 fn toy_options_reach_the_configuration() {
     let v = json(&[
-        "toy", "--text", "ab cd", "--tokenizer", "chars", "--d-model", "12", "--heads", "6", "--kv-heads", "2", "--score", "cosine",
-        "--no-scale", "--temperature", "0.5", "--positions", "rope", "--projections", "identity", "--seed", "7", "--max-tokens", "9",
-        "--mask", "window:1", "--mask", "padding:6", "--json",
+        "toy",
+        "--text",
+        "ab cd",
+        "--tokenizer",
+        "chars",
+        "--d-model",
+        "12",
+        "--heads",
+        "6",
+        "--kv-heads",
+        "2",
+        "--score",
+        "cosine",
+        "--no-scale",
+        "--temperature",
+        "0.5",
+        "--positions",
+        "rope",
+        "--projections",
+        "identity",
+        "--seed",
+        "7",
+        "--max-tokens",
+        "9",
+        "--mask",
+        "window:1",
+        "--mask",
+        "padding:6",
+        "--json",
     ]);
     let c = &v["config"];
     assert_eq!(
         (c["tokenizer"].as_str(), c["heads"].as_u64(), c["kvHeads"].as_u64(), c["score"].as_str(), c["scale"].as_bool()),
         (Some("chars"), Some(6), Some(2), Some("cosine"), Some(false))
     );
-    assert_eq!((c["positions"].as_str(), c["projections"].as_str(), c["seed"].as_u64(), c["maxTokens"].as_u64()), (Some("rope"), Some("identity"), Some(7), Some(9)));
+    assert_eq!(
+        (c["positions"].as_str(), c["projections"].as_str(), c["seed"].as_u64(), c["maxTokens"].as_u64()),
+        (Some("rope"), Some("identity"), Some(7), Some(9))
+    );
     assert_eq!(c["masks"][1]["padTo"], 6);
     assert_eq!(v["keyTokens"][5]["text"], "[PAD]");
     assert_eq!(v["heads"][0]["temperature"], 0.5);
@@ -129,9 +158,17 @@ fn toy_given_weights_match_the_identity_projections() {
     assert_eq!(given["weightsFile"], file.to_str().unwrap());
     let huge: Vec<Vec<f64>> = eye.iter().map(|row| row.iter().map(|x| x * 1e25).collect()).collect();
     let overflow = temp_file(&serde_json::json!({"w_q": huge, "w_k": huge, "w_v": eye, "w_o": eye}).to_string());
-    fails(&["toy", "--text", "a b", "--d-model", "4", "--heads", "2", "--weights", overflow.to_str().unwrap()], "", "head 0: the score at row 0, column 0 is inf");
+    fails(
+        &["toy", "--text", "a b", "--d-model", "4", "--heads", "2", "--weights", overflow.to_str().unwrap()],
+        "",
+        "head 0: the score at row 0, column 0 is inf",
+    );
     let wrong = temp_file(&serde_json::json!({"w_q": [[1.0]], "w_k": eye, "w_v": eye, "w_o": eye}).to_string());
-    fails(&["toy", "--text", "a", "--d-model", "4", "--heads", "2", "--weights", wrong.to_str().unwrap()], "", "W_Q has 1 rows but the input has width 4");
+    fails(
+        &["toy", "--text", "a", "--d-model", "4", "--heads", "2", "--weights", wrong.to_str().unwrap()],
+        "",
+        "W_Q has 1 rows but the input has width 4",
+    );
 }
 
 #[test]
@@ -143,7 +180,11 @@ fn toy_custom_mask_files() {
     let blocked_file = temp_file(r#"{"blocked": [[1, 0]]}"#);
     let v = json(&["toy", "--text", "a b", "--mask", &format!("custom:{}", blocked_file.display()), "--json"]);
     assert_eq!(v["heads"][0]["masked"][1][0], Value::Null);
-    fails(&["toy", "--text", "a b c", "--mask", &format!("custom:{}", matrix_file.display())], "", "is 2×2 but attention is 3×3 (queries × keys)");
+    fails(
+        &["toy", "--text", "a b c", "--mask", &format!("custom:{}", matrix_file.display())],
+        "",
+        "is 2×2 but attention is 3×3 (queries × keys)",
+    );
     let bad = temp_file(r#"[[true, 1]]"#);
     fails(&["toy", "--text", "a", "--mask", &format!("custom:{}", bad.display())], "", "row 0, column 1 is 1, not true or false");
 }
@@ -187,7 +228,22 @@ fn qkv_matches_a_hand_computed_example() {
 fn qkv_options_scale_temperature_masks_and_breakdown() {
     let file = temp_file(r#"{"q": [[1, 2], [3, 4], [5, 6]], "k": [[1, 0], [0, 1], [1, 1]], "v": [[1], [2], [3]]}"#);
     let path = file.to_str().unwrap();
-    let v = json(&["qkv", "--input", path, "--scale", "0.5", "--temperature", "2", "--mask", "causal", "--mask", "window:1", "--query", "2", "--json"]);
+    let v = json(&[
+        "qkv",
+        "--input",
+        path,
+        "--scale",
+        "0.5",
+        "--temperature",
+        "2",
+        "--mask",
+        "causal",
+        "--mask",
+        "window:1",
+        "--query",
+        "2",
+        "--json",
+    ]);
     assert_eq!((v["scale"].as_f64(), v["temperature"].as_f64()), (Some(0.5), Some(2.0)));
     assert_eq!(v["scaled"][2][2], 11.0 * 0.25);
     assert_eq!(v["masked"][2][0], Value::Null, "window 1 hides key 0 from query 2");
@@ -252,7 +308,10 @@ fn bad_input_gives_one_clear_message_and_no_panic() {
         (qkv(r#"{"q": [[1, 2]], "k": [[1, 2]], "v": [[1e39]]}"#), "v holds a non-finite number (inf) at row 0, column 0"),
         (qkv(r#"{"q": [[1, 2]], "k": [[1e999, 2]], "v": [[1]]}"#), "holds a number too large to be finite at line 1, column"),
         (qkv(r#"{"q": [[1, "2"]], "k": [[1, 2]], "v": [[1]]}"#), "q row 0, column 1 is \"2\", not a number"),
-        (qkv(r#"{"q": [[1e30]], "k": [[1e30], [1]], "v": [[1], [2]]}"#), "the score at row 0, column 0 is inf: the inputs or weights are too large"),
+        (
+            qkv(r#"{"q": [[1e30]], "k": [[1e30], [1]], "v": [[1], [2]]}"#),
+            "the score at row 0, column 0 is inf: the inputs or weights are too large",
+        ),
         (qkv(r#"{"q": [[1]], "k": [[1]], "v": [[1]], "mask": [[true, true]]}"#), "mask must be 1×1 (queries × keys), not 1×2"),
         (qkv(r#"{"q": [[1]], "k": [[1]], "v": [[1]], "w": [[1]]}"#), "has \"w\", which --score dot does not use"),
     ];
@@ -260,16 +319,34 @@ fn bad_input_gives_one_clear_message_and_no_panic() {
         fails(&args, &stdin, expected);
     }
     fails(&["qkv", "--input", "-", "--score", "general"], r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#, "--score general needs \"w\"");
-    fails(&["qkv", "--input", "-", "--score", "additive"], r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#, "--score additive needs \"w_q\", \"w_k\", \"v_a\"");
+    fails(
+        &["qkv", "--input", "-", "--score", "additive"],
+        r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#,
+        "--score additive needs \"w_q\", \"w_k\", \"v_a\"",
+    );
     fails(&["qkv", "--input", "-", "--score", "general"], r#"{"q": [[1, 2]], "k": [[1]], "v": [[1]], "w": [[1, 2]]}"#, "w must be 2×1");
-    fails(&["qkv", "--input", "-", "--mask", "padding:2"], r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#, "qkv takes --mask causal or window:W");
-    fails(&["qkv", "--input", "-", "--temperature", "0"], r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#, "--temperature must be a positive number");
+    fails(
+        &["qkv", "--input", "-", "--mask", "padding:2"],
+        r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#,
+        "qkv takes --mask causal or window:W",
+    );
+    fails(
+        &["qkv", "--input", "-", "--temperature", "0"],
+        r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#,
+        "--temperature must be a positive number",
+    );
     fails(&["qkv", "--input", "-", "--query", "3"], r#"{"q": [[1]], "k": [[1]], "v": [[1]]}"#, "query 3 does not exist");
 }
 
 #[test]
 fn unknown_options_are_usage_errors() {
-    for args in [&["toy", "--text", "hi", "--bogus"][..], &["toy"], &["toy", "--text", "hi", "--score", "euclid"], &["toy", "--text", "hi", "--mask", "window"], &["frobnicate"]] {
+    for args in [
+        &["toy", "--text", "hi", "--bogus"][..],
+        &["toy"],
+        &["toy", "--text", "hi", "--score", "euclid"],
+        &["toy", "--text", "hi", "--mask", "window"],
+        &["frobnicate"],
+    ] {
         let o = attn(args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");

@@ -57,7 +57,10 @@ fn model_json_matches_transformers() {
     assert_tokens(&v["tokens"], &case);
     assert_eq!(v["tokens"][0]["special"], true);
     assert_eq!(v["truncated"], Value::Null);
-    assert_eq!((v["model"]["name"].as_str(), v["model"]["layers"].as_u64(), v["model"]["heads"].as_u64()), (Some("all-MiniLM-L6-v2"), Some(6), Some(12)));
+    assert_eq!(
+        (v["model"]["name"].as_str(), v["model"]["layers"].as_u64(), v["model"]["heads"].as_u64()),
+        (Some("all-MiniLM-L6-v2"), Some(6), Some(12))
+    );
     assert_eq!(v["layers"], serde_json::json!([0, 1, 2, 3, 4, 5]));
     assert_eq!(v["heads"].as_array().unwrap().len(), 12);
     let (got, expected) = (numbers(&v["attentions"]), numbers(&case["attentions"]));
@@ -78,11 +81,21 @@ fn tokenize_reads_only_the_tokenizer() {
     assert_eq!(v["truncated"], Value::Null);
     let table = ok(&["tokenize", "--model", &minilm(), "--text", SENTENCE]);
     assert!(table.starts_with("16 tokens ([CLS] and [SEP] included):"), "{table}");
-    let row = |prefix: &str| table.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix} in {table}")).split_whitespace().collect::<Vec<_>>();
+    let row = |prefix: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {table}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
     assert_eq!(row("0 [CLS]"), ["0", "[CLS]", "101", "special"]);
     assert_eq!(row("2 animal"), ["2", "animal", "4111", "4–10"]);
     let typed = json(&["tokenize", "--model", &minilm(), "--text", "a [MASK] b", "--json"]);
-    assert_eq!((typed["tokens"][2]["text"].as_str(), typed["tokens"][2]["special"].as_bool(), typed["tokens"][2]["start"].as_u64()), (Some("[MASK]"), Some(true), Some(2)));
+    assert_eq!(
+        (typed["tokens"][2]["text"].as_str(), typed["tokens"][2]["special"].as_bool(), typed["tokens"][2]["start"].as_u64()),
+        (Some("[MASK]"), Some(true), Some(2))
+    );
     assert!(ok(&["tokenize", "--model", &minilm(), "--text", "a [MASK] b"]).contains("special, 2–8"));
 }
 
@@ -93,7 +106,21 @@ fn the_readable_summary_prints_the_picked_heads() {
     assert!(all.contains("(bert): 2 layers × 4 heads") && all.contains("9 tokens ([CLS] and [SEP] included):"), "{all}");
     assert!(all.contains("8 heads (2 layers × 4 heads, counted from 0): print their weights with --layer L and/or --head H"), "{all}");
     assert!(!all.contains("query \\ key"));
-    let one = ok(&["model", "--model", &model, "--text", "the cat sat on the mat.", "--layer", "1", "--head", "2", "--query", "2", "--decimals", "3"]);
+    let one = ok(&[
+        "model",
+        "--model",
+        &model,
+        "--text",
+        "the cat sat on the mat.",
+        "--layer",
+        "1",
+        "--head",
+        "2",
+        "--query",
+        "2",
+        "--decimals",
+        "3",
+    ]);
     assert!(one.contains("layer 1, head 2 (scaled dot-product, scale 0.3536)"), "{one}");
     assert_eq!(one.matches("query \\ key").count(), 1, "one table: {one}");
     let row = one.lines().skip_while(|l| !l.starts_with("query \\ key")).find(|l| l.starts_with("2 cat ")).unwrap();
@@ -111,7 +138,10 @@ fn special_tokens_can_be_hidden() {
     let texts: Vec<&str> = v["tokens"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["the", "cat", "sat"]);
     assert_eq!(v["kept"], serde_json::json!([1, 2, 3]));
-    assert_eq!((v["specialHidden"].as_bool(), v["layers"].clone(), v["heads"].clone()), (Some(true), serde_json::json!([0]), serde_json::json!([1])));
+    assert_eq!(
+        (v["specialHidden"].as_bool(), v["layers"].clone(), v["heads"].clone()),
+        (Some(true), serde_json::json!([0]), serde_json::json!([1]))
+    );
     for row in v["attentions"][0][0].as_array().unwrap() {
         assert!((numbers(row).iter().sum::<f64>() - 1.0).abs() < 1e-5, "renormalised rows sum to 1");
     }
@@ -147,7 +177,10 @@ fn a_missing_model_folder_says_how_to_get_one() {
     let o = Command::new(env!("CARGO_BIN_EXE_attn")).args(["model", "--text", "hi"]).current_dir(&elsewhere).output().unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.starts_with("error: the default model is not in models/all-MiniLM-L6-v2") && err.contains("`bash scripts/fetch-model.sh`"), "{err}");
+    assert!(
+        err.starts_with("error: the default model is not in models/all-MiniLM-L6-v2") && err.contains("`bash scripts/fetch-model.sh`"),
+        "{err}"
+    );
     let empty = cli_common::temp_path("model");
     std::fs::create_dir_all(&empty).unwrap();
     fails(&["model", "--model", empty.to_str().unwrap(), "--text", "hi"], "", "config.json: No such file");
@@ -156,7 +189,8 @@ fn a_missing_model_folder_says_how_to_get_one() {
 #[test]
 fn bad_model_options_give_one_clear_message() {
     let model = tiny();
-    let run = |extra: &[&str], expected: &str| fails(&[&["model", "--model", &model, "--text", "the cat"][..], extra].concat(), "", expected);
+    let run =
+        |extra: &[&str], expected: &str| fails(&[&["model", "--model", &model, "--text", "the cat"][..], extra].concat(), "", expected);
     run(&["--layer", "2"], "--layer 2 does not exist: there are 2 layers (0–1)");
     run(&["--head", "4"], "--head 4 does not exist: there are 4 heads (0–3)");
     run(&["--query", "9", "--head", "0"], "query 9 does not exist: there are 4 queries (0–3)");

@@ -49,7 +49,8 @@ fn decode(path: &Path) -> (u32, u32) {
 
 #[test]
 fn toy_heatmap_svg_has_a_cell_per_weight_and_the_labels() {
-    let text = svg(&["render", "--view", "heatmap", "--text", "The cat sat on the mat.", "--mask", "causal", "--head", "2", "--query", "1"]);
+    let text =
+        svg(&["render", "--view", "heatmap", "--text", "The cat sat on the mat.", "--mask", "causal", "--head", "2", "--query", "1"]);
     let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     assert_eq!(doc.root_element().tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
@@ -71,7 +72,8 @@ fn toy_heatmap_svg_has_a_cell_per_weight_and_the_labels() {
 fn hostile_token_text_is_escaped() {
     let hostile = r#"<script>alert("x")</script> Tom & 'Jerry' ]]> <!--"#;
     for tokenizer in ["words", "chars"] {
-        let text = svg(&["render", "--view", "heatmap", "--text", hostile, "--tokenizer", tokenizer, "--max-tokens", "64", "--title", "<b>&\"'"]);
+        let text =
+            svg(&["render", "--view", "heatmap", "--text", hostile, "--tokenizer", tokenizer, "--max-tokens", "64", "--title", "<b>&\"'"]);
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{tokenizer}: {e}\n{text}"));
         let labels = texts(&doc);
         for token in ["<", "&", "'", "\"", ">"] {
@@ -86,7 +88,8 @@ fn hostile_token_text_is_escaped() {
 
 #[test]
 fn model_figures_as_svg_and_png() {
-    let text = svg(&["render", "--view", "heatmap", "--model", &tiny(), "--text", "the cat sat on the mat.", "--layer", "1", "--head", "3"]);
+    let text =
+        svg(&["render", "--view", "heatmap", "--model", &tiny(), "--text", "the cat sat on the mat.", "--layer", "1", "--head", "3"]);
     let doc = roxmltree::Document::parse(&text).unwrap();
     assert_eq!(cells(&doc).len(), 9 * 9);
     let labels = texts(&doc);
@@ -94,14 +97,31 @@ fn model_figures_as_svg_and_png() {
     assert!(labels.iter().any(|t| t.starts_with("tiny-bert · 9 tokens · scaled dot-product scores · each row sums to 1")), "{labels:?}");
     let (w, h) = size(&doc);
 
-    let hidden = svg(&["render", "--view", "heatmap", "--model", &tiny(), "--text", "the cat sat on the mat.", "--hide-special", "--query", "2"]);
+    let hidden =
+        svg(&["render", "--view", "heatmap", "--model", &tiny(), "--text", "the cat sat on the mat.", "--hide-special", "--query", "2"]);
     let doc = roxmltree::Document::parse(&hidden).unwrap();
     assert_eq!(cells(&doc).len(), 7 * 7);
     assert!(!texts(&doc).contains(&"[CLS]"));
     assert!(hidden.contains("The outlined row is the query ‘cat’."), "--query counts tokens with [CLS] = 0");
 
     let png = temp_path("png");
-    let out = ok(&["render", "--view", "heatmap", "--model", &tiny(), "--text", "the cat sat on the mat.", "--layer", "1", "--head", "3", "--png", png.to_str().unwrap(), "--scale", "2"]);
+    let out = ok(&[
+        "render",
+        "--view",
+        "heatmap",
+        "--model",
+        &tiny(),
+        "--text",
+        "the cat sat on the mat.",
+        "--layer",
+        "1",
+        "--head",
+        "3",
+        "--png",
+        png.to_str().unwrap(),
+        "--scale",
+        "2",
+    ]);
     assert_eq!(decode(&png), (2 * w, 2 * h), "{out}");
     assert!(out.contains(&format!("({} × {} pixels)", 2 * w, 2 * h)), "{out}");
 }
@@ -110,7 +130,9 @@ fn model_figures_as_svg_and_png() {
 fn lines_of_one_head_all_heads_or_one_query() {
     let one = svg(&["render", "--view", "lines", "--text", "a b c", "--heads", "2", "--d-model", "8"]);
     let doc = roxmltree::Document::parse(&one).unwrap();
-    let strokes = |doc: &roxmltree::Document| doc.descendants().filter(|n| n.has_tag_name("line")).filter_map(|n| n.attribute("stroke").map(str::to_owned)).collect::<Vec<_>>();
+    let strokes = |doc: &roxmltree::Document| {
+        doc.descendants().filter(|n| n.has_tag_name("line")).filter_map(|n| n.attribute("stroke").map(str::to_owned)).collect::<Vec<_>>()
+    };
     let colours = strokes(&doc);
     assert!(!colours.is_empty() && colours.iter().all(|c| c == "#0072b2"), "head 0 in the first colour: {colours:?}");
     let all = svg(&["render", "--view", "lines", "--text", "a b c", "--heads", "2", "--d-model", "8", "--head", "all"]);
@@ -125,7 +147,21 @@ fn lines_of_one_head_all_heads_or_one_query() {
     assert!(doc.descendants().filter(|n| n.has_tag_name("line")).count() <= 3 * 4);
     assert!(texts(&doc).contains(&"Attention lines of the query ‘b’"));
     let png = temp_path("png");
-    ok(&["render", "--view", "lines", "--model", &tiny(), "--text", "the cat sat", "--head", "all", "--png", png.to_str().unwrap(), "--scale", "1"]);
+    ok(&[
+        "render",
+        "--view",
+        "lines",
+        "--model",
+        &tiny(),
+        "--text",
+        "the cat sat",
+        "--head",
+        "all",
+        "--png",
+        png.to_str().unwrap(),
+        "--scale",
+        "1",
+    ]);
     let (w, _) = decode(&png);
     assert!(w > 400);
     let o = attn(&["render", "--view", "lines", "--text", "a b", "--heads", "10", "--d-model", "20", "--head", "all", "--svg", "-"]);
@@ -146,27 +182,70 @@ fn characters_no_font_has_are_reported() {
 fn figures_that_cannot_be_made_are_explained() {
     let words = "w ".repeat(300);
     let long = ["render", "--text", &words, "--max-tokens", "300"];
-    fails(&[&long[..], &["--view", "heatmap", "--svg", "/tmp/never.svg"]].concat(), "", "this figure has 90000 cells, too many for an SVG file (at most 65536): write a PNG instead with --png OUT.png");
-    fails(&[&long[..], &["--view", "lines", "--svg", "/tmp/never.svg"]].concat(), "", "the lines view draws up to 256 tokens and this text has 300");
+    fails(
+        &[&long[..], &["--view", "heatmap", "--svg", "/tmp/never.svg"]].concat(),
+        "",
+        "this figure has 90000 cells, too many for an SVG file (at most 65536): write a PNG instead with --png OUT.png",
+    );
+    fails(
+        &[&long[..], &["--view", "lines", "--svg", "/tmp/never.svg"]].concat(),
+        "",
+        "the lines view draws up to 256 tokens and this text has 300",
+    );
     fn with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         [&["render", "--text", "a b c"][..], extra].concat()
     }
-    fails(&with(&["--view", "heatmap", "--head", "all", "--svg", "/tmp/never.svg"]), "", "the heatmap shows one head: pick it with --head H");
+    fails(
+        &with(&["--view", "heatmap", "--head", "all", "--svg", "/tmp/never.svg"]),
+        "",
+        "the heatmap shows one head: pick it with --head H",
+    );
     fails(&with(&["--view", "heatmap", "--head", "7", "--svg", "/tmp/never.svg"]), "", "--head 7 does not exist: there are 4 heads (0–3)");
-    fails(&with(&["--view", "heatmap", "--query", "3", "--svg", "/tmp/never.svg"]), "", "--query 3 does not exist: there are 3 queries (0–2)");
+    fails(
+        &with(&["--view", "heatmap", "--query", "3", "--svg", "/tmp/never.svg"]),
+        "",
+        "--query 3 does not exist: there are 3 queries (0–2)",
+    );
     fails(&with(&["--view", "heatmap", "--svg", "/nonexistent/dir/out.svg"]), "", "cannot write '/nonexistent/dir/out.svg'");
     fails(&with(&["--view", "heatmap", "--svg", "-", "--png", "-"]), "", "cannot both go to stdout");
     let model = tiny();
-    fails(&["render", "--view", "heatmap", "--model", &model, "--text", "the cat", "--hide-special", "--query", "0", "--svg", "/tmp/never.svg"], "", "--query 0 is [CLS], which --hide-special leaves out");
-    fails(&["render", "--view", "heatmap", "--model", &model, "--text", "the cat", "--layer", "5", "--svg", "/tmp/never.svg"], "", "--layer 5 does not exist: there are 2 layers (0–1)");
+    fails(
+        &[
+            "render",
+            "--view",
+            "heatmap",
+            "--model",
+            &model,
+            "--text",
+            "the cat",
+            "--hide-special",
+            "--query",
+            "0",
+            "--svg",
+            "/tmp/never.svg",
+        ],
+        "",
+        "--query 0 is [CLS], which --hide-special leaves out",
+    );
+    fails(
+        &["render", "--view", "heatmap", "--model", &model, "--text", "the cat", "--layer", "5", "--svg", "/tmp/never.svg"],
+        "",
+        "--layer 5 does not exist: there are 2 layers (0–1)",
+    );
     usage_error(&with(&["--view", "heatmap"]), "--svg <OUT.svg>|--png <OUT.png>");
     usage_error(&with(&["--view", "pie", "--svg", "x.svg"]), "[possible values: heatmap, lines]");
     usage_error(&with(&["--view", "heatmap", "--png", "x.png", "--scale", "3"]), "[possible values: 1, 2, 4]");
     usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--scale", "2"]), "--png");
-    usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--head", "first"]), "'first' is neither a head number (counted from 0) nor all");
+    usage_error(
+        &with(&["--view", "heatmap", "--svg", "x.svg", "--head", "first"]),
+        "'first' is neither a head number (counted from 0) nor all",
+    );
     usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--layer", "1"]), "--model");
     usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--hide-special"]), "--model");
-    usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--model", "--heads", "2"]), "'--model [<DIR>]' cannot be used with '--heads <HEADS>'");
+    usage_error(
+        &with(&["--view", "heatmap", "--svg", "x.svg", "--model", "--heads", "2"]),
+        "'--model [<DIR>]' cannot be used with '--heads <HEADS>'",
+    );
     assert!(!Path::new("x.svg").exists() && !PathBuf::from("/tmp/never.svg").exists());
 }
 

@@ -66,7 +66,11 @@ impl Worst {
                         }
                     }
                 }
-                None => assert!(ours.row(i).iter().all(|&x| x == 0.0), "{what}: row {i} is fully masked and must be all 0, not {:?}", ours.row(i)),
+                None => assert!(
+                    ours.row(i).iter().all(|&x| x == 0.0),
+                    "{what}: row {i} is fully masked and must be all 0, not {:?}",
+                    ours.row(i)
+                ),
             }
         }
     }

@@ -77,9 +77,8 @@ fn missing_and_misshapen_tensors_are_named() {
     let msg = message(load(&f.config, &f.vocab, &missing));
     assert!(msg.contains(name) && msg.contains("no tensor"), "{msg}");
 
-    let misshapen = rewrite(&f.weights, |n, s, v| {
-        Some(if n == name { (vec![s[1], s[0] / 2], v[..v.len() / 2].to_vec()) } else { (s.to_vec(), v) })
-    });
+    let misshapen =
+        rewrite(&f.weights, |n, s, v| Some(if n == name { (vec![s[1], s[0] / 2], v[..v.len() / 2].to_vec()) } else { (s.to_vec(), v) }));
     let msg = message(load(&f.config, &f.vocab, &misshapen));
     assert!(msg.contains(name) && msg.contains("shape"), "{msg}");
 
@@ -91,9 +90,7 @@ fn missing_and_misshapen_tensors_are_named() {
     });
     assert!(message(load(&f.config, &f.vocab, &poisoned)).contains("non-finite"));
 
-    let huge = rewrite(&f.weights, |n, s, v| {
-        Some((s.to_vec(), if n == name { v.iter().map(|w| w * 1e37).collect() } else { v }))
-    });
+    let huge = rewrite(&f.weights, |n, s, v| Some((s.to_vec(), if n == name { v.iter().map(|w| w * 1e37).collect() } else { v })));
     let model = load(&f.config, &f.vocab, &huge).expect("finite weights load");
     let err = model.forward("the cat sat on the mat.").unwrap_err();
     assert_eq!(err, ModelError::Overflow { layer: 1 });

@@ -69,10 +69,7 @@ fn check_tokens(tokenizer: &BertTokenizer, case: &Case) -> Result<(), String> {
     let tokens: Vec<&str> = enc.tokens.iter().map(|t| t.text.as_str()).collect();
     let offsets: Vec<[usize; 2]> = enc.tokens.iter().map(|t| [t.start, t.end]).collect();
     if tokens != case.tokens || enc.ids() != case.ids || offsets != case.offsets {
-        return Err(format!(
-            "{:?}\n  expected {:?} {:?}\n  got      {:?} {:?}",
-            case.text, case.tokens, case.offsets, tokens, offsets
-        ));
+        return Err(format!("{:?}\n  expected {:?} {:?}\n  got      {:?} {:?}", case.text, case.tokens, case.offsets, tokens, offsets));
     }
     Ok(())
 }
@@ -170,11 +167,7 @@ fn minilm_in_f16_stays_close() {
     let config = read(&dir, "config.json").unwrap();
     let model = Model::from_files(&config, read(&dir, "tokenizer.json").as_deref(), None, &f16_bytes).unwrap();
     let fixture = read_fixture(&fixtures().join("minilm.json"));
-    let worst = fixture
-        .cases
-        .iter()
-        .map(|case| max_error(&model.forward(&case.text).unwrap(), case))
-        .fold(0.0f32, f32::max);
+    let worst = fixture.cases.iter().map(|case| max_error(&model.forward(&case.text).unwrap(), case)).fold(0.0f32, f32::max);
     eprintln!("F16 weights: max abs error {worst:e}");
     assert!(worst < 3e-3, "F16 weights: max abs error {worst:e}");
 }

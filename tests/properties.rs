@@ -18,7 +18,8 @@ fn matrix(rows: impl Strategy<Value = usize>, cols: impl Strategy<Value = usize>
 
 /// A `rows × cols` mask with about 70 % of the pairs allowed.
 fn mask_like(rows: usize, cols: usize) -> impl Strategy<Value = Array2<bool>> {
-    proptest::collection::vec(proptest::bool::weighted(0.7), rows * cols).prop_map(move |v| Array2::from_shape_vec((rows, cols), v).unwrap())
+    proptest::collection::vec(proptest::bool::weighted(0.7), rows * cols)
+        .prop_map(move |v| Array2::from_shape_vec((rows, cols), v).unwrap())
 }
 
 /// A sentence of 1–12 words from a small vocabulary (so words repeat).

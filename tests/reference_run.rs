@@ -12,10 +12,18 @@ const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/referenc
 fn cases() -> Vec<(Value, &'static str, Option<&'static str>)> {
     vec![
         (json!({}), "The animal didn't cross the street because it was too tired.", None),
-        (json!({"dModel": 32, "heads": 4, "kvHeads": 2, "score": "additive", "positions": "rope",
-                "masks": [{"kind": "causal"}], "seed": 7}), "naïve café 😀 日本語 works", None),
-        (json!({"mode": "cross", "dModel": 16, "heads": 2, "kvHeads": 1, "score": "cosine", "scale": false,
-                "temperature": 0.5, "positions": "none", "projections": "identity"}), "Le chat dort", Some("The cat is sleeping")),
+        (
+            json!({"dModel": 32, "heads": 4, "kvHeads": 2, "score": "additive", "positions": "rope",
+                "masks": [{"kind": "causal"}], "seed": 7}),
+            "naïve café 😀 日本語 works",
+            None,
+        ),
+        (
+            json!({"mode": "cross", "dModel": 16, "heads": 2, "kvHeads": 1, "score": "cosine", "scale": false,
+                "temperature": 0.5, "positions": "none", "projections": "identity"}),
+            "Le chat dort",
+            Some("The cat is sleeping"),
+        ),
     ]
 }
 

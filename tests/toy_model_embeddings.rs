@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
+use attention_playground::embedding::embed_tokens;
 use attention_playground::model::Model;
 use attention_playground::positions::Positions;
-use attention_playground::toy::{
-    run_toy_on_vectors, run_toy_with, run_toy_with_model_embeddings, MaskSpec, Mode, ProjectionKind, ToyConfig, TokenVectors, PAD,
-};
-use attention_playground::embedding::embed_tokens;
 use attention_playground::text::{tokenize, TokenizerKind};
+use attention_playground::toy::{
+    run_toy_on_vectors, run_toy_with, run_toy_with_model_embeddings, MaskSpec, Mode, ProjectionKind, TokenVectors, ToyConfig, PAD,
+};
 use ndarray::s;
 
 fn tiny_bert() -> Model {
@@ -17,7 +17,14 @@ fn tiny_bert() -> Model {
 
 /// d_model 32 like tiny-bert, identity projections and no positions: Q, K and V are the embeddings.
 fn plain(heads: usize) -> ToyConfig {
-    ToyConfig { d_model: 32, heads, kv_heads: heads, positions: Positions::None, projections: ProjectionKind::Identity, ..ToyConfig::default() }
+    ToyConfig {
+        d_model: 32,
+        heads,
+        kv_heads: heads,
+        positions: Positions::None,
+        projections: ProjectionKind::Identity,
+        ..ToyConfig::default()
+    }
 }
 
 #[test]

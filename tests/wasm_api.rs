@@ -50,10 +50,7 @@ fn weights_and_outputs_equal_the_native_reference() {
     let runs: Vec<Value> = serde_json::from_str(REFERENCE).unwrap();
     for run in runs {
         let mut p = configured(&run["config"]);
-        let summary = p
-            .run(run["text"].as_str().unwrap(), run["crossText"].as_str().map(str::to_owned))
-            .map_err(JsValue::from)
-            .unwrap();
+        let summary = p.run(run["text"].as_str().unwrap(), run["crossText"].as_str().map(str::to_owned)).map_err(JsValue::from).unwrap();
         let keys = js_sys::Array::from(&get(&summary, "keyTokens"));
         assert_eq!(keys.length() as usize, run["keyTokens"].as_array().unwrap().len());
         for (h, head) in run["heads"].as_array().unwrap().iter().enumerate() {

@@ -1,10 +1,10 @@
 //! The per-query breakdown the step-by-step player animates: for one query, every number
 //! between its vector and its output row.
 
-use ndarray::{Array1, Array2};
 use super::head::HeadTrace;
 use super::softmax::{self, softmax_row};
 use crate::error::{Error, Result};
+use ndarray::{Array1, Array2};
 
 /// How query `i` of one head attends, key by key.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,11 @@ impl HeadTrace {
     pub fn breakdown(&self, query: usize) -> Result<QueryBreakdown> {
         let t_q = self.q.nrows();
         if query >= t_q {
-            let there = if t_q == 1 { "there is 1 query (0)".to_owned() } else { format!("there are {t_q} queries (0–{})", t_q.saturating_sub(1)) };
+            let there = if t_q == 1 {
+                "there is 1 query (0)".to_owned()
+            } else {
+                format!("there are {t_q} queries (0–{})", t_q.saturating_sub(1))
+            };
             return Err(Error::OutOfRange(format!("query {query} does not exist: {there}")));
         }
         let q = self.q.row(query).to_owned();

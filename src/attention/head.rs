@@ -67,7 +67,9 @@ impl HeadTrace {
             .into_iter()
             .find_map(|(what, m)| m.indexed_iter().find(|(_, x)| !x.is_finite()).map(|(at, &x)| (what, at, x)));
         match first {
-            Some((what, (i, j), x)) => Err(invalid!("the {what} at row {i}, column {j} is {x}: the inputs or weights are too large for 32-bit numbers")),
+            Some((what, (i, j), x)) => {
+                Err(invalid!("the {what} at row {i}, column {j} is {x}: the inputs or weights are too large for 32-bit numbers"))
+            }
             None => Ok(()),
         }
     }

@@ -40,15 +40,11 @@ impl Mask {
             Mask::Causal => Ok(causal_mask(t_q, t_k)),
             Mask::Window { width } => Ok(sliding_window_mask(t_q, t_k, *width)),
             Mask::KeyPadding { valid } if valid.len() == t_k => Ok(padding_mask(t_q, valid)),
-            Mask::KeyPadding { valid } => {
-                Err(Error::Shape(format!("the padding mask covers {} keys but there are {t_k}", valid.len())))
-            }
+            Mask::KeyPadding { valid } => Err(Error::Shape(format!("the padding mask covers {} keys but there are {t_k}", valid.len()))),
             Mask::Custom(m) if m.dim() == (t_q, t_k) => Ok(m.clone()),
-            Mask::Custom(m) => Err(Error::Shape(format!(
-                "the mask is {}×{} but attention is {t_q}×{t_k} (queries × keys)",
-                m.nrows(),
-                m.ncols()
-            ))),
+            Mask::Custom(m) => {
+                Err(Error::Shape(format!("the mask is {}×{} but attention is {t_q}×{t_k} (queries × keys)", m.nrows(), m.ncols())))
+            }
         }
     }
 }

@@ -66,7 +66,9 @@ impl MultiHeadAttention {
             return Err(invalid!("heads and key/value heads must be at least 1"));
         }
         if heads % kv_heads != 0 {
-            return Err(invalid!("{heads} query heads cannot be shared evenly by {kv_heads} key/value heads: key/value heads must divide heads"));
+            return Err(invalid!(
+                "{heads} query heads cannot be shared evenly by {kv_heads} key/value heads: key/value heads must divide heads"
+            ));
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(invalid!("temperature must be a positive number, not {}", self.temperature));
@@ -81,7 +83,11 @@ impl MultiHeadAttention {
         let d_k = self.d_k();
         for (name, l) in [("W_K", &p.w_k), ("W_V", &p.w_v)] {
             if l.d_out() != kv_heads * d_k {
-                return Err(Error::Shape(format!("{name} has {} columns, expected {kv_heads} key/value heads × d_k {d_k} = {}", l.d_out(), kv_heads * d_k)));
+                return Err(Error::Shape(format!(
+                    "{name} has {} columns, expected {kv_heads} key/value heads × d_k {d_k} = {}",
+                    l.d_out(),
+                    kv_heads * d_k
+                )));
             }
         }
         p.w_o.expect_input("W_O", heads * d_k)?;
@@ -110,7 +116,13 @@ impl MultiHeadAttention {
         }
         if let Some(a) = &allowed {
             if a.dim() != (x_q.nrows(), x_kv.nrows()) {
-                return Err(Error::Shape(format!("the mask is {}×{} but attention is {}×{}", a.nrows(), a.ncols(), x_q.nrows(), x_kv.nrows())));
+                return Err(Error::Shape(format!(
+                    "the mask is {}×{} but attention is {}×{}",
+                    a.nrows(),
+                    a.ncols(),
+                    x_q.nrows(),
+                    x_kv.nrows()
+                )));
             }
         }
         let p = &self.projections;

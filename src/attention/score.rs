@@ -43,9 +43,15 @@ pub enum ScoreFunction {
     Dot,
     Cosine,
     /// `qᵀ W k`, with `W` of shape `(d_k, d_k)`.
-    General { w: Array2<f32> },
+    General {
+        w: Array2<f32>,
+    },
     /// `vᵀ tanh(W₁q + W₂k)`, with `W₁, W₂` of shape `(d_k, d_a)` and `v` of length `d_a`.
-    Additive { w_q: Array2<f32>, w_k: Array2<f32>, v: Array1<f32> },
+    Additive {
+        w_q: Array2<f32>,
+        w_k: Array2<f32>,
+        v: Array1<f32>,
+    },
 }
 
 impl ScoreFunction {

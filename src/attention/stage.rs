@@ -26,8 +26,7 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in computation order.
-    pub const ALL: [Stage; 8] =
-        [Stage::Q, Stage::K, Stage::V, Stage::Scores, Stage::Scaled, Stage::Masked, Stage::Weights, Stage::Output];
+    pub const ALL: [Stage; 8] = [Stage::Q, Stage::K, Stage::V, Stage::Scores, Stage::Scaled, Stage::Masked, Stage::Weights, Stage::Output];
 
     /// The stage's name as used in JSON and JavaScript.
     pub fn name(self) -> &'static str {
@@ -47,8 +46,9 @@ impl Stage {
 impl std::str::FromStr for Stage {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::error::Result<Self> {
-        Stage::ALL.into_iter().find(|stage| stage.name() == s).ok_or_else(|| {
-            crate::error::invalid!("unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output")
-        })
+        Stage::ALL
+            .into_iter()
+            .find(|stage| stage.name() == s)
+            .ok_or_else(|| crate::error::invalid!("unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output"))
     }
 }

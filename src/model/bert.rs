@@ -26,12 +26,7 @@ pub struct Model {
 impl Model {
     /// Loads a model from the contents of its files: `config.json`, `tokenizer.json` and/or
     /// `vocab.txt` (tokenizer.json wins when both are given), and `model.safetensors`.
-    pub fn from_files(
-        config_json: &str,
-        tokenizer_json: Option<&str>,
-        vocab_txt: Option<&str>,
-        safetensors: &[u8],
-    ) -> ModelResult<Model> {
+    pub fn from_files(config_json: &str, tokenizer_json: Option<&str>, vocab_txt: Option<&str>, safetensors: &[u8]) -> ModelResult<Model> {
         let config = ModelConfig::from_json(config_json)?;
         Self::assemble(config, BertTokenizer::from_files(tokenizer_json, vocab_txt)?, safetensors)
     }
@@ -119,10 +114,7 @@ impl Model {
         }
         let t = encoding.tokens.len();
         if t > self.config.max_positions {
-            return Err(ModelError::OutOfRange(format!(
-                "{t} tokens exceed the model's {} positions",
-                self.config.max_positions
-            )));
+            return Err(ModelError::OutOfRange(format!("{t} tokens exceed the model's {} positions", self.config.max_positions)));
         }
         let mut x = self.embed(&encoding.tokens)?;
         let scale = 1.0 / (self.config.head_dim() as f32).sqrt();

@@ -58,25 +58,18 @@ const MAX_DIMENSION: usize = 1 << 16;
 impl ModelConfig {
     /// Parses `config.json`; refuses anything that is not a BERT-family encoder.
     pub fn from_json(text: &str) -> ModelResult<Self> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ModelError::Config(format!("not valid JSON ({e})")))?;
-        let map = value
-            .as_object()
-            .ok_or_else(|| ModelError::Config("expected a JSON object".into()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::Config(format!("not valid JSON ({e})")))?;
+        let map = value.as_object().ok_or_else(|| ModelError::Config("expected a JSON object".into()))?;
         let architecture = architecture_of(map)?;
         let config = match architecture {
             Architecture::Bert => {
                 if let Some(kind) = map.get("position_embedding_type").and_then(Value::as_str) {
                     if kind != "absolute" {
-                        return Err(ModelError::UnsupportedArchitecture {
-                            name: format!("BERT with {kind} position embeddings"),
-                        });
+                        return Err(ModelError::UnsupportedArchitecture { name: format!("BERT with {kind} position embeddings") });
                     }
                 }
                 if map.get("is_decoder").and_then(Value::as_bool) == Some(true) {
-                    return Err(ModelError::UnsupportedArchitecture {
-                        name: "BERT configured as a decoder".into(),
-                    });
+                    return Err(ModelError::UnsupportedArchitecture { name: "BERT configured as a decoder".into() });
                 }
                 ModelConfig {
                     architecture,
@@ -121,11 +114,7 @@ impl ModelConfig {
 
 fn architecture_of(map: &Map<String, Value>) -> ModelResult<Architecture> {
     let from_type = map.get("model_type").and_then(Value::as_str);
-    let named = map
-        .get("architectures")
-        .and_then(Value::as_array)
-        .and_then(|list| list.first())
-        .and_then(Value::as_str);
+    let named = map.get("architectures").and_then(Value::as_array).and_then(|list| list.first()).and_then(Value::as_str);
     let by_type = from_type.map(|kind| match kind {
         "bert" => Ok(Architecture::Bert),
         "distilbert" => Ok(Architecture::DistilBert),
@@ -153,16 +142,12 @@ fn architecture_of(map: &Map<String, Value>) -> ModelResult<Architecture> {
             Ok(a)
         }
         (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => Err(ModelError::Config(
-            "neither model_type nor architectures says which architecture this is".into(),
-        )),
+        (None, None) => Err(ModelError::Config("neither model_type nor architectures says which architecture this is".into())),
     }
 }
 
 fn size(map: &Map<String, Value>, key: &str) -> ModelResult<usize> {
-    let value = map
-        .get(key)
-        .ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
+    let value = map.get(key).ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
     as_size(key, value)
 }
 
@@ -176,9 +161,7 @@ fn optional_size(map: &Map<String, Value>, key: &str, default: usize) -> ModelRe
 fn as_size(key: &str, value: &Value) -> ModelResult<usize> {
     match value.as_u64() {
         Some(n) if n > 0 && n as usize <= MAX_DIMENSION => Ok(n as usize),
-        _ => Err(ModelError::Config(format!(
-            "{key} must be a whole number from 1 to {MAX_DIMENSION}, found {value}"
-        ))),
+        _ => Err(ModelError::Config(format!("{key} must be a whole number from 1 to {MAX_DIMENSION}, found {value}"))),
     }
 }
 
@@ -187,9 +170,7 @@ fn epsilon(map: &Map<String, Value>, key: &str) -> ModelResult<f32> {
         None => Ok(1e-12),
         Some(value) => match value.as_f64() {
             Some(eps) if eps > 0.0 && eps < 1.0 => Ok(eps as f32),
-            _ => Err(ModelError::Config(format!(
-                "{key} must be a small positive number, found {value}"
-            ))),
+            _ => Err(ModelError::Config(format!("{key} must be a small positive number, found {value}"))),
         },
     }
 }
@@ -199,9 +180,7 @@ fn activation(map: &Map<String, Value>, key: &str) -> ModelResult<Activation> {
         None | Some("gelu") => Ok(Activation::Gelu),
         Some("gelu_new") | Some("gelu_pytorch_tanh") => Ok(Activation::GeluTanh),
         Some("relu") => Ok(Activation::Relu),
-        Some(other) => Err(ModelError::Config(format!(
-            "the activation {other:?} is not supported (gelu, gelu_new, relu are)"
-        ))),
+        Some(other) => Err(ModelError::Config(format!("the activation {other:?} is not supported (gelu, gelu_new, relu are)"))),
     }
 }
 
@@ -229,8 +208,7 @@ mod tests {
 
     #[test]
     fn names_the_unsupported_architecture() {
-        let err = ModelConfig::from_json(r#"{"architectures":["GPT2LMHeadModel"],"model_type":"gpt2"}"#)
-            .unwrap_err();
+        let err = ModelConfig::from_json(r#"{"architectures":["GPT2LMHeadModel"],"model_type":"gpt2"}"#).unwrap_err();
         assert!(err.to_string().contains("gpt2"), "{err}");
         let err = ModelConfig::from_json(r#"{"architectures":["RobertaModel"]}"#).unwrap_err();
         assert!(err.to_string().contains("RobertaModel"), "{err}");

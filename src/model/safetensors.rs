@@ -94,26 +94,13 @@ impl TensorView<'_> {
     /// The elements as f32, converting F16 and BF16 exactly; other types are refused.
     pub fn to_f32(&self, name: &str) -> ModelResult<Vec<f32>> {
         let values: Vec<f32> = match self.dtype {
-            Dtype::F32 => self
-                .data
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
+            Dtype::F32 => self.data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
             Dtype::F16 => {
                 let table = f16_table();
                 self.data.chunks_exact(2).map(|b| table[u16::from_le_bytes([b[0], b[1]]) as usize]).collect()
             }
-            Dtype::BF16 => self
-                .data
-                .chunks_exact(2)
-                .map(|b| f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16))
-                .collect(),
-            other => {
-                return Err(ModelError::UnsupportedDtype {
-                    name: name.to_string(),
-                    dtype: other.name().to_string(),
-                })
-            }
+            Dtype::BF16 => self.data.chunks_exact(2).map(|b| f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16)).collect(),
+            other => return Err(ModelError::UnsupportedDtype { name: name.to_string(), dtype: other.name().to_string() }),
         };
         if let Some(index) = values.iter().position(|v| !v.is_finite()) {
             return Err(ModelError::NonFiniteWeight { name: name.to_string(), index });
@@ -144,10 +131,7 @@ impl<'a> SafeTensors<'a> {
     /// Parses and validates the whole file held in `bytes`.
     pub fn parse(bytes: &'a [u8]) -> ModelResult<Self> {
         if bytes.len() < 8 {
-            return Err(bad(format!(
-                "the file is {} bytes long: too short to be safetensors (truncated download?)",
-                bytes.len()
-            )));
+            return Err(bad(format!("the file is {} bytes long: too short to be safetensors (truncated download?)", bytes.len())));
         }
         let mut length = [0u8; 8];
         length.copy_from_slice(&bytes[..8]);
@@ -160,13 +144,11 @@ impl<'a> SafeTensors<'a> {
             )));
         }
         if declared > available {
-            return Err(bad(format!(
-                "the header declares {declared} bytes but only {available} follow: the file is truncated"
-            )));
+            return Err(bad(format!("the header declares {declared} bytes but only {available} follow: the file is truncated")));
         }
         let header_end = 8 + declared as usize;
-        let header: Map<String, Value> = serde_json::from_slice(&bytes[8..header_end])
-            .map_err(|e| bad(format!("the header is not a JSON object ({e})")))?;
+        let header: Map<String, Value> =
+            serde_json::from_slice(&bytes[8..header_end]).map_err(|e| bad(format!("the header is not a JSON object ({e})")))?;
         let data = &bytes[header_end..];
         let mut tensors = BTreeMap::new();
         let mut metadata = BTreeMap::new();
@@ -199,9 +181,7 @@ impl<'a> SafeTensors<'a> {
 }
 
 fn parse_metadata(entry: &Value) -> ModelResult<BTreeMap<String, String>> {
-    let map = entry
-        .as_object()
-        .ok_or_else(|| bad("__metadata__ must be an object of strings"))?;
+    let map = entry.as_object().ok_or_else(|| bad("__metadata__ must be an object of strings"))?;
     map.iter()
         .map(|(k, v)| match v.as_str() {
             Some(s) => Ok((k.clone(), s.to_string())),
@@ -211,15 +191,9 @@ fn parse_metadata(entry: &Value) -> ModelResult<BTreeMap<String, String>> {
 }
 
 fn parse_entry<'a>(name: &str, entry: &Value, data: &'a [u8]) -> ModelResult<TensorView<'a>> {
-    let fields = entry
-        .as_object()
-        .ok_or_else(|| bad(format!("the entry of tensor {name} is not an object")))?;
-    let dtype_name = fields
-        .get("dtype")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(format!("tensor {name} has no dtype")))?;
-    let dtype = Dtype::from_name(dtype_name)
-        .ok_or_else(|| bad(format!("tensor {name} has the unknown dtype {dtype_name:?}")))?;
+    let fields = entry.as_object().ok_or_else(|| bad(format!("the entry of tensor {name} is not an object")))?;
+    let dtype_name = fields.get("dtype").and_then(Value::as_str).ok_or_else(|| bad(format!("tensor {name} has no dtype")))?;
+    let dtype = Dtype::from_name(dtype_name).ok_or_else(|| bad(format!("tensor {name} has the unknown dtype {dtype_name:?}")))?;
     let shape = fields
         .get("shape")
         .and_then(Value::as_array)
@@ -300,10 +274,7 @@ impl SafeTensorsWriter {
     pub fn raw(&mut self, name: &str, dtype: Dtype, shape: &[usize], bytes: Vec<u8>) -> ModelResult<&mut Self> {
         let expected = shape.iter().product::<usize>() * dtype.size();
         if bytes.len() != expected {
-            return Err(bad(format!(
-                "tensor {name} of shape {shape:?} needs {expected} bytes, got {}",
-                bytes.len()
-            )));
+            return Err(bad(format!("tensor {name} of shape {shape:?} needs {expected} bytes, got {}", bytes.len())));
         }
         self.entries.push((name.to_string(), dtype, shape.to_vec(), bytes));
         Ok(self)
@@ -311,8 +282,7 @@ impl SafeTensorsWriter {
 
     /// Adds an f32 tensor stored as `dtype` (F32, F16 rounded to nearest even, or BF16 likewise).
     pub fn f32(&mut self, name: &str, dtype: Dtype, shape: &[usize], values: &[f32]) -> ModelResult<&mut Self> {
-        let bytes = encode_f32(values, dtype)
-            .ok_or_else(|| bad(format!("tensor {name} cannot be written as {}", dtype.name())))?;
+        let bytes = encode_f32(values, dtype).ok_or_else(|| bad(format!("tensor {name} cannot be written as {}", dtype.name())))?;
         self.raw(name, dtype, shape, bytes)
     }
 
@@ -368,10 +338,7 @@ pub fn convert_to_f16(bytes: &[u8]) -> ModelResult<Vec<u8>> {
         if view.dtype == Dtype::F32 {
             let values = view.to_f32(name)?;
             if let Some(index) = values.iter().position(|v| v.abs() > f32::from(half::f16::MAX)) {
-                return Err(bad(format!(
-                    "tensor {name} holds {} at element {index}, beyond the F16 range",
-                    values[index]
-                )));
+                return Err(bad(format!("tensor {name} holds {} at element {index}, beyond the F16 range", values[index])));
             }
             writer.f32(name, Dtype::F16, &view.shape, &values)?;
         } else {

@@ -180,10 +180,7 @@ impl Reader<'_, '_> {
     fn layer_norm(&self, name: &str, d: usize) -> ModelResult<LayerNormWeights> {
         let old_names = self.file.get(&format!("{}{name}.gamma", self.prefix)).is_some();
         let (scale, shift) = if old_names { ("gamma", "beta") } else { ("weight", "bias") };
-        Ok(LayerNormWeights {
-            gamma: self.vector(&format!("{name}.{scale}"), d)?,
-            beta: self.vector(&format!("{name}.{shift}"), d)?,
-        })
+        Ok(LayerNormWeights { gamma: self.vector(&format!("{name}.{scale}"), d)?, beta: self.vector(&format!("{name}.{shift}"), d)? })
     }
 }
 

@@ -54,10 +54,18 @@ impl Figure<'_> {
     pub(super) fn check(&self, head: &HeadWeights) -> Result<(), RenderError> {
         let shape = (self.tokens.queries.len(), self.tokens.keys.len());
         if head.weights.dim() != shape || head.allowed.as_ref().is_some_and(|a| a.dim() != shape) {
-            return Err(RenderError(format!("{} has {:?} weights but there are {} query and {} key tokens", head.name, head.weights.dim(), shape.0, shape.1)));
+            return Err(RenderError(format!(
+                "{} has {:?} weights but there are {} query and {} key tokens",
+                head.name,
+                head.weights.dim(),
+                shape.0,
+                shape.1
+            )));
         }
         match self.query {
-            Some(q) if q >= shape.0 => Err(RenderError(format!("query {q} does not exist: there are {} queries (0–{})", shape.0, shape.0 - 1))),
+            Some(q) if q >= shape.0 => {
+                Err(RenderError(format!("query {q} does not exist: there are {} queries (0–{})", shape.0, shape.0 - 1)))
+            }
             _ => Ok(()),
         }
     }
@@ -149,15 +157,32 @@ pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) {
     for i in 0..RAMP_STEPS {
         let at = (i as f32 + 0.5) / RAMP_STEPS as f32;
         let fill = weight_colour(at * top, top);
-        shapes.push(Shape::Rect(Rect { x: ramp + i as f32 * RAMP_STEP, y, w: RAMP_STEP, h: 12.0, fill: Some(fill), stroke: None, rx: 0.0 }));
+        shapes.push(Shape::Rect(Rect {
+            x: ramp + i as f32 * RAMP_STEP,
+            y,
+            w: RAMP_STEP,
+            h: 12.0,
+            fill: Some(fill),
+            stroke: None,
+            rx: 0.0,
+        }));
     }
     for (value, anchor) in [(0.0, Anchor::Start), (top / 2.0, Anchor::Middle), (top, Anchor::End)] {
-        shapes.push(Shape::Text(Text::new(ramp + value / top * RAMP_WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));
+        shapes
+            .push(Shape::Text(Text::new(ramp + value / top * RAMP_WIDTH, y + 24.0, weight_text(value), 10.0, paper::INK2).anchor(anchor)));
     }
     if masked {
         let sx = ramp + RAMP_WIDTH + SWATCH_GAP;
         shapes.push(Shape::Rect(Rect { x: sx, y: y - 1.0, w: 14.0, h: 14.0, fill: Some(paper::MASKED), stroke: None, rx: 0.0 }));
-        shapes.push(Shape::Line(Line { x1: sx + 2.0, y1: y + 11.0, x2: sx + 12.0, y2: y + 1.0, stroke: paper::MASKED_MARK, width: 1.0, opacity: 1.0 }));
+        shapes.push(Shape::Line(Line {
+            x1: sx + 2.0,
+            y1: y + 11.0,
+            x2: sx + 12.0,
+            y2: y + 1.0,
+            stroke: paper::MASKED_MARK,
+            width: 1.0,
+            opacity: 1.0,
+        }));
         shapes.push(Shape::Text(Text::new(sx + SWATCH_LABEL, y + 6.0, "masked", 12.0, paper::INK2)));
     }
 }
@@ -179,10 +204,15 @@ mod tests {
     #[test]
     fn long_captions_break_between_parts() {
         let mut shapes = Vec::new();
-        let caption = "all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores · [CLS] and [SEP] hidden, each row renormalised to sum to 1";
+        let caption =
+            "all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores · [CLS] and [SEP] hidden, each row renormalised to sum to 1";
         let (bottom, width) = header(&mut shapes, "Title", caption, 300.0);
-        let lines: Vec<&str> = shapes.iter().skip(1).filter_map(|s| if let Shape::Text(t) = s { Some(t.text.as_str()) } else { None }).collect();
-        assert_eq!(lines, ["all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores", "[CLS] and [SEP] hidden, each row renormalised to sum to 1"]);
+        let lines: Vec<&str> =
+            shapes.iter().skip(1).filter_map(|s| if let Shape::Text(t) = s { Some(t.text.as_str()) } else { None }).collect();
+        assert_eq!(
+            lines,
+            ["all-MiniLM-L6-v2 · 16 tokens · scaled dot-product scores", "[CLS] and [SEP] hidden, each row renormalised to sum to 1"]
+        );
         assert_eq!((bottom, width), (PAD + 54.0 + CAPTION_LINE, MIN_WIDTH));
         let mut shapes = Vec::new();
         assert_eq!(header(&mut shapes, "Title", "short", 100.0), (PAD + 54.0, MIN_WIDTH));

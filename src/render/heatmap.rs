@@ -38,7 +38,8 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
     let labelled = cell >= LABELS_MIN;
     let size = if cell >= 18.0 { 13.0 } else { 10.0 };
     let label = |t: &TokenLabel| token_label(&t.text, LABEL);
-    let widest = |tokens: &[TokenLabel]| if labelled { tokens.iter().map(|t| text_width(&label(t), size, true)).fold(0.0, f32::max) } else { 0.0 };
+    let widest =
+        |tokens: &[TokenLabel]| if labelled { tokens.iter().map(|t| text_width(&label(t), size, true)).fold(0.0, f32::max) } else { 0.0 };
     let (query_width, key_width) = (widest(queries), widest(keys));
     let max = head.weights.iter().copied().filter(|w| w.is_finite()).fold(0.0, f32::max);
 
@@ -78,7 +79,15 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
         }
     }
     if let Some(q) = figure.query {
-        let outline = Rect { x: left - 2.0, y: top + q as f32 * cell, w: cols as f32 * cell + 4.0, h: cell, fill: None, stroke: Some((paper::INK, 2.0)), rx: 3.0 };
+        let outline = Rect {
+            x: left - 2.0,
+            y: top + q as f32 * cell,
+            w: cols as f32 * cell + 4.0,
+            h: cell,
+            fill: None,
+            stroke: Some((paper::INK, 2.0)),
+            rx: 3.0,
+        };
         shapes.push(Shape::Rect(outline));
     }
     let legend_y = top + rows as f32 * cell + 22.0;

@@ -29,7 +29,9 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
     let (queries, keys) = (&figure.tokens.queries, &figure.tokens.keys);
     let n = queries.len().max(keys.len());
     if n > TOKEN_LIMIT {
-        return Err(RenderError(format!("the lines view draws up to {TOKEN_LIMIT} tokens and this text has {n}: draw the heatmap instead")));
+        return Err(RenderError(format!(
+            "the lines view draws up to {TOKEN_LIMIT} tokens and this text has {n}: draw the heatmap instead"
+        )));
     }
     let total = figure.query.map_or(queries.len(), |_| 1) * keys.len() * heads.len();
     if total > LINE_LIMIT {
@@ -59,7 +61,13 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
     let row_middle = |i: usize| top + i as f32 * ROW + ROW / 2.0;
     for (q, token) in queries.iter().enumerate() {
         let on = figure.query == Some(q);
-        let fill = if on { paper::ACCENT } else if token.special { paper::INK3 } else { paper::INK };
+        let fill = if on {
+            paper::ACCENT
+        } else if token.special {
+            paper::INK3
+        } else {
+            paper::INK
+        };
         shapes.push(Shape::Text(Text::new(x1 - 10.0, row_middle(q), label(token), SIZE, fill).anchor(Anchor::End).bold(on)));
     }
     for (k, token) in keys.iter().enumerate() {

@@ -61,7 +61,9 @@ fn fonts(system: bool) -> Arc<fontdb::Database> {
 fn layers(scene: &Scene, db: Arc<fontdb::Database>) -> Result<Vec<Layer<'_>>, RenderError> {
     let options = usvg::Options { fontdb: db, font_family: FAMILY.to_owned(), ..usvg::Options::default() };
     let vector = |shapes: &[Shape]| {
-        usvg::Tree::from_str(&svg::layer(scene, shapes), &options).map(|tree| Layer::Vector(Box::new(tree))).map_err(|e| RenderError(format!("cannot draw the figure: {e}")))
+        usvg::Tree::from_str(&svg::layer(scene, shapes), &options)
+            .map(|tree| Layer::Vector(Box::new(tree)))
+            .map_err(|e| RenderError(format!("cannot draw the figure: {e}")))
     };
     let mut out = Vec::new();
     let mut start = 0;

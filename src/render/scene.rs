@@ -173,7 +173,16 @@ mod tests {
 
     #[test]
     fn cells_are_placed_row_by_row_and_masked_cells_are_grey() {
-        let cells = Cells { x: 0.0, y: 0.0, cell: 10.0, rows: 2, cols: 2, values: vec![1.0, 0.0, 0.5, 0.5], allowed: Some(vec![true, false, true, true]), max: 1.0 };
+        let cells = Cells {
+            x: 0.0,
+            y: 0.0,
+            cell: 10.0,
+            rows: 2,
+            cols: 2,
+            values: vec![1.0, 0.0, 0.5, 0.5],
+            allowed: Some(vec![true, false, true, true]),
+            max: 1.0,
+        };
         let all: Vec<Cell> = cells.cells().collect();
         assert_eq!((all[1].x, all[1].y, all[2].x, all[2].y), (10.0, 0.0, 0.0, 10.0));
         assert_eq!(all[0].fill, viridis(1.0));

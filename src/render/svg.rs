@@ -185,7 +185,12 @@ mod tests {
         };
         let svg = to_svg(&scene);
         assert!(svg.contains("<title>A &amp; B</title>") && svg.contains("<desc>&lt;desc&gt;</desc>"), "{svg}");
-        assert!(svg.contains(r##"<text x="10" y="24.2" font-size="12" fill="#000000" text-anchor="end" transform="rotate(-45 10 20)">x&lt;y</text>"##), "{svg}");
+        assert!(
+            svg.contains(
+                r##"<text x="10" y="24.2" font-size="12" fill="#000000" text-anchor="end" transform="rotate(-45 10 20)">x&lt;y</text>"##
+            ),
+            "{svg}"
+        );
         assert!(svg.ends_with("</svg>\n"));
     }
 }

@@ -121,7 +121,12 @@ impl ModelSession {
     }
 
     /// One named intermediate of one head, flat row-major (shape from `stageShape`).
-    pub fn stage(&self, layer: usize, head: usize, #[wasm_bindgen(unchecked_param_type = "StageName")] stage: &str) -> Result<Float32Array, JsError> {
+    pub fn stage(
+        &self,
+        layer: usize,
+        head: usize,
+        #[wasm_bindgen(unchecked_param_type = "StageName")] stage: &str,
+    ) -> Result<Float32Array, JsError> {
         self.with_head(layer, head, |h| convert::stage(h, stage))
     }
 

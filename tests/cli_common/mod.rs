@@ -71,12 +71,14 @@ pub fn repo(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-
 /// Fails as clap does for a malformed command line: exit status 2, `error: …` mentioning
 /// `expected`, no panic.
 pub fn usage_error(args: &[&str], expected: &str) {
     let o = attn(args);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "attn {args:?}: {err}");
-    assert!(err.starts_with("error: ") && err.contains(expected) && !err.contains("panicked"), "attn {args:?}: expected '{expected}' in {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(expected) && !err.contains("panicked"),
+        "attn {args:?}: expected '{expected}' in {err}"
+    );
 }

@@ -149,7 +149,10 @@ fn a_model_head_breaks_down_like_a_toy_head() {
 fn bad_files_and_calls_give_readable_errors() {
     let msg = load_error(TINY_BERT.config, &TINY_BERT.weights[..TINY_BERT.weights.len() / 2]);
     assert!(msg.starts_with("model.safetensors: ") && msg.contains("truncated"), "{msg}");
-    assert_eq!(load_error(TINY_BERT.config, b"abc"), "model.safetensors: the file is 3 bytes long: too short to be safetensors (truncated download?)");
+    assert_eq!(
+        load_error(TINY_BERT.config, b"abc"),
+        "model.safetensors: the file is 3 bytes long: too short to be safetensors (truncated download?)"
+    );
     let mut garbage = TINY_BERT.weights.to_vec();
     garbage[8..16].copy_from_slice(b"not json");
     assert!(load_error(TINY_BERT.config, &garbage).starts_with("model.safetensors: the header is not a JSON object"));

@@ -53,7 +53,9 @@ impl ScoreArgs {
     /// Whether scores are scaled by 1/√d_k.
     pub fn scale(&self) -> CliResult<bool> {
         if self.no_scale && self.score.is_some_and(|(_, scaled)| scaled) {
-            return Err(CliError::new("--score scaled-dot and --no-scale contradict each other: use --score dot --no-scale for unscaled dot products"));
+            return Err(CliError::new(
+                "--score scaled-dot and --no-scale contradict each other: use --score dot --no-scale for unscaled dot products",
+            ));
         }
         Ok(!self.no_scale)
     }
@@ -95,6 +97,8 @@ pub fn selection(flag: &str, value: Option<usize>, count: usize, noun: &str) -> 
         None => Ok((0..count).collect()),
         Some(i) if i < count => Ok(vec![i]),
         Some(i) if count == 1 => Err(CliError::new(format!("{flag} {i} does not exist: there is 1 {noun} (0)"))),
-        Some(i) => Err(CliError::new(format!("{flag} {i} does not exist: there are {} (0–{})", crate::report::count(count, noun), count - 1))),
+        Some(i) => {
+            Err(CliError::new(format!("{flag} {i} does not exist: there are {} (0–{})", crate::report::count(count, noun), count - 1)))
+        }
     }
 }

@@ -29,12 +29,8 @@ pub fn describe(kind: &str, path: &Path) -> String {
 /// Reads and parses the JSON file at `path` (`-` reads stdin); `what` names the file in
 /// messages (see [`describe`]).
 pub fn read_json(path: &Path, what: &str) -> CliResult<Value> {
-    let text = if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())
-    } else {
-        std::fs::read_to_string(path)
-    }
-    .map_err(|e| CliError::new(format!("cannot read {what}: {e}")))?;
+    let text = if path == Path::new("-") { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) }
+        .map_err(|e| CliError::new(format!("cannot read {what}: {e}")))?;
     serde_json::from_str(&quote_non_finite(&text)).map_err(|e| {
         CliError::new(if e.to_string().starts_with("number out of range") {
             format!("{what} holds a number too large to be finite at line {}, column {}; give finite numbers only", e.line(), e.column())
@@ -88,7 +84,8 @@ fn list(keys: &[&str]) -> String {
 /// The rows of a matrix-shaped value, all of the same non-zero length.
 fn rows<'a>(value: &'a Value, name: &str, element: &str) -> CliResult<Vec<&'a Vec<Value>>> {
     let not_matrix = || CliError::new(format!("{name} must be a list of rows, each a list of {element}"));
-    let rows: Vec<&Vec<Value>> = value.as_array().ok_or_else(not_matrix)?.iter().map(|r| r.as_array().ok_or_else(not_matrix)).collect::<CliResult<_>>()?;
+    let rows: Vec<&Vec<Value>> =
+        value.as_array().ok_or_else(not_matrix)?.iter().map(|r| r.as_array().ok_or_else(not_matrix)).collect::<CliResult<_>>()?;
     let width = rows.first().map(|r| r.len()).ok_or_else(|| CliError::new(format!("{name} has no rows")))?;
     if width == 0 {
         return Err(CliError::new(format!("{name} row 0 is empty")));
@@ -125,8 +122,10 @@ pub fn matrix(value: &Value, name: &str) -> CliResult<Array2<f32>> {
 
 /// A vector of finite 32-bit numbers.
 pub fn vector(value: &Value, name: &str) -> CliResult<Array1<f32>> {
-    let items = value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| CliError::new(format!("{name} must be a non-empty list of numbers")))?;
-    let v: Array1<f32> = items.iter().enumerate().map(|(j, x)| number(x, name, &format!("entry {j}")).map(|x| x as f32)).collect::<CliResult<_>>()?;
+    let items =
+        value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| CliError::new(format!("{name} must be a non-empty list of numbers")))?;
+    let v: Array1<f32> =
+        items.iter().enumerate().map(|(j, x)| number(x, name, &format!("entry {j}")).map(|x| x as f32)).collect::<CliResult<_>>()?;
     ensure_finite(name, v.view().insert_axis(ndarray::Axis(0)))?;
     Ok(v)
 }
@@ -155,7 +154,10 @@ mod tests {
     #[test]
     fn non_finite_is_named_with_row_and_column() {
         let v: Value = serde_json::from_str(&quote_non_finite("[[1, 2], [3, NaN]]")).unwrap();
-        assert_eq!(matrix(&v, "q").unwrap_err().to_string(), "q holds a non-finite number (NaN) at row 1, column 1; give finite numbers only");
+        assert_eq!(
+            matrix(&v, "q").unwrap_err().to_string(),
+            "q holds a non-finite number (NaN) at row 1, column 1; give finite numbers only"
+        );
         let big: Value = serde_json::from_str("[[1e300]]").unwrap();
         assert!(matrix(&big, "k").unwrap_err().to_string().starts_with("k holds a non-finite number (inf) at row 0, column 0"));
     }

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use attention_playground::attention::{AttentionTrace, HeadTrace, QueryBreakdown, Stage};
+use attention_playground::model::{ModelInfo, ModelTrace};
 use attention_playground::toy::ToyRun;
 use ndarray::{ArrayView1, ArrayView2};
-use attention_playground::model::{ModelInfo, ModelTrace};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 

@@ -67,9 +67,10 @@ impl CustomMask {
             (Some(allowed.dim()), blocked_cells(&allowed))
         } else {
             let map = input::object(&value, &what, &["blocked"])?;
-            let cells = map.get("blocked").and_then(|b| serde_json::from_value(b.clone()).ok()).ok_or_else(|| {
-                CliError::new(format!("{what} must be a matrix of true/false or {{\"blocked\": [[query, key], …]}}"))
-            })?;
+            let cells = map
+                .get("blocked")
+                .and_then(|b| serde_json::from_value(b.clone()).ok())
+                .ok_or_else(|| CliError::new(format!("{what} must be a matrix of true/false or {{\"blocked\": [[query, key], …]}}")))?;
             (None, cells)
         };
         Ok(Self { path: path.to_owned(), shape, blocked })

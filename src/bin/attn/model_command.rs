@@ -58,7 +58,8 @@ pub fn run(args: ModelArgs) -> CliResult<()> {
     }
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdowns: Vec<json::Breakdown> = steps.iter().map(|s| json::Breakdown { layer: Some(s.layer), head: s.head, b: &s.b }).collect();
+            let breakdowns: Vec<json::Breakdown> =
+                steps.iter().map(|s| json::Breakdown { layer: Some(s.layer), head: s.head, b: &s.b }).collect();
             let run = json::ModelRun {
                 name: &loaded.name,
                 info: loaded.model.info(),
@@ -130,7 +131,14 @@ fn readable(
                 let heading = format!("layer {l}, head {h} ({how}; special tokens hidden, each row renormalised to sum to 1)");
                 report::matrix(out, &heading, w.view(), &|_, _| true, &labels, decimals)?;
             } else {
-                report::matrix(out, &format!("layer {l}, head {h} ({how})"), trace.weights(l, h).map_err(io::Error::other)?, &|_, _| true, &every, decimals)?;
+                report::matrix(
+                    out,
+                    &format!("layer {l}, head {h} ({how})"),
+                    trace.weights(l, h).map_err(io::Error::other)?,
+                    &|_, _| true,
+                    &every,
+                    decimals,
+                )?;
             }
             writeln!(out)?;
         }

@@ -67,7 +67,10 @@ impl ModelOptions {
     pub fn load(&self) -> CliResult<LoadedModel> {
         let dir = self.existing_dir()?;
         let model = Model::from_dir(dir)?;
-        let name = std::fs::canonicalize(dir).ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| dir.display().to_string());
+        let name = std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string());
         Ok(LoadedModel { model, name })
     }
 

@@ -74,7 +74,9 @@ fn score_function(map: &Map<String, Value>, what: &str, kind: ScoreKind, d_q: us
     let needs = format!("--score {name} needs {}", uses.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "));
     Ok(match kind {
         ScoreKind::Dot | ScoreKind::Cosine if d_q != d_k => {
-            return Err(CliError::new(format!("q has width {d_q} but k has width {d_k}: --score {name} needs queries and keys of the same width")));
+            return Err(CliError::new(format!(
+                "q has width {d_q} but k has width {d_k}: --score {name} needs queries and keys of the same width"
+            )));
         }
         ScoreKind::Dot => ScoreFunction::Dot,
         ScoreKind::Cosine => ScoreFunction::Cosine,
@@ -108,7 +110,11 @@ fn allowed(map: &Map<String, Value>, args: &[MaskArg], t_q: usize, t_k: usize) -
         masks.push(match arg {
             MaskArg::Causal => Mask::Causal,
             MaskArg::Window(width) => Mask::Window { width: *width },
-            other => return Err(CliError::new(format!("qkv takes --mask causal or window:W, not {other}; put other masks in the input file as \"mask\""))),
+            other => {
+                return Err(CliError::new(format!(
+                    "qkv takes --mask causal or window:W, not {other}; put other masks in the input file as \"mask\""
+                )))
+            }
         });
     }
     Ok(combine(&masks, t_q, t_k)?)
@@ -145,7 +151,13 @@ fn output_table(out: &mut dyn Write, head: &HeadTrace, labels: &Labels) -> io::R
     let table = Table {
         corner: "query".to_owned(),
         columns: (0..head.output.ncols()).map(|c| c.to_string()).collect(),
-        rows: head.output.rows().into_iter().zip(&labels.queries).map(|(row, l)| (l.clone(), row.iter().map(|x| format!("{x:.4}")).collect())).collect(),
+        rows: head
+            .output
+            .rows()
+            .into_iter()
+            .zip(&labels.queries)
+            .map(|(row, l)| (l.clone(), row.iter().map(|x| format!("{x:.4}")).collect()))
+            .collect(),
     };
     table.write(out)
 }

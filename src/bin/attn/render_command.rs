@@ -202,7 +202,8 @@ fn scores(head: &HeadTrace) -> String {
 }
 
 fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
-    let labels = |tokens: &[attention_playground::Token]| tokens.iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect();
+    let labels =
+        |tokens: &[attention_playground::Token]| tokens.iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect();
     let tokens = Tokens { queries: labels(&run.query_tokens), keys: labels(&run.key_tokens) };
     let picked = pick_heads(args, run.trace.heads.len(), |h| head_name(&run.config, h))?;
     let heads = picked
@@ -231,7 +232,8 @@ fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> Cl
     let picked = pick_heads(args, trace.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
     let hide = args.model.hide_special;
     let kept: Vec<usize> = (0..trace.len()).filter(|&i| !hide || !trace.tokens[i].special).collect();
-    let labels: Vec<TokenLabel> = kept.iter().map(|&i| TokenLabel { text: trace.tokens[i].text.clone(), special: trace.tokens[i].special }).collect();
+    let labels: Vec<TokenLabel> =
+        kept.iter().map(|&i| TokenLabel { text: trace.tokens[i].text.clone(), special: trace.tokens[i].special }).collect();
     let mut heads = Vec::new();
     for (h, name) in picked {
         let weights = if hide { trace.weights_without_special(layer, h)?.1 } else { trace.weights(layer, h)?.to_owned() };
@@ -240,7 +242,11 @@ fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> Cl
     let query = match args.query {
         None => None,
         Some(q) if q >= trace.len() => {
-            return Err(CliError::new(format!("--query {q} does not exist: there are {} tokens (0–{}), [CLS] and [SEP] included", trace.len(), trace.len() - 1)));
+            return Err(CliError::new(format!(
+                "--query {q} does not exist: there are {} tokens (0–{}), [CLS] and [SEP] included",
+                trace.len(),
+                trace.len() - 1
+            )));
         }
         Some(q) => Some(kept.iter().position(|&i| i == q).ok_or_else(|| {
             CliError::new(format!("--query {q} is {}, which --hide-special leaves out: pick an ordinary token", trace.tokens[q].text))

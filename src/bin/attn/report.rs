@@ -44,7 +44,11 @@ fn numbered<'a>(tokens: impl IntoIterator<Item = (usize, &'a str)>) -> Vec<Strin
 pub fn short(x: f32) -> String {
     let s = format!("{x:.4}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// `count` and `noun`, in the plural unless `count` is 1 ("1 head", "4 heads", "7 queries").
@@ -104,7 +108,14 @@ fn numbers(values: impl IntoIterator<Item = f32>) -> String {
 
 /// Query `b.query` of one head, key by key: score, scaled, exp, weight; then the output row.
 pub fn breakdown(out: &mut dyn Write, title: &str, b: &QueryBreakdown, labels: &Labels, decimals: usize) -> io::Result<()> {
-    writeln!(out, "{title}, query {}: scores are sums of {}; scaled = score × {} ÷ {}", labels.queries[b.query], b.term_label, short(b.scale), short(b.temperature))?;
+    writeln!(
+        out,
+        "{title}, query {}: scores are sums of {}; scaled = score × {} ÷ {}",
+        labels.queries[b.query],
+        b.term_label,
+        short(b.scale),
+        short(b.temperature)
+    )?;
     writeln!(out, "q = {}", numbers(b.q.iter().copied()))?;
     let masked_or = |j: usize, text: String| if b.allowed[j] { text } else { MASKED.to_owned() };
     let table = Table {

@@ -22,11 +22,5 @@ pub struct TokenizeArgs {
 pub fn run(args: TokenizeArgs) -> CliResult<()> {
     let (tokenizer, positions) = args.model.tokenizer()?;
     let encoding = encode(&tokenizer, positions, &args.text.text)?;
-    output::to_stdout(|out| {
-        if args.json {
-            output::json_line(out, &encoding)
-        } else {
-            token_table::write(out, &encoding.tokens)
-        }
-    })
+    output::to_stdout(|out| if args.json { output::json_line(out, &encoding) } else { token_table::write(out, &encoding.tokens) })
 }

@@ -189,7 +189,8 @@ pub fn run(args: ToyArgs) -> CliResult<()> {
     };
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdowns: Vec<json::Breakdown> = breakdowns.iter().map(|(head, b)| json::Breakdown { layer: None, head: *head, b }).collect();
+            let breakdowns: Vec<json::Breakdown> =
+                breakdowns.iter().map(|(head, b)| json::Breakdown { layer: None, head: *head, b }).collect();
             output::json_line(out, &json::Run { run: &run, weights_file: args.toy.weights.as_deref(), breakdowns: &breakdowns })
         } else {
             readable(out, &args, &run, &heads, &breakdowns)
@@ -197,13 +198,7 @@ pub fn run(args: ToyArgs) -> CliResult<()> {
     })
 }
 
-fn readable(
-    out: &mut dyn Write,
-    args: &ToyArgs,
-    run: &ToyRun,
-    heads: &[usize],
-    breakdowns: &[(usize, QueryBreakdown)],
-) -> io::Result<()> {
+fn readable(out: &mut dyn Write, args: &ToyArgs, run: &ToyRun, heads: &[usize], breakdowns: &[(usize, QueryBreakdown)]) -> io::Result<()> {
     let c = &run.config;
     writeln!(
         out,

@@ -101,14 +101,11 @@ impl BertTokenizer {
 
     /// Reads a Hugging Face `tokenizer.json` holding a WordPiece model.
     pub fn from_tokenizer_json(text: &str) -> ModelResult<Self> {
-        let json: Value = serde_json::from_str(text)
-            .map_err(|e| bad(format!("tokenizer.json is not valid JSON ({e})")))?;
+        let json: Value = serde_json::from_str(text).map_err(|e| bad(format!("tokenizer.json is not valid JSON ({e})")))?;
         let model = json.get("model").ok_or_else(|| bad("tokenizer.json has no model"))?;
         let kind = model.get("type").and_then(Value::as_str).unwrap_or("WordPiece");
         if kind != "WordPiece" {
-            return Err(bad(format!(
-                "tokenizer.json holds a {kind} model; BERT-family models need WordPiece"
-            )));
+            return Err(bad(format!("tokenizer.json holds a {kind} model; BERT-family models need WordPiece")));
         }
         let vocab: HashMap<String, u32> = model
             .get("vocab")
@@ -120,23 +117,14 @@ impl BertTokenizer {
                 None => Err(bad(format!("the vocabulary id of {token:?} is not a whole number"))),
             })
             .collect::<ModelResult<_>>()?;
-        let text_field = |key: &str, default: &str| {
-            model.get(key).and_then(Value::as_str).unwrap_or(default).to_string()
-        };
+        let text_field = |key: &str, default: &str| model.get(key).and_then(Value::as_str).unwrap_or(default).to_string();
         let unk = text_field("unk_token", "[UNK]");
         let prefix = text_field("continuing_subword_prefix", "##");
-        let max_chars = model
-            .get("max_input_chars_per_word")
-            .and_then(Value::as_u64)
-            .map_or(100, |n| n as usize);
+        let max_chars = model.get("max_input_chars_per_word").and_then(Value::as_u64).map_or(100, |n| n as usize);
         let normalizer = normalizer_of(json.get("normalizer"))?;
         match json.get("pre_tokenizer").and_then(|p| p.get("type")).and_then(Value::as_str) {
             Some("BertPreTokenizer") => {}
-            Some(other) => {
-                return Err(bad(format!(
-                    "tokenizer.json uses the {other} pre-tokenizer; only BertPreTokenizer is supported"
-                )))
-            }
+            Some(other) => return Err(bad(format!("tokenizer.json uses the {other} pre-tokenizer; only BertPreTokenizer is supported"))),
             None => return Err(bad("tokenizer.json has no BertPreTokenizer")),
         }
         let added = json
@@ -167,13 +155,9 @@ impl BertTokenizer {
                 vocab.insert(token.to_string(), id as u32);
             }
         }
-        let lowercase = lowercase.unwrap_or_else(|| {
-            !vocab.keys().any(|t| !t.starts_with('[') && t.chars().any(|c| c.is_ascii_uppercase()))
-        });
-        let added = SPECIAL_TOKENS
-            .iter()
-            .filter_map(|t| vocab.get(*t).map(|&id| (t.to_string(), id)))
-            .collect();
+        let lowercase =
+            lowercase.unwrap_or_else(|| !vocab.keys().any(|t| !t.starts_with('[') && t.chars().any(|c| c.is_ascii_uppercase())));
+        let added = SPECIAL_TOKENS.iter().filter_map(|t| vocab.get(*t).map(|&id| (t.to_string(), id))).collect();
         Self::build(vocab, added, "[UNK]", "##".into(), 100, NormalizerOptions::bert(lowercase))
     }
 
@@ -191,10 +175,7 @@ impl BertTokenizer {
             return Err(bad("the vocabulary is empty"));
         }
         if size > 2 * entries + 1024 {
-            return Err(bad(format!(
-                "the vocabulary has {entries} entries but ids up to {}: it is corrupt",
-                size - 1
-            )));
+            return Err(bad(format!("the vocabulary has {entries} entries but ids up to {}: it is corrupt", size - 1)));
         }
         let mut id_to_token = vec![String::new(); size];
         for (token, &id) in vocab.iter() {
@@ -237,13 +218,7 @@ impl BertTokenizer {
 
     /// `[CLS]`, the tokens of `text`, `[SEP]`, keeping at most `max_tokens` tokens in all.
     pub fn encode(&self, text: &str, max_tokens: usize) -> Encoding {
-        let special = |id: u32| ModelToken {
-            text: self.id_to_token[id as usize].clone(),
-            id,
-            start: 0,
-            end: 0,
-            special: true,
-        };
+        let special = |id: u32| ModelToken { text: self.id_to_token[id as usize].clone(), id, start: 0, end: 0, special: true };
         let mut tokens = vec![special(self.cls_id)];
         let mut chars: Vec<AlignedChar> = Vec::new();
         let mut pieces: Vec<Piece> = Vec::new();
@@ -330,10 +305,7 @@ fn normalizer_of(spec: Option<&Value>) -> ModelResult<NormalizerOptions> {
                 lowercase,
             })
         }
-        other => Err(bad(format!(
-            "tokenizer.json uses the {} normalizer; only BertNormalizer is supported",
-            other.unwrap_or("unnamed")
-        ))),
+        other => Err(bad(format!("tokenizer.json uses the {} normalizer; only BertNormalizer is supported", other.unwrap_or("unnamed")))),
     }
 }
 

@@ -39,13 +39,9 @@ mod tests {
 
     #[test]
     fn isolates_punctuation_and_drops_spaces() {
-        let chars: Vec<AlignedChar> = "didn't  go,ok$"
-            .chars()
-            .enumerate()
-            .map(|(i, ch)| AlignedChar { ch, start: i, end: i + 1 })
-            .collect();
-        let words: Vec<String> =
-            split_words(&chars).iter().map(|w| w.iter().map(|a| a.ch).collect()).collect();
+        let chars: Vec<AlignedChar> =
+            "didn't  go,ok$".chars().enumerate().map(|(i, ch)| AlignedChar { ch, start: i, end: i + 1 }).collect();
+        let words: Vec<String> = split_words(&chars).iter().map(|w| w.iter().map(|a| a.ch).collect()).collect();
         assert_eq!(words, ["didn", "'", "t", "go", ",", "ok", "$"]);
     }
 }

@@ -73,8 +73,7 @@ mod tests {
     }
 
     fn ids(word: &str) -> Vec<u32> {
-        let chars: Vec<AlignedChar> =
-            word.chars().map(|ch| AlignedChar { ch, start: 0, end: 0 }).collect();
+        let chars: Vec<AlignedChar> = word.chars().map(|ch| AlignedChar { ch, start: 0, end: 0 }).collect();
         let mut out = Vec::new();
         model().split(&chars, &mut out);
         out.iter().map(|p| p.id).collect()
