@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Rebuilds trained models and reference fixtures: `bash training/run.sh TARGET...`.
+#
+# Every target runs through training/env.sh (which sets up .venv on first use) on one thread.
+# Targets:
+#   decoder            train the small decoder, then evaluate it: trained/gpt2-2l-induction/,
+#                      tests/fixtures/trained/gpt2-2l-induction.json
+#   decoder-fixtures   random tiny GPT-2 / Llama models and byte-level BPE tokenizer fixtures:
+#                      tests/fixtures/decoder/
+#   decoder-check      train the decoder again into a temporary folder and compare its weights'
+#                      SHA-256 with the committed ones (same seed → same weights)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+py() { bash "$here/env.sh" "$@"; }
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+[ $# -ge 1 ] || usage 2
+for target in "$@"; do
+  case "$target" in
+    decoder)
+      py training/train_decoder.py
+      py training/evaluate_decoder.py
+      ;;
+    decoder-fixtures)
+      py training/make_decoder_fixtures.py
+      ;;
+    decoder-check)
+      py training/train_decoder.py --check
+      ;;
+    -h|--help|help)
+      usage 0
+      ;;
+    *)
+      echo "run.sh: unknown target '$target'" >&2
+      usage 2
+      ;;
+  esac
+done
