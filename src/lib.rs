@@ -9,10 +9,13 @@
 //! `wasm32` only) and the command-line tool in `src/bin/attn`, which draws its figures with
 //! [`render`] (SVG always, PNG with the `cli` feature).
 //!
+//! Every source (the toy, a pretrained encoder) produces the same [`Run`]: its token sequences and
+//! a list of attention blocks, each with its heads' Q, K, V, weights and mask.
+//!
 //! ```
 //! use attention_playground::toy::{run_toy, ToyConfig};
 //! let run = run_toy(&ToyConfig::default(), "The cat sat.", None).unwrap();
-//! let weights = run.trace.heads[0].weights.row(0).sum();
+//! let weights = run.head(0, 0).unwrap().weights.row(0).sum();
 //! assert!((weights - 1.0).abs() < 1e-5);
 //! ```
 
@@ -25,6 +28,8 @@ mod parallel;
 pub mod positions;
 pub mod render;
 pub mod rng;
+pub mod run;
+pub mod session;
 pub mod text;
 pub mod toy;
 
@@ -32,6 +37,8 @@ pub mod toy;
 pub mod wasm;
 
 pub use attention::{AttentionTrace, HeadTrace, QueryBreakdown, ScoreFunction, ScoreKind, Stage};
-pub use error::Error;
-pub use text::{Token, TokenizerKind};
-pub use toy::{run_toy, ToyConfig, ToyRun};
+pub use error::{Error, Field};
+pub use run::{Block, BlockKind, Run, RunSummary};
+pub use session::{RunRequest, Session};
+pub use text::{Token, TokenizerKind, Truncation};
+pub use toy::{run_toy, ToyConfig};

@@ -7,6 +7,7 @@ use crate::parallel;
 
 /// How token order enters the computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Positions {
     /// No order at all: attention is then permutation-equivariant.
@@ -25,7 +26,7 @@ impl std::str::FromStr for Positions {
             "none" => Ok(Self::None),
             "sinusoidal" => Ok(Self::Sinusoidal),
             "rope" | "rotary" => Ok(Self::Rope),
-            _ => Err(crate::error::invalid!("unknown positions '{s}': use 'none', 'sinusoidal' or 'rope'")),
+            _ => Err(crate::error::invalid!(Field::Positions, "unknown positions '{s}': use 'none', 'sinusoidal' or 'rope'")),
         }
     }
 }

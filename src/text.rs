@@ -4,10 +4,13 @@
 //! strings are indexed: the page highlights `text.slice(start, end)`.
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::Field;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How toy text is cut into tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TokenizerKind {
     /// Words and punctuation by Unicode word boundaries (UAX #29); whitespace is dropped.
@@ -23,28 +26,54 @@ impl std::str::FromStr for TokenizerKind {
         match s {
             "words" => Ok(Self::Words),
             "chars" => Ok(Self::Chars),
-            _ => Err(crate::error::invalid!("unknown tokenizer '{s}': use 'words' or 'chars'")),
+            _ => Err(crate::error::invalid!(Field::Tokenizer, "unknown tokenizer '{s}': use 'words' or 'chars'")),
         }
     }
 }
 
-/// One token and where it sits in the typed text.
+/// One token of any source (a toy word, a model's vocabulary piece, an image patch) and where it
+/// sits in the typed text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Token {
+    /// The token's text: the typed word, or the vocabulary entry (`"##ing"`, `"[CLS]"`).
     pub text: String,
     /// UTF-16 offset of the first code unit.
     pub start: usize,
-    /// UTF-16 offset one past the last code unit.
+    /// UTF-16 offset one past the last code unit; `start == end` for tokens the text did not
+    /// contain.
     pub end: usize,
-    /// A token the text did not contain (e.g. `[PAD]`).
+    /// A token the text did not contain (`[PAD]`, `[CLS]`, `[SEP]`) or a special token typed in it
+    /// (`[MASK]`).
     pub special: bool,
+    /// The vocabulary id, for a model's tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub id: Option<u32>,
 }
 
 impl Token {
+    /// A token of the text, without a vocabulary id.
+    pub fn word(text: &str, start: usize, end: usize) -> Self {
+        Self { text: text.to_owned(), start, end, special: false, id: None }
+    }
+
     /// A token that is not in the text, placed at `at` (usually the text's end).
     pub fn special(text: &str, at: usize) -> Self {
-        Self { text: text.to_owned(), start: at, end: at, special: true }
+        Self { text: text.to_owned(), start: at, end: at, special: true, id: None }
     }
+}
+
+/// Set when a text had more tokens than the limit and was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct Truncation {
+    /// The number of tokens kept (a model's special tokens included).
+    pub limit: usize,
+    /// How many tokens the whole text has.
+    pub total: usize,
+    /// Which text was cut.
+    pub which: Field,
 }
 
 /// The tokens kept and how many the whole text had.
@@ -69,10 +98,15 @@ pub fn tokenize(text: &str, kind: TokenizerKind, limit: usize) -> Tokenized {
         if tokens.len() < limit {
             let start = utf16.offset_at(byte_start);
             let end = utf16.offset_at(byte_start + piece.len());
-            tokens.push(Token { text: piece.to_owned(), start, end, special: false });
+            tokens.push(Token::word(piece, start, end));
         }
     }
     Tokenized { tokens, total }
+}
+
+/// Length of `text` in UTF-16 code units: where tokens placed after the text start and end.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
 }
 
 /// Converts ascending byte offsets into UTF-16 offsets in one pass over the text.

@@ -1,19 +1,19 @@
-//! Toy mode: everything the playground offers without a trained model. Text goes in; a full
-//! [`AttentionTrace`] comes out, computed from deterministic token vectors and seeded (or
-//! identity, or given) projections.
+//! Toy mode: everything the playground offers without a trained model. Text goes in; a [`Run`]
+//! of one block comes out, computed from token vectors (deterministic hashed ones, or any
+//! [`VectorSource`]'s) and seeded (or identity, or given) projections.
 
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::attention::mask::{combine, Mask};
-use crate::attention::multi_head::{AttentionTrace, MultiHeadAttention, Projections};
+use crate::attention::multi_head::{MultiHeadAttention, Projections};
 use crate::attention::score::{ScoreFunction, ScoreKind};
 use crate::embedding::embed_tokens;
-use crate::error::{invalid, Error, Result};
+use crate::error::{invalid, Error, Field, Result};
 use crate::linear::Linear;
-use crate::model::Model;
 use crate::positions::{add_sinusoidal, Positions};
-use crate::text::{tokenize, Token, TokenizerKind};
+use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
+use crate::text::{tokenize, utf16_len, Token, TokenizerKind, Truncation};
 
 /// Largest accepted `d_model`.
 pub const MAX_D_MODEL: usize = 1024;
@@ -24,6 +24,7 @@ pub const PAD: &str = "[PAD]";
 
 /// Self-attention (one text) or cross-attention (queries from one text, keys/values from another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     #[default]
@@ -35,6 +36,7 @@ pub enum Mode {
 
 /// How the projection matrices are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ProjectionKind {
     /// Glorot-uniform from the seed (see [`Linear::glorot`]).
@@ -46,6 +48,7 @@ pub enum ProjectionKind {
 
 /// A mask as the playground describes it; see [`Mask`] for the rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum MaskSpec {
     Causal,
@@ -64,6 +67,7 @@ pub enum MaskSpec {
 
 /// Every knob of toy mode. Field names in JSON/JavaScript are camelCase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ToyConfig {
     pub mode: Mode,
@@ -103,49 +107,29 @@ impl Default for ToyConfig {
     }
 }
 
-/// Which text was cut, and by how much.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Truncation {
-    pub limit: usize,
-    pub total: usize,
-    /// `"text"` or `"crossText"`.
-    pub which: &'static str,
-}
-
-/// The result of a toy run.
-#[derive(Debug, Clone)]
-pub struct ToyRun {
-    pub config: ToyConfig,
-    pub query_tokens: Vec<Token>,
-    pub key_tokens: Vec<Token>,
-    pub trace: AttentionTrace,
-    pub truncated: Option<Truncation>,
-}
-
 impl ToyConfig {
     /// Checks every field and their combinations, with messages naming the control to change.
     pub fn validate(&self) -> Result<()> {
         let (d, h, kv) = (self.d_model, self.heads, self.kv_heads);
         if !(2..=MAX_D_MODEL).contains(&d) {
-            return Err(invalid!("d_model must be between 2 and {MAX_D_MODEL}, not {d}"));
+            return Err(invalid!(Field::DModel, "d_model must be between 2 and {MAX_D_MODEL}, not {d}"));
         }
         if h == 0 || d % h != 0 {
-            return Err(invalid!("d_model {d} is not divisible by {h} heads: choose heads that divide d_model"));
+            return Err(invalid!(Field::Heads, "d_model {d} is not divisible by {h} heads: choose heads that divide d_model"));
         }
         if kv == 0 || h % kv != 0 {
-            return Err(invalid!("{h} heads cannot be shared evenly by {kv} key/value heads: key/value heads must divide heads"));
+            return Err(invalid!(Field::KvHeads, "{h} heads cannot be shared evenly by {kv} key/value heads: key/value heads must divide heads"));
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
-            return Err(invalid!("temperature must be a positive number, not {}", self.temperature));
+            return Err(invalid!(Field::Temperature, "temperature must be a positive number, not {}", self.temperature));
         }
         if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
-            return Err(invalid!("max tokens must be between 1 and {MAX_TOKENS_LIMIT}, not {}", self.max_tokens));
+            return Err(invalid!(Field::MaxTokens, "max tokens must be between 1 and {MAX_TOKENS_LIMIT}, not {}", self.max_tokens));
         }
         for mask in &self.masks {
             if let MaskSpec::Padding { pad_to } = mask {
                 if *pad_to > self.max_tokens {
-                    return Err(invalid!("padding to {pad_to} tokens exceeds the limit of {} tokens", self.max_tokens));
+                    return Err(invalid!(Field::PadTo, "padding to {pad_to} tokens exceeds the limit of {} tokens", self.max_tokens));
                 }
             }
         }
@@ -179,51 +163,101 @@ pub fn stream_seed(seed: u32, stream: u64) -> u64 {
     (u64::from(seed) << 32) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// Where toy attention gets its tokens and their vectors from: the toy's own tokenizer and hashed
+/// vectors ([`HashedVectors`]), or a pretrained model's tokenizer and word embeddings (the model
+/// implements this trait; the toy does not know the model).
+pub trait VectorSource {
+    /// The first `limit` tokens of `text` with one vector each, and the whole text's token count.
+    fn token_vectors(&self, text: &str, limit: usize) -> Result<(TokenVectors, usize)>;
+    /// Width of the vectors, when the source fixes it (a model's hidden size).
+    fn width(&self) -> Option<usize>;
+    /// What to call the vectors in a message ("all-MiniLM-L6-v2's word embeddings").
+    fn describe(&self) -> String;
+    /// The name of the run's source.
+    fn source_name(&self) -> String;
+}
+
+/// The toy's own vectors: its tokenizer, and the deterministic vector of each token's text.
+#[derive(Debug, Clone, Copy)]
+pub struct HashedVectors {
+    pub tokenizer: TokenizerKind,
+    pub d_model: usize,
+}
+
+impl VectorSource for HashedVectors {
+    fn token_vectors(&self, text: &str, limit: usize) -> Result<(TokenVectors, usize)> {
+        let t = tokenize(text, self.tokenizer, limit);
+        let vectors = embed_tokens(&t.tokens, self.d_model);
+        Ok((TokenVectors { tokens: t.tokens, vectors, text_len: utf16_len(text) }, t.total))
+    }
+
+    fn width(&self) -> Option<usize> {
+        None
+    }
+
+    fn describe(&self) -> String {
+        "the toy's vectors".into()
+    }
+
+    fn source_name(&self) -> String {
+        "toy".into()
+    }
+}
+
 /// Runs toy attention on `text` (and, in cross mode, `cross_text` for keys and values).
-pub fn run_toy(config: &ToyConfig, text: &str, cross_text: Option<&str>) -> Result<ToyRun> {
+pub fn run_toy(config: &ToyConfig, text: &str, cross_text: Option<&str>) -> Result<Run> {
     config.validate()?;
     run_toy_with(config, text, cross_text, config.build_projections())
 }
 
 /// [`run_toy`] with projections given by the caller instead of built from the configuration.
-pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, projections: Projections) -> Result<ToyRun> {
-    run_toy_on_texts(config, text, cross_text, projections, |text, limit| {
-        let t = tokenize(text, config.tokenizer, limit);
-        let vectors = embed_tokens(&t.tokens, config.d_model);
-        Ok((TokenVectors { tokens: t.tokens, vectors, text_len: utf16_len(text) }, t.total))
-    })
+pub fn run_toy_with(config: &ToyConfig, text: &str, cross_text: Option<&str>, projections: Projections) -> Result<Run> {
+    let vectors = HashedVectors { tokenizer: config.tokenizer, d_model: config.d_model };
+    run_toy_from(config, &vectors, text, cross_text, projections)
 }
 
-/// Toy attention on a pretrained model's tokens and input embeddings instead of the toy
-/// tokenizer and hashed vectors: the tokens are the model's WordPiece pieces of the text, without
-/// `[CLS]` and `[SEP]` (a special token typed in the text, such as `[MASK]`, stays, marked
-/// special), and each token's vector is its row of the model's word-embedding table. Only the
-/// vectors are borrowed: positions are the configuration's (the model's learned position
-/// embeddings are not added), and so are the projections, masks and score function.
-/// `d_model` must equal the model's hidden size; the toy tokenizer setting is not used.
-pub fn run_toy_with_model_embeddings(
+/// Toy attention on the tokens and vectors of `vectors` (for a model: its tokens and word
+/// embeddings instead of the toy tokenizer and hashed vectors). Only the vectors are borrowed:
+/// positions are the configuration's, and so are the projections, masks and score function.
+/// `d_model` must equal the vectors' width when the source fixes it.
+pub fn run_toy_from(
     config: &ToyConfig,
-    model: &Model,
+    vectors: &dyn VectorSource,
     text: &str,
     cross_text: Option<&str>,
     projections: Projections,
-) -> Result<ToyRun> {
-    let hidden = model.config().hidden_size;
-    if config.d_model != hidden {
+) -> Result<Run> {
+    config.validate()?;
+    if let Some(width) = vectors.width().filter(|&w| w != config.d_model) {
         return Err(invalid!(
-            "the model's embeddings have {hidden} dimensions but d_model is {}: set d_model to {hidden} to use them",
+            Field::DModel,
+            "{} have {width} dimensions but d_model is {}: set d_model to {width} to use them",
+            vectors.describe(),
             config.d_model
         ));
     }
-    run_toy_on_texts(config, text, cross_text, projections, |text, limit| {
-        // Room for [CLS] and [SEP], which are then dropped.
-        let encoding = model.tokenizer().encode(text, limit.saturating_add(2));
-        let total = encoding.truncated.map_or(encoding.tokens.len(), |t| t.total) - 2;
-        let pieces = &encoding.tokens[1..encoding.tokens.len() - 1];
-        let vectors = model.input_embeddings(pieces)?;
-        let tokens = pieces.iter().map(|t| Token { text: t.text.clone(), start: t.start, end: t.end, special: t.special }).collect();
-        Ok((TokenVectors { tokens, vectors, text_len: utf16_len(text) }, total))
-    })
+    let key_text = match (config.mode, cross_text) {
+        (Mode::SelfAttention, _) => None,
+        (Mode::Cross, Some(other)) => Some(other),
+        (Mode::Cross, None) => return Err(invalid!(Field::CrossText, "cross-attention needs a second text for the keys and values")),
+    };
+    let mut truncated = None;
+    let mut side = |which: Field, text: &str| -> Result<TokenVectors> {
+        let (input, total) = vectors.token_vectors(text, config.max_tokens)?;
+        if input.tokens.is_empty() {
+            return Err(Error::EmptyText { field: which });
+        }
+        if total > input.tokens.len() && truncated.is_none() {
+            truncated = Some(Truncation { limit: config.max_tokens, total, which });
+        }
+        Ok(input)
+    };
+    let queries = side(Field::Text, text)?;
+    let keys = key_text.map(|t| side(Field::CrossText, t)).transpose()?;
+    let mut run = run_toy_on_vectors(config, projections, queries, keys)?;
+    run.truncated = truncated;
+    run.source.name = vectors.source_name();
+    Ok(run)
 }
 
 /// The tokens of one text and one input vector per token: what toy attention runs on.
@@ -236,49 +270,10 @@ pub struct TokenVectors {
     pub text_len: usize,
 }
 
-/// Tokenizes and embeds the text(s) the mode calls for with `embed(text, max_tokens)`, which
-/// returns the first `max_tokens` tokens with their vectors and the whole text's token count;
-/// then runs [`run_toy_on_vectors`].
-fn run_toy_on_texts(
-    config: &ToyConfig,
-    text: &str,
-    cross_text: Option<&str>,
-    projections: Projections,
-    mut embed: impl FnMut(&str, usize) -> Result<(TokenVectors, usize)>,
-) -> Result<ToyRun> {
-    config.validate()?;
-    let key_text = match (config.mode, cross_text) {
-        (Mode::SelfAttention, _) => None,
-        (Mode::Cross, Some(other)) => Some(other),
-        (Mode::Cross, None) => return Err(invalid!("cross-attention needs a second text for the keys and values")),
-    };
-    let mut truncated = None;
-    let mut side = |which: &'static str, text: &str| -> Result<TokenVectors> {
-        let (input, total) = embed(text, config.max_tokens)?;
-        if input.tokens.is_empty() {
-            return Err(Error::EmptyText { which: if which == "text" { "text" } else { "cross-attention text" } });
-        }
-        if total > input.tokens.len() && truncated.is_none() {
-            truncated = Some(Truncation { limit: config.max_tokens, total, which });
-        }
-        Ok(input)
-    };
-    let queries = side("text", text)?;
-    let keys = key_text.map(|t| side("crossText", t)).transpose()?;
-    run_toy_on_vectors(config, projections, queries, keys, truncated)
-}
-
 /// Toy attention on given tokens and vectors: `queries` attend over `keys` (cross-attention), or
 /// over themselves when `keys` is `None`. The configuration's padding (zero vectors), masks,
 /// positions, heads and score function apply; its mode and tokenizer are not consulted.
-/// `truncated` is passed through to the result.
-pub fn run_toy_on_vectors(
-    config: &ToyConfig,
-    projections: Projections,
-    queries: TokenVectors,
-    keys: Option<TokenVectors>,
-    truncated: Option<Truncation>,
-) -> Result<ToyRun> {
+pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries: TokenVectors, keys: Option<TokenVectors>) -> Result<Run> {
     config.validate()?;
     for (what, input) in [("query", Some(&queries)), ("key", keys.as_ref())] {
         let Some(input) = input else { continue };
@@ -305,12 +300,15 @@ pub fn run_toy_on_vectors(
     }) {
         pad(&mut keys, pad_to);
     }
-    let query_tokens = queries.as_ref().map_or(&keys.tokens, |q| &q.tokens).clone();
-    let masks = config_masks(config, valid_keys, query_tokens.len(), keys.tokens.len());
-    let allowed = combine(&masks, query_tokens.len(), keys.tokens.len())?;
+    let t_q = queries.as_ref().map_or(keys.tokens.len(), |q| q.tokens.len());
+    let masks = config_masks(config, valid_keys, t_q, keys.tokens.len());
+    let allowed = combine(&masks, t_q, keys.tokens.len())?;
 
     let x_kv = with_positions(config, keys.vectors);
-    let x_q = queries.map(|q| with_positions(config, q.vectors));
+    let (query_tokens, x_q) = match queries {
+        Some(q) => (Some(q.tokens), Some(with_positions(config, q.vectors))),
+        None => (None, None),
+    };
     let d_k = config.d_model / config.heads;
     let layer = MultiHeadAttention {
         projections,
@@ -322,7 +320,31 @@ pub fn run_toy_on_vectors(
         rotary: config.positions == Positions::Rope,
     };
     let trace = layer.forward(x_q.as_ref().unwrap_or(&x_kv).view(), x_kv.view(), allowed)?;
-    Ok(ToyRun { config: config.clone(), query_tokens, key_tokens: keys.tokens, trace, truncated })
+    let (sequences, kind, key_sequence) = match query_tokens {
+        None => (vec![Sequence { role: Role::Text, tokens: keys.tokens }], BlockKind::SelfAttention, 0),
+        Some(tokens) => (
+            vec![Sequence { role: Role::Text, tokens }, Sequence { role: Role::CrossText, tokens: keys.tokens }],
+            BlockKind::Cross,
+            1,
+        ),
+    };
+    let block = Block {
+        layer: 0,
+        kind,
+        queries: 0,
+        keys: key_sequence,
+        kv_heads: config.kv_heads,
+        heads: trace.heads,
+        output: Some(trace.output),
+    };
+    Ok(Run {
+        source: SourceInfo { name: "toy".into(), kind: SourceKind::Toy, trained: false },
+        sequences,
+        blocks: vec![block],
+        d_model: config.d_model,
+        truncated: None,
+        pooled: None,
+    })
 }
 
 /// Appends `[PAD]` tokens with zero vectors up to `pad_to` tokens.
@@ -344,9 +366,6 @@ fn with_positions(config: &ToyConfig, mut x: Array2<f32>) -> Array2<f32> {
     x
 }
 
-fn utf16_len(text: &str) -> usize {
-    text.encode_utf16().count()
-}
 
 /// The core masks of the configuration, for `t_q × t_k` attention whose first `valid_keys` keys are real.
 fn config_masks(config: &ToyConfig, valid_keys: usize, t_q: usize, t_k: usize) -> Vec<Mask> {
@@ -375,13 +394,13 @@ mod tests {
     #[test]
     fn default_run_has_rows_that_sum_to_one() {
         let run = run_toy(&ToyConfig::default(), "The animal didn't cross the street because it was too tired.", None).unwrap();
-        assert_eq!(run.query_tokens.len(), 12);
-        for head in &run.trace.heads {
+        assert_eq!(run.sequences[0].tokens.len(), 12);
+        for head in &run.blocks[0].heads {
             for row in head.weights.rows() {
                 assert!((row.sum() - 1.0).abs() < 1e-5);
             }
         }
-        assert_eq!(run.trace.output.dim(), (12, 64));
+        assert_eq!(run.blocks[0].output.as_ref().unwrap().dim(), (12, 64));
     }
 
     #[test]
@@ -398,9 +417,10 @@ mod tests {
     fn padding_appends_masked_pad_keys() {
         let cfg = ToyConfig { masks: vec![MaskSpec::Padding { pad_to: 5 }], ..ToyConfig::default() };
         let run = run_toy(&cfg, "a b c", None).unwrap();
-        assert_eq!(run.key_tokens.len(), 5);
-        assert!(run.key_tokens[3].special && run.key_tokens[4].text == PAD);
-        for head in &run.trace.heads {
+        let keys = &run.sequences[0].tokens;
+        assert_eq!(keys.len(), 5);
+        assert!(keys[3].special && keys[4].text == PAD);
+        for head in &run.blocks[0].heads {
             assert!(head.weights.column(3).iter().all(|&w| w == 0.0));
         }
     }
@@ -416,6 +436,7 @@ mod tests {
     fn cross_attention_has_different_shapes() {
         let cfg = ToyConfig { mode: Mode::Cross, ..ToyConfig::default() };
         let run = run_toy(&cfg, "Le chat dort", Some("The cat is sleeping")).unwrap();
-        assert_eq!(run.trace.heads[0].weights.dim(), (3, 4));
+        assert_eq!(run.blocks[0].heads[0].weights.dim(), (3, 4));
+        assert_eq!(run.blocks[0].kind, BlockKind::Cross);
     }
 }

@@ -127,7 +127,7 @@ fn empty_and_too_long_text() {
         assert_eq!(model.forward(empty).unwrap_err(), ModelError::EmptyText);
     }
     let trace = model.forward(&"cat ".repeat(100)).unwrap();
-    assert_eq!(trace.len(), 40, "the tiny model has 40 positions");
+    assert_eq!(trace.sequences[0].tokens.len(), 40, "the tiny model has 40 positions");
     assert_eq!(trace.truncated.map(|t| (t.limit, t.total)), Some((40, 102)));
     assert!(model.forward("[MASK]").is_ok(), "a typed special token is a token");
 }
@@ -168,7 +168,7 @@ proptest! {
         }
         if let Ok(model) = load(&f.config, &f.vocab, &bytes) {
             match model.forward("the cat sat.") {
-                Ok(trace) => prop_assert!(trace.weights(0, 0).unwrap().iter().all(|w| w.is_finite())),
+                Ok(run) => prop_assert!(run.head(0, 0).unwrap().weights.iter().all(|w| w.is_finite())),
                 Err(e) => prop_assert!(matches!(e, ModelError::Overflow { .. }), "{}", e),
             }
         }

@@ -5,38 +5,42 @@ use super::head::HeadTrace;
 use super::softmax::{self, softmax_row};
 use crate::error::{Error, Result};
 use ndarray::{Array1, Array2};
+use serde::Serialize;
 
-/// How query `i` of one head attends, key by key.
-#[derive(Debug, Clone, PartialEq)]
+/// How query `i` of one head attends, key by key. Matrices are lists of rows. Serialised in
+/// camelCase (a masked score, −∞, becomes `null` in JSON and stays `-Infinity` in JavaScript).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct QueryBreakdown {
     pub query: usize,
     /// `q_i` (length d_k).
-    pub q: Array1<f32>,
+    pub q: Vec<f32>,
     /// Row `j`: the terms whose sum is the score of key `j` (`q_i ∘ k_j` for dot).
-    pub terms: Array2<f32>,
+    pub terms: Vec<Vec<f32>>,
     pub term_label: &'static str,
     /// Raw scores: row `query` of the head's scores (the terms sum to them up to rounding).
-    pub scores: Array1<f32>,
+    pub scores: Vec<f32>,
     /// Scores × scale ÷ temperature.
-    pub scaled: Array1<f32>,
+    pub scaled: Vec<f32>,
     /// Scaled scores with masked keys at −∞.
-    pub masked: Array1<f32>,
+    pub masked: Vec<f32>,
     pub allowed: Vec<bool>,
     pub scale: f32,
     pub temperature: f32,
     /// The maximum subtracted before `exp` (0 when fully masked).
     pub max: f32,
     /// `exp(masked − max)`, 0 for masked keys.
-    pub exp: Array1<f32>,
+    pub exp: Vec<f32>,
     pub sum_exp: f32,
     /// `exp / sum_exp`: the attention weights of this query.
-    pub weights: Array1<f32>,
+    pub weights: Vec<f32>,
     /// `v_j`, one row per key.
-    pub values: Array2<f32>,
+    pub values: Vec<Vec<f32>>,
     /// `w_ij · v_j`, one row per key.
-    pub weighted: Array2<f32>,
+    pub weighted: Vec<Vec<f32>>,
     /// `Σ_j w_ij v_j`.
-    pub output: Array1<f32>,
+    pub output: Vec<f32>,
     pub fully_masked: bool,
 }
 
@@ -56,7 +60,7 @@ impl HeadTrace {
         let terms = self.score.terms(q.view(), self.k.view());
         // The head's own scores (not the sums of the terms, which may differ in the last digit),
         // so that these weights are exactly the head's weights.
-        let scores = self.scores.row(query).to_owned();
+        let scores = self.scores().row(query).to_owned();
         let allowed: Vec<bool> = (0..self.k.nrows()).map(|j| self.is_allowed(query, j)).collect();
         let scaled = scores.mapv(|s| s * self.factor());
         let masked = Array1::from_shape_fn(scaled.len(), |j| if allowed[j] { scaled[j] } else { f32::NEG_INFINITY });
@@ -68,23 +72,28 @@ impl HeadTrace {
         let output = weighted.sum_axis(ndarray::Axis(0));
         Ok(QueryBreakdown {
             query,
-            q,
-            terms,
+            q: q.to_vec(),
+            terms: rows(&terms),
             term_label: self.score.term_label(),
-            scores,
-            scaled,
-            masked,
+            scores: scores.to_vec(),
+            scaled: scaled.to_vec(),
+            masked: masked.to_vec(),
             allowed,
             scale: self.scale,
             temperature: self.temperature,
             max: row.max,
-            exp,
+            exp: exp.to_vec(),
             sum_exp: row.sum_exp,
-            weights,
-            values,
-            weighted,
-            output,
+            weights: weights.to_vec(),
+            values: rows(&values),
+            weighted: rows(&weighted),
+            output: output.to_vec(),
             fully_masked: row.fully_masked(),
         })
     }
+}
+
+/// A matrix as a list of its rows.
+fn rows(m: &Array2<f32>) -> Vec<Vec<f32>> {
+    m.rows().into_iter().map(|r| r.to_vec()).collect()
 }

@@ -45,12 +45,10 @@ pub struct MultiHeadAttention {
 #[derive(Debug, Clone)]
 pub struct AttentionTrace {
     pub heads: Vec<HeadTrace>,
-    /// The heads' outputs side by side (`T_q × heads·d_k`).
+    /// The heads' outputs side by side (`T_q × heads·d_v`).
     pub concat: Array2<f32>,
     /// `concat · W_O` (`T_q × d_model`).
     pub output: Array2<f32>,
-    /// Query rows with no allowed key (same for every head).
-    pub fully_masked: Vec<usize>,
 }
 
 impl MultiHeadAttention {
@@ -63,15 +61,16 @@ impl MultiHeadAttention {
     pub fn validate(&self, d_model: usize) -> Result<()> {
         let (heads, kv_heads) = (self.heads, self.kv_heads);
         if heads == 0 || kv_heads == 0 {
-            return Err(invalid!("heads and key/value heads must be at least 1"));
+            return Err(invalid!(Field::Heads, "heads and key/value heads must be at least 1"));
         }
         if heads % kv_heads != 0 {
             return Err(invalid!(
+                Field::KvHeads,
                 "{heads} query heads cannot be shared evenly by {kv_heads} key/value heads: key/value heads must divide heads"
             ));
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
-            return Err(invalid!("temperature must be a positive number, not {}", self.temperature));
+            return Err(invalid!(Field::Temperature, "temperature must be a positive number, not {}", self.temperature));
         }
         let p = &self.projections;
         p.w_q.expect_input("W_Q", d_model)?;
@@ -136,7 +135,7 @@ impl MultiHeadAttention {
         let scale = if self.scale { 1.0 / (d_k as f32).sqrt() } else { 1.0 };
         let allowed = allowed.map(Arc::new);
         let work = self.heads * x_q.nrows() * x_kv.nrows() * (d_k + d_v);
-        let heads: Vec<HeadTrace> = parallel::map((0..self.heads).collect(), work, |h| {
+        let heads: Vec<(HeadTrace, Array2<f32>)> = parallel::map((0..self.heads).collect(), work, |h| {
             let kv = h / group;
             let mut q = q_all.slice(s![.., h * d_k..(h + 1) * d_k]).to_owned();
             let mut k = k_all.slice(s![.., kv * d_k..(kv + 1) * d_k]).to_owned();
@@ -147,16 +146,13 @@ impl MultiHeadAttention {
             }
             attend(q, k, v, self.scores[h].clone(), scale, self.temperature, allowed.clone())
         });
-        for (h, head) in heads.iter().enumerate() {
-            head.ensure_finite().map_err(|e| invalid!("head {h}: {e}"))?;
-        }
         let mut concat = Array2::zeros((x_q.nrows(), self.heads * d_v));
-        for (h, head) in heads.iter().enumerate() {
-            concat.slice_mut(s![.., h * d_v..(h + 1) * d_v]).assign(&head.output);
+        for (h, (head, output)) in heads.iter().enumerate() {
+            head.ensure_finite(output).map_err(|e| invalid!("head {h}: {e}"))?;
+            concat.slice_mut(s![.., h * d_v..(h + 1) * d_v]).assign(output);
         }
         let output = p.w_o.apply(concat.view());
         ensure_finite("the output after W_O", output.view())?;
-        let fully_masked = heads.first().map(|h| h.fully_masked.clone()).unwrap_or_default();
-        Ok(AttentionTrace { heads, concat, output, fully_masked })
+        Ok(AttentionTrace { heads: heads.into_iter().map(|(head, _)| head).collect(), concat, output })
     }
 }

@@ -11,6 +11,7 @@ use crate::linear::Linear;
 
 /// Which score function, without its weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ScoreKind {
     /// `q · k` (with scaling on: Vaswani et al.'s scaled dot product).
@@ -32,7 +33,7 @@ impl std::str::FromStr for ScoreKind {
             "additive" => Ok(Self::Additive),
             "general" => Ok(Self::General),
             "cosine" => Ok(Self::Cosine),
-            _ => Err(crate::error::invalid!("unknown score function '{s}': use dot, additive, general or cosine")),
+            _ => Err(crate::error::invalid!(Field::Score, "unknown score function '{s}': use dot, additive, general or cosine")),
         }
     }
 }

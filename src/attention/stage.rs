@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A named intermediate of a head, in the order they are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     /// Queries, one row per query token (`T_q × d_k`).
@@ -49,6 +50,6 @@ impl std::str::FromStr for Stage {
         Stage::ALL
             .into_iter()
             .find(|stage| stage.name() == s)
-            .ok_or_else(|| crate::error::invalid!("unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output"))
+            .ok_or_else(|| crate::error::invalid!(Field::Stage, "unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output"))
     }
 }

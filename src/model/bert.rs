@@ -9,15 +9,19 @@ use super::config::ModelConfig;
 use super::error::{ModelError, ModelResult};
 use super::ops::{activate, layer_norm, mean_pool_normalized};
 use super::safetensors::SafeTensors;
-use super::tokenizer::{BertTokenizer, Encoding, ModelToken};
-use super::trace::{HeadRecord, ModelTrace};
+use super::tokenizer::{BertTokenizer, Encoding};
 use super::weights::{EncoderLayer, EncoderWeights};
-use crate::attention::{attend, ScoreFunction};
+use crate::attention::{attend, HeadTrace, ScoreFunction};
 use crate::parallel;
+use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
+use crate::text::{utf16_len, Token};
+use crate::toy::{TokenVectors, VectorSource};
 
 /// A loaded pretrained encoder with its tokenizer.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// What runs call the model (the folder's name, or the name it was loaded under).
+    name: String,
     config: ModelConfig,
     tokenizer: BertTokenizer,
     weights: EncoderWeights,
@@ -45,7 +49,8 @@ impl Model {
         }
         let file = SafeTensors::parse(safetensors)?;
         let weights = EncoderWeights::load(&config, &file)?;
-        Ok(Model { config, tokenizer, weights })
+        let name = config.architecture.name().to_owned();
+        Ok(Model { name, config, tokenizer, weights })
     }
 
     /// Loads a Hugging Face model folder: `config.json`, `tokenizer.json` and/or `vocab.txt`, and
@@ -62,7 +67,22 @@ impl Model {
         let weights = std::fs::read(dir.join("model.safetensors"))
             .or_else(|_| std::fs::read(dir.join("model.f16.safetensors")))
             .map_err(|e| missing("model.safetensors", e))?;
-        Self::assemble(config, tokenizer, &weights)
+        let model = Self::assemble(config, tokenizer, &weights)?;
+        let folder = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+        Ok(match folder {
+            Some(name) => model.named(name),
+            None => model,
+        })
+    }
+
+    /// The model under another name.
+    pub fn named(mut self, name: impl Into<String>) -> Model {
+        self.name = name.into();
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -85,15 +105,16 @@ impl Model {
 
     /// The model's input embedding (its word-embedding row) of every token: vectors the toy
     /// mode can use in place of its own. `T × d`. Fails on an id outside the vocabulary.
-    pub fn input_embeddings(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
+    pub fn input_embeddings(&self, tokens: &[Token]) -> ModelResult<Array2<f32>> {
         let word = &self.weights.embeddings.word;
         let mut out = Array2::zeros((tokens.len(), word.ncols()));
         for (mut row, token) in out.rows_mut().into_iter().zip(tokens) {
-            let id = token.id as usize;
+            let id = token.id.map_or(usize::MAX, |id| id as usize);
             if id >= word.nrows() {
                 return Err(ModelError::OutOfRange(format!(
-                    "token {:?} has id {id}, outside the model's {} embeddings",
+                    "token {:?} has id {:?}, outside the model's {} embeddings",
                     token.text,
+                    token.id,
                     word.nrows()
                 )));
             }
@@ -102,13 +123,14 @@ impl Model {
         Ok(out)
     }
 
-    /// Runs the encoder on `text`, keeping every layer's and head's attention.
-    pub fn forward(&self, text: &str) -> ModelResult<ModelTrace> {
+    /// Runs the encoder on `text`, keeping every layer's and head's attention: a run of one
+    /// self-attention block per layer, with the sentence embedding.
+    pub fn forward(&self, text: &str) -> ModelResult<Run> {
         self.forward_encoding(self.tokenize(text))
     }
 
     /// Runs the encoder on tokens from [`Model::tokenize`].
-    pub fn forward_encoding(&self, encoding: Encoding) -> ModelResult<ModelTrace> {
+    pub fn forward_encoding(&self, encoding: Encoding) -> ModelResult<Run> {
         if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
             return Err(ModelError::EmptyText);
         }
@@ -118,19 +140,28 @@ impl Model {
         }
         let mut x = self.embed(&encoding.tokens)?;
         let scale = 1.0 / (self.config.head_dim() as f32).sqrt();
-        let mut records = Vec::with_capacity(self.config.num_layers * self.config.num_heads);
+        let mut blocks = Vec::with_capacity(self.config.num_layers);
         for (index, layer) in self.weights.layers.iter().enumerate() {
-            x = self.encoder_layer(layer, x, scale, &mut records);
+            let (next, heads) = self.encoder_layer(layer, x, scale);
+            x = next;
             if !x.iter().all(|v| v.is_finite()) {
                 return Err(ModelError::Overflow { layer: index });
             }
+            let kv_heads = heads.len();
+            blocks.push(Block { layer: index, kind: BlockKind::SelfAttention, queries: 0, keys: 0, kv_heads, heads, output: None });
         }
-        let pooled = mean_pool_normalized(x.view());
-        Ok(ModelTrace::new(encoding.tokens, encoding.truncated, scale, self.config.num_heads, records, x, pooled))
+        Ok(Run {
+            source: SourceInfo { name: self.name.clone(), kind: SourceKind::Encoder, trained: true },
+            sequences: vec![Sequence { role: Role::Text, tokens: encoding.tokens }],
+            blocks,
+            d_model: self.config.hidden_size,
+            truncated: encoding.truncated,
+            pooled: Some(mean_pool_normalized(x.view())),
+        })
     }
 
     /// Word + position (+ token type 0) embeddings, layer-normalised.
-    fn embed(&self, tokens: &[ModelToken]) -> ModelResult<Array2<f32>> {
+    fn embed(&self, tokens: &[Token]) -> ModelResult<Array2<f32>> {
         let e = &self.weights.embeddings;
         let mut x = self.input_embeddings(tokens)?;
         x += &e.position.slice(s![..tokens.len(), ..]);
@@ -141,8 +172,9 @@ impl Model {
         Ok(x)
     }
 
-    /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`.
-    fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32, records: &mut Vec<HeadRecord>) -> Array2<f32> {
+    /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`; the layer's output
+    /// and its heads.
+    fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32) -> (Array2<f32>, Vec<HeadTrace>) {
         let eps = self.config.layer_norm_eps;
         let d = self.config.hidden_size;
         let dh = self.config.head_dim();
@@ -154,9 +186,10 @@ impl Model {
             attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale, 1.0, None)
         });
         let mut context = Array2::zeros((t, d));
-        for (h, head) in traces.into_iter().enumerate() {
-            context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&head.output);
-            records.push(HeadRecord { q: head.q, k: head.k, v: head.v, weights: head.weights });
+        let mut heads_kept = Vec::with_capacity(heads);
+        for (h, (head, output)) in traces.into_iter().enumerate() {
+            context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&output);
+            heads_kept.push(head);
         }
         let mut x = layer.attention_out.apply(context.view()) + x;
         layer_norm(&mut x, &layer.attention_norm, eps);
@@ -164,6 +197,32 @@ impl Model {
         activate(&mut inner, self.config.activation);
         let mut x = layer.ffn_out.apply(inner.view()) + x;
         layer_norm(&mut x, &layer.ffn_norm, eps);
-        x
+        (x, heads_kept)
+    }
+}
+
+/// The model's WordPiece tokens and word embeddings as the toy's token vectors: the pieces of the
+/// text without `[CLS]` and `[SEP]` (a special token typed in the text, such as `[MASK]`, stays,
+/// marked special), each with its row of the word-embedding table (positions are not added).
+impl VectorSource for Model {
+    fn token_vectors(&self, text: &str, limit: usize) -> crate::error::Result<(TokenVectors, usize)> {
+        // Room for [CLS] and [SEP], which are then dropped.
+        let encoding = self.tokenizer.encode(text, limit.saturating_add(2));
+        let total = encoding.truncated.map_or(encoding.tokens.len(), |t| t.total) - 2;
+        let pieces = &encoding.tokens[1..encoding.tokens.len() - 1];
+        let vectors = self.input_embeddings(pieces)?;
+        Ok((TokenVectors { tokens: pieces.to_vec(), vectors, text_len: utf16_len(text) }, total))
+    }
+
+    fn width(&self) -> Option<usize> {
+        Some(self.config.hidden_size)
+    }
+
+    fn describe(&self) -> String {
+        format!("{}'s word embeddings", self.name)
+    }
+
+    fn source_name(&self) -> String {
+        format!("toy on {}'s word embeddings", self.name)
     }
 }

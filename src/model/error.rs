@@ -47,9 +47,9 @@ pub type ModelResult<T> = std::result::Result<T, ModelError>;
 impl From<ModelError> for crate::Error {
     fn from(e: ModelError) -> Self {
         match e {
-            ModelError::EmptyText => crate::Error::EmptyText { which: "text" },
+            ModelError::EmptyText => crate::Error::EmptyText { field: crate::error::Field::Text },
             ModelError::OutOfRange(message) => crate::Error::OutOfRange(message),
-            other => crate::Error::InvalidConfig(other.to_string()),
+            other => crate::Error::Invalid { field: Some(crate::error::Field::Model), message: other.to_string() },
         }
     }
 }

@@ -7,6 +7,7 @@ use super::weights::StoredAs;
 
 /// The sizes of a loaded encoder and how its weights file stored them. Serialised in camelCase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelInfo {
     /// `"bert"` (BERT, MiniLM) or `"distilbert"`.

@@ -8,9 +8,9 @@
 //! let tokenizer = std::fs::read_to_string(dir.join("tokenizer.json")).unwrap();
 //! let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
 //! let model = Model::from_files(&config, Some(&tokenizer), None, &weights).unwrap();
-//! let trace = model.forward("The animal didn't cross the street.").unwrap();
-//! let first_head = trace.weights(0, 0).unwrap(); // [query][key], rows sum to 1
-//! assert_eq!(first_head.nrows(), trace.len());
+//! let run = model.forward("The animal didn't cross the street.").unwrap();
+//! let first_head = &run.head(0, 0).unwrap().weights; // [query][key], rows sum to 1
+//! assert_eq!(first_head.nrows(), run.sequences[0].tokens.len());
 //! ```
 //!
 //! See `docs/model.md` for what is supported, the numerics and how the reference fixtures are made.
@@ -22,12 +22,10 @@ pub mod ops;
 pub mod packed;
 pub mod safetensors;
 pub mod tokenizer;
-pub mod trace;
 pub mod weights;
 
 pub use bert::Model;
 pub use config::{Activation, Architecture, ModelConfig};
 pub use error::{ModelError, ModelResult};
 pub use info::ModelInfo;
-pub use tokenizer::{BertTokenizer, Encoding, ModelToken, Truncation};
-pub use trace::{HeadRecord, ModelTrace};
+pub use tokenizer::{BertTokenizer, Encoding};

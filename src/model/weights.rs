@@ -52,6 +52,7 @@ pub struct EncoderLayer {
 
 /// How the weights were stored in the file they were read from (they are always held as f32).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum StoredAs {
     F32,
     F16,

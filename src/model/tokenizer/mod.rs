@@ -16,43 +16,26 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::error::{ModelError, ModelResult};
+use crate::error::Field;
+use crate::text::{Token, Truncation};
 use normalizer::{normalize, AlignedChar, NormalizerOptions};
 use pretokenizer::split_words;
 use wordpiece::{Piece, WordPiece};
 
-/// One token of a model's input.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ModelToken {
-    /// The vocabulary entry (`"##ing"`, `"[CLS]"`).
-    pub text: String,
-    pub id: u32,
-    /// UTF-16 offsets of the covered original text; `start == end` for `[CLS]`/`[SEP]`.
-    pub start: usize,
-    pub end: usize,
-    /// `[CLS]`, `[SEP]` and added special tokens typed in the text (`[MASK]`).
-    pub special: bool,
-}
-
-/// Set when the text had more tokens than the model has positions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Truncation {
-    /// The number of tokens kept (the model's positions), `[CLS]` and `[SEP]` included.
-    pub limit: usize,
-    /// How many tokens the whole text has, `[CLS]` and `[SEP]` included.
-    pub total: usize,
-}
-
 /// The tokens of a text, ready for the model.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Encoding {
-    pub tokens: Vec<ModelToken>,
+    /// Every token carries its vocabulary id.
+    pub tokens: Vec<Token>,
+    /// Set when the text had more tokens than the limit; the counts include `[CLS]` and `[SEP]`.
     pub truncated: Option<Truncation>,
 }
 
 impl Encoding {
     /// The vocabulary ids, in order.
     pub fn ids(&self) -> Vec<u32> {
-        self.tokens.iter().map(|t| t.id).collect()
+        self.tokens.iter().map(|t| t.id.expect("a model's tokens carry their ids")).collect()
     }
 }
 
@@ -218,7 +201,7 @@ impl BertTokenizer {
 
     /// `[CLS]`, the tokens of `text`, `[SEP]`, keeping at most `max_tokens` tokens in all.
     pub fn encode(&self, text: &str, max_tokens: usize) -> Encoding {
-        let special = |id: u32| ModelToken { text: self.id_to_token[id as usize].clone(), id, start: 0, end: 0, special: true };
+        let special = |id: u32| Token { id: Some(id), ..Token::special(&self.id_to_token[id as usize], 0) };
         let mut tokens = vec![special(self.cls_id)];
         let mut chars: Vec<AlignedChar> = Vec::new();
         let mut pieces: Vec<Piece> = Vec::new();
@@ -238,12 +221,9 @@ impl BertTokenizer {
                     for word in split_words(&chars) {
                         pieces.clear();
                         self.wordpiece.split(word, &mut pieces);
-                        tokens.extend(pieces.iter().map(|p| ModelToken {
-                            text: self.id_to_token[p.id as usize].clone(),
-                            id: p.id,
-                            start: word[p.from].start,
-                            end: word[p.to - 1].end,
-                            special: false,
+                        tokens.extend(pieces.iter().map(|p| Token {
+                            id: Some(p.id),
+                            ..Token::word(&self.id_to_token[p.id as usize], word[p.from].start, word[p.to - 1].end)
                         }));
                     }
                     offset += part.encode_utf16().count();
@@ -254,7 +234,7 @@ impl BertTokenizer {
         let limit = max_tokens.max(2);
         let truncated = (total > limit).then(|| {
             tokens.truncate(limit - 1);
-            Truncation { limit, total }
+            Truncation { limit, total, which: Field::Text }
         });
         tokens.push(special(self.sep_id));
         Encoding { tokens, truncated }
@@ -332,7 +312,7 @@ mod tests {
         let tok = BertTokenizer::from_vocab_txt(VOCAB, None).unwrap();
         let enc = tok.encode("the the the the the", 4);
         assert_eq!(enc.ids(), vec![2, 5, 5, 3]);
-        assert_eq!(enc.truncated, Some(Truncation { limit: 4, total: 7 }));
+        assert_eq!(enc.truncated, Some(Truncation { limit: 4, total: 7, which: Field::Text }));
     }
 
     #[test]

@@ -1,0 +1,148 @@
+//! `Session`: the one handle JavaScript holds. Load a model (or not), `run` any source, then ask
+//! for any block's and head's weights, mask, stages and breakdowns.
+
+use js_sys::{Float32Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js, js_error, matrix, to_js, vector};
+use crate::attention::Stage;
+use crate::model::Model;
+use crate::session::{RunRequest, Session as CoreSession};
+
+/// One loaded model (or none), the toy's projections and the last run.
+///
+/// A model's weights live in WebAssembly memory as f32 (about 90 MB for all-MiniLM-L6-v2), which
+/// JavaScript's garbage collector cannot see: `unloadModel()` (or `free()` the session) when the
+/// page no longer needs it.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Session {
+    core: CoreSession,
+}
+
+#[wasm_bindgen]
+impl Session {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Loads a model from the contents of its files: `config.json`, `tokenizer.json` and/or
+    /// `vocab.txt` (tokenizer.json wins when both are given), and `model.safetensors` (F32, F16
+    /// or BF16). The model loaded before, and its run, are released first. Throws an `Error`
+    /// saying what is wrong with which file.
+    #[wasm_bindgen(js_name = loadModel, unchecked_return_type = "ModelInfo")]
+    pub fn load_model(
+        &mut self,
+        name: &str,
+        #[wasm_bindgen(js_name = configJson)] config_json: &str,
+        #[wasm_bindgen(js_name = tokenizerJson)] tokenizer_json: Option<String>,
+        #[wasm_bindgen(js_name = vocabTxt)] vocab_txt: Option<String>,
+        weights: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        self.core.set_model(None);
+        let model = Model::from_files(config_json, tokenizer_json.as_deref(), vocab_txt.as_deref(), weights).map_err(js_error)?;
+        let info = model.info();
+        self.core.set_model(Some(model.named(name)));
+        to_js(&info)
+    }
+
+    /// Releases the loaded model.
+    #[wasm_bindgen(js_name = unloadModel)]
+    pub fn unload_model(&mut self) {
+        self.core.set_model(None);
+    }
+
+    /// The tokens the loaded model would see for `text` (`[CLS]` … `[SEP]`), without running it.
+    #[wasm_bindgen(unchecked_return_type = "Encoding")]
+    pub fn tokenize(&self, text: &str) -> Result<JsValue, JsValue> {
+        let model = self.core.model().ok_or_else(|| js_sys::Error::new("no pretrained model is loaded"))?;
+        to_js(&model.tokenize(text))
+    }
+
+    /// Computes what the request asks for (the toy, or the loaded model) and keeps it as the
+    /// current run; returns its summary. After a failed run there is none.
+    pub fn run(&mut self, #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+        let request: RunRequest = from_js(request, "run request")?;
+        let run = self.core.run(&request).map_err(js_error)?;
+        to_js(&run.summary())
+    }
+
+    /// Every head's weights of the last run, flat `[block][head][query][key]`, blocks in order
+    /// (shapes from the summary).
+    pub fn attentions(&self) -> Result<Float32Array, JsValue> {
+        Ok(Float32Array::from(self.core.current().map_err(js_error)?.attentions_flat().as_slice()))
+    }
+
+    /// Every block's mask, flat `[block][query][key]`: 1 allowed, 0 masked.
+    pub fn masks(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(self.core.current().map_err(js_error)?.allowed_flat().as_slice()))
+    }
+
+    /// The weights among the ordinary tokens (`[CLS]`, `[SEP]` and other special tokens removed,
+    /// rows renormalised to sum to 1), or `undefined` when no token is special or nothing else is
+    /// left.
+    #[wasm_bindgen(js_name = withoutSpecial, unchecked_return_type = "WithoutSpecial | undefined")]
+    pub fn without_special(&self) -> Result<JsValue, JsValue> {
+        let Some(w) = self.core.current().map_err(js_error)?.without_special() else { return Ok(JsValue::UNDEFINED) };
+        let obj = js_sys::Object::new();
+        js_sys::Reflect::set(&obj, &"kept".into(), &to_js(&w.kept)?)?;
+        js_sys::Reflect::set(&obj, &"weights".into(), &Float32Array::from(w.weights.as_slice()))?;
+        Ok(obj.into())
+    }
+
+    /// One head's weights, `T_q × T_k` `[query][key]`.
+    pub fn weights(&self, block: usize, head: usize) -> Result<Float32Array, JsValue> {
+        Ok(matrix(&self.core.current().map_err(js_error)?.head(block, head).map_err(js_error)?.weights))
+    }
+
+    /// One head's mask, `T_q × T_k`: 1 allowed, 0 masked.
+    pub fn allowed(&self, block: usize, head: usize) -> Result<Uint8Array, JsValue> {
+        let run = self.core.current().map_err(js_error)?;
+        run.head(block, head).map_err(js_error)?;
+        Ok(Uint8Array::from(run.blocks[block].allowed_flat().as_slice()))
+    }
+
+    /// One named intermediate of one head, flat row-major (shape from `stageShape`).
+    pub fn stage(
+        &self,
+        block: usize,
+        head: usize,
+        #[wasm_bindgen(unchecked_param_type = "Stage")] stage: &str,
+    ) -> Result<Float32Array, JsValue> {
+        let stage: Stage = stage.parse().map_err(js_error)?;
+        Ok(matrix(self.core.current().map_err(js_error)?.head(block, head).map_err(js_error)?.stage(stage).as_ref()))
+    }
+
+    /// `[rows, columns]` of a stage.
+    #[wasm_bindgen(js_name = stageShape, unchecked_return_type = "[number, number]")]
+    pub fn stage_shape(
+        &self,
+        block: usize,
+        head: usize,
+        #[wasm_bindgen(unchecked_param_type = "Stage")] stage: &str,
+    ) -> Result<Vec<u32>, JsValue> {
+        let stage: Stage = stage.parse().map_err(js_error)?;
+        let (rows, cols) = self.core.current().map_err(js_error)?.head(block, head).map_err(js_error)?.stage_shape(stage);
+        Ok(vec![rows as u32, cols as u32])
+    }
+
+    /// Every number the step-by-step player shows for one query of one head.
+    #[wasm_bindgen(unchecked_return_type = "HeadBreakdown")]
+    pub fn breakdown(&self, block: usize, head: usize, query: usize) -> Result<JsValue, JsValue> {
+        to_js(&self.core.current().map_err(js_error)?.breakdown(block, head, query).map_err(js_error)?)
+    }
+
+    /// A block's output after concatenating its heads and multiplying by W_O (`T_q × d_model`),
+    /// when the source keeps it (the toy does).
+    pub fn output(&self, block: usize) -> Result<Option<Float32Array>, JsValue> {
+        let run = self.core.current().map_err(js_error)?;
+        Ok(run.block(block).map_err(js_error)?.output.as_ref().map(matrix))
+    }
+
+    /// The sentence embedding of the last run, when it has one (an encoder's: mean of the last
+    /// layer's token vectors, unit length).
+    pub fn pooled(&self) -> Result<Option<Float32Array>, JsValue> {
+        Ok(self.core.current().map_err(js_error)?.pooled.as_ref().map(vector))
+    }
+}

@@ -1,0 +1,95 @@
+//! The files of `www/src/generated/` are written from the Rust definitions: the TypeScript
+//! declarations of every type that crosses to JavaScript (`types.d.ts`), and the core's defaults
+//! and limits (`core.js`). This test regenerates them and fails when a committed file differs;
+//! `UPDATE_GENERATED=1 cargo test --features typescript --test typescript` rewrites them.
+#![cfg(feature = "typescript")]
+
+use std::path::Path;
+
+use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
+use attention_playground::model::info::ModelInfo;
+use attention_playground::model::weights::StoredAs;
+use attention_playground::model::Encoding;
+use attention_playground::positions::Positions;
+use attention_playground::run::{BlockKind, BlockSummary, HeadBreakdown, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial};
+use attention_playground::session::RunRequest;
+use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig, MAX_D_MODEL, MAX_TOKENS_LIMIT};
+use attention_playground::{Field, Token, TokenizerKind, Truncation};
+use ts_rs::TS;
+
+const HEADER: &str = "// Generated from the Rust definitions by tests/typescript.rs: do not edit.\n\
+// UPDATE_GENERATED=1 cargo test --features typescript --test typescript rewrites this file.\n";
+
+fn declaration<T: TS>() -> String {
+    let docs = T::docs().map(|d| format!("{}\n", d.trim_end())).unwrap_or_default();
+    format!("{docs}export {}\n", T::decl())
+}
+
+fn types() -> String {
+    let decls = [
+        declaration::<Field>(),
+        declaration::<Token>(),
+        declaration::<Truncation>(),
+        declaration::<TokenizerKind>(),
+        declaration::<ScoreKind>(),
+        declaration::<Positions>(),
+        declaration::<Stage>(),
+        declaration::<Mode>(),
+        declaration::<ProjectionKind>(),
+        declaration::<MaskSpec>(),
+        declaration::<ToyConfig>(),
+        declaration::<RunRequest>(),
+        declaration::<SourceKind>(),
+        declaration::<SourceInfo>(),
+        declaration::<Role>(),
+        declaration::<Sequence>(),
+        declaration::<BlockKind>(),
+        declaration::<BlockSummary>(),
+        declaration::<RunSummary>(),
+        declaration::<QueryBreakdown>(),
+        declaration::<HeadBreakdown>(),
+        declaration::<WithoutSpecial>(),
+        declaration::<StoredAs>(),
+        declaration::<ModelInfo>(),
+        declaration::<Encoding>(),
+    ];
+    format!("{HEADER}\n{}", decls.join("\n"))
+}
+
+fn core_constants() -> String {
+    let defaults = serde_json::to_string_pretty(&ToyConfig::default()).unwrap();
+    format!(
+        "{HEADER}\n\
+/** The toy's default configuration. */\n\
+export const DEFAULT_TOY_CONFIG = /** @type {{import('./types').ToyConfig}} */ ({defaults});\n\n\
+/** Largest d_model the toy accepts. */\n\
+export const MAX_D_MODEL = {MAX_D_MODEL};\n\n\
+/** Largest token limit the toy accepts. */\n\
+export const MAX_TOKENS_LIMIT = {MAX_TOKENS_LIMIT};\n"
+    )
+}
+
+/// Compares (or, with UPDATE_GENERATED=1, writes) one generated file.
+fn check(path: &str, expected: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::write(&path, expected).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "{} is out of date with the Rust definitions: run UPDATE_GENERATED=1 cargo test --features typescript --test typescript",
+        path.display()
+    );
+}
+
+#[test]
+fn typescript_declarations_match_the_rust_types() {
+    check("www/src/generated/types.d.ts", &types());
+}
+
+#[test]
+fn core_constants_match_the_rust_definitions() {
+    check("www/src/generated/core.js", &core_constants());
+}
