@@ -16,7 +16,7 @@ for arg in "$@"; do
 done
 
 build_wasm() {
-  if ! $force && up_to_date "$WASM_FILE" src Cargo.toml Cargo.lock; then
+  if ! $force && up_to_date "$WASM_FILE" src www/src/generated Cargo.toml Cargo.lock; then
     ok "wasm core (pkg/ is newer than the Rust sources; --force rebuilds it)"
     return
   fi

@@ -6,18 +6,17 @@ import { createEngine } from './engine.js';
 import { ExportError, exportFile } from './export/exporter.js';
 import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
-import { limitNotes, limitText, modelLimitNote } from './limits.js';
+import { limitNotes, limitText } from './limits.js';
 import { SERVED_MODEL, isLocalSource, relativeAddress } from './model/address.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
-import { modelRunData, runIndex, shownIndex } from './model/run.js';
-import { atLayer, breakdownMatches, clampIndex, describeRun, shape } from './run-data.js';
+import { atLayer, breakdownMatches, clampIndex, describeRun, runData, runIndex, shape, shownIndex } from './run-data.js';
 import {
-  TOY_SOURCE, cloneState, defaultPresentation, defaultState, neededModel, sameComputation, sameModel, toToyConfig, toggleBlocked,
+  TOY_SOURCE, cloneState, defaultPresentation, defaultState, neededModel, runRequest, sameComputation, sameModel, toggleBlocked,
 } from './state.js';
 import { STEP_MS, advance, clampStep, stageStart, stepAt } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
-import { createControls } from './views/controls.js';
+import { CONTROL_FIELDS, createControls } from './views/controls.js';
 import { createExportDialog } from './views/export-dialog.js';
 import { createShareDialog } from './views/share-dialog.js';
 import { createHeadGrid } from './views/head-grid.js';
@@ -31,7 +30,6 @@ import { createPlayer } from './views/player.js';
 import { createSentenceInput } from './views/sentence.js';
 import { TABS, createTabs } from './views/tabs.js';
 import { createTokenStrip } from './views/token-strip.js';
-import { fieldOfMessage } from './field-errors.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('./state.js').Presentation} Presentation */
@@ -43,8 +41,8 @@ import { fieldOfMessage } from './field-errors.js';
 /** @typedef {import('./state.js').ModelState} ModelState */
 /** @typedef {import('./state.js').ViewName} ViewName */
 /** @typedef {import('./run-data.js').RunData} RunData */
-/** @typedef {import('./types').QueryBreakdown} QueryBreakdown */
-/** @typedef {import('./types').TokenInfo} TokenInfo */
+/** @typedef {import('./types').Breakdown} QueryBreakdown */
+/** @typedef {import('./types').Token} TokenInfo */
 /** @typedef {import('./model/loader.js').ModelStatus} ModelStatus */
 /** @typedef {import('./state.js').Pin} Pin */
 
@@ -415,59 +413,28 @@ export function mountPlayground(container, options) {
     const request = cloneState(state);
     const kind = computing(request);
     const status = loader.status();
-    if (kind === 'model' && status.info) {
-      await runModel(request, status.name, status.info);
-      return;
-    }
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
-    const crossMode = request.model.mode === 'cross';
-    const vectors = kind === 'vectors' && status.info !== null;
-    const config = toToyConfig(request.model);
-    // The toy on a model's embeddings works at the model's width.
-    if (vectors && status.info) config.dModel = status.info.hidden;
+    const model = kind !== 'toy' && status.info ? { name: status.name, info: status.info } : null;
     const outcome = await engine.run({
-      config,
-      text: text.text,
-      crossText: crossMode ? crossText.text : null,
-      head: request.head,
-      query: request.query,
-      vectors,
+      request: runRequest(request, kind, { text: text.text, crossText: crossText.text, dModel: status.info?.hidden ?? null }),
+      withoutSpecial: kind === 'model' && request.hideSpecial,
+      // The worker clamps the focus to the run's blocks, heads and tokens.
+      focus: { block: request.layer, head: request.head, query: request.query },
     });
     if (!outcome.ok && 'superseded' in outcome) return;
     runPending = false;
     if (!outcome.ok) {
-      failRun(outcome.message);
+      failRun(outcome.message, outcome.field ?? null);
       return;
     }
     const result = outcome.value;
-    accept(request, { runId: runCount + 1, summary: result.summary, weights: result.weights, allowed: result.allowed, layers: 1, layer: 0, model: null }, null, result.breakdown);
-    limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated });
-    if (vectors) limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
-    finishRun();
-  }
-
-  /**
-   * @param {PlaygroundState} request
-   * @param {string} name
-   * @param {import('./types').ModelInfo} info
-   */
-  async function runModel(request, name, info) {
-    const text = limitText(request.text);
-    // The worker clamps the focus to the model's layers, heads and tokens.
-    const { layer, head, query } = request;
-    const outcome = await engine.modelRun({ text: text.text, withoutSpecial: request.hideSpecial, layer, head, query });
-    if (!outcome.ok && 'superseded' in outcome) return;
-    runPending = false;
-    if (!outcome.ok) {
-      failRun(outcome.message);
-      return;
-    }
-    const run = modelRunData(outcome.value, runCount + 1, name, info);
-    accept(request, run.full, run.shown, outcome.value.breakdown);
-    const cut = modelLimitNote(name, outcome.value.summary.truncated);
-    limits = [...limitNotes({ characters: text }), ...(cut ? [cut] : [])];
-    if (request.hideSpecial && !run.shown) limits.push('The text has no tokens but [CLS] and [SEP], so they are shown.');
+    const run = runData(result, runCount + 1, kind === 'model' ? model : null);
+    accept(request, run.full, run.shown, result.breakdown);
+    const crossMode = kind !== 'model' && request.model.mode === 'cross';
+    limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: kind === 'model' ? status.name : null });
+    if (kind === 'vectors') limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
+    if (kind === 'model' && request.hideSpecial && !run.shown) limits.push('The text has no tokens but [CLS] and [SEP], so they are shown.');
     finishRun();
   }
 
@@ -502,8 +469,11 @@ export function mountPlayground(container, options) {
     if (data && breakdown && !breakdownMatches(breakdown, atLayer(data, f.layer), f.head, f.query)) requestBreakdown();
   }
 
-  /** @param {string} message */
-  function failRun(message) {
+  /**
+   * @param {string} message
+   * @param {import('./types').Field | null} field  the setting or input the core said it is about
+   */
+  function failRun(message, field) {
     if (!data && fromLink) {
       // The link's settings cannot be computed at all: show the defaults instead.
       fromLink = false;
@@ -515,13 +485,13 @@ export function mountPlayground(container, options) {
       render();
       return;
     }
-    const field = fieldOfMessage(message);
     const inInput = field === 'text' || field === 'crossText';
-    fieldErrors = field && !inInput ? { [field]: capitalise(message) } : {};
+    const onControl = field !== null && !inInput && CONTROL_FIELDS.has(field);
+    fieldErrors = onControl ? { [field]: capitalise(message) } : {};
     if (inInput) inputError.textContent = capitalise(message);
     // A message about a control that is not shown (controls minimal or none) becomes a note.
     const shown = presentation.controls === 'full' || (inInput && presentation.controls === 'minimal');
-    if (!field || !shown) coreNote = capitalise(message);
+    if (!(inInput || onControl) || !shown) coreNote = capitalise(message);
     render();
   }
 
@@ -529,7 +499,7 @@ export function mountPlayground(container, options) {
     if (!data || runPending) return;
     const runId = data.runId;
     const { layer, head, query } = focus();
-    engine.breakdown({ runId, layer, head, query }).then((outcome) => {
+    engine.breakdown({ runId, focus: { block: layer, head, query } }).then((outcome) => {
       if (!outcome.ok) {
         if (!('superseded' in outcome)) {
           coreNote = capitalise(outcome.message);
@@ -539,7 +509,7 @@ export function mountPlayground(container, options) {
       }
       const b = outcome.value.breakdown;
       const now = focus();
-      if (data?.runId !== runId || b.head !== now.head || b.query !== now.query || outcome.value.layer !== now.layer) return;
+      if (data?.runId !== runId || b.head !== now.head || b.query !== now.query || b.block !== now.layer) return;
       breakdown = b;
       render();
     });

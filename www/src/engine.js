@@ -4,21 +4,21 @@
 
 import { errorMessage } from './protocol.js';
 
-/** @typedef {import('./protocol.js').RunRequest} RunRequest */
-/** @typedef {import('./protocol.js').ModelRunRequest} ModelRunRequest */
-/** @typedef {import('./protocol.js').BreakdownRequest} BreakdownRequest */
-/** @typedef {import('./protocol.js').LoadRequest} LoadRequest */
+/** @typedef {import('./protocol.js').RunMessage} RunMessage */
+/** @typedef {import('./protocol.js').BreakdownMessage} BreakdownMessage */
+/** @typedef {import('./protocol.js').LoadMessage} LoadMessage */
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
 /** @typedef {import('./protocol.js').WorkerResponse} WorkerResponse */
 /** @typedef {import('./protocol.js').RunResult} RunResult */
-/** @typedef {import('./protocol.js').ModelRunResult} ModelRunResult */
 /** @typedef {import('./protocol.js').BreakdownResult} BreakdownResult */
 /** @typedef {import('./protocol.js').LoadResult} LoadResult */
+/** @typedef {import('./types').Field} Field */
 
 /**
- * What an answer settles to: the result, an error sentence, or superseded by a newer request.
+ * What an answer settles to: the result, an error sentence (with the setting or input it is
+ * about, when the core said), or superseded by a newer request.
  * @template T
- * @typedef {{ ok: true, value: T } | { ok: false, message: string } | { ok: false, superseded: true }} Outcome
+ * @typedef {{ ok: true, value: T } | { ok: false, message: string, field?: Field | null } | { ok: false, superseded: true }} Outcome
  */
 
 /**
@@ -29,10 +29,9 @@ import { errorMessage } from './protocol.js';
 
 /**
  * @typedef {Object} Engine
- * @property {(request: Omit<RunRequest, 'type' | 'id'>) => Promise<Outcome<RunResult>>} run
- * @property {(request: Omit<ModelRunRequest, 'type' | 'id'>) => Promise<Outcome<ModelRunResult>>} modelRun
- * @property {(request: Omit<BreakdownRequest, 'type' | 'id'>) => Promise<Outcome<BreakdownResult>>} breakdown
- * @property {(request: Omit<LoadRequest, 'type' | 'id'>) => Promise<Outcome<LoadResult>>} load
+ * @property {(request: Omit<RunMessage, 'type' | 'id'>) => Promise<Outcome<RunResult>>} run
+ * @property {(request: Omit<BreakdownMessage, 'type' | 'id'>) => Promise<Outcome<BreakdownResult>>} breakdown
+ * @property {(request: Omit<LoadMessage, 'type' | 'id'>) => Promise<Outcome<LoadResult>>} load
  *   the weights' buffer is transferred to the worker
  * @property {() => void} destroy
  */
@@ -82,7 +81,7 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
     if (!current || current.request.id !== response.id) return;
     inFlight = null;
     if (response.type === 'error') {
-      current.settle({ ok: false, message: response.message });
+      current.settle({ ok: false, message: response.message, ...(response.field ? { field: response.field } : {}) });
       if (response.fatal) restart(response.message);
     } else {
       current.settle({ ok: true, value: response });
@@ -112,7 +111,7 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
     return new Promise((resolve) => {
       /** @type {Pending} */
       const entry = { request, settle: resolve };
-      if (request.type === 'run' || request.type === 'model-run') {
+      if (request.type === 'run') {
         // A newer run makes every queued request stale: breakdowns belong to the old run.
         queuedRun?.settle({ ok: false, superseded: true });
         queuedBreakdown?.settle({ ok: false, superseded: true });
@@ -134,7 +133,6 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
 
   return {
     run: (request) => enqueue({ ...request, type: 'run', id: nextId++ }),
-    modelRun: (request) => enqueue({ ...request, type: 'model-run', id: nextId++ }),
     breakdown: (request) => enqueue({ ...request, type: 'breakdown', id: nextId++ }),
     load: (request) => enqueue({ ...request, type: 'load', id: nextId++ }),
     destroy() {

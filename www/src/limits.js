@@ -27,10 +27,11 @@ export function limitText(text) {
 
 /**
  * The sentences that tell which limits applied, empty when none did.
- * @param {{ characters?: LimitedText | null, truncated?: import('./types').RunSummary['truncated'] }} applied
+ * @param {{ characters?: LimitedText | null, truncated?: import('./types').Truncation | null, model?: string | null }} applied
+ *   `model`: the pretrained model that read the text (its limit counts [CLS] and [SEP])
  * @returns {string[]}
  */
-export function limitNotes({ characters = null, truncated = null }) {
+export function limitNotes({ characters = null, truncated = null, model = null }) {
   /** @type {string[]} */
   const notes = [];
   if (characters && characters.cut) {
@@ -38,21 +39,13 @@ export function limitNotes({ characters = null, truncated = null }) {
       `Only the first ${characters.text.length.toLocaleString('en')} of ${characters.total.toLocaleString('en')} characters are analysed.`,
     );
   }
-  if (truncated) {
+  if (truncated && model) {
+    notes.push(`${model} reads at most ${truncated.limit.toLocaleString('en')} tokens, [CLS] and [SEP] included: this text makes ${truncated.total.toLocaleString('en')}, so only the first ${truncated.limit.toLocaleString('en')} are shown.`);
+  } else if (truncated) {
     const which = truncated.which === 'crossText' ? ' of the second text' : '';
     notes.push(
       `Showing the first ${truncated.limit.toLocaleString('en')} of ${truncated.total.toLocaleString('en')} tokens${which} (the toy model takes at most ${MAX_TOKENS.toLocaleString('en')}).`,
     );
   }
   return notes;
-}
-
-/**
- * The sentence that says a pretrained model read only the start of the text, or null.
- * @param {string} name
- * @param {import('./types').ModelTruncation} truncated
- */
-export function modelLimitNote(name, truncated) {
-  if (!truncated) return null;
-  return `${name} reads at most ${truncated.limit.toLocaleString('en')} tokens, [CLS] and [SEP] included: this text makes ${truncated.total.toLocaleString('en')}, so only the first ${truncated.limit.toLocaleString('en')} are shown.`;
 }

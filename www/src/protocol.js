@@ -1,54 +1,48 @@
-// The messages between the page and its worker. The worker owns the wasm core; the page
-// only renders. Bulk numbers travel as transferred ArrayBuffers.
+// The messages between the page and its worker. The worker owns the wasm core; the page only
+// renders. One `run` request serves every source (the toy, a loaded model); bulk numbers travel
+// as transferred ArrayBuffers.
 
-/** @typedef {import('./types').ToyConfig} ToyConfig */
+/** @typedef {import('./types').RunRequest} RunRequest */
 /** @typedef {import('./types').RunSummary} RunSummary */
-/** @typedef {import('./types').QueryBreakdown} QueryBreakdown */
+/** @typedef {import('./types').HeadBreakdown} HeadBreakdown */
+/** @typedef {import('./types').Breakdown} Breakdown */
 /** @typedef {import('./types').ModelInfo} ModelInfo */
-/** @typedef {import('./types').ModelRunSummary} ModelRunSummary */
-/** @typedef {import('./types').ModelQueryBreakdown} ModelQueryBreakdown */
+/** @typedef {import('./types').Field} Field */
 
 /**
- * Configure, run, and return every head's weights plus the focused query's breakdown.
- * @typedef {Object} RunRequest
+ * Where the views look: a block (layer) of the run, one of its heads, one query.
+ * @typedef {Object} FocusRequest
+ * @property {number} block
+ * @property {number} head
+ * @property {number} query
+ */
+
+/**
+ * Compute a run of any source; every block's and head's weights and masks come back at once,
+ * with the focused query's breakdown.
+ * @typedef {Object} RunMessage
  * @property {'run'} type
  * @property {number} id
- * @property {ToyConfig} config
- * @property {string} text
- * @property {string | null} crossText   only in cross mode
- * @property {number} head
- * @property {number} query
- * @property {boolean} vectors  the token vectors are the loaded model's word embeddings
- */
-
-/**
- * Run the loaded pretrained model: every layer's and head's weights come back at once.
- * @typedef {Object} ModelRunRequest
- * @property {'model-run'} type
- * @property {number} id
- * @property {string} text
+ * @property {RunRequest} request
  * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
- * @property {number} layer
- * @property {number} head
- * @property {number} query
+ * @property {FocusRequest} focus      clamped by the worker to the run's shape
  */
 
 /**
- * The breakdown of another (layer, head, query) of the last run (layer 0 for the toy).
- * @typedef {Object} BreakdownRequest
+ * The breakdown of another (block, head, query) of the last run.
+ * @typedef {Object} BreakdownMessage
  * @property {'breakdown'} type
  * @property {number} id
  * @property {number} runId   the run it belongs to
- * @property {number} layer
- * @property {number} head
- * @property {number} query
+ * @property {FocusRequest} focus
  */
 
 /**
  * Load a pretrained model from the contents of its files; the model loaded before is freed.
- * @typedef {Object} LoadRequest
+ * @typedef {Object} LoadMessage
  * @property {'load'} type
  * @property {number} id
+ * @property {string} name
  * @property {string} config
  * @property {string | null} tokenizer
  * @property {string | null} vocab
@@ -56,32 +50,20 @@
  * @property {string} weightsName
  */
 
-/** @typedef {RunRequest | ModelRunRequest | BreakdownRequest | LoadRequest} WorkerRequest */
+/** @typedef {RunMessage | BreakdownMessage | LoadMessage} WorkerRequest */
 
 /**
  * @typedef {Object} RunResult
  * @property {'run'} type
  * @property {number} id
  * @property {RunSummary} summary
- * @property {Float32Array} weights   heads × queries × keys, row-major
- * @property {Uint8Array} allowed     queries × keys: 1 where the mask lets the key through
- * @property {QueryBreakdown | null} breakdown  for the requested head and query (clamped)
- * @property {number} head
- * @property {number} query
+ * @property {Float32Array} weights   every block's heads, [block][head][query][key], flat
+ * @property {Uint8Array} allowed     every block's mask, [block][query][key]: 1 where allowed
+ * @property {{ kept: number[][], weights: Float32Array } | null} withoutSpecial  per sequence the
+ *   indices of the ordinary tokens, and every block's weights among them with rows renormalised
+ * @property {Float32Array | null} pooled  the sentence embedding, when the source has one
+ * @property {Breakdown | null} breakdown  for the focus (clamped)
  * @property {number} milliseconds    time spent in the core
- */
-
-/**
- * @typedef {Object} ModelRunResult
- * @property {'model-run'} type
- * @property {number} id
- * @property {ModelRunSummary} summary
- * @property {Float32Array} attentions  layers × heads × T × T, row-major
- * @property {{ tokens: number[], attentions: Float32Array } | null} withoutSpecial  the indices of
- *   the ordinary tokens, and layers × heads × K × K weights among them with rows renormalised
- * @property {Float32Array} pooled      the sentence embedding
- * @property {ModelQueryBreakdown | null} breakdown  for the requested layer, head and query (clamped)
- * @property {number} milliseconds
  */
 
 /**
@@ -89,8 +71,7 @@
  * @property {'breakdown'} type
  * @property {number} id
  * @property {number} runId
- * @property {QueryBreakdown} breakdown
- * @property {number} layer
+ * @property {Breakdown} breakdown
  */
 
 /**
@@ -106,45 +87,50 @@
  * @property {'error'} type
  * @property {number} id
  * @property {string} message  one sentence a person can act on
+ * @property {Field | null} field  the setting or input it is about
  * @property {boolean} fatal   the core is in an unknown state: the worker must be restarted
  */
 
-/** @typedef {RunResult | ModelRunResult | BreakdownResult | LoadResult | ErrorResult} WorkerResponse */
-
-const BREAKDOWN_ARRAYS = /** @type {const} */ ([
-  'q', 'terms', 'scores', 'scaled', 'masked', 'allowed', 'exp', 'weights', 'values', 'weighted', 'output',
-]);
+/** @typedef {RunResult | BreakdownResult | LoadResult | ErrorResult} WorkerResponse */
 
 /**
- * A breakdown whose arrays own fresh buffers, safe to transfer (never views of wasm memory).
- * @template {QueryBreakdown} B
- * @param {B} b
- * @returns {B}
+ * A breakdown as the page holds it: every list of numbers becomes a Float32Array (matrices
+ * row-major, their widths beside them) and the list of allowed keys a Uint8Array, all owning
+ * fresh buffers that can be transferred.
+ * @param {HeadBreakdown} b
+ * @returns {Breakdown}
  */
 export function detachedBreakdown(b) {
+  const flat = (/** @type {number[][]} */ rows) => Float32Array.from(rows.flat());
   return {
     ...b,
+    keys: b.scores.length,
+    dK: b.q.length,
+    dV: b.values[0]?.length ?? 0,
+    termLen: b.terms[0]?.length ?? 0,
     q: Float32Array.from(b.q),
-    terms: Float32Array.from(b.terms),
+    terms: flat(b.terms),
     scores: Float32Array.from(b.scores),
     scaled: Float32Array.from(b.scaled),
     masked: Float32Array.from(b.masked),
-    allowed: Uint8Array.from(b.allowed),
+    allowed: Uint8Array.from(b.allowed, Number),
     exp: Float32Array.from(b.exp),
     weights: Float32Array.from(b.weights),
-    values: Float32Array.from(b.values),
-    weighted: Float32Array.from(b.weighted),
+    values: flat(b.values),
+    weighted: flat(b.weighted),
     output: Float32Array.from(b.output),
   };
 }
 
 /**
  * The buffers of a detached breakdown, for postMessage's transfer list.
- * @param {QueryBreakdown} b
+ * @param {Breakdown} b
  * @returns {ArrayBuffer[]}
  */
 export function breakdownBuffers(b) {
-  return BREAKDOWN_ARRAYS.map((name) => /** @type {ArrayBuffer} */ (b[name].buffer));
+  return Object.values(b)
+    .filter((value) => ArrayBuffer.isView(value))
+    .map((view) => /** @type {ArrayBuffer} */ (/** @type {ArrayBufferView} */ (view).buffer));
 }
 
 /**
@@ -155,4 +141,14 @@ export function errorMessage(error) {
   if (error instanceof Error && error.message) return error.message;
   if (typeof error === 'string' && error) return error;
   return 'The attention core failed without saying why.';
+}
+
+/**
+ * The setting or input an error from the core is about (the core sets `field` on its errors).
+ * @param {unknown} error
+ * @returns {Field | null}
+ */
+export function errorField(error) {
+  const field = error instanceof Error ? /** @type {{ field?: unknown }} */ (error).field : undefined;
+  return typeof field === 'string' ? /** @type {Field} */ (field) : null;
 }

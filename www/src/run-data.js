@@ -1,13 +1,17 @@
 // What one run of the core gives the views, and small questions about it. Pure module.
 //
-// A run has one or more layers of heads (the toy core computes one layer, a pretrained model
-// several); the views show the heads of one layer, `layer`, and read its weights through
-// `headWeights`. A pretrained model's run says so in `model`.
+// A run of any source has one or more attention blocks (the toy computes one, an encoder one per
+// layer); the views show the heads of one block, `layer`, and read its weights through
+// `headWeights`. A pretrained model's run says so in `model`. When special tokens are hidden,
+// the run's token indices (kept in the state) and the indices a view shows are mapped both ways
+// here (`shownIndex`, `runIndex`).
 
 /** @typedef {import('./types').RunSummary} RunSummary */
-/** @typedef {import('./types').TokenInfo} TokenInfo */
+/** @typedef {import('./types').BlockSummary} BlockSummary */
+/** @typedef {import('./types').Token} Token */
 /** @typedef {import('./types').ModelInfo} ModelInfo */
-/** @typedef {import('./types').ModelTruncation} ModelTruncation */
+/** @typedef {import('./types').Truncation} Truncation */
+/** @typedef {import('./protocol.js').RunResult} RunResult */
 
 /**
  * What a pretrained model's run adds.
@@ -16,20 +20,98 @@
  * @property {ModelInfo} info
  * @property {number[] | null} kept  when [CLS], [SEP] and other special tokens are hidden: the
  *   indices (into the run's tokens) of the tokens shown, whose weights are renormalised per row
- * @property {Float32Array} pooled   the sentence embedding
- * @property {ModelTruncation} truncated
+ * @property {Float32Array | null} pooled   the sentence embedding
+ * @property {Truncation | null} truncated
+ */
+
+/**
+ * One block as the views read it: the core's block summary with its tokens.
+ * @typedef {BlockSummary & { queryTokens: Token[], keyTokens: Token[] }} BlockView
  */
 
 /**
  * @typedef {Object} RunData
  * @property {number} runId
- * @property {RunSummary} summary   the tokens shown, the heads' sizes, the score
- * @property {Float32Array} weights layers × heads × queries × keys
- * @property {Uint8Array} allowed   queries × keys
- * @property {number} layers
- * @property {number} layer         the layer whose heads the views show
+ * @property {RunSummary} run       what the core computed (all tokens)
+ * @property {Token[][]} sequences  the tokens shown, per sequence of the run
+ * @property {BlockView} summary    the block the views show
+ * @property {Float32Array} weights every block's heads, [block][head][query][key], over the tokens shown
+ * @property {Uint8Array} masks     every block's mask, [block][query][key]
+ * @property {Uint8Array} allowed   the shown block's mask, queries × keys
+ * @property {number} layers        how many blocks the run has
+ * @property {number} layer         the block whose heads the views show
  * @property {ModelRun | null} model
  */
+
+/**
+ * The views' data of a run: every token (`full`), and, when special tokens are hidden and the
+ * core sent the weights among the others, those (`shown`). A run of the toy has no `model`.
+ * @param {RunResult} result
+ * @param {number} runId
+ * @param {{ name: string, info: ModelInfo } | null} model
+ * @returns {{ full: RunData, shown: RunData | null }}
+ */
+export function runData(result, runId, model) {
+  const { summary } = result;
+  const tokens = summary.sequences.map((s) => s.tokens);
+  const modelRun = model && { ...model, kept: null, pooled: result.pooled, truncated: summary.truncated };
+  const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun }, 0);
+  const without = result.withoutSpecial;
+  if (!without || !modelRun) return { full, shown: null };
+  const sequences = without.kept.map((kept, s) => kept.map((index) => tokens[s][index]));
+  const masks = new Uint8Array(blockOffsets(summary, sequences).masks.at(-1) ?? 0).fill(1);
+  const shown = withBlock({ runId, run: summary, sequences, weights: without.weights, masks, model: { ...modelRun, kept: without.kept[0] } }, 0);
+  return { full, shown };
+}
+
+/**
+ * Where each block's weights and mask start in the flat buffers, and where the last ends.
+ * @param {RunSummary} run
+ * @param {Token[][]} sequences
+ */
+function blockOffsets(run, sequences) {
+  const weights = [0];
+  const masks = [0];
+  for (const block of run.blocks) {
+    const size = sequences[block.queries].length * sequences[block.keys].length;
+    weights.push(/** @type {number} */ (weights.at(-1)) + block.heads * size);
+    masks.push(/** @type {number} */ (masks.at(-1)) + size);
+  }
+  return { weights, masks };
+}
+
+/** @type {WeakMap<Float32Array, ReturnType<typeof blockOffsets>>} */
+const offsetsOf = new WeakMap();
+
+/** @param {Pick<RunData, 'run' | 'sequences' | 'weights'>} data */
+function offsets(data) {
+  let found = offsetsOf.get(data.weights);
+  if (!found) {
+    found = blockOffsets(data.run, data.sequences);
+    offsetsOf.set(data.weights, found);
+  }
+  return found;
+}
+
+/**
+ * The run seen at block `layer`.
+ * @param {Omit<RunData, 'summary' | 'allowed' | 'layers' | 'layer'>} data
+ * @param {number} layer
+ * @returns {RunData}
+ */
+function withBlock(data, layer) {
+  const block = data.run.blocks[layer];
+  const queryTokens = data.sequences[block.queries];
+  const keyTokens = data.sequences[block.keys];
+  const at = offsets(data).masks[layer];
+  return {
+    ...data,
+    summary: { ...block, queryTokens, keyTokens },
+    allowed: data.masks.subarray(at, at + queryTokens.length * keyTokens.length),
+    layers: data.run.blocks.length,
+    layer,
+  };
+}
 
 /** @param {RunData} data */
 export function shape(data) {
@@ -48,9 +130,9 @@ export function shape(data) {
  * @param {number} head
  */
 export function layerHeadWeights(data, layer, head) {
-  const { queries, keys, heads } = shape(data);
-  const size = queries * keys;
-  const at = (layer * heads + head) * size;
+  const block = data.run.blocks[layer];
+  const size = data.sequences[block.queries].length * data.sequences[block.keys].length;
+  const at = offsets(data).weights[layer] + head * size;
   return data.weights.subarray(at, at + size);
 }
 
@@ -80,7 +162,7 @@ export function atLayer(data, layer) {
     views = [];
     layerViews.set(data, views);
   }
-  views[layer] ??= { ...data, layer };
+  views[layer] ??= withBlock(data, layer);
   return views[layer];
 }
 
@@ -134,17 +216,38 @@ export function rowsNote(data) {
 }
 
 /**
- * Whether a breakdown is the one of `head` and `query` in the layer `data` shows (a toy
- * breakdown is of the toy's one layer).
- * @param {import('./types').QueryBreakdown | null} b
+ * Whether a breakdown is the one of `head` and `query` in the block `data` shows.
+ * @param {import('./types').Breakdown | null} b
  * @param {RunData} data
  * @param {number} head
  * @param {number} query
  */
 export function breakdownMatches(b, data, head, query) {
-  if (!b) return false;
-  const layer = 'layer' in b && typeof b.layer === 'number' ? b.layer : 0;
-  return b.head === head && b.query === query && layer === data.layer;
+  return b !== null && b.head === head && b.query === query && b.block === data.layer;
+}
+
+/**
+ * Where the run's token `index` is among the tokens `data` shows (the nearest shown token when
+ * it is hidden).
+ * @param {RunData} data
+ * @param {number} index
+ */
+export function shownIndex(data, index) {
+  const kept = data.model?.kept;
+  if (!kept) return index;
+  let best = 0;
+  for (let i = 1; i < kept.length; i += 1) if (Math.abs(kept[i] - index) < Math.abs(kept[best] - index)) best = i;
+  return best;
+}
+
+/**
+ * The run's index of the token a view shows at `index`.
+ * @param {RunData} data
+ * @param {number} index
+ */
+export function runIndex(data, index) {
+  const kept = data.model?.kept;
+  return kept ? kept[index] ?? index : index;
 }
 
 /**
@@ -167,7 +270,7 @@ export function clampIndex(value, count) {
 
 /**
  * A token label short enough for an axis.
- * @param {TokenInfo} token
+ * @param {Token} token
  * @param {number} [max]
  */
 export function tokenLabel(token, max = 14) {

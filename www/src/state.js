@@ -1,10 +1,12 @@
 // The playground's state: one plain object that every view renders from.
 // Pure module: no DOM access, testable in Node.
 
-/** @typedef {import('./types').ScoreName} ScoreName */
-/** @typedef {import('./types').TokenizerName} TokenizerName */
-/** @typedef {import('./types').PositionsName} PositionsName */
-/** @typedef {import('./types').ProjectionsName} ProjectionsName */
+import { DEFAULT_TOY_CONFIG, MAX_D_MODEL } from './generated/core.js';
+
+/** @typedef {import('./types').ScoreKind} ScoreName */
+/** @typedef {import('./types').TokenizerKind} TokenizerName */
+/** @typedef {import('./types').Positions} PositionsName */
+/** @typedef {import('./types').ProjectionKind} ProjectionsName */
 /** @typedef {import('./types').ToyConfig} ToyConfig */
 /** @typedef {import('./types').MaskSpec} MaskSpec */
 
@@ -79,8 +81,8 @@
 export const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 export const DEFAULT_CROSS_TEXT = "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.";
 
-/** Longest token sequence the toy model accepts. */
-export const MAX_TOKENS = 1024;
+/** Longest token sequence the toy model accepts (the core's default). */
+export const MAX_TOKENS = DEFAULT_TOY_CONFIG.maxTokens;
 
 export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player']);
 export const SCORES = /** @type {const} */ (['dot', 'additive', 'general', 'cosine']);
@@ -94,7 +96,7 @@ export const TOY_SOURCE = 'toy';
 
 /** Inclusive ranges of the numeric fields; the core checks the rest (e.g. divisibility). */
 export const LIMITS = {
-  dModel: { min: 2, max: 1024 },
+  dModel: { min: 2, max: MAX_D_MODEL },
   heads: { min: 1, max: 16 },
   kvHeads: { min: 1, max: 16 },
   temperature: { min: 0.01, max: 100 },
@@ -117,16 +119,16 @@ export function defaultState() {
     hideSpecial: false,
     model: {
       mode: 'self',
-      tokenizer: 'words',
-      dModel: 64,
-      heads: 4,
-      kvHeads: 4,
-      score: 'dot',
-      scale: true,
-      temperature: 1,
-      positions: 'sinusoidal',
-      projections: 'random',
-      seed: 42,
+      tokenizer: DEFAULT_TOY_CONFIG.tokenizer,
+      dModel: DEFAULT_TOY_CONFIG.dModel,
+      heads: DEFAULT_TOY_CONFIG.heads,
+      kvHeads: DEFAULT_TOY_CONFIG.kvHeads,
+      score: DEFAULT_TOY_CONFIG.score,
+      scale: DEFAULT_TOY_CONFIG.scale,
+      temperature: DEFAULT_TOY_CONFIG.temperature,
+      positions: DEFAULT_TOY_CONFIG.positions,
+      projections: DEFAULT_TOY_CONFIG.projections,
+      seed: DEFAULT_TOY_CONFIG.seed,
       masks: { causal: false, window: null, padTo: null, blocked: [] },
     },
     layer: 0,
@@ -173,6 +175,23 @@ export function toToyConfig(model) {
     seed: model.seed,
     maxTokens: MAX_TOKENS,
   };
+}
+
+/**
+ * What the core is asked to compute for a state: the loaded model on the text (`model`), the toy
+ * on the model's word embeddings at the model's width (`vectors`), or the toy.
+ * @param {PlaygroundState} state
+ * @param {'toy' | 'vectors' | 'model'} kind
+ * @param {{ text: string, crossText: string, dModel: number | null }} input  the texts as sent
+ *   (cut to the page's limit) and the loaded model's width
+ * @returns {import('./types').RunRequest}
+ */
+export function runRequest(state, kind, input) {
+  if (kind === 'model') return { source: 'model', text: input.text };
+  const config = toToyConfig(state.model);
+  if (kind === 'vectors' && input.dModel !== null) config.dModel = input.dModel;
+  const crossText = state.model.mode === 'cross' ? input.crossText : undefined;
+  return { source: 'toy', config, text: input.text, crossText, vectors: kind === 'vectors' };
 }
 
 /**

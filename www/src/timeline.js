@@ -8,9 +8,9 @@
 import { formatNumber, formatWeight, quoteToken } from './format.js';
 import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, under, vector } from './math.js';
 
-/** @typedef {import('./types').QueryBreakdown} QueryBreakdown */
-/** @typedef {import('./types').TokenInfo} TokenInfo */
-/** @typedef {import('./types').ScoreName} ScoreName */
+/** @typedef {import('./types').Breakdown} QueryBreakdown */
+/** @typedef {import('./types').Token} TokenInfo */
+/** @typedef {import('./types').ScoreKind} ScoreName */
 /** @typedef {import('./math.js').MathNode} MathNode */
 
 /** @typedef {'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output'} StageKind */

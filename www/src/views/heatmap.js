@@ -238,7 +238,7 @@ class SvgSurface {
     const cell = n <= 12 ? 44 : n <= 24 ? 28 : n <= 48 ? 16 : Math.max(5, Math.floor(768 / n));
     const showLabels = cell >= 12;
     const showNumbers = input.numbers && cell >= 40;
-    const longest = (/** @type {import('../types').TokenInfo[]} */ tokens) =>
+    const longest = (/** @type {import('../types').Token[]} */ tokens) =>
       showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t).length)) * 7.2 + 12 : 8;
     const left = longest(summary.queryTokens);
     const top = longest(summary.keyTokens) * 0.72 + 8;

@@ -110,7 +110,7 @@ export function createLines(root, callbacks) {
 
   /**
    * @param {'q' | 'k'} side
-   * @param {import('../types').TokenInfo[]} tokens
+   * @param {import('../types').Token[]} tokens
    */
   function column(side, tokens) {
     const list = el(doc, 'div', { class: `lines-column lines-${side === 'q' ? 'queries' : 'keys'}` });

@@ -12,7 +12,7 @@ import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
-/** @typedef {import('../types').QueryBreakdown} QueryBreakdown */
+/** @typedef {import('../types').Breakdown} QueryBreakdown */
 /** @typedef {import('../timeline.js').StageKind} StageKind */
 
 /**
@@ -159,7 +159,7 @@ export function createPlayer(root, callbacks) {
  * @param {QueryBreakdown} b
  * @param {number} step
  * @param {number} key
- * @param {import('../types').TokenInfo[]} keyTokens
+ * @param {import('../types').Token[]} keyTokens
  */
 function renderNumbers(root, b, step, key, keyTokens) {
   const doc = root.ownerDocument;

@@ -4,7 +4,7 @@
 import { el } from '../dom.js';
 import { tokenLabel } from '../run-data.js';
 
-/** @typedef {import('../types').TokenInfo} TokenInfo */
+/** @typedef {import('../types').Token} TokenInfo */
 
 /**
  * A chip's content: a WordPiece continuation ("##ing") shows its ## apart, so the pieces of one

@@ -33,7 +33,11 @@ function setup() {
   return { engine, restarts };
 }
 
-const runRequest = (/** @type {string} */ text) => ({ config: /** @type {any} */ ({}), text, crossText: null, head: 0, query: 0 });
+const runRequest = (/** @type {string} */ text) => ({
+  request: /** @type {const} */ ({ source: 'model', text }),
+  withoutSpecial: false,
+  focus: { block: 0, head: 0, query: 0 },
+});
 
 test('runs typed over while one is in flight are never sent: the newest wins', async () => {
   const { engine } = setup();
@@ -46,7 +50,7 @@ test('runs typed over while one is in flight are never sent: the newest wins', a
   worker.answer({ type: 'run', id: worker.sent[0].id });
   assert.equal((await first).ok, true);
   assert.equal(worker.sent.length, 2);
-  assert.equal(worker.sent[1].text, 'abc');
+  assert.equal(worker.sent[1].request.text, 'abc');
   worker.answer({ type: 'run', id: worker.sent[1].id });
   assert.equal((await third).ok, true);
 });
@@ -54,7 +58,7 @@ test('runs typed over while one is in flight are never sent: the newest wins', a
 test('a new run drops queued breakdowns of the old one; stale answers are ignored', async () => {
   const { engine } = setup();
   const run = engine.run(runRequest('a'));
-  const breakdown = engine.breakdown({ runId: 1, head: 0, query: 1 });
+  const breakdown = engine.breakdown({ runId: 1, focus: { block: 0, head: 0, query: 1 } });
   const rerun = engine.run(runRequest('b'));
   assert.deepEqual(await breakdown, { ok: false, superseded: true });
   const worker = FakeWorker.made[0];
@@ -96,8 +100,8 @@ test('an error the core explains does not restart anything', async () => {
   const { engine, restarts } = setup();
   const run = engine.run(runRequest(''));
   const worker = FakeWorker.made[0];
-  worker.answer({ type: 'error', id: worker.sent[0].id, message: 'the text is empty: type at least one word', fatal: false });
-  assert.deepEqual(await run, { ok: false, message: 'the text is empty: type at least one word' });
+  worker.answer({ type: 'error', id: worker.sent[0].id, message: 'the text is empty: type at least one word', field: 'text', fatal: false });
+  assert.deepEqual(await run, { ok: false, message: 'the text is empty: type at least one word', field: 'text' });
   assert.equal(worker.terminated, false);
   assert.deepEqual(restarts, []);
 });
@@ -113,8 +117,8 @@ test('a model load goes before queued runs, drops queued breakdowns and transfer
     transfers.push(transfer);
     post(message);
   };
-  const breakdown = engine.breakdown({ runId: 1, layer: 0, head: 0, query: 1 });
-  const modelRun = engine.modelRun({ text: 'b', withoutSpecial: false, layer: 0, head: 0, query: 0 });
+  const breakdown = engine.breakdown({ runId: 1, focus: { block: 0, head: 0, query: 1 } });
+  const modelRun = engine.run(runRequest('b'));
   const weights = new ArrayBuffer(8);
   const load = engine.load({ config: '{}', tokenizer: null, vocab: 'x', weights, weightsName: 'model.safetensors' });
   assert.deepEqual(await breakdown, { ok: false, superseded: true });
@@ -124,7 +128,7 @@ test('a model load goes before queued runs, drops queued breakdowns and transfer
   assert.deepEqual(transfers[0], [weights]);
   worker.answer({ type: 'load', id: worker.sent[1].id, info: {}, milliseconds: 1 });
   assert.equal((await load).ok, true);
-  assert.equal(worker.sent[2].type, 'model-run');
-  worker.answer({ type: 'model-run', id: worker.sent[2].id });
+  assert.equal(worker.sent[2].type, 'run');
+  worker.answer({ type: 'run', id: worker.sent[2].id });
   assert.equal((await modelRun).ok, true);
 });

@@ -1,5 +1,7 @@
 // Small hand-made runs for the unit tests of the front end's pure modules.
 
+import { runData } from '../../src/run-data.js';
+
 /**
  * @param {string[]} tokens
  * @param {number} [heads]
@@ -19,16 +21,18 @@ export function makeRun(tokens, heads = 2, weight = (h, q, k) => 1 + ((h + 2 * q
       for (let k = 0; k < n; k += 1) weights[h * n * n + q * n + k] = mask[q * n + k] && sum > 0 ? weight(h, q, k) / sum : 0;
     }
   }
-  return {
-    runId: 1,
-    summary: {
-      queryTokens: info, keyTokens: info, heads, kvHeads: heads, dModel: 8, dK: 8 / heads, scale: 1 / Math.sqrt(8 / heads),
-      temperature: 1, score: /** @type {const} */ ('dot'), fullyMaskedRows: [], truncated: null,
-    },
-    weights,
-    allowed: mask,
-    layers: 1,
-    layer: 0,
-    model: null,
+  const dK = 8 / heads;
+  const summary = {
+    source: { name: 'toy', kind: /** @type {const} */ ('toy'), trained: false },
+    sequences: [{ role: /** @type {const} */ ('text'), tokens: info }],
+    blocks: [{
+      layer: 0, kind: /** @type {const} */ ('self'), queries: 0, keys: 0, heads, kvHeads: heads, dK, dV: dK, score: /** @type {const} */ ('dot'),
+      scale: 1 / Math.sqrt(dK), temperature: 1, fullyMaskedRows: [], masked: mask.includes(0),
+    }],
+    dModel: 8,
+    truncated: null,
+    pooled: false,
   };
+  const result = { type: /** @type {const} */ ('run'), id: 1, summary, weights, allowed: mask, withoutSpecial: null, pooled: null, breakdown: null, milliseconds: 0 };
+  return runData(result, 1, null).full;
 }

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatNumber, formatWeight, parseFormatted, quoteToken } from '../../src/format.js';
 import { limitNotes, limitText, TEXT_LIMIT } from '../../src/limits.js';
-import { fieldOfMessage } from '../../src/field-errors.js';
-import { toggleBlocked, toToyConfig, defaultState } from '../../src/state.js';
+import { errorField } from '../../src/protocol.js';
+import { runRequest, toggleBlocked, toToyConfig, defaultState } from '../../src/state.js';
 
 test('numbers always look finite', () => {
   assert.equal(formatNumber(-Infinity), '−∞');
@@ -30,13 +30,22 @@ test('long text is cut at a character boundary and the note says so', () => {
   assert.deepEqual(limitNotes({ characters: limitText('short'), truncated: null }), []);
 });
 
-test('core messages find their control', () => {
-  assert.equal(fieldOfMessage('d_model 64 is not divisible by 5 heads: choose heads that divide d_model'), 'heads');
-  assert.equal(fieldOfMessage('4 heads cannot be shared evenly by 3 key/value heads: key/value heads must divide heads'), 'kvHeads');
-  assert.equal(fieldOfMessage('d_model must be between 2 and 1024, not 1'), 'dModel');
-  assert.equal(fieldOfMessage('the text is empty: type at least one word'), 'text');
-  assert.equal(fieldOfMessage('the cross-attention text is empty: type at least one word'), 'crossText');
-  assert.equal(fieldOfMessage('something else'), null);
+test('the core names the field of its errors; anything else has none', () => {
+  assert.equal(errorField(Object.assign(new Error('d_model 64 is not divisible by 5 heads'), { field: 'heads' })), 'heads');
+  assert.equal(errorField(new Error('the core failed')), null);
+  assert.equal(errorField('a string'), null);
+  assert.equal(errorField(Object.assign(new Error('x'), { field: 3 })), null);
+});
+
+test('one request shape for every source', () => {
+  const state = defaultState();
+  const input = { text: 'a b', crossText: 'c', dModel: 384 };
+  assert.deepEqual(runRequest(state, 'model', input), { source: 'model', text: 'a b' });
+  const toy = runRequest(state, 'toy', input);
+  assert.equal(toy.source, 'toy');
+  assert.ok(toy.source === 'toy' && toy.config.dModel === 64 && toy.crossText === undefined && !toy.vectors);
+  const vectors = runRequest({ ...state, model: { ...state.model, mode: 'cross' } }, 'vectors', input);
+  assert.ok(vectors.source === 'toy' && vectors.config.dModel === 384 && vectors.crossText === 'c' && vectors.vectors);
 });
 
 test('the state becomes the core configuration, masks combined', () => {

@@ -2,11 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { localSource, planFor, relativeAddress, sortModelFiles } from '../../src/model/address.js';
 import { sameVersion } from '../../src/model/cache.js';
-import { modelRunData, runIndex, shownIndex } from '../../src/model/run.js';
 import { progressText } from '../../src/views/load-status.js';
 import { describeLoad, describeModel } from '../../src/views/model-panel.js';
-import { atLayer, breakdownMatches, headName, headWeights, layerHeadWeights, rowsNote } from '../../src/run-data.js';
-import { modelLimitNote } from '../../src/limits.js';
+import { atLayer, breakdownMatches, headName, headWeights, layerHeadWeights, rowsNote, runData, runIndex, shownIndex } from '../../src/run-data.js';
+import { limitNotes } from '../../src/limits.js';
 import { decodeState, encodeState } from '../../src/url-state.js';
 import { defaultState, neededModel, sameComputation } from '../../src/state.js';
 
@@ -77,29 +76,41 @@ function fakeRun() {
   const tokens = ['[CLS]', 'a', 'b', '[SEP]'].map((text, i) => ({ text, id: i, start: 0, end: 0, special: text.startsWith('[') }));
   const attentions = new Float32Array(2 * 2 * 16).map((_, i) => (i % 16) / 100);
   const kept = new Float32Array(2 * 2 * 4).map((_, i) => i);
-  const info = { architecture: /** @type {const} */ ('bert'), layers: 2, heads: 2, hidden: 8, dK: 4, vocabSize: 10, maxPositions: 8, dtype: /** @type {const} */ ('F16'), parameters: 1234567 };
+  const info = { architecture: 'bert', layers: 2, heads: 2, hidden: 8, dK: 4, vocabSize: 10, maxPositions: 8, dtype: /** @type {const} */ ('F16'), parameters: 1234567 };
+  const block = (/** @type {number} */ layer) => ({
+    layer, kind: /** @type {const} */ ('self'), queries: 0, keys: 0, heads: 2, kvHeads: 2, dK: 4, dV: 4, score: /** @type {const} */ ('dot'),
+    scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: false,
+  });
   const result = {
-    type: /** @type {const} */ ('model-run'), id: 1, milliseconds: 1, breakdown: null, pooled: new Float32Array(8),
-    summary: { tokens, layers: 2, heads: 2, dK: 4, truncated: null, scale: 0.5 },
-    attentions,
-    withoutSpecial: { tokens: [1, 2], attentions: kept },
+    type: /** @type {const} */ ('run'), id: 1, milliseconds: 1, breakdown: null, pooled: new Float32Array(8),
+    summary: {
+      source: { name: 'tiny', kind: /** @type {const} */ ('encoder'), trained: true },
+      sequences: [{ role: /** @type {const} */ ('text'), tokens }],
+      blocks: [block(0), block(1)],
+      dModel: 8, truncated: null, pooled: true,
+    },
+    weights: attentions,
+    allowed: new Uint8Array(2 * 16).fill(1),
+    withoutSpecial: { kept: [[1, 2]], weights: kept },
   };
   return { result, info };
 }
 
 test('a model run gives the views every layer, and the ordinary tokens renormalised', () => {
   const { result, info } = fakeRun();
-  const { full, shown } = modelRunData(result, 7, 'tiny', info);
+  const { full, shown } = runData(result, 7, { name: 'tiny', info });
   assert.equal(full.layers, 2);
   assert.equal(full.summary.queryTokens.length, 4);
-  assert.deepEqual([...layerHeadWeights(full, 1, 1)], [...result.attentions.subarray(48, 64)]);
+  assert.deepEqual([...layerHeadWeights(full, 1, 1)], [...result.weights.subarray(48, 64)]);
   const second = atLayer(full, 1);
   assert.equal(atLayer(full, 1), second, 'one object per layer');
-  assert.deepEqual([...headWeights(second, 0)], [...result.attentions.subarray(32, 48)]);
+  assert.deepEqual([...headWeights(second, 0)], [...result.weights.subarray(32, 48)]);
+  assert.equal(second.summary.layer, 1);
   assert.equal(headName(second, 0), 'layer 2 · head 1');
   assert.ok(shown);
   assert.deepEqual(shown.summary.queryTokens.map((t) => t.text), ['a', 'b']);
   assert.deepEqual([...layerHeadWeights(shown, 1, 0)], [8, 9, 10, 11]);
+  assert.equal(shown.allowed.length, 4);
   assert.match(rowsNote(shown), /renormalised/);
   assert.equal(rowsNote(full), 'each row sums to 1');
   // Indices: the run's [CLS] is shown as the nearest kept token, and back.
@@ -107,10 +118,12 @@ test('a model run gives the views every layer, and the ordinary tokens renormali
   assert.equal(shownIndex(shown, 3), 1);
   assert.equal(runIndex(shown, 1), 2);
   assert.equal(shownIndex(full, 3), 3);
-  assert.equal(breakdownMatches(/** @type {any} */ ({ head: 1, query: 2, layer: 1 }), second, 1, 2), true);
-  assert.equal(breakdownMatches(/** @type {any} */ ({ head: 1, query: 2, layer: 0 }), second, 1, 2), false);
-  // Nothing but [CLS] and [SEP]: nothing to renormalise over.
-  assert.equal(modelRunData({ ...result, withoutSpecial: { tokens: [], attentions: new Float32Array(0) } }, 8, 'tiny', info).shown, null);
+  assert.equal(breakdownMatches(/** @type {any} */ ({ head: 1, query: 2, block: 1 }), second, 1, 2), true);
+  assert.equal(breakdownMatches(/** @type {any} */ ({ head: 1, query: 2, block: 0 }), second, 1, 2), false);
+  // Nothing but [CLS] and [SEP]: the core sends nothing to renormalise over.
+  assert.equal(runData({ ...result, withoutSpecial: null }, 8, { name: 'tiny', info }).shown, null);
+  // A toy run has no model, even with the same shapes.
+  assert.equal(runData(result, 9, null).full.model, null);
 });
 
 test('the model, its loading and its limits in words', () => {
@@ -123,8 +136,8 @@ test('the model, its loading and its limits in words', () => {
   assert.equal(progressText('m', { phase: 'download', file: 'model.f16.safetensors', done: 5 * 1024 * 1024, total: 40 * 1024 * 1024 }), 'Downloading model.f16.safetensors: 5.0 MB of 40.0 MB');
   assert.equal(progressText('m', { phase: 'cache', file: 'config.json', done: 512, total: null }), 'Reading config.json from the browser’s cache: 512 B');
   assert.equal(progressText('m', null), 'Looking for the files of m…');
-  assert.equal(modelLimitNote('m', null), null);
-  assert.equal(modelLimitNote('m', { limit: 512, total: 700 }), 'm reads at most 512 tokens, [CLS] and [SEP] included: this text makes 700, so only the first 512 are shown.');
+  assert.deepEqual(limitNotes({ model: 'm' }), []);
+  assert.deepEqual(limitNotes({ model: 'm', truncated: { limit: 512, total: 700, which: 'text' } }), ['m reads at most 512 tokens, [CLS] and [SEP] included: this text makes 700, so only the first 512 are shown.']);
 });
 
 test('the link keeps the model, the borrowed embeddings and hidden special tokens; local files are refused', () => {
