@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, matrix, to_js, vector};
 use crate::attention::Stage;
+use crate::error::invalid;
 use crate::model::Model;
 use crate::session::{RunRequest, Session as CoreSession};
 
@@ -56,7 +57,7 @@ impl Session {
     /// The tokens the loaded model would see for `text` (`[CLS]` … `[SEP]`), without running it.
     #[wasm_bindgen(unchecked_return_type = "Encoding")]
     pub fn tokenize(&self, text: &str) -> Result<JsValue, JsValue> {
-        let model = self.core.model().ok_or_else(|| js_sys::Error::new("no pretrained model is loaded"))?;
+        let model = self.core.model().ok_or_else(|| js_error(invalid!(Field::Model, "no pretrained model is loaded: load one first")))?;
         to_js(&model.tokenize(text))
     }
 
