@@ -87,8 +87,8 @@ export function createPlayer(root, callbacks) {
     back, play, forward, scrub, el(doc, 'label', { class: 'speed' }, ['Speed ', speed]), position,
   ]);
 
-  const story = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, transport, numbers, announcer]);
-  root.replaceChildren(heading, note, el(doc, 'div', { class: 'player-layout' }, [matrixHost, story]));
+  const storyPanel = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, transport, numbers, announcer]);
+  root.replaceChildren(heading, note, el(doc, 'div', { class: 'player-layout' }, [matrixHost, storyPanel]));
 
   /** @type {PlayerInput | null} */
   let current = null;
