@@ -2,11 +2,18 @@
 # Installs what is missing, builds once, then runs every test layer. A failing layer does not stop
 # the run; the summary at the end lists each layer and the exit status is non-zero if any failed.
 #
-#   bash scripts/test.sh [LAYER...]    LAYER: native wasm unit typecheck e2e (default: all)
+#   bash scripts/test.sh [LAYER...]    LAYER: lint native wasm unit typecheck e2e (default: all)
+#
+#   lint       ESLint over the JavaScript (npm run lint)
+#   native     the Rust tests on this machine, every feature (cargo test --all-features)
+#   wasm       the wasm API tests (tests/wasm_api.rs) compiled for wasm32 and run in Node
+#   unit       the front end's unit tests (npm run test:unit)
+#   typecheck  the JSDoc-typed front end checked by TypeScript (npm run typecheck)
+#   e2e        the Playwright browser tests against the built page (npx playwright test)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ALL_LAYERS=(native wasm unit typecheck e2e)
+ALL_LAYERS=(lint native wasm unit typecheck e2e)
 for layer in "$@"; do
   [[ " ${ALL_LAYERS[*]} " == *" $layer "* ]] || die "unknown test layer '$layer' (choose from: ${ALL_LAYERS[*]})"
 done
@@ -54,6 +61,14 @@ bash scripts/setup.sh || die "setup failed; nothing was tested"
 
 run_layer "Build" bash scripts/build.sh
 build_ok=$((failures == 0))
+
+if selected lint; then
+  if [ -f eslint.config.js ]; then
+    run_layer "JavaScript lint (ESLint)" npm run --silent lint
+  else
+    skip_layer "JavaScript lint (ESLint)" "eslint.config.js not found"
+  fi
+fi
 
 if selected native; then
   run_layer "native tests (cargo test)" cargo test --all-features
