@@ -17,8 +17,9 @@ export function escapeXml(text) {
   /** @type {Record<string, string>} */
   const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
   return text.replace(/[&<>"']/g, (c) => entities[c])
-    // Characters XML 1.0 forbids (control codes, lone surrogates) become U+FFFD.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    // Characters XML 1.0 forbids (control codes, lone surrogates, U+FFFE/U+FFFF) become U+FFFD:
+    // anything outside its Char production; with the u flag a surrogate pair is one code point.
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }
 
 /**
