@@ -22,6 +22,9 @@
 // - no-eval, no-implied-eval, no-new-func: code from strings is forbidden by the page's
 //   Content-Security-Policy anyway; fail here rather than in the browser.
 //
+// Left out on purpose: no-implicit-globals (it only concerns classic scripts, and every file is a
+// module), no-console (the scripts and the benchmark report on the console), and style rules.
+//
 // Globals follow where each file runs: the browser for the page and the element, a worker as
 // well for worker.js (the same bundle is the page's script and its worker), Node for the build,
 // the scripts and the unit tests; the Playwright tests and the benchmark driver have browser
