@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG, checkEveryPage, recordCspViolations, screenshot, watchConsole } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, recordCspViolations, screenshot, watchConsole, toyRun } from './page-helpers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = '/www/docs/examples/two-playgrounds.html';
@@ -20,11 +20,9 @@ const stateOf = (element) => element.evaluate((e) => e.state);
 
 /** The core's weights of one head, as the table prints them. */
 function expectedTable(text, head, config = DEFAULT_CONFIG) {
-  const p = new checked.core.Playground();
-  p.configure(config);
-  const summary = p.run(text);
+  const summary = toyRun(checked.core, config, text);
   const n = summary.queryTokens.length;
-  const weights = p.stage(head, 'weights');
+  const weights = summary.session.weights(0, head);
   return {
     columns: summary.keyTokens.map((t) => t.text),
     cells: [...Array(n).keys()].map((i) => [...Array(n).keys()].map((j) => weights[i * n + j].toFixed(3))),

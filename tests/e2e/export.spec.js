@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, toyRun } from './page-helpers.js';
 
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
 
@@ -12,10 +12,8 @@ const checked = checkEveryPage();
 
 /** The core's weights for a text: one Float32Array per head. */
 function coreWeights(text, config = DEFAULT_CONFIG) {
-  const p = new checked.core.Playground();
-  p.configure(config);
-  const summary = p.run(text);
-  return { summary, heads: [...Array(summary.heads).keys()].map((h) => p.stage(h, 'weights')) };
+  const run = toyRun(checked.core, config, text);
+  return { summary: run, heads: [...Array(run.heads).keys()].map((h) => run.session.weights(0, h)) };
 }
 
 async function openPage(page, hash) {

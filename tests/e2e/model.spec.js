@@ -471,18 +471,16 @@ test('the toy can take the model’s word embeddings: WordPiece tokens, d_model 
   await expect(page.locator('.ap-status')).toHaveText('14 queries × 14 keys · 4 heads of d_k = 96 · dot scores');
   await expect(page).toHaveURL(/model=toy&vectors=models%2Fall-MiniLM-L6-v2%2F/);
   // The same numbers as the core in this process, on the same files.
-  const session = checked.core.ModelSession.fromFiles(
-    readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'), readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'), undefined,
+  const session = new checked.core.Session();
+  session.loadModel(
+    'all-MiniLM-L6-v2', readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'), readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'), undefined,
     readFileSync(path.join(MODEL_DIR, WEIGHTS)),
   );
-  const playground = new checked.core.Playground();
-  playground.configure({ ...DEFAULT_CONFIG, dModel: 384 });
-  const summary = playground.runWithModelEmbeddings(session, ANIMAL, undefined);
-  const n = summary.queryTokens.length;
-  const weights = playground.stage(0, 'weights');
+  const summary = session.run({ source: 'toy', config: { ...DEFAULT_CONFIG, dModel: 384 }, text: ANIMAL, vectors: true });
+  const n = summary.sequences[0].tokens.length;
+  const weights = session.weights(0, 0);
   const table = await readWeightTable(page);
   table.cells.forEach((row, i) => row.forEach((cell, j) => expect(cell).toBe(weights[i * n + j].toFixed(3))));
-  playground.free();
   session.free();
   // Back to hashed vectors: the toy's own tokens and width.
   await page.getByRole('checkbox', { name: /^Token vectors from/ }).uncheck();

@@ -14,11 +14,28 @@ export async function loadCore() {
   return core;
 }
 
-/** The page's default configuration, as the core receives it. */
-export const DEFAULT_CONFIG = {
-  mode: 'self', tokenizer: 'words', dModel: 64, heads: 4, kvHeads: 4, score: 'dot', scale: true,
-  temperature: 1, masks: [], positions: 'sinusoidal', projections: 'random', seed: 42, maxTokens: 1024,
-};
+/** The page's default configuration, as the core receives it (the core's own default). */
+export { DEFAULT_TOY_CONFIG as DEFAULT_CONFIG } from '../../www/src/generated/core.js';
+
+/**
+ * The core's toy run of a text, computed in this process: the tokens of its one block, and the
+ * session to ask for weights (`session.weights(0, head)`) and breakdowns. Free the session after.
+ * @param {any} core  from `loadCore()`
+ * @param {object} config  a ToyConfig
+ * @param {string} text
+ * @param {string} [crossText]
+ */
+export function toyRun(core, config, text, crossText) {
+  const session = new core.Session();
+  const summary = session.run({ source: 'toy', config, text, crossText, vectors: false });
+  const block = summary.blocks[0];
+  return {
+    session,
+    heads: block.heads,
+    queryTokens: summary.sequences[block.queries].tokens,
+    keyTokens: summary.sequences[block.keys].tokens,
+  };
+}
 
 /**
  * Records console errors, page errors and CSP violations; call `assertClean()` at the end.

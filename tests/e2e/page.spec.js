@@ -2,7 +2,7 @@
 // server sends: typed text → the core's numbers, the player, the URL, the keyboard, hostile
 // input, and screenshots of every view.
 import { test, expect } from '@playwright/test';
-import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown, toyRun } from './page-helpers.js';
 
 const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 
@@ -13,10 +13,8 @@ const tokenChips = (page) => page.locator('.token-chip');
 
 /** The core's run of a text with a configuration, computed in this process. */
 function reference(text, config = DEFAULT_CONFIG, crossText = undefined) {
-  const playground = new checked.core.Playground();
-  playground.configure(config);
-  const summary = playground.run(text, crossText);
-  return { playground, summary };
+  const run = toyRun(checked.core, config, text, crossText);
+  return { session: run.session, summary: run };
 }
 
 /** Waits until the table shows the tokens of `summary`. */
@@ -29,13 +27,13 @@ test('a typed sentence gives n×n weights whose rows sum to 1 and equal the core
   await page.goto('/');
   const text = 'The cat sat on the mat because it was warm';
   await sentenceBox(page).fill(text);
-  const { playground, summary } = reference(text);
+  const { session, summary } = reference(text);
   await waitForTable(page, summary);
   const table = await readWeightTable(page);
   const n = summary.queryTokens.length;
   expect(table.columns).toEqual(summary.keyTokens.map((t) => t.text));
   expect(table.cells).toHaveLength(n);
-  const weights = playground.stage(0, 'weights');
+  const weights = session.weights(0, 0);
   table.cells.forEach((row, i) => {
     expect(row).toHaveLength(n);
     const sum = row.reduce((total, cell) => total + shown(cell), 0);
@@ -49,8 +47,8 @@ test('the player steps through a query and shows the core’s numbers at every s
   await page.getByRole('tab', { name: 'Step by step' }).click();
   const query = 7; // ‘it’
   await tokenChips(page).nth(query).click();
-  const { playground, summary } = reference(DEFAULT_TEXT);
-  const b = playground.breakdown(0, query);
+  const { session, summary } = reference(DEFAULT_TEXT);
+  const b = session.breakdown(0, 0, query);
   const keys = b.keys;
   await page.getByRole('slider', { name: 'Step within this query' }).fill('0');
   const formula = page.locator('.story-formula');
@@ -128,11 +126,11 @@ test('the URL holds the whole state and reproduces it', async ({ page, context }
   await other.getByRole('tab', { name: 'Heatmap' }).click();
   await page.getByRole('tab', { name: 'Heatmap' }).click();
   expect(await readWeightTable(other)).toEqual(await readWeightTable(page));
-  const { summary, playground } = reference('Colourless green ideas sleep furiously', {
+  const { summary, session } = reference('Colourless green ideas sleep furiously', {
     ...DEFAULT_CONFIG, heads: 2, kvHeads: 1, score: 'cosine', masks: [{ kind: 'causal' }], positions: 'rope',
   });
   const n = summary.queryTokens.length;
-  const weights = playground.stage(0, 'weights');
+  const weights = session.weights(0, 0);
   const table = await readWeightTable(other);
   table.cells.forEach((row, i) => row.forEach((cell, j) => {
     expect(cell).toBe(j > i ? 'masked' : weights[i * n + j].toFixed(3));
@@ -274,12 +272,12 @@ test('cross-attention takes keys and values from the second text', async ({ page
   const second = page.getByRole('textbox', { name: 'Keys and values from' });
   await expect(second).toBeVisible();
   await second.fill('Le chat dort');
-  const { summary, playground } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, mode: 'cross' }, 'Le chat dort');
+  const { summary, session } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, mode: 'cross' }, 'Le chat dort');
   await waitForTable(page, summary);
   await expect(page.locator('.weight-table thead th')).toHaveText(['Le', 'chat', 'dort']);
   const table = await readWeightTable(page);
   expect(table.columns).toEqual(['Le', 'chat', 'dort']);
-  const weights = playground.stage(0, 'weights');
+  const weights = session.weights(0, 0);
   table.cells.forEach((row, i) => row.forEach((cell, j) => expect(cell).toBe(weights[i * 3 + j].toFixed(3))));
 });
 
@@ -322,8 +320,8 @@ test('clicking heatmap cells builds a custom mask that the core applies', async 
   await page.mouse.click(grid.x + 2.5 * cell, grid.y + 1.5 * cell);
   await expect(page).toHaveURL(/cells=1\.2(&|$)/);
   await expect(page.getByText('1 cell masked.')).toBeVisible();
-  const { playground } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, masks: [{ kind: 'custom', blocked: [[1, 2]] }] });
-  const weights = playground.stage(0, 'weights');
+  const { session } = reference(DEFAULT_TEXT, { ...DEFAULT_CONFIG, masks: [{ kind: 'custom', blocked: [[1, 2]] }] });
+  const weights = session.weights(0, 0);
   await expect.poll(async () => (await readWeightTable(page)).cells[1][2]).toBe('masked');
   const table = await readWeightTable(page);
   table.cells.forEach((row, i) => row.forEach((value, j) => {

@@ -77,6 +77,7 @@ export function createModelLoader({ engine, base, onChange }) {
       const { files } = got;
       set({ progress: { phase: 'prepare', file: files.weightsName, done: files.weights.byteLength, total: files.weights.byteLength } });
       const outcome = await engine.load({
+        name,
         config: files.config,
         tokenizer: files.tokenizer,
         vocab: files.vocab,

@@ -65,9 +65,6 @@ const GROUPS = [
   },
 ];
 
-/** The settings that have a control of their own: a message of the core about one is shown beside it. */
-export const CONTROL_FIELDS = new Set(['dModel', 'heads', 'kvHeads', 'temperature', 'window', 'padTo', 'seed', 'score', 'positions', 'tokenizer']);
-
 /**
  * @param {HTMLElement} root
  * @param {ControlsCallbacks} callbacks

@@ -1,0 +1,438 @@
+// The playground's behaviour as a pure function: (page, event) → (page, effects). The page holds
+// the state, the runs on screen and what the notes say; an event is something that happened (a
+// keystroke, a run's answer, the model loader's news); effects are what the app must do next
+// (run the core, ask for a breakdown, load a model, move the player's clock). app.js performs
+// the effects and renders; nothing here touches the DOM, the worker or a timer.
+
+import { advance, stageStart, stepAt } from './timeline.js';
+import { breakdownMatches, clampIndex, runIndex, shape, shownIndex, atLayer } from './run-data.js';
+import { defaultState, neededModel, sameComputation, TOY_SOURCE } from './state.js';
+import { focusIn, shownMatchesSource, viewOf } from './view-model.js';
+
+/** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('./state.js').Presentation} Presentation */
+/** @typedef {import('./url-state.js').DecodedState} DecodedState */
+/** @typedef {import('./types').Breakdown} Breakdown */
+/** @typedef {import('./types').Field} Field */
+/** @typedef {import('./run-data.js').RunData} RunData */
+/** @typedef {import('./view-model.js').Shown} Shown */
+/** @typedef {import('./model/loader.js').ModelStatus} ModelStatus */
+
+/** Typing waits this long for a pause before the core runs. */
+export const TYPING_DELAY_MS = 120;
+
+/** The settings that have a control of their own: a message of the core about one is shown beside it. */
+export const CONTROL_FIELDS = new Set(['dModel', 'heads', 'kvHeads', 'temperature', 'window', 'padTo', 'seed', 'score', 'positions', 'tokenizer']);
+
+/** How a note names what the state came from. */
+export const ORIGINS = {
+  link: { some: 'This link had values', all: 'This link’s settings' },
+  attributes: { some: 'Some attributes had values', all: 'These attributes’ settings' },
+};
+
+/**
+ * Everything the playground knows besides its widgets.
+ * @typedef {Object} Page
+ * @property {PlaygroundState} state
+ * @property {Presentation} presentation
+ * @property {Shown | null} shown         the last successful run (null until there is one)
+ * @property {Breakdown | null} breakdown  of the focused (block, head, query), when it has come
+ * @property {PlaygroundState | null} lastGood  the state of the last successful run
+ * @property {boolean} fromLink            the state came from a link or attributes and has not
+ *   yet been computed: if it cannot be, the defaults replace it
+ * @property {boolean} editMask
+ * @property {boolean} playing
+ * @property {boolean} autoplayPending     start playing once the player has its numbers
+ * @property {boolean} runPending          a run is scheduled or on its way
+ * @property {number} runCount
+ * @property {{ link: string | null, model: string | null, core: string | null }} notes
+ * @property {Partial<Record<string, string>>} fieldErrors  core messages by control
+ * @property {string} inputError           a core message about the text
+ * @property {string[]} limits             which limits applied to the last run
+ */
+
+/**
+ * What the controller needs to know of the world besides the page.
+ * @typedef {Object} Env
+ * @property {ModelStatus} status     the model loader's
+ * @property {typeof ORIGINS.link} origin
+ * @property {boolean} reducedMotion  the reader asked for less motion
+ */
+
+/**
+ * @typedef {{ type: 'patch', patch: Partial<PlaygroundState> }
+ *   | { type: 'text', which: 'text' | 'crossText', text: string }
+ *   | { type: 'choose-source', patch: Partial<PlaygroundState> }
+ *   | { type: 'ran', request: PlaygroundState, shown: Shown, breakdown: Breakdown | null, limits: string[] }
+ *   | { type: 'run-failed', message: string, field: Field | null }
+ *   | { type: 'breakdown', runId: number, breakdown: Breakdown }
+ *   | { type: 'breakdown-failed', message: string }
+ *   | { type: 'model-status' }
+ *   | { type: 'restart', reason: string }
+ *   | { type: 'play', on: boolean }
+ *   | { type: 'tick' }
+ *   | { type: 'step', direction: 1 | -1 }
+ *   | { type: 'move-query', delta: number }
+ *   | { type: 'edit-mask', on: boolean }
+ *   | { type: 'hash', decoded: DecodedState }
+ *   | { type: 'presentation', presentation: Presentation }
+ *   | { type: 'problems', problems: string[] }
+ *   | { type: 'dismiss-link-note' }} Event
+ */
+
+/**
+ * @typedef {{ type: 'run', delay: number }
+ *   | { type: 'breakdown', runId: number, focus: { block: number, head: number, query: number } }
+ *   | { type: 'want-model', source: string }
+ *   | { type: 'reload-model' }
+ *   | { type: 'follow-query', query: number }
+ *   | { type: 'set-texts' }
+ *   | { type: 'clock', on: boolean }} Effect
+ */
+
+/**
+ * The page before anything is computed.
+ * @param {DecodedState} decoded
+ * @param {typeof ORIGINS.link} origin
+ * @returns {Page}
+ */
+export function initialPage(decoded, origin) {
+  return {
+    state: decoded.state,
+    presentation: decoded.presentation,
+    shown: null,
+    breakdown: null,
+    lastGood: null,
+    fromLink: decoded.present,
+    editMask: false,
+    playing: false,
+    autoplayPending: decoded.presentation.autoplay,
+    runPending: false,
+    runCount: 0,
+    notes: { link: problemNote(decoded.problems, origin), model: null, core: null },
+    fieldErrors: {},
+    inputError: '',
+    limits: [],
+  };
+}
+
+/**
+ * What to do first: load the model a link or an attribute asked for (the toy shows meanwhile) and
+ * compute.
+ * @param {Page} page
+ * @returns {Effect[]}
+ */
+export function startEffects(page) {
+  return [...wantModel(page.state), { type: 'set-texts' }, { type: 'run', delay: 0 }];
+}
+
+/**
+ * @param {Page} page
+ * @param {Event} event
+ * @param {Env} env
+ * @returns {{ page: Page, effects: Effect[] }}
+ */
+export function reduce(page, event, env) {
+  const next = { ...page, notes: { ...page.notes } };
+  const effects = handle(next, event, env);
+  if (next.autoplayPending && next.state.view === 'player' && next.breakdown) {
+    next.autoplayPending = false;
+    // A reader who asked for less motion gets the player paused, with its Play button.
+    if (!env.reducedMotion && !next.playing) effects.push(...setPlaying(next, true));
+  }
+  if (effects.some((e) => e.type === 'run')) next.runPending = true;
+  return { page: next, effects };
+}
+
+/**
+ * Applies one event to `page` (a copy the caller owns) and returns the effects.
+ * @param {Page} page
+ * @param {Event} event
+ * @param {Env} env
+ * @returns {Effect[]}
+ */
+function handle(page, event, env) {
+  switch (event.type) {
+    case 'patch':
+      return update(page, event.patch);
+    case 'choose-source':
+      page.notes.model = null;
+      return update(page, event.patch);
+    case 'text':
+      page.state = { ...page.state, [event.which]: event.text };
+      return [{ type: 'run', delay: TYPING_DELAY_MS }];
+    case 'ran':
+      return accept(page, event);
+    case 'run-failed':
+      page.runPending = false;
+      return failRun(page, event.message, event.field, env.origin);
+    case 'breakdown': {
+      const f = focusIn(page.state, page.shown);
+      const b = event.breakdown;
+      if (page.shown?.full.runId !== event.runId || b.head !== f.head || b.query !== f.query || b.block !== f.layer) return [];
+      page.breakdown = b;
+      return [];
+    }
+    case 'breakdown-failed':
+      page.notes.core = capitalise(event.message);
+      return [];
+    case 'model-status':
+      return modelStatus(page, env.status);
+    case 'restart':
+      page.notes.core = `The attention core stopped (${event.reason}); it has been restarted.`;
+      return [{ type: 'reload-model' }];
+    case 'play':
+      return setPlaying(page, event.on);
+    case 'tick':
+      if (!page.playing) return [];
+      return stepBy(page, 1) ?? setPlaying(page, false);
+    case 'step':
+      return stepBy(page, event.direction) ?? [];
+    case 'move-query':
+      return moveQuery(page, event.delta);
+    case 'edit-mask':
+      page.editMask = event.on;
+      return event.on && page.state.view !== 'heatmap' ? update(page, { view: 'heatmap' }) : [];
+    case 'hash':
+      page.notes.link = problemNote(event.decoded.problems, env.origin);
+      page.fromLink = true;
+      page.shown = null;
+      page.state = event.decoded.state;
+      return [...setPresentation(page, event.decoded.presentation), { type: 'set-texts' }, ...wantModel(page.state), { type: 'run', delay: 0 }];
+    case 'presentation':
+      return setPresentation(page, event.presentation);
+    case 'problems':
+      page.notes.link = problemNote(event.problems, env.origin);
+      return [];
+    case 'dismiss-link-note':
+      page.notes.link = null;
+      return [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Applies a change of the state: runs the core when the computation changed, asks for a
+ * breakdown when only the focus moved.
+ * @param {Page} page
+ * @param {Partial<PlaygroundState>} patch
+ * @returns {Effect[]}
+ */
+function update(page, patch) {
+  const previous = page.state;
+  page.state = { ...previous, ...patch };
+  // While a model loads the toy's run is on screen: the state keeps the layer and head asked
+  // for (by a link, an attribute) until the model's own run can take them.
+  if (shownMatchesSource(page.state, page.shown)) page.state = { ...page.state, ...focusIn(page.state, page.shown) };
+  /** @type {Effect[]} */
+  const effects = wantModel(page.state);
+  const s = page.state;
+  const sameTexts = s.text === previous.text && s.crossText === previous.crossText;
+  if (!sameComputation(previous, s) || !sameTexts) effects.push({ type: 'run', delay: 0 });
+  else if (s.head !== previous.head || s.query !== previous.query || s.layer !== previous.layer) effects.push(...requestBreakdown(page));
+  if (patch.query !== undefined && patch.query !== previous.query) effects.push({ type: 'follow-query', query: s.query });
+  return effects;
+}
+
+/**
+ * @param {PlaygroundState} state
+ * @returns {Effect[]}
+ */
+function wantModel(state) {
+  const needed = neededModel(state);
+  return needed === null ? [] : [{ type: 'want-model', source: needed }];
+}
+
+/**
+ * @param {Page} page
+ * @returns {Effect[]}
+ */
+function requestBreakdown(page) {
+  if (!page.shown || page.runPending) return [];
+  const { layer, head, query } = focusIn(page.state, page.shown);
+  return [{ type: 'breakdown', runId: page.shown.full.runId, focus: { block: layer, head, query } }];
+}
+
+/**
+ * Takes a successful run's numbers.
+ * @param {Page} page
+ * @param {Extract<Event, { type: 'ran' }>} event
+ * @returns {Effect[]}
+ */
+function accept(page, event) {
+  const previousKeys = page.shown ? page.shown.full.summary.keyTokens.length : null;
+  page.runPending = false;
+  page.runCount = event.shown.full.runId;
+  page.shown = event.shown;
+  page.breakdown = event.breakdown;
+  page.lastGood = event.request;
+  page.fieldErrors = {};
+  page.inputError = '';
+  page.notes.core = null;
+  page.limits = event.limits;
+  const keys = event.shown.full.summary.keyTokens.length;
+  if (previousKeys !== null && previousKeys !== keys) {
+    // Stay on the same stage (and key, where it still exists) when the key count changed.
+    const at = stepAt(previousKeys, page.state.step);
+    page.state = { ...page.state, step: stageStart(keys, at.kind) + (at.key === null ? 0 : Math.min(at.key, keys - 1)) };
+  }
+  const effects = update(page, {});
+  const f = focusIn(page.state, page.shown);
+  const matches = breakdownMatches(page.breakdown, atLayer(page.shown.full, f.layer), f.head, f.query);
+  if (page.breakdown && !matches) effects.push(...requestBreakdown(page));
+  return effects;
+}
+
+/**
+ * @param {Page} page
+ * @param {string} message
+ * @param {Field | null} field  the setting or input the core said it is about
+ * @param {typeof ORIGINS.link} origin
+ * @returns {Effect[]}
+ */
+function failRun(page, message, field, origin) {
+  if (!page.shown && page.fromLink) {
+    // The link's settings cannot be computed at all: show the defaults instead.
+    page.fromLink = false;
+    page.notes.link = `${origin.all} could not be used (${message}), so the defaults are shown.`;
+    page.state = defaultState();
+    return [{ type: 'set-texts' }, { type: 'run', delay: 0 }];
+  }
+  const inInput = field === 'text' || field === 'crossText';
+  const onControl = field !== null && !inInput && CONTROL_FIELDS.has(field);
+  page.fieldErrors = onControl ? { [field]: capitalise(message) } : {};
+  page.inputError = inInput ? capitalise(message) : '';
+  // A message about a control that is not shown (controls minimal or none) becomes a note.
+  const controls = page.presentation.controls;
+  const shown = controls === 'full' || (inInput && controls === 'minimal');
+  if (!(inInput || onControl) || !shown) page.notes.core = capitalise(message);
+  return [];
+}
+
+/**
+ * What the model loader's news means: a note and the toy back when the model asked for failed
+ * or was cancelled, a run when it is ready.
+ * @param {Page} page
+ * @param {ModelStatus} status
+ * @returns {Effect[]}
+ */
+function modelStatus(page, status) {
+  const { source } = status;
+  const { state } = page;
+  const about = source !== null && (source === state.source || source === state.vectors);
+  if (about && (status.phase === 'failed' || status.phase === 'cancelled')) {
+    const subject = source.startsWith('local:') ? 'The model in your files' : `The model “${status.name}”`;
+    page.notes.model = status.phase === 'failed'
+      ? `${subject} could not be loaded. ${capitalise(status.message ?? 'It failed without saying why.')} The toy model is shown.`
+      : `Loading ${status.name} was cancelled: the toy model is shown.`;
+    return update(page, { ...(source === state.source ? { source: TOY_SOURCE } : {}), ...(source === state.vectors ? { vectors: null } : {}) });
+  }
+  return about && status.phase === 'ready' ? [{ type: 'run', delay: 0 }] : [];
+}
+
+/**
+ * @param {Page} page
+ * @param {boolean} on
+ * @returns {Effect[]}
+ */
+function setPlaying(page, on) {
+  page.playing = on;
+  return [{ type: 'clock', on }];
+}
+
+/**
+ * One step of the player forwards or back; null when there is no step that way.
+ * @param {Page} page
+ * @param {1 | -1} direction
+ * @returns {Effect[] | null}
+ */
+function stepBy(page, direction) {
+  if (!page.shown) return null;
+  const { queries, keys } = shape(page.shown.full);
+  const next = advance({ query: page.state.query, step: page.state.step }, direction, queries, keys);
+  return next ? update(page, next) : null;
+}
+
+/**
+ * Moves the focused query among the tokens the view shows (the player shows them all).
+ * @param {Page} page
+ * @param {number} delta
+ * @returns {Effect[]}
+ */
+function moveQuery(page, delta) {
+  if (!page.shown) return [];
+  const f = focusIn(page.state, page.shown);
+  const run = viewOf(page.shown, page.state.view, f.layer);
+  const query = runIndex(run, clampIndex(shownIndex(run, f.query) + delta, shape(run).queries));
+  return update(page, page.state.pin?.side === 'q' ? { query, pin: { side: 'q', index: query } } : { query });
+}
+
+/**
+ * @param {Page} page
+ * @param {Presentation} next
+ * @returns {Effect[]}
+ */
+function setPresentation(page, next) {
+  /** @type {Effect[]} */
+  const effects = [];
+  if (next.autoplay !== page.presentation.autoplay) {
+    page.autoplayPending = next.autoplay;
+    if (!next.autoplay && page.playing) effects.push(...setPlaying(page, false));
+  }
+  page.presentation = { ...next };
+  return effects;
+}
+
+/**
+ * The event a key stands for, where the playground has one: arrows move the query (in the
+ * player, left and right step), space plays and pauses the player.
+ * @param {string} key
+ * @param {import('./state.js').ViewName} view
+ * @param {boolean} onButton  the key was pressed on a button or link (space is theirs)
+ * @param {boolean} playing
+ * @returns {Event | null}
+ */
+export function keyEvent(key, view, onButton, playing) {
+  const inPlayer = view === 'player';
+  if (key === ' ') return inPlayer && !onButton ? { type: 'play', on: !playing } : null;
+  if (key === 'ArrowUp') return { type: 'move-query', delta: -1 };
+  if (key === 'ArrowDown') return { type: 'move-query', delta: 1 };
+  if (key === 'ArrowLeft') return inPlayer ? { type: 'step', direction: -1 } : { type: 'move-query', delta: -1 };
+  if (key === 'ArrowRight') return inPlayer ? { type: 'step', direction: 1 } : { type: 'move-query', delta: 1 };
+  return null;
+}
+
+/**
+ * The notes above the playground, most important first.
+ * @param {Page} page
+ * @param {ModelStatus} status
+ * @returns {Array<{ kind: 'warn' | 'info' | 'error', text: string, dismiss?: boolean }>}
+ */
+export function notesOf(page, status) {
+  /** @type {Array<{ kind: 'warn' | 'info' | 'error', text: string, dismiss?: boolean }>} */
+  const items = [];
+  if (page.notes.link) items.push({ kind: 'warn', text: page.notes.link, dismiss: true });
+  if (page.notes.model) items.push({ kind: status.phase === 'cancelled' ? 'info' : 'error', text: page.notes.model });
+  if (page.notes.core) items.push({ kind: 'error', text: page.notes.core });
+  for (const text of page.limits) items.push({ kind: 'info', text });
+  return items;
+}
+
+/**
+ * @param {string[]} problems
+ * @param {typeof ORIGINS.link} origin
+ */
+function problemNote(problems, origin) {
+  return problems.length > 0 ? `${origin.some} that could not be used, so defaults stand in for them: ${problems.join('; ')}.` : null;
+}
+
+/**
+ * A message as a sentence: capitalised and ending with a full stop. File names (model.safetensors:
+ * …) and identifiers (d_model) keep their case.
+ * @param {string} message
+ */
+export function capitalise(message) {
+  const first = /^[a-z]+\b(?![_.]\w)/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
+  return first + (/[.!?]$/.test(message) ? '' : '.');
+}

@@ -1,0 +1,294 @@
+// The widgets of one playground, laid out in its container: notes, loading progress, the
+// sentence boxes and token strip, the views and their tabs, the settings, the Export and Share /
+// Embed dialogs. They report what the reader does through callbacks and draw what they are given;
+// they decide nothing (controller.js does).
+
+import { el } from '../dom.js';
+import { STEP_MS } from '../timeline.js';
+import { createControls } from './controls.js';
+import { createEmbeddingStrip } from './embedding.js';
+import { createExportDialog } from './export-dialog.js';
+import { createFocusBar } from './focus-bar.js';
+import { createHeadGrid } from './head-grid.js';
+import { createHeatmap } from './heatmap.js';
+import { createLines } from './lines.js';
+import { createLoadStatus } from './load-status.js';
+import { createModelPanel } from './model-panel.js';
+import { createPlayer } from './player.js';
+import { createSentenceInput } from './sentence.js';
+import { createShareDialog } from './share-dialog.js';
+import { TABS, createTabs } from './tabs.js';
+import { createTokenStrip } from './token-strip.js';
+
+/** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('../state.js').Presentation} Presentation */
+/** @typedef {import('../state.js').ModelState} ModelState */
+/** @typedef {import('../state.js').ViewName} ViewName */
+/** @typedef {import('../state.js').Pin} Pin */
+/** @typedef {import('../run-data.js').RunData} RunData */
+/** @typedef {import('../types').Token} Token */
+/** @typedef {import('../types').Breakdown} Breakdown */
+/** @typedef {import('../types').ModelInfo} ModelInfo */
+/** @typedef {import('../controller.js').Event} Event */
+/** @typedef {import('../controller.js').Page} Page */
+/** @typedef {import('../model/loader.js').ModelStatus} ModelStatus */
+
+/**
+ * @typedef {Object} Callbacks
+ * @property {import('./share-dialog.js').ShareTargets} [share]  offer the Share / Embed dialog
+ * @property {(which: 'text' | 'crossText', text: string) => void} onText
+ * @property {(patch: Partial<PlaygroundState>) => void} onPatch
+ * @property {(event: Event) => void} onEvent
+ * @property {() => void} onCancelLoad
+ * @property {() => void} onToy
+ * @property {(address: string) => void} onAddress
+ * @property {(files: import('../model/files.js').LocalFiles) => void} onFiles
+ * @property {(on: boolean) => void} onVectors
+ * @property {(change: (model: ModelState) => void) => void} onModelChange
+ * @property {(query: number, key: number) => void} onToggleCell
+ * @property {() => void} onClearMask
+ * @property {() => PlaygroundState} state
+ * @property {() => Presentation} presentation
+ * @property {import('./export-dialog.js').ExportDialogCallbacks['snapshot']} snapshot
+ * @property {import('./export-dialog.js').ExportDialogCallbacks['exportFile']} exportFile
+ * @property {import('./export-dialog.js').ExportDialogCallbacks['save']} save
+ */
+
+/**
+ * What the views show of a run.
+ * @typedef {Object} RunView
+ * @property {PlaygroundState} state
+ * @property {{ layer: number, head: number, query: number, step: number }} focus  the run's indices
+ * @property {RunData} full    every token, at the focused block (the player's)
+ * @property {RunData} run     what the heatmap, lines and grid show
+ * @property {PlaygroundState} seen  the state in the indices of `run`'s tokens
+ * @property {boolean} hidden  special tokens are hidden
+ * @property {string} status   the line above the views
+ * @property {Breakdown | null} breakdown
+ * @property {boolean} playing
+ * @property {boolean} editMask
+ * @property {(index: number) => number} fromView  the run's index of a token `run` shows
+ * @property {number} allHeads
+ */
+
+/**
+ * @param {HTMLElement} container
+ * @param {Callbacks} callbacks
+ */
+export function createPlaygroundViews(container, callbacks) {
+  const doc = container.ownerDocument;
+  const notes = el(doc, 'div', { class: 'ap-notes', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const loadHost = el(doc, 'div');
+  const embeddingHost = el(doc, 'div');
+  const focusHost = el(doc, 'div');
+  const modelHost = el(doc, 'div', { class: 'ap-model' });
+  const sentenceHost = el(doc, 'div', { class: 'ap-sentence' });
+  const crossHost = el(doc, 'div', { class: 'ap-sentence ap-cross' });
+  const inputError = el(doc, 'p', { class: 'field-error input-error', attrs: { role: 'alert' } });
+  const stripHost = el(doc, 'div', { class: 'ap-strip' });
+  const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
+  const tabList = el(doc, 'div', { class: 'ap-tabs' });
+  const actions = el(doc, 'div', { class: 'ap-actions' });
+  const statusLine = el(doc, 'p', { class: 'ap-status' });
+  /** @type {Record<ViewName, HTMLElement>} */
+  const panels = {
+    heatmap: el(doc, 'div', { class: 'ap-panel panel-heatmap' }),
+    lines: el(doc, 'div', { class: 'ap-panel panel-lines' }),
+    heads: el(doc, 'div', { class: 'ap-panel panel-heads' }),
+    player: el(doc, 'div', { class: 'ap-panel panel-player' }),
+  };
+  for (const [view, label] of TABS) {
+    panels[view].setAttribute('role', 'tabpanel');
+    panels[view].setAttribute('aria-label', label);
+  }
+  const root = el(doc, 'div', { class: 'ap' }, [
+    notes,
+    loadHost,
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost]),
+    el(doc, 'div', { class: 'ap-layout' }, [
+      el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, tabList, statusLine, ...Object.values(panels), actions]),
+      el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
+        el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
+        modelHost,
+        controlsHost,
+      ]),
+    ]),
+  ]);
+  container.replaceChildren(root);
+
+  /** @type {RunView | null} what the views last showed */
+  let shown = null;
+  const { onPatch, onEvent } = callbacks;
+
+  const sentence = createSentenceInput(sentenceHost, {
+    label: 'Sentence',
+    hint: 'Type anything: attention updates as you type.',
+    rows: 2,
+    onInput: (text) => callbacks.onText('text', text),
+  });
+  const cross = createSentenceInput(crossHost, {
+    label: 'Keys and values from',
+    hint: 'Cross-attention: queries come from the first text, keys and values from this one.',
+    rows: 2,
+    onInput: (text) => callbacks.onText('crossText', text),
+  });
+  const strip = createTokenStrip(stripHost, { onQuery: (query) => onPatch({ query }), onHover: (token) => highlight(token, 'q') });
+  const embedding = createEmbeddingStrip(embeddingHost);
+  const loadStatus = createLoadStatus(loadHost, { onCancel: callbacks.onCancelLoad });
+  const focusBar = createFocusBar(focusHost, {
+    onLayer: (layer) => onPatch({ layer }),
+    onHead: (head) => onPatch({ head }),
+    onHideSpecial: (hideSpecial) => onPatch({ hideSpecial }),
+  });
+  const modelPanel = createModelPanel(modelHost, {
+    onToy: callbacks.onToy,
+    onAddress: callbacks.onAddress,
+    onFiles: callbacks.onFiles,
+    onVectors: callbacks.onVectors,
+  });
+  const controls = createControls(controlsHost, {
+    onChange: callbacks.onModelChange,
+    onEditMask: (on) => onEvent({ type: 'edit-mask', on }),
+    onClearMask: callbacks.onClearMask,
+  });
+  const tabs = createTabs(tabList, { onView: (view) => onPatch({ view }) });
+  const fromView = (/** @type {number} */ index) => (shown ? shown.fromView(index) : index);
+  const heatmap = createHeatmap(panels.heatmap, {
+    onQuery: (query) => onPatch({ query: fromView(query) }),
+    onHover: (cell) => highlight(cell && shown ? shown.run.summary.queryTokens[cell.query] ?? null : null, 'q'),
+    onToggleCell: callbacks.onToggleCell,
+  });
+  const lines = createLines(panels.lines, {
+    onPin: (shownPin) => {
+      const pin = shownPin && { side: shownPin.side, index: fromView(shownPin.index) };
+      onPatch(pin && pin.side === 'q' ? { pin, query: pin.index } : { pin });
+    },
+    onToggleHead: (head) => {
+      const hidden = callbacks.state().hiddenHeads;
+      onPatch({ hiddenHeads: hidden.includes(head) ? hidden.filter((h) => h !== head) : [...hidden, head].sort((a, b) => a - b) });
+    },
+    onOnly: (head) => onPatch({ hiddenHeads: head === null || !shown ? [] : [...Array(shown.allHeads).keys()].filter((h) => h !== head) }),
+    onHover: (pin) => {
+      const tokens = shown && pin ? (pin.side === 'q' ? shown.run.summary.queryTokens : shown.run.summary.keyTokens) : [];
+      highlight(pin ? tokens[pin.index] ?? null : null, pin?.side ?? 'q');
+    },
+  });
+  const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => onPatch({ layer, head }) });
+  const player = createPlayer(panels.player, {
+    onStep: (step) => onPatch({ step }),
+    onQuery: (query) => onPatch({ query }),
+    onAdvance: (direction) => onEvent({ type: 'step', direction }),
+    onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
+    onSpeed: (speed) => onPatch({ speed }),
+  });
+  const exportDialog = createExportDialog(root, {
+    snapshot: callbacks.snapshot,
+    exportFile: callbacks.exportFile,
+    save: callbacks.save,
+    frameMs: (state) => STEP_MS / state.speed,
+  });
+  actions.append(el(doc, 'button', {
+    class: 'small-button action-button',
+    text: 'Export…',
+    attrs: { type: 'button', 'aria-haspopup': 'dialog' },
+    on: { click: () => exportDialog.open() },
+  }));
+  if (callbacks.share) {
+    const shareDialog = createShareDialog(root, callbacks.share, { state: callbacks.state, presentation: callbacks.presentation });
+    actions.append(el(doc, 'button', {
+      class: 'small-button action-button',
+      text: 'Share / Embed…',
+      attrs: { type: 'button', 'aria-haspopup': 'dialog' },
+      on: { click: () => shareDialog.open() },
+    }));
+  }
+
+  /**
+   * Marks a token's characters in its sentence box.
+   * @param {Token | null} token
+   * @param {'q' | 'k'} side
+   */
+  function highlight(token, side) {
+    const target = side === 'k' && callbacks.state().model.mode === 'cross' ? cross : sentence;
+    const other = target === sentence ? cross : sentence;
+    other.highlight(null);
+    target.highlight(token && !token.special ? [token.start, token.end] : null);
+  }
+
+  /** @type {Set<string>} */
+  let lastBlocked = new Set();
+  /**
+   * The same Set object while the cells are unchanged, so views can skip redrawing.
+   * @param {Set<string>} next
+   */
+  function blockedMemo(next) {
+    if (next.size === lastBlocked.size && [...next].every((cell) => lastBlocked.has(cell))) return lastBlocked;
+    lastBlocked = next;
+    return next;
+  }
+
+  return {
+    root,
+    /** @param {number} query */
+    followQuery: (query) => strip.follow(query),
+    /** @param {PlaygroundState} state */
+    setTexts(state) {
+      sentence.setText(state.text);
+      cross.setText(state.crossText);
+    },
+
+    /**
+     * Everything that does not need a run: notes, progress, settings, tabs.
+     * @param {{ page: Page, status: ModelStatus, served: string, notes: ReturnType<typeof import('../controller.js').notesOf>,
+     *   borrowed: ModelInfo | null, controlErrors: Partial<Record<string, string>> }} input
+     */
+    render({ page, status, served, notes: items, borrowed, controlErrors }) {
+      const { state, presentation } = page;
+      const modelRun = page.shown?.full.model ?? null;
+      root.dataset.controls = presentation.controls;
+      root.dataset.computing = modelRun ? 'model' : 'toy';
+      tabs.update(state.view);
+      for (const [view, panel] of Object.entries(panels)) panel.hidden = view !== state.view;
+      crossHost.hidden = state.model.mode !== 'cross' || modelRun !== null;
+      inputError.textContent = page.inputError;
+      // The toy on a model's embeddings takes the model's tokens and width.
+      controls.update(borrowed ? { ...state.model, dModel: borrowed.hidden } : state.model, page.editMask, controlErrors, borrowed ? {
+        dModel: `Fixed at ${borrowed.hidden}: the width of ${status.name}’s word embeddings.`,
+        tokenizer: `${status.name}’s WordPiece tokens (## marks a piece inside a word).`,
+      } : {});
+      modelPanel.update({ state, status, computing: modelRun !== null, served });
+      loadStatus.update(status);
+      root.classList.toggle('editing-mask', page.editMask && !modelRun);
+      notes.replaceChildren(...items.map((note) => el(doc, 'p', { class: `note note-${note.kind}`, text: note.text }, note.dismiss ? [
+        el(doc, 'button', { class: 'small-button', text: 'Dismiss', attrs: { type: 'button' }, on: { click: () => onEvent({ type: 'dismiss-link-note' }) } }),
+      ] : [])));
+      if (!page.shown) statusLine.textContent = 'Computing attention…';
+    },
+
+    /**
+     * The views of a run.
+     * @param {RunView} next
+     */
+    renderRun(next) {
+      shown = next;
+      const { state, focus: f, full, run, seen } = next;
+      const modelRun = full.model;
+      const { summary } = full;
+      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player');
+      embedding.update(modelRun?.pooled ? { pooled: modelRun.pooled, name: modelRun.name } : null);
+      focusBar.update({ layers: full.layers, heads: summary.heads, layer: f.layer, head: f.head, model: modelRun !== null, hideSpecial: state.hideSpecial });
+      statusLine.textContent = next.status;
+      const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
+      if (state.view === 'heatmap') {
+        heatmap.update({ data: run, head: f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true });
+      } else if (state.view === 'lines') {
+        lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head });
+      } else if (state.view === 'heads') {
+        heads.update({ data: run, layer: f.layer, head: f.head });
+      } else {
+        const note = next.hidden ? 'Step by step shows the model’s own computation: every token, [CLS] and [SEP] included (hiding them renormalises the other views only).' : '';
+        player.update({ data: full, breakdown: next.breakdown, head: f.head, query: f.query, step: f.step, speed: state.speed, playing: next.playing, blocked, note });
+      }
+    },
+  };
+}
