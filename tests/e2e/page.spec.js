@@ -49,7 +49,7 @@ test('the player steps through a query and shows the core’s numbers at every s
   await tokenChips(page).nth(query).click();
   const { session, summary } = reference(DEFAULT_TEXT);
   const b = session.breakdown(0, 0, query);
-  const keys = b.keys;
+  const keys = b.scores.length;
   await page.getByRole('slider', { name: 'Step within this query' }).fill('0');
   const formula = page.locator('.story-formula');
   const rows = { score: b.scores, scale: b.scaled, mask: b.masked, exp: b.exp, normalise: b.weights };

@@ -1,5 +1,5 @@
 // The whole state as a compact, versioned URL fragment, and back. The same names serve the
-// <attention-playground> element's attributes (see attributes.js), so a link, an iframe and an
+// <attention-playground> element's attributes (see element.js), so a link, an iframe and an
 // element describe a playground in one vocabulary.
 // Parsing is defensive: every field is validated on its own, out-of-range numbers are
 // clamped, anything unreadable falls back to its default, and each fallback is noted.
