@@ -162,7 +162,7 @@ fn long_texts_are_cut_and_the_note_says_so() {
         "{note}"
     );
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["truncated"], serde_json::json!({"limit": 40, "total": 72}));
+    assert_eq!(v["truncated"], serde_json::json!({"limit": 40, "total": 72, "which": "text"}));
     assert_eq!(v["tokens"].as_array().unwrap().len(), 40);
     let o = attn(&["tokenize", "--model", &tiny(), "--text", &text]);
     assert!(o.status.success() && stderr(&o).starts_with("note: the text has 72 tokens"), "{}", stderr(&o));

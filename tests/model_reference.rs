@@ -8,7 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use attention_playground::model::{BertTokenizer, Model, ModelTrace};
+use attention_playground::model::{BertTokenizer, Model};
+use attention_playground::{Field, Run};
 use serde::Deserialize;
 
 const TOLERANCE: f32 = 1e-4;
@@ -74,15 +75,16 @@ fn check_tokens(tokenizer: &BertTokenizer, case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-/// The largest absolute difference between the trace and the reference, over every attention
+/// The largest absolute difference between the run and the reference, over every attention
 /// weight and every entry of the pooled embedding.
-fn max_error(trace: &ModelTrace, case: &Case) -> f32 {
-    assert_eq!(trace.layers(), case.attentions.len(), "{:?}: layers", case.text);
+fn max_error(run: &Run, case: &Case) -> f32 {
+    assert_eq!(run.layers(), case.attentions.len(), "{:?}: layers", case.text);
+    assert_eq!(run.blocks.len(), case.attentions.len(), "{:?}: one block per layer", case.text);
     let mut worst = 0.0f32;
     for (l, layer) in case.attentions.iter().enumerate() {
-        assert_eq!(trace.heads(), layer.len(), "{:?}: heads", case.text);
+        assert_eq!(run.blocks[l].heads.len(), layer.len(), "{:?}: heads", case.text);
         for (h, head) in layer.iter().enumerate() {
-            let w = trace.weights(l, h).unwrap();
+            let w = &run.head(l, h).unwrap().weights;
             assert_eq!(w.nrows(), head.len(), "{:?}: tokens", case.text);
             for (i, row) in head.iter().enumerate() {
                 for (j, expected) in row.iter().enumerate() {
@@ -91,10 +93,11 @@ fn max_error(trace: &ModelTrace, case: &Case) -> f32 {
             }
         }
     }
-    for (got, expected) in trace.pooled.iter().zip(&case.pooled) {
+    let pooled = run.pooled.as_ref().expect("an encoder's run has a sentence embedding");
+    for (got, expected) in pooled.iter().zip(&case.pooled) {
         worst = worst.max((got - expected).abs());
     }
-    assert_eq!(trace.pooled.len(), case.pooled.len());
+    assert_eq!(pooled.len(), case.pooled.len());
     worst
 }
 
@@ -102,9 +105,9 @@ fn check_model(model: &Model, fixture: &Fixture, name: &str) {
     let mut worst = 0.0f32;
     for case in &fixture.cases {
         check_tokens(model.tokenizer(), case).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let trace = model.forward(&case.text).unwrap();
-        assert!(trace.truncated.is_none());
-        let error = max_error(&trace, case);
+        let run = model.forward(&case.text).unwrap();
+        assert!(run.truncated.is_none());
+        let error = max_error(&run, case);
         assert!(error <= TOLERANCE, "{name}, {:?}: max abs error {error:e}", case.text);
         worst = worst.max(error);
     }
@@ -147,12 +150,13 @@ fn minilm_matches_transformers() {
 #[test]
 fn minilm_truncates_long_text_and_says_so() {
     let text = "word ".repeat(600);
-    let trace = minilm().forward(&text).unwrap();
-    assert_eq!(trace.len(), 512);
-    let cut = trace.truncated.expect("truncation reported");
-    assert_eq!((cut.limit, cut.total), (512, 602));
-    assert_eq!(trace.tokens.last().unwrap().text, "[SEP]");
-    let row_sum: f32 = trace.weights(5, 11).unwrap().row(511).sum();
+    let run = minilm().forward(&text).unwrap();
+    let tokens = &run.sequences[0].tokens;
+    assert_eq!(tokens.len(), 512);
+    let cut = run.truncated.expect("truncation reported");
+    assert_eq!((cut.limit, cut.total, cut.which), (512, 602, Field::Text));
+    assert_eq!(tokens.last().unwrap().text, "[SEP]");
+    let row_sum: f32 = run.head(5, 11).unwrap().weights.row(511).sum();
     assert!((row_sum - 1.0).abs() < 1e-4);
 }
 

@@ -55,7 +55,7 @@ proptest! {
     fn weight_rows_sum_to_one(config in config(), words in sentence(), causal in any::<bool>()) {
         let config = ToyConfig { masks: if causal { vec![MaskSpec::Causal] } else { vec![] }, ..config };
         let run = run_toy(&config, &words.join(" "), None).unwrap();
-        for head in &run.trace.heads {
+        for head in &run.blocks[0].heads {
             for row in head.weights.rows() {
                 prop_assert!((row.sum() - 1.0).abs() < 1e-5, "row sums to {}", row.sum());
                 prop_assert!(row.iter().all(|&w| (0.0..=1.0).contains(&w)));
@@ -85,7 +85,7 @@ proptest! {
     fn causal_weights_above_the_diagonal_are_exactly_zero(config in config(), words in sentence()) {
         let config = ToyConfig { masks: vec![MaskSpec::Causal], ..config };
         let run = run_toy(&config, &words.join(" "), None).unwrap();
-        for head in &run.trace.heads {
+        for head in &run.blocks[0].heads {
             for ((i, j), &w) in head.weights.indexed_iter() {
                 if j > i {
                     prop_assert_eq!(w, 0.0, "query {} sees future key {}", i, j);
@@ -105,11 +105,13 @@ proptest! {
         let config = ToyConfig { positions: Positions::None, ..config };
         let permuted: Vec<&str> = order.iter().map(|&i| words[i]).collect();
         let (a, b) = (run_toy(&config, &words.join(" "), None).unwrap(), run_toy(&config, &permuted.join(" "), None).unwrap());
+        let (a, b) = (&a.blocks[0], &b.blocks[0]);
+        let (out_a, out_b) = (a.output.as_ref().unwrap(), b.output.as_ref().unwrap());
         for (new, &old) in order.iter().enumerate() {
-            for (x, y) in b.trace.output.row(new).iter().zip(a.trace.output.row(old)) {
+            for (x, y) in out_b.row(new).iter().zip(out_a.row(old)) {
                 prop_assert!((x - y).abs() < 1e-4, "output row {new} (was {old}): {x} vs {y}");
             }
-            for (ha, hb) in a.trace.heads.iter().zip(&b.trace.heads) {
+            for (ha, hb) in a.heads.iter().zip(&b.heads) {
                 for (new_j, &old_j) in order.iter().enumerate() {
                     prop_assert!((hb.weights[[new, new_j]] - ha.weights[[old, old_j]]).abs() < 1e-5);
                 }
@@ -141,11 +143,11 @@ proptest! {
         let q = Array2::from_elem((1, 1), 1.0f32);
         let k = Array2::from_shape_vec((n, 1), scores).unwrap();
         let v = Array2::from_shape_fn((n, 2), |(j, c)| (j * 2 + c) as f32);
-        let top = |t: f32| attend(q.clone(), k.clone(), v.clone(), ScoreFunction::Dot, 1.0, t, None).weights[[0, best]];
+        let top = |t: f32| attend(q.clone(), k.clone(), v.clone(), ScoreFunction::Dot, 1.0, t, None).0.weights[[0, best]];
         let weights: Vec<f32> = [10.0, 1.0, 0.1, 1e-3].into_iter().map(top).collect();
         prop_assert!(weights.windows(2).all(|w| w[1] >= w[0] - 1e-6), "{weights:?} should grow as the temperature falls");
         prop_assert!(weights[3] > 1.0 - 1e-6, "{weights:?}");
-        let output = attend(q.clone(), k.clone(), v.clone(), ScoreFunction::Dot, 1.0, 1e-3, None).output;
+        let (_, output) = attend(q.clone(), k.clone(), v.clone(), ScoreFunction::Dot, 1.0, 1e-3, None);
         prop_assert!((output[[0, 0]] - v[[best, 0]]).abs() < 1e-4, "the output becomes the winner's value");
     }
 
@@ -176,7 +178,7 @@ proptest! {
         let v = Array2::from_shape_fn((k.nrows(), 3), |(j, c)| (j + c) as f32);
         let score = ScoreFunction::seeded(kind, k.ncols(), seed);
         let allowed = Arc::new(Array2::from_shape_fn((q.nrows(), k.nrows()), |(i, j)| j <= i));
-        let head = attend(q, k, v, score, 1.0, 1.0, Some(allowed));
+        let (head, _) = attend(q, k, v, score, 1.0, 1.0, Some(allowed));
         for (i, row) in head.weights.rows().into_iter().enumerate() {
             prop_assert!((row.sum() - 1.0).abs() < 1e-5);
             prop_assert!(row.iter().skip(i + 1).all(|&w| w == 0.0));

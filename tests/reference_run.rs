@@ -33,15 +33,15 @@ fn compute() -> Value {
         .map(|(config_json, text, cross)| {
             let config: ToyConfig = serde_json::from_value(config_json.clone()).unwrap();
             let run = run_toy(&config, text, cross).unwrap();
-            let heads: Vec<Value> = run
-                .trace
+            let block = &run.blocks[0];
+            let heads: Vec<Value> = block
                 .heads
                 .iter()
-                .map(|h| json!({ "weights": h.weights.iter().collect::<Vec<_>>(), "output": h.output.iter().collect::<Vec<_>>() }))
+                .map(|h| json!({ "weights": h.weights.iter().collect::<Vec<_>>(), "output": h.output().iter().collect::<Vec<_>>() }))
                 .collect();
             json!({ "config": config_json, "text": text, "crossText": cross,
-                    "keyTokens": run.key_tokens.iter().map(|t| &t.text).collect::<Vec<_>>(),
-                    "heads": heads, "output": run.trace.output.iter().collect::<Vec<_>>() })
+                    "keyTokens": run.key_tokens(block).iter().map(|t| &t.text).collect::<Vec<_>>(),
+                    "heads": heads, "output": block.output.as_ref().unwrap().iter().collect::<Vec<_>>() })
         })
         .collect();
     Value::Array(runs)

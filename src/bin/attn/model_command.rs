@@ -2,14 +2,13 @@
 
 use std::io::{self, Write};
 
-use attention_playground::model::ModelTrace;
-use attention_playground::QueryBreakdown;
+use attention_playground::run::HeadBreakdown;
 use clap::Args;
 
 use crate::args::{selection, TextArg, ViewArgs};
 use crate::error::CliResult;
 use crate::json;
-use crate::model_dir::{LoadedModel, ModelRunOptions};
+use crate::model_dir::{ModelRun, ModelRunOptions};
 use crate::output;
 use crate::report::{self, count, short, Labels};
 use crate::token_table;
@@ -33,18 +32,10 @@ pub struct ModelArgs {
     view: ViewArgs,
 }
 
-/// One head's query breakdown, with its layer and head.
-struct Step {
-    layer: usize,
-    head: usize,
-    b: QueryBreakdown,
-}
-
 pub fn run(args: ModelArgs) -> CliResult<()> {
-    let loaded = args.model.source.load()?;
-    let trace = loaded.forward(&args.text.text)?;
-    let layers = selection("--layer", args.layer, trace.layers(), "layer")?;
-    let heads = selection("--head", args.head, trace.heads(), "head")?;
+    let model = args.model.run(&args.text.text)?;
+    let layers = selection("--layer", args.layer, model.run.layers(), "layer")?;
+    let heads = selection("--head", args.head, model.heads(), "head")?;
     // The readable view prints tables only for heads picked with --layer or --head: all 72 of
     // MiniLM's would bury the answer.
     let picked = args.view.json || args.layer.is_some() || args.head.is_some();
@@ -52,26 +43,15 @@ pub fn run(args: ModelArgs) -> CliResult<()> {
     if let Some(q) = args.query {
         for &layer in &layers {
             for &head in &heads {
-                steps.push(Step { layer, head, b: trace.head(layer, head)?.breakdown(q)? });
+                steps.push(model.run.breakdown(layer, head, q)?);
             }
         }
     }
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdowns: Vec<json::Breakdown> =
-                steps.iter().map(|s| json::Breakdown { layer: Some(s.layer), head: s.head, b: &s.b }).collect();
-            let run = json::ModelRun {
-                name: &loaded.name,
-                info: loaded.model.info(),
-                trace: &trace,
-                layers: &layers,
-                heads: &heads,
-                hide_special: args.model.hide_special,
-                breakdowns: &breakdowns,
-            };
-            output::json_line(out, &run)
+            output::json_line(out, &json::ModelRun { of: &model, layers: &layers, heads: &heads, breakdowns: &steps })
         } else {
-            readable(out, &args, &loaded, &trace, picked.then_some((&layers[..], &heads[..])), &steps)
+            readable(out, &args, &model, picked.then_some((&layers[..], &heads[..])), &steps)
         }
     })
 }
@@ -88,16 +68,15 @@ fn parameters(n: usize) -> String {
 fn readable(
     out: &mut dyn Write,
     args: &ModelArgs,
-    loaded: &LoadedModel,
-    trace: &ModelTrace,
+    model: &ModelRun,
     shown: Option<(&[usize], &[usize])>,
-    steps: &[Step],
+    steps: &[HeadBreakdown],
 ) -> io::Result<()> {
-    let info = loaded.model.info();
+    let info = model.model.info();
     writeln!(
         out,
         "{} ({}): {} × {}, d_model {}, d_k {}, up to {} tokens, {} stored as {:?}",
-        loaded.name,
+        model.model.name(),
         info.architecture,
         count(info.layers, "layer"),
         count(info.heads, "head"),
@@ -107,44 +86,38 @@ fn readable(
         parameters(info.parameters),
         info.dtype
     )?;
-    token_table::write(out, &trace.tokens)?;
-    let pooled: Vec<String> = trace.pooled.iter().take(4).map(|&x| format!("{x:.4}")).collect();
-    writeln!(out, "sentence embedding (mean of the last layer, unit length): {} numbers [{}, …]", trace.pooled.len(), pooled.join(", "))?;
+    let tokens = model.tokens();
+    token_table::write(out, tokens)?;
+    if let Some(pooled) = &model.run.pooled {
+        let first: Vec<String> = pooled.iter().take(4).map(|&x| format!("{x:.4}")).collect();
+        writeln!(out, "sentence embedding (mean of the last layer, unit length): {} numbers [{}, …]", pooled.len(), first.join(", "))?;
+    }
     writeln!(out)?;
+    let (layer_count, head_count) = (model.run.layers(), model.heads());
     let Some((layers, heads)) = shown else {
         return writeln!(
             out,
             "{} heads ({} × {}, counted from 0): print their weights with --layer L and/or --head H, or all of them with --json",
-            trace.layers() * trace.heads(),
-            count(trace.layers(), "layer"),
-            count(trace.heads(), "head")
+            layer_count * head_count,
+            count(layer_count, "layer"),
+            count(head_count, "head")
         );
     };
     let decimals = usize::from(args.view.decimals);
-    let every = Labels::same(trace.tokens.iter().map(|t| t.text.as_str()).enumerate());
-    let how = format!("scaled dot-product, scale {}", short(trace.scale));
+    let every = Labels::same(tokens.iter().map(|t| t.text.as_str()).enumerate());
+    let shown_labels = Labels::same(model.shown().into_iter().map(|i| (i, tokens[i].text.as_str())));
+    let hidden = if model.hidden.is_some() { "; special tokens hidden, each row renormalised to sum to 1" } else { "" };
     for &l in layers {
         for &h in heads {
-            if args.model.hide_special {
-                let (kept, w) = trace.weights_without_special(l, h).map_err(io::Error::other)?;
-                let labels = Labels::same(kept.iter().map(|&i| (i, trace.tokens[i].text.as_str())));
-                let heading = format!("layer {l}, head {h} ({how}; special tokens hidden, each row renormalised to sum to 1)");
-                report::matrix(out, &heading, w.view(), &|_, _| true, &labels, decimals)?;
-            } else {
-                report::matrix(
-                    out,
-                    &format!("layer {l}, head {h} ({how})"),
-                    trace.weights(l, h).map_err(io::Error::other)?,
-                    &|_, _| true,
-                    &every,
-                    decimals,
-                )?;
-            }
+            let scale = model.run.head(l, h).map_err(io::Error::other)?.scale;
+            let heading = format!("layer {l}, head {h} (scaled dot-product, scale {}{hidden})", short(scale));
+            let weights = model.weights(l, h).map_err(|e| io::Error::other(e.to_string()))?;
+            report::matrix(out, &heading, weights, &|_, _| true, &shown_labels, decimals)?;
             writeln!(out)?;
         }
     }
     for s in steps {
-        report::breakdown(out, &format!("layer {}, head {}", s.layer, s.head), &s.b, &every, decimals)?;
+        report::breakdown(out, &format!("layer {}, head {}", s.layer, s.head), &s.breakdown, &every, decimals)?;
     }
     Ok(())
 }

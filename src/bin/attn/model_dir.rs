@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use attention_playground::model::{BertTokenizer, Encoding, Model, ModelConfig, ModelError, ModelTrace};
+use attention_playground::model::{BertTokenizer, Encoding, Model, ModelConfig, ModelError};
+use attention_playground::run::{Run, WithoutSpecial};
+use attention_playground::Token;
 use clap::Args;
+use ndarray::ArrayView2;
 
 use crate::error::{CliError, CliResult};
 
@@ -31,10 +34,14 @@ pub struct ModelRunOptions {
     pub hide_special: bool,
 }
 
-/// A loaded model and the name figures and summaries call it by (its folder's name).
-pub struct LoadedModel {
+/// A model's run on a text, and its weights among the ordinary tokens when special tokens are
+/// hidden.
+pub struct ModelRun {
+    /// The model, named after its folder.
     pub model: Model,
-    pub name: String,
+    pub run: Run,
+    /// Set with `--hide-special`.
+    pub hidden: Option<WithoutSpecial>,
 }
 
 impl ModelOptions {
@@ -63,15 +70,9 @@ impl ModelOptions {
         }))
     }
 
-    /// The whole model.
-    pub fn load(&self) -> CliResult<LoadedModel> {
-        let dir = self.existing_dir()?;
-        let model = Model::from_dir(dir)?;
-        let name = std::fs::canonicalize(dir)
-            .ok()
-            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| dir.display().to_string());
-        Ok(LoadedModel { model, name })
+    /// The whole model, named after its folder.
+    pub fn load(&self) -> CliResult<Model> {
+        Ok(Model::from_dir(self.existing_dir()?)?)
     }
 
     /// Only what tokenizing needs: the tokenizer (tokenizer.json, else vocab.txt) and the model's
@@ -85,12 +86,58 @@ impl ModelOptions {
     }
 }
 
-impl LoadedModel {
-    /// Runs the model on `text`, cut to its positions with a note on stderr when too long.
-    pub fn forward(&self, text: &str) -> CliResult<ModelTrace> {
-        let encoding = self.model.tokenize(text);
+impl ModelRunOptions {
+    /// Loads the model and runs it on `text`, cut to its positions with a note on stderr when too
+    /// long; with `--hide-special`, also the weights among the ordinary tokens.
+    pub fn run(&self, text: &str) -> CliResult<ModelRun> {
+        let model = self.source.load()?;
+        let encoding = model.tokenize(text);
         note_truncation(text, &encoding);
-        Ok(self.model.forward_encoding(encoding)?)
+        let run = model.forward_encoding(encoding)?;
+        let hidden = if self.hide_special {
+            if run.sequences.iter().any(|s| s.tokens.iter().all(|t| t.special)) {
+                return Err(CliError::new(
+                    "every token of the text is a special token, so --hide-special leaves nothing to show: type some ordinary words",
+                ));
+            }
+            run.without_special()
+        } else {
+            None
+        };
+        Ok(ModelRun { model, run, hidden })
+    }
+}
+
+impl ModelRun {
+    /// Every token the model read, `[CLS]` and `[SEP]` included.
+    pub fn tokens(&self) -> &[Token] {
+        self.run.sequences.first().map_or(&[], |s| &s.tokens)
+    }
+
+    /// The numbers of the tokens shown: the ordinary ones when special tokens are hidden, else all.
+    pub fn shown(&self) -> Vec<usize> {
+        match &self.hidden {
+            Some(hidden) => hidden.kept[0].clone(),
+            None => (0..self.tokens().len()).collect(),
+        }
+    }
+
+    /// Heads per layer.
+    pub fn heads(&self) -> usize {
+        self.run.blocks.first().map_or(0, |b| b.heads.len())
+    }
+
+    /// The weights of one head of one layer among the tokens shown (renormalised when special
+    /// tokens are hidden). An encoder has one block per layer, so the layer is the block.
+    pub fn weights(&self, layer: usize, head: usize) -> CliResult<ArrayView2<'_, f32>> {
+        let trace = self.run.head(layer, head)?;
+        let Some(hidden) = &self.hidden else { return Ok(trace.weights.view()) };
+        let run = &self.run;
+        let size = |b: usize| hidden.kept[run.blocks[b].queries].len() * hidden.kept[run.blocks[b].keys].len();
+        let block = &run.blocks[layer];
+        let (rows, cols) = (hidden.kept[block.queries].len(), hidden.kept[block.keys].len());
+        let start = (0..layer).map(|b| run.blocks[b].heads.len() * size(b)).sum::<usize>() + head * rows * cols;
+        Ok(ArrayView2::from_shape((rows, cols), &hidden.weights[start..start + rows * cols]).expect("one weight per kept query and key"))
     }
 }
 

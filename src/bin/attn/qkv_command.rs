@@ -120,8 +120,8 @@ fn allowed(map: &Map<String, Value>, args: &[MaskArg], t_q: usize, t_k: usize) -
     Ok(combine(&masks, t_q, t_k)?)
 }
 
-/// Reads, checks and computes.
-fn compute(args: &QkvArgs) -> CliResult<HeadTrace> {
+/// Reads, checks and computes: the head and its output.
+fn compute(args: &QkvArgs) -> CliResult<(HeadTrace, Array2<f32>)> {
     let what = input::describe("the input file", &args.input);
     let value = input::read_json(&args.input, &what)?;
     let map = input::object(&value, &what, &KEYS)?;
@@ -140,19 +140,18 @@ fn compute(args: &QkvArgs) -> CliResult<HeadTrace> {
         None => 1.0,
     };
     let temperature = args.scoring.temperature()?;
-    let head = attend(q, k, v, score, scale, temperature, allowed.map(Arc::new));
-    head.ensure_finite()?;
-    Ok(head)
+    let (head, output) = attend(q, k, v, score, scale, temperature, allowed.map(Arc::new));
+    head.ensure_finite(&output)?;
+    Ok((head, output))
 }
 
 /// The output `weights · V` as a table, one row per query.
-fn output_table(out: &mut dyn Write, head: &HeadTrace, labels: &Labels) -> io::Result<()> {
+fn output_table(out: &mut dyn Write, output: &Array2<f32>, labels: &Labels) -> io::Result<()> {
     writeln!(out, "output = weights · v")?;
     let table = Table {
         corner: "query".to_owned(),
-        columns: (0..head.output.ncols()).map(|c| c.to_string()).collect(),
-        rows: head
-            .output
+        columns: (0..output.ncols()).map(|c| c.to_string()).collect(),
+        rows: output
             .rows()
             .into_iter()
             .zip(&labels.queries)
@@ -163,17 +162,16 @@ fn output_table(out: &mut dyn Write, head: &HeadTrace, labels: &Labels) -> io::R
 }
 
 pub fn run(args: QkvArgs) -> CliResult<()> {
-    let head = compute(&args)?;
+    let (head, output) = compute(&args)?;
     let breakdown: Option<QueryBreakdown> = args.query.map(|q| head.breakdown(q)).transpose()?;
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdown = breakdown.as_ref().map(|b| json::Breakdown { layer: None, head: 0, b });
-            output::json_line(out, &json::Single { head: json::Head(&head), breakdown })
+            output::json_line(out, &json::Single { head: json::Head(&head), breakdown: breakdown.as_ref() })
         } else {
             let labels = Labels::indexed(head.q.nrows(), head.k.nrows());
             let decimals = usize::from(args.view.decimals);
             report::weights(out, "weights", &head, &labels, decimals)?;
-            output_table(out, &head, &labels)?;
+            output_table(out, &output, &labels)?;
             match &breakdown {
                 Some(b) => {
                     writeln!(out)?;

@@ -8,19 +8,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use attention_playground::attention::HeadTrace;
-use attention_playground::model::ModelTrace;
 use attention_playground::render::colormap::HEAD_COLOURS;
 use attention_playground::render::raster;
 use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
-use attention_playground::toy::ToyRun;
-use attention_playground::ScoreKind;
+use attention_playground::{ScoreKind, Token};
 use clap::{Args, Command};
 
 use crate::args::{one_of, selection, TextArg};
 use crate::error::{CliError, CliResult};
-use crate::model_dir::{LoadedModel, ModelRunOptions};
+use crate::model_dir::{ModelRun, ModelRunOptions};
 use crate::report::{count, short};
-use crate::toy_command::{head_name, ToyOptions};
+use crate::toy_command::{head_name, ToyOptions, ToyRun};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -120,11 +118,7 @@ pub fn run(args: RenderArgs) -> CliResult<()> {
         return Err(CliError::new("the heatmap shows one head: pick it with --head H, or draw every head with --view lines --head all"));
     }
     let drawing = match args.model.source.model {
-        Some(_) => {
-            let loaded = args.model.source.load()?;
-            let trace = loaded.forward(&args.text.text)?;
-            from_model(&args, &loaded, &trace)?
-        }
+        Some(_) => from_model(&args, &args.model.run(&args.text.text)?)?,
         None => from_toy(&args, &args.toy.run(&args.text.text)?)?,
     };
     let scene = draw(&args, &drawing)?;
@@ -201,15 +195,19 @@ fn scores(head: &HeadTrace) -> String {
     format!("{scaled}{kind} scores{temperature}")
 }
 
-fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
-    let labels =
-        |tokens: &[attention_playground::Token]| tokens.iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect();
-    let tokens = Tokens { queries: labels(&run.query_tokens), keys: labels(&run.key_tokens) };
-    let picked = pick_heads(args, run.trace.heads.len(), |h| head_name(&run.config, h))?;
+/// The labels of tokens in a figure.
+fn labels<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> Vec<TokenLabel> {
+    tokens.into_iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect()
+}
+
+fn from_toy(args: &RenderArgs, toy: &ToyRun) -> CliResult<Drawing> {
+    let block = toy.block();
+    let tokens = Tokens { queries: labels(toy.run.query_tokens(block)), keys: labels(toy.run.key_tokens(block)) };
+    let picked = pick_heads(args, block.heads.len(), |h| head_name(&toy.config, h))?;
     let heads = picked
         .into_iter()
         .map(|(h, name)| {
-            let trace = &run.trace.heads[h];
+            let trace = &block.heads[h];
             HeadWeights { head: h, name, weights: trace.weights.clone(), allowed: trace.allowed.as_deref().cloned() }
         })
         .collect();
@@ -221,39 +219,37 @@ fn from_toy(args: &RenderArgs, run: &ToyRun) -> CliResult<Drawing> {
         "{} × {} · {}{masks} · each row sums to 1",
         count(tokens.queries.len(), "query"),
         count(tokens.keys.len(), "key"),
-        scores(&run.trace.heads[0])
+        scores(&block.heads[0])
     );
     Ok(Drawing { tokens, heads, caption, query: args.query })
 }
 
-fn from_model(args: &RenderArgs, loaded: &LoadedModel, trace: &ModelTrace) -> CliResult<Drawing> {
-    let layer = selection("--layer", Some(args.layer.unwrap_or(0)), trace.layers(), "layer")?[0];
+fn from_model(args: &RenderArgs, model: &ModelRun) -> CliResult<Drawing> {
+    let layer = selection("--layer", Some(args.layer.unwrap_or(0)), model.run.layers(), "layer")?[0];
     let all = args.head == Some(Heads::All);
-    let picked = pick_heads(args, trace.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
-    let hide = args.model.hide_special;
-    let kept: Vec<usize> = (0..trace.len()).filter(|&i| !hide || !trace.tokens[i].special).collect();
-    let labels: Vec<TokenLabel> =
-        kept.iter().map(|&i| TokenLabel { text: trace.tokens[i].text.clone(), special: trace.tokens[i].special }).collect();
+    let picked = pick_heads(args, model.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
+    let tokens = model.tokens();
+    let shown = model.shown();
+    let labels = labels(shown.iter().map(|&i| &tokens[i]));
     let mut heads = Vec::new();
     for (h, name) in picked {
-        let weights = if hide { trace.weights_without_special(layer, h)?.1 } else { trace.weights(layer, h)?.to_owned() };
-        heads.push(HeadWeights { head: h, name, weights, allowed: None });
+        heads.push(HeadWeights { head: h, name, weights: model.weights(layer, h)?.to_owned(), allowed: None });
     }
     let query = match args.query {
         None => None,
-        Some(q) if q >= trace.len() => {
+        Some(q) if q >= tokens.len() => {
             return Err(CliError::new(format!(
                 "--query {q} does not exist: there are {} tokens (0–{}), [CLS] and [SEP] included",
-                trace.len(),
-                trace.len() - 1
+                tokens.len(),
+                tokens.len() - 1
             )));
         }
-        Some(q) => Some(kept.iter().position(|&i| i == q).ok_or_else(|| {
-            CliError::new(format!("--query {q} is {}, which --hide-special leaves out: pick an ordinary token", trace.tokens[q].text))
+        Some(q) => Some(shown.iter().position(|&i| i == q).ok_or_else(|| {
+            CliError::new(format!("--query {q} is {}, which --hide-special leaves out: pick an ordinary token", tokens[q].text))
         })?),
     };
     let layer_note = if all { format!(" · layer {layer}") } else { String::new() };
-    let rows = if hide { "[CLS] and [SEP] hidden, rows renormalised to sum to 1" } else { "each row sums to 1" };
-    let caption = format!("{}{layer_note} · {} · scaled dot-product scores · {rows}", loaded.name, count(labels.len(), "token"));
+    let rows = if model.hidden.is_some() { "[CLS] and [SEP] hidden, rows renormalised to sum to 1" } else { "each row sums to 1" };
+    let caption = format!("{}{layer_note} · {} · scaled dot-product scores · {rows}", model.model.name(), count(labels.len(), "token"));
     Ok(Drawing { tokens: Tokens { queries: labels.clone(), keys: labels }, heads, caption, query })
 }

@@ -3,13 +3,13 @@
 
 use std::io::{self, Write};
 
-use attention_playground::model::ModelToken;
+use attention_playground::Token;
 
 use crate::report::count;
 use crate::table::{label, Table};
 
 /// Where a token comes from in the text: "4–10", "special", or both for a typed `[MASK]`.
-fn span(t: &ModelToken) -> String {
+fn span(t: &Token) -> String {
     match (t.special, t.start == t.end) {
         (true, true) => "special".to_owned(),
         (true, false) => format!("special, {}–{}", t.start, t.end),
@@ -18,12 +18,16 @@ fn span(t: &ModelToken) -> String {
 }
 
 /// "16 tokens ([CLS] and [SEP] included):" and the table.
-pub fn write(out: &mut dyn Write, tokens: &[ModelToken]) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, tokens: &[Token]) -> io::Result<()> {
     writeln!(out, "{} ([CLS] and [SEP] included):", count(tokens.len(), "token"))?;
     let table = Table {
         corner: "token".to_owned(),
         columns: vec!["id".to_owned(), "UTF-16 span".to_owned()],
-        rows: tokens.iter().enumerate().map(|(i, t)| (format!("{i} {}", label(&t.text)), vec![t.id.to_string(), span(t)])).collect(),
+        rows: tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("{i} {}", label(&t.text)), vec![t.id.map_or_else(String::new, |id| id.to_string()), span(t)]))
+            .collect(),
     };
     table.write(out)
 }

@@ -14,7 +14,7 @@ pub struct TokenizeArgs {
     text: TextArg,
     #[command(flatten)]
     model: ModelOptions,
-    /// Print JSON: {"tokens": [{"text", "id", "start", "end", "special"}], "truncated": null or {"limit", "total"}}
+    /// Print JSON: {"tokens": [{"text", "start", "end", "special", "id"}], "truncated": null or {"limit", "total", "which"}}
     #[arg(long)]
     json: bool,
 }

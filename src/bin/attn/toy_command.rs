@@ -4,9 +4,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use attention_playground::positions::Positions;
+use attention_playground::run::{Block, HeadBreakdown, Run};
 use attention_playground::text::tokenize;
-use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, ToyRun, MAX_TOKENS_LIMIT};
-use attention_playground::{QueryBreakdown, TokenizerKind};
+use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, MAX_TOKENS_LIMIT};
+use attention_playground::TokenizerKind;
 use clap::Args;
 
 use crate::args::{name_of, one_of, selection, ScoreArgs, TextArg, ViewArgs};
@@ -87,6 +88,19 @@ pub struct ToyArgs {
     view: ViewArgs,
 }
 
+/// A toy run and the configuration that made it.
+pub struct ToyRun {
+    pub config: ToyConfig,
+    pub run: Run,
+}
+
+impl ToyRun {
+    /// The toy's one block of attention.
+    pub fn block(&self) -> &Block {
+        &self.run.blocks[0]
+    }
+}
+
 impl ToyOptions {
     fn mode(&self) -> CliResult<Mode> {
         match (self.mode, &self.cross_text) {
@@ -139,10 +153,11 @@ impl ToyOptions {
             Some(path) => run_toy_with(&config, text, cross, weights_file::read(path)?),
             None => run_toy(&config, text, cross),
         }?;
+        let (t_q, t_k) = run.block(0)?.shape();
         for custom in &customs {
-            custom.check_shape(run.query_tokens.len(), run.key_tokens.len())?;
+            custom.check_shape(t_q, t_k)?;
         }
-        Ok(run)
+        Ok(ToyRun { config, run })
     }
 
     /// Where the projections came from, in words.
@@ -181,30 +196,31 @@ pub fn head_name(c: &ToyConfig, h: usize) -> String {
 }
 
 pub fn run(args: ToyArgs) -> CliResult<()> {
-    let run = args.toy.run(&args.text.text)?;
-    let heads = selection("--head", args.head, run.trace.heads.len(), "head")?;
+    let toy = args.toy.run(&args.text.text)?;
+    let heads = selection("--head", args.head, toy.block().heads.len(), "head")?;
     let breakdowns = match args.query {
-        Some(q) => heads.iter().map(|&h| run.trace.heads[h].breakdown(q).map(|b| (h, b))).collect::<Result<Vec<_>, _>>()?,
+        Some(q) => heads.iter().map(|&h| toy.run.breakdown(0, h, q)).collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
     output::to_stdout(|out| {
         if args.view.json {
-            let breakdowns: Vec<json::Breakdown> =
-                breakdowns.iter().map(|(head, b)| json::Breakdown { layer: None, head: *head, b }).collect();
-            output::json_line(out, &json::Run { run: &run, weights_file: args.toy.weights.as_deref(), breakdowns: &breakdowns })
+            let weights_file = args.toy.weights.as_deref();
+            output::json_line(out, &json::ToyRun { config: &toy.config, run: &toy.run, weights_file, breakdowns: &breakdowns })
         } else {
-            readable(out, &args, &run, &heads, &breakdowns)
+            readable(out, &args, &toy, &heads, &breakdowns)
         }
     })
 }
 
-fn readable(out: &mut dyn Write, args: &ToyArgs, run: &ToyRun, heads: &[usize], breakdowns: &[(usize, QueryBreakdown)]) -> io::Result<()> {
-    let c = &run.config;
+fn readable(out: &mut dyn Write, args: &ToyArgs, toy: &ToyRun, heads: &[usize], breakdowns: &[HeadBreakdown]) -> io::Result<()> {
+    let c = &toy.config;
+    let block = toy.block();
+    let (query_tokens, key_tokens) = (toy.run.query_tokens(block), toy.run.key_tokens(block));
     writeln!(
         out,
         "{} × {} (tokenizer {}), {}-attention",
-        count(run.query_tokens.len(), "query token"),
-        count(run.key_tokens.len(), "key token"),
+        count(query_tokens.len(), "query token"),
+        count(key_tokens.len(), "key token"),
         name_of(TOKENIZERS, &c.tokenizer),
         name_of(MODES, &c.mode)
     )?;
@@ -220,13 +236,13 @@ fn readable(out: &mut dyn Write, args: &ToyArgs, run: &ToyRun, heads: &[usize], 
         args.toy.masks().unwrap_or_else(|| "none".to_owned()),
     )?;
     writeln!(out)?;
-    let labels = Labels::from_texts(run.query_tokens.iter().map(|t| t.text.as_str()), run.key_tokens.iter().map(|t| t.text.as_str()));
+    let labels = Labels::from_texts(query_tokens.iter().map(|t| t.text.as_str()), key_tokens.iter().map(|t| t.text.as_str()));
     let decimals = usize::from(args.view.decimals);
     for &h in heads {
-        report::weights(out, &head_name(c, h), &run.trace.heads[h], &labels, decimals)?;
+        report::weights(out, &head_name(c, h), &block.heads[h], &labels, decimals)?;
     }
-    for (h, b) in breakdowns {
-        report::breakdown(out, &head_name(c, *h), b, &labels, decimals)?;
+    for b in breakdowns {
+        report::breakdown(out, &head_name(c, b.head), &b.breakdown, &labels, decimals)?;
     }
     Ok(())
 }
