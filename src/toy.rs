@@ -118,7 +118,10 @@ impl ToyConfig {
             return Err(invalid!(Field::Heads, "d_model {d} is not divisible by {h} heads: choose heads that divide d_model"));
         }
         if kv == 0 || h % kv != 0 {
-            return Err(invalid!(Field::KvHeads, "{h} heads cannot be shared evenly by {kv} key/value heads: key/value heads must divide heads"));
+            return Err(invalid!(
+                Field::KvHeads,
+                "{h} heads cannot be shared evenly by {kv} key/value heads: key/value heads must divide heads"
+            ));
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(invalid!(Field::Temperature, "temperature must be a positive number, not {}", self.temperature));
@@ -322,21 +325,12 @@ pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries:
     let trace = layer.forward(x_q.as_ref().unwrap_or(&x_kv).view(), x_kv.view(), allowed)?;
     let (sequences, kind, key_sequence) = match query_tokens {
         None => (vec![Sequence { role: Role::Text, tokens: keys.tokens }], BlockKind::SelfAttention, 0),
-        Some(tokens) => (
-            vec![Sequence { role: Role::Text, tokens }, Sequence { role: Role::CrossText, tokens: keys.tokens }],
-            BlockKind::Cross,
-            1,
-        ),
+        Some(tokens) => {
+            (vec![Sequence { role: Role::Text, tokens }, Sequence { role: Role::CrossText, tokens: keys.tokens }], BlockKind::Cross, 1)
+        }
     };
-    let block = Block {
-        layer: 0,
-        kind,
-        queries: 0,
-        keys: key_sequence,
-        kv_heads: config.kv_heads,
-        heads: trace.heads,
-        output: Some(trace.output),
-    };
+    let block =
+        Block { layer: 0, kind, queries: 0, keys: key_sequence, kv_heads: config.kv_heads, heads: trace.heads, output: Some(trace.output) };
     Ok(Run {
         source: SourceInfo { name: "toy".into(), kind: SourceKind::Toy, trained: false },
         sequences,
@@ -365,7 +359,6 @@ fn with_positions(config: &ToyConfig, mut x: Array2<f32>) -> Array2<f32> {
     }
     x
 }
-
 
 /// The core masks of the configuration, for `t_q × t_k` attention whose first `valid_keys` keys are real.
 fn config_masks(config: &ToyConfig, valid_keys: usize, t_q: usize, t_k: usize) -> Vec<Mask> {

@@ -11,7 +11,9 @@ use attention_playground::model::info::ModelInfo;
 use attention_playground::model::weights::StoredAs;
 use attention_playground::model::Encoding;
 use attention_playground::positions::Positions;
-use attention_playground::run::{BlockKind, BlockSummary, HeadBreakdown, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial};
+use attention_playground::run::{
+    BlockKind, BlockSummary, HeadBreakdown, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
+};
 use attention_playground::session::RunRequest;
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig, MAX_D_MODEL, MAX_TOKENS_LIMIT};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};

@@ -47,9 +47,8 @@ impl Stage {
 impl std::str::FromStr for Stage {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::error::Result<Self> {
-        Stage::ALL
-            .into_iter()
-            .find(|stage| stage.name() == s)
-            .ok_or_else(|| crate::error::invalid!(Field::Stage, "unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output"))
+        Stage::ALL.into_iter().find(|stage| stage.name() == s).ok_or_else(|| {
+            crate::error::invalid!(Field::Stage, "unknown stage '{s}': use one of q, k, v, scores, scaled, masked, weights, output")
+        })
     }
 }
