@@ -1,7 +1,7 @@
 // Times the WebAssembly core in the browser. Each suite returns rows of
 // { name, n, medianMs, minMs, runs } and memory readings { label, MiB }; the page shows them and
 // exposes them on `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
-import init, { ModelSession, Playground } from '../pkg/attention_playground.js';
+import init, { Session } from '../pkg/attention_playground.js';
 
 /** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
 function time(fn, runs, warmup = 3) {
@@ -23,13 +23,13 @@ function sentence(n) {
 
 /** The toy core: a full `run` (tokenize, embed, project, every head's trace) at d_model 256, 8 heads. */
 function toySuite() {
-  const p = new Playground();
-  p.configure({ dModel: 256, heads: 8, kvHeads: 8, maxTokens: 4096 });
+  const session = new Session();
+  const config = { dModel: 256, heads: 8, kvHeads: 8, maxTokens: 4096 };
   const rows = [16, 128, 512].map((n) => {
-    const text = sentence(n);
-    return { name: 'toy run, d_model 256, 8 heads', n, ...time(() => p.run(text), n >= 512 ? 15 : 40) };
+    const request = { source: 'toy', config, text: sentence(n) };
+    return { name: 'toy run, d_model 256, 8 heads', n, ...time(() => session.run(request), n >= 512 ? 15 : 40) };
   });
-  p.free();
+  session.free();
   return { rows };
 }
 
@@ -64,11 +64,18 @@ async function referenceError(session) {
   let pooled = 0;
   const worst = (got, want) => got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
   for (const c of cases) {
-    session.run(c.text);
+    session.run({ source: 'model', text: c.text });
     attentions = Math.max(attentions, worst(session.attentions(), c.attentions.flat(3)));
     pooled = Math.max(pooled, worst(session.pooled(), c.pooled));
   }
   return { attentions, pooled, sentences: cases.length };
+}
+
+/** A session with the model loaded from the files' bytes. */
+function loaded(config, tokenizer, bytes) {
+  const session = new Session();
+  session.loadModel('all-MiniLM-L6-v2', config, tokenizer, undefined, bytes);
+  return session;
 }
 
 /**
@@ -88,21 +95,21 @@ async function modelSuite(memory) {
   const accuracy = {};
   for (const [dtype, bytes] of Object.entries(weights)) {
     const t0 = performance.now();
-    ModelSession.fromFiles(config, tokenizer, undefined, bytes).free();
-    rows.push({ name: `load (fromFiles), ${dtype} weights, first`, n: bytes.length, medianMs: performance.now() - t0, minMs: performance.now() - t0, runs: 1 });
+    loaded(config, tokenizer, bytes).free();
+    rows.push({ name: `load (loadModel), ${dtype} weights, first`, n: bytes.length, medianMs: performance.now() - t0, minMs: performance.now() - t0, runs: 1 });
     // Each session is freed before the next load, so the memory is reused, not accumulated.
-    rows.push({ name: `load (fromFiles), ${dtype} weights`, n: bytes.length, ...time(() => ModelSession.fromFiles(config, tokenizer, undefined, bytes).free(), 5, 1) });
+    rows.push({ name: `load (loadModel), ${dtype} weights`, n: bytes.length, ...time(() => loaded(config, tokenizer, bytes).free(), 5, 1) });
     readings.push({ label: `after loading ${dtype} weights 7 times (each freed)`, MiB: mib() });
-    const checked = ModelSession.fromFiles(config, tokenizer, undefined, bytes);
+    const checked = loaded(config, tokenizer, bytes);
     accuracy[dtype] = await referenceError(checked);
     checked.free();
   }
-  const session = ModelSession.fromFiles(config, tokenizer, undefined, weights.F32);
+  const session = loaded(config, tokenizer, weights.F32);
   for (const t of [16, 64, 128, 512]) {
-    const text = textOfTokens(session, t);
+    const request = { source: 'model', text: textOfTokens(session, t) };
     const runs = t >= 512 ? 10 : 30;
-    rows.push({ name: 'run + attentions()', n: t, ...time(() => { session.run(text); session.attentions(); }, runs) });
-    rows.push({ name: 'run', n: t, ...time(() => session.run(text), runs) });
+    rows.push({ name: 'run + attentions()', n: t, ...time(() => { session.run(request); session.attentions(); }, runs) });
+    rows.push({ name: 'run', n: t, ...time(() => session.run(request), runs) });
     readings.push({ label: `after T = ${t}`, MiB: mib() });
   }
   session.free();
