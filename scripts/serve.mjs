@@ -12,9 +12,9 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CSP } from './csp.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const PORT_ATTEMPTS = 20;
 
 const USAGE = `usage: node scripts/serve.mjs [options]
@@ -22,7 +22,7 @@ const USAGE = `usage: node scripts/serve.mjs [options]
   --strict-port        fail instead of trying the next port when N is taken
   --root DIR           folder to serve (default: the repository root)
   --csp POLICY         Content-Security-Policy header ("" sends none)
-                       (default: ${DEFAULT_CSP})
+                       (default: ${CSP})
   --isolate            cross-origin isolation (COOP same-origin + COEP require-corp),
                        needed for SharedArrayBuffer and wasm threads
   --exit-after SECONDS stop by itself after this many seconds
@@ -61,7 +61,7 @@ function parseOptions(argv) {
       port: { type: 'string', default: process.env.PORT ?? '8080' },
       'strict-port': { type: 'boolean', default: false },
       root: { type: 'string', default: REPO_ROOT },
-      csp: { type: 'string', default: DEFAULT_CSP },
+      csp: { type: 'string', default: CSP },
       isolate: { type: 'boolean', default: false },
       'exit-after': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -126,7 +126,9 @@ async function resolveFile(root, urlPath) {
   let file = candidate;
   let info = await statOrNull(file);
   if (info?.isDirectory()) {
-    if (!urlPath.endsWith('/')) return { redirect: `${urlPath}/` };
+    // The folder's own path, rebuilt from the resolved file: always one leading slash, so the
+    // Location can never name another host (`//host/…`, `/\host/…`).
+    if (!urlPath.endsWith('/')) return { redirect: folderPath(root, candidate) };
     file = path.join(file, 'index.html');
     info = await statOrNull(file);
   }
@@ -135,6 +137,12 @@ async function resolveFile(root, urlPath) {
     throw new HttpError(403, 'Forbidden: outside the served folder');
   }
   return { file, info };
+}
+
+/** The URL path of a folder inside `root`, ending with a slash. */
+function folderPath(root, folder) {
+  const parts = path.relative(root, folder).split(path.sep).filter(Boolean);
+  return `/${parts.map(encodeURIComponent).map((part) => `${part}/`).join('')}`;
 }
 
 function isInside(root, candidate) {

@@ -7,10 +7,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, checkEveryPage, recordCspViolations, screenshot, watchConsole, toyRun } from './page-helpers.js';
+import { CSP as STRICT_CSP } from '../../scripts/csp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = '/www/docs/examples/two-playgrounds.html';
-const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
 
 const checked = checkEveryPage();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
+import { CSP as STRICT_CSP } from '../../scripts/csp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL_DIR = path.join(repo, 'models', 'all-MiniLM-L6-v2');
@@ -21,7 +22,6 @@ const WEIGHTS = 'model.f16.safetensors';
 const F32_LINK = '/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors';
 /** F16 weights move MiniLM's weights by up to 1.4·10⁻³ (docs/model.md). */
 const F16_TOLERANCE = 1.5e-3;
-const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 const checked = checkEveryPage();
 

@@ -2,10 +2,10 @@
 // partial content, and refusals.
 import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
+import { CSP } from '../../scripts/csp.mjs';
 
 const WASM = '/pkg/attention_playground_bg.wasm';
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 /** GETs `rawPath` byte for byte, without the URL normalisation every browser and fetch apply. */
 function rawGet(baseURL, rawPath) {
@@ -75,6 +75,23 @@ test('refuses paths that leave the served folder', async ({ baseURL }) => {
     expectSecurityHeaders(response.headers);
   }
   expect((await rawGet(baseURL, '/%E0%A4%A')).status).toBe(400);
+});
+
+test('a folder without its final slash is redirected to itself on this host, never to another', async ({ baseURL }) => {
+  const plain = await rawGet(baseURL, '/www');
+  expect(plain.status).toBe(301);
+  expect(plain.headers.location).toBe('/www/');
+  expect((await rawGet(baseURL, '/www/docs')).headers.location).toBe('/www/docs/');
+  for (const hostile of ['//evil.example/..%2fwww', '/\\evil.example/..%2fwww', '//evil.example/%2e%2e/www', '/%2fevil.example/..%2fwww']) {
+    const response = await rawGet(baseURL, hostile);
+    if (response.status === 301) {
+      expect(response.headers.location, `Location for ${hostile}`).toMatch(/^\/[^/\\]/);
+      expect(new URL(response.headers.location, baseURL).origin, `origin for ${hostile}`).toBe(new URL(baseURL).origin);
+    } else {
+      expect([400, 403, 404], `status for ${hostile}`).toContain(response.status);
+    }
+    expectSecurityHeaders(response.headers);
+  }
 });
 
 test('unknown paths get a plain-text 404 with the same headers', async ({ request }) => {
