@@ -419,6 +419,23 @@ test('files dropped on the playground load the model', async ({ page }) => {
   await expect(page).toHaveURL(/model=local%3A/);
 });
 
+test('a link naming a model on another site asks before anything is fetched from there', async ({ page }) => {
+  const asked = [];
+  await page.route('https://other.example/**', (route) => {
+    asked.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`/#v=1&model=${encodeURIComponent('https://other.example/m/')}`);
+  const note = page.locator('.note-warn').filter({ hasText: 'This link asks to load a model from other.example' });
+  await expect(note).toBeVisible();
+  await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
+  await expect(computing(page)).toHaveAttribute('data-computing', 'toy');
+  await note.getByRole('button', { name: 'Stay with the toy' }).click();
+  await expect(note).toHaveCount(0);
+  await expect(modelSelect(page)).toHaveValue('toy');
+  expect(asked).toEqual([]);
+});
+
 test('an address without a model gets a clear message; the toy stays usable', async ({ page }) => {
   await page.goto('/');
   await modelSelect(page).selectOption('url');

@@ -3,13 +3,13 @@
 // the controller returns are performed here; then everything renders from the page. Several
 // playgrounds may share a document: nothing here is global.
 
-import { ORIGINS, initialPage, keyEvent, notesOf, reduce, startEffects } from './controller.js';
+import { ORIGINS, initialPage, keyEvent, notesOf, reduce } from './controller.js';
 import { createEngine } from './engine.js';
 import { ExportError, exportFile } from './export/exporter.js';
 import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
-import { SERVED_MODEL, relativeAddress } from './model/address.js';
+import { SERVED_MODEL, foreignHost, relativeAddress } from './model/address.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
@@ -128,7 +128,8 @@ export function mountPlayground(container, options) {
 
   /** @param {Event} event */
   function dispatch(event) {
-    const result = reduce(page, event, { status: loader.status(), origin, reducedMotion: reducedMotion.matches });
+    const env = { status: loader.status(), origin, reducedMotion: reducedMotion.matches, foreignHost: (/** @type {string} */ source) => foreignHost(source, doc.baseURI) };
+    const result = reduce(page, event, env);
     page = result.page;
     for (const effect of result.effects) perform(effect);
     render();
@@ -251,8 +252,7 @@ export function mountPlayground(container, options) {
   }
   if (syncUrl) win.addEventListener('hashchange', onHashChange);
 
-  for (const effect of startEffects(page)) perform(effect);
-  render();
+  dispatch({ type: 'start' });
 
   return {
     /** A copy of the current state. */

@@ -49,6 +49,8 @@ export const ORIGINS = {
  * @property {Partial<Record<string, string>>} fieldErrors  core messages by control
  * @property {string} inputError           a core message about the text
  * @property {string[]} limits             which limits applied to the last run
+ * @property {{ source: string, host: string } | null} consent  a model on another site that a
+ *   link asked for, not fetched until the reader says so
  */
 
 /**
@@ -57,6 +59,8 @@ export const ORIGINS = {
  * @property {ModelStatus} status     the model loader's
  * @property {typeof ORIGINS.link} origin
  * @property {boolean} reducedMotion  the reader asked for less motion
+ * @property {(source: string) => string | null} foreignHost  the host of a model address on
+ *   another site than the page's, else null
  */
 
 /**
@@ -77,7 +81,9 @@ export const ORIGINS = {
  *   | { type: 'hash', decoded: DecodedState }
  *   | { type: 'presentation', presentation: Presentation }
  *   | { type: 'problems', problems: string[] }
- *   | { type: 'dismiss-link-note' }} Event
+ *   | { type: 'dismiss-link-note' }
+ *   | { type: 'start' }
+ *   | { type: 'consent', load: boolean }} Event
  */
 
 /**
@@ -113,17 +119,8 @@ export function initialPage(decoded, origin) {
     fieldErrors: {},
     inputError: '',
     limits: [],
+    consent: null,
   };
-}
-
-/**
- * What to do first: load the model a link or an attribute asked for (the toy shows meanwhile) and
- * compute.
- * @param {Page} page
- * @returns {Effect[]}
- */
-export function startEffects(page) {
-  return [...wantModel(page.state), { type: 'set-texts' }, { type: 'run', delay: 0 }];
 }
 
 /**
@@ -153,6 +150,18 @@ export function reduce(page, event, env) {
  */
 function handle(page, event, env) {
   switch (event.type) {
+    case 'start':
+      // A model a link or an attribute asked for starts loading at once (unless a link names
+      // another site: then the reader is asked first); the toy shows meanwhile.
+      return [...linkedModel(page, env), { type: 'set-texts' }, { type: 'run', delay: 0 }];
+    case 'consent': {
+      const consent = page.consent;
+      page.consent = null;
+      if (!consent) return [];
+      if (event.load) return [{ type: 'want-model', source: consent.source }];
+      const { state } = page;
+      return update(page, { ...(state.source === consent.source ? { source: TOY_SOURCE } : {}), ...(state.vectors === consent.source ? { vectors: null } : {}) });
+    }
     case 'patch':
       return update(page, event.patch);
     case 'choose-source':
@@ -198,7 +207,8 @@ function handle(page, event, env) {
       page.fromLink = true;
       page.shown = null;
       page.state = event.decoded.state;
-      return [...setPresentation(page, event.decoded.presentation), { type: 'set-texts' }, ...wantModel(page.state), { type: 'run', delay: 0 }];
+      page.consent = null;
+      return [...setPresentation(page, event.decoded.presentation), { type: 'set-texts' }, ...linkedModel(page, env), { type: 'run', delay: 0 }];
     case 'presentation':
       return setPresentation(page, event.presentation);
     case 'problems':
@@ -225,14 +235,35 @@ function update(page, patch) {
   // While a model loads the toy's run is on screen: the state keeps the layer and head asked
   // for (by a link, an attribute) until the model's own run can take them.
   if (shownMatchesSource(page.state, page.shown)) page.state = { ...page.state, ...focusIn(page.state, page.shown) };
+  // A change the reader makes is their consent to the model it needs; a model awaiting consent
+  // that is no longer needed is forgotten.
+  if (page.consent && neededModel(page.state) !== page.consent.source) page.consent = null;
   /** @type {Effect[]} */
-  const effects = wantModel(page.state);
+  const effects = page.consent ? [] : wantModel(page.state);
   const s = page.state;
   const sameTexts = s.text === previous.text && s.crossText === previous.crossText;
   if (!sameComputation(previous, s) || !sameTexts) effects.push({ type: 'run', delay: 0 });
   else if (s.head !== previous.head || s.query !== previous.query || s.layer !== previous.layer) effects.push(...requestBreakdown(page));
   if (patch.query !== undefined && patch.query !== previous.query) effects.push({ type: 'follow-query', query: s.query });
   return effects;
+}
+
+/**
+ * The model a link asked for: loaded at once from the page's own site; from another site only
+ * once the reader agrees (a shared link must not make a reader's browser contact any server).
+ * Attributes are the embedding page's author's choice and load at once.
+ * @param {Page} page
+ * @param {Env} env
+ * @returns {Effect[]}
+ */
+function linkedModel(page, env) {
+  const needed = neededModel(page.state);
+  const host = needed === null || env.origin !== ORIGINS.link ? null : env.foreignHost(needed);
+  if (needed !== null && host !== null) {
+    page.consent = { source: needed, host };
+    return [];
+  }
+  return wantModel(page.state);
 }
 
 /**
@@ -404,14 +435,23 @@ export function keyEvent(key, view, onButton, playing) {
 }
 
 /**
+ * A note above the playground; `dismiss` offers to close it, `consent` to load the model it is
+ * about or stay with the toy.
+ * @typedef {{ kind: 'warn' | 'info' | 'error', text: string, dismiss?: boolean, consent?: boolean }} Note
+ */
+
+/**
  * The notes above the playground, most important first.
  * @param {Page} page
  * @param {ModelStatus} status
- * @returns {Array<{ kind: 'warn' | 'info' | 'error', text: string, dismiss?: boolean }>}
+ * @returns {Note[]}
  */
 export function notesOf(page, status) {
-  /** @type {Array<{ kind: 'warn' | 'info' | 'error', text: string, dismiss?: boolean }>} */
+  /** @type {Note[]} */
   const items = [];
+  if (page.consent) {
+    items.push({ kind: 'warn', text: `This link asks to load a model from ${page.consent.host}, another site: your browser would download its files from there. The toy is shown until you choose.`, consent: true });
+  }
   if (page.notes.link) items.push({ kind: 'warn', text: page.notes.link, dismiss: true });
   if (page.notes.model) items.push({ kind: status.phase === 'cancelled' ? 'info' : 'error', text: page.notes.model });
   if (page.notes.core) items.push({ kind: 'error', text: page.notes.core });

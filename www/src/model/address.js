@@ -46,6 +46,22 @@ function rawFileAddress(url) {
 }
 
 /**
+ * The host of a model address when it is on another site than `base` (whose files a link must
+ * not fetch without asking), else null. Local sources and unreadable addresses are not foreign.
+ * @param {string} address
+ * @param {URL | string} base
+ */
+export function foreignHost(address, base) {
+  if (isLocalSource(address)) return null;
+  try {
+    const url = new URL(address.trim(), base);
+    return url.origin === new URL(base).origin ? null : url.host;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The URLs a model address stands for: a folder (with or without its final slash), or a link to
  * its config.json, tokenizer.json, vocab.txt or .safetensors file (that weights file is then the
  * one used). Throws an Error with a sentence for anything that is not an http(s) address.

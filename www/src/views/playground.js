@@ -259,9 +259,11 @@ export function createPlaygroundViews(container, callbacks) {
       modelPanel.update({ state, status, computing: modelRun !== null, served });
       loadStatus.update(status);
       root.classList.toggle('editing-mask', page.editMask && !modelRun);
-      notes.replaceChildren(...items.map((note) => el(doc, 'p', { class: `note note-${note.kind}`, text: note.text }, note.dismiss ? [
-        el(doc, 'button', { class: 'small-button', text: 'Dismiss', attrs: { type: 'button' }, on: { click: () => onEvent({ type: 'dismiss-link-note' }) } }),
-      ] : [])));
+      const button = (/** @type {string} */ text, /** @type {Event} */ event) => el(doc, 'button', { class: 'small-button', text, attrs: { type: 'button' }, on: { click: () => onEvent(event) } });
+      notes.replaceChildren(...items.map((note) => el(doc, 'p', { class: `note note-${note.kind}`, text: note.text }, [
+        ...(note.dismiss ? [button('Dismiss', { type: 'dismiss-link-note' })] : []),
+        ...(note.consent ? [button('Load it', { type: 'consent', load: true }), button('Stay with the toy', { type: 'consent', load: false })] : []),
+      ])));
       if (!page.shown) statusLine.textContent = 'Computing attention…';
     },
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORIGINS, TYPING_DELAY_MS, capitalise, initialPage, keyEvent, notesOf, reduce, startEffects } from '../../src/controller.js';
+import { ORIGINS, TYPING_DELAY_MS, capitalise, initialPage, keyEvent, notesOf, reduce } from '../../src/controller.js';
+import { foreignHost } from '../../src/model/address.js';
 import { createPlayerClock } from '../../src/player-clock.js';
 import { createScheduler } from '../../src/scheduler.js';
 import { defaultPresentation, defaultState } from '../../src/state.js';
@@ -13,7 +14,8 @@ import { makeRun } from './fixtures.js';
 const NO_MODEL = /** @type {import('../../src/model/loader.js').ModelStatus} */ ({
   phase: 'none', source: null, name: '', progress: null, info: null, report: null, message: null,
 });
-const ENV = { status: NO_MODEL, origin: ORIGINS.link, reducedMotion: false };
+const PAGE_URL = 'https://course.example/attention/';
+const ENV = { status: NO_MODEL, origin: ORIGINS.link, reducedMotion: false, foreignHost: (/** @type {string} */ s) => foreignHost(s, PAGE_URL) };
 
 /** @param {Partial<import('../../src/url-state.js').DecodedState>} [decoded] */
 function freshPage(decoded = {}) {
@@ -159,7 +161,7 @@ test('a model that fails or is cancelled leaves a note and the toy', () => {
 
 test('the first effects load the linked model and compute; notes list the link first', () => {
   const page = freshPage({ state: { ...defaultState(), vectors: 'models/m/' }, problems: ['head: not a number'] });
-  assert.deepEqual(startEffects(page), [{ type: 'want-model', source: 'models/m/' }, { type: 'set-texts' }, { type: 'run', delay: 0 }]);
+  assert.deepEqual(play(page, [{ type: 'start' }]).effects, [{ type: 'want-model', source: 'models/m/' }, { type: 'set-texts' }, { type: 'run', delay: 0 }]);
   assert.deepEqual(notesOf(page, NO_MODEL), [{ kind: 'warn', text: 'This link had values that could not be used, so defaults stand in for them: head: not a number.', dismiss: true }]);
   assert.deepEqual(notesOf(play(page, [{ type: 'dismiss-link-note' }]).page, NO_MODEL), []);
   assert.equal(capitalise('model.safetensors: truncated'), 'model.safetensors: truncated.');
@@ -246,4 +248,31 @@ test('the player clock ticks at its delay until a tick says stop', () => {
   clock.set(false);
   timers.advance(5000);
   assert.equal(left, 5, 'a paused clock does not tick');
+});
+
+test('a model a link asks for on another site is fetched only once the reader agrees', () => {
+  const linked = freshPage({ state: { ...defaultState(), source: 'https://other.example/m/' }, present: true });
+  const started = play(linked, [{ type: 'start' }]);
+  assert.deepEqual(started.effects, [{ type: 'set-texts' }, { type: 'run', delay: 0 }], 'no fetch before consent');
+  assert.deepEqual(started.page.consent, { source: 'https://other.example/m/', host: 'other.example' });
+  assert.match(notesOf(started.page, NO_MODEL)[0].text, /^This link asks to load a model from other\.example/);
+  // Moving the focus is not consent.
+  const moved = play(started.page, [{ type: 'patch', patch: { head: 2 } }]);
+  assert.ok(moved.effects.every((e) => e.type !== 'want-model'));
+  const agreed = play(moved.page, [{ type: 'consent', load: true }]);
+  assert.deepEqual(agreed.effects, [{ type: 'want-model', source: 'https://other.example/m/' }]);
+  assert.equal(agreed.page.consent, null);
+  const refused = play(started.page, [{ type: 'consent', load: false }]).page;
+  assert.equal(refused.state.source, 'toy');
+  // The page's own site, and an element's attributes (the embedding author's choice), load at once.
+  const own = freshPage({ state: { ...defaultState(), source: 'models/m/' }, present: true });
+  assert.equal(play(own, [{ type: 'start' }]).effects[0].type, 'want-model');
+  const attributes = { ...ENV, origin: ORIGINS.attributes };
+  assert.equal(play(linked, [{ type: 'start' }], attributes).effects[0].type, 'want-model');
+  // A link pasted into an open page is asked about the same way.
+  const pasted = play(freshPage(), [{ type: 'hash', decoded: { state: { ...defaultState(), vectors: 'https://other.example/m/' }, presentation: defaultPresentation(), problems: [], present: true } }]);
+  assert.ok(pasted.effects.every((e) => e.type !== 'want-model'));
+  assert.equal(pasted.page.consent?.host, 'other.example');
+  assert.equal(foreignHost('local:x', PAGE_URL), null);
+  assert.equal(foreignHost('models/m/', PAGE_URL), null);
 });
