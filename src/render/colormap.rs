@@ -1,7 +1,10 @@
 //! The colours of figures: viridis for weights (perceptually uniform, readable in grey and by
-//! colour-blind readers) and Okabe & Ito's palette for heads.
+//! colour-blind readers) and Okabe & Ito's palette for heads, both defined in [`super::design`].
 
 use std::fmt;
+
+pub use super::design::HEAD_COLOURS;
+use super::design::{LIGHT_TEXT_BELOW, VIRIDIS};
 
 /// An sRGB colour; `Display` writes it as `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,44 +23,12 @@ impl fmt::Display for Rgb {
     }
 }
 
-/// Viridis at t = 0, 1/32, 2/32, …, 1: every eighth entry of the 256-colour map that Stéfan van
-/// der Walt and Nathaniel Smith made for matplotlib (released under CC0). Linear interpolation
-/// between these points stays within 2/255 of the full map in every channel.
-const VIRIDIS: [[u8; 3]; 33] = [
-    [0x44, 0x01, 0x54],
-    [0x47, 0x0d, 0x60],
-    [0x48, 0x18, 0x6a],
-    [0x48, 0x23, 0x74],
-    [0x47, 0x2d, 0x7b],
-    [0x45, 0x37, 0x81],
-    [0x42, 0x40, 0x86],
-    [0x3e, 0x49, 0x89],
-    [0x3b, 0x52, 0x8b],
-    [0x37, 0x5b, 0x8d],
-    [0x33, 0x63, 0x8d],
-    [0x2f, 0x6b, 0x8e],
-    [0x2c, 0x72, 0x8e],
-    [0x29, 0x7a, 0x8e],
-    [0x26, 0x82, 0x8e],
-    [0x23, 0x89, 0x8e],
-    [0x21, 0x91, 0x8c],
-    [0x1f, 0x97, 0x8b],
-    [0x1f, 0x9f, 0x88],
-    [0x21, 0xa6, 0x85],
-    [0x27, 0xad, 0x81],
-    [0x31, 0xb5, 0x7b],
-    [0x3d, 0xbc, 0x74],
-    [0x4c, 0xc2, 0x6c],
-    [0x5c, 0xc8, 0x63],
-    [0x6e, 0xce, 0x58],
-    [0x81, 0xd3, 0x4d],
-    [0x95, 0xd8, 0x40],
-    [0xaa, 0xdc, 0x32],
-    [0xc0, 0xdf, 0x25],
-    [0xd5, 0xe2, 0x1a],
-    [0xea, 0xe5, 0x1a],
-    [0xfd, 0xe7, 0x25],
-];
+/// As JavaScript's canvas and CSS take it: `"#rrggbb"`.
+impl serde::Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 /// Viridis at `t` in [0, 1] (dark purple at 0, yellow at 1); `t` outside is clamped, NaN is 0.
 pub fn viridis(t: f32) -> Rgb {
@@ -89,21 +60,8 @@ pub fn weight_colour(weight: f32, max: f32) -> Rgb {
 
 /// Whether text on a cell of this weight should be light (on the dark end of viridis).
 pub fn needs_light_text(weight: f32, max: f32) -> bool {
-    weight / scale_top(max) < 0.6
+    weight / scale_top(max) < LIGHT_TEXT_BELOW
 }
-
-/// Okabe & Ito's colour-blind-safe palette without black, ordered so that the first heads get
-/// the colours that read best; heads beyond the eighth reuse them.
-pub const HEAD_COLOURS: [Rgb; 8] = [
-    Rgb::hex(0x0072b2),
-    Rgb::hex(0xe69f00),
-    Rgb::hex(0x009e73),
-    Rgb::hex(0xd55e00),
-    Rgb::hex(0x56b4e9),
-    Rgb::hex(0xcc79a7),
-    Rgb::hex(0xf0e442),
-    Rgb::hex(0x999999),
-];
 
 /// The colour of head `head` (counted from 0).
 pub fn head_colour(head: usize) -> Rgb {

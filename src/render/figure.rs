@@ -4,17 +4,20 @@
 use ndarray::Array2;
 
 use super::colormap::{scale_top, weight_colour};
-use super::scene::{paper, text_width, Anchor, Line, Rect, Shape, Text};
+use super::design::{LEGEND_STEPS, MASK_MARK_INSET};
+use super::scene::{paper, text_width, Anchor, Line, Rect, Shape, Text, RAMP_OFFSET, RAMP_STEP, RAMP_WIDTH};
 use super::RenderError;
 
 /// Margin around a figure.
 pub const PAD: f32 = 24.0;
 
-/// A token as figures label it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token as figures label it (read from any object with `text` and `special`, such as a run's
+/// tokens).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct TokenLabel {
     pub text: String,
-    /// Not part of the text (`[CLS]`, `[SEP]`, `[PAD]`): drawn in a lighter ink.
+    /// Not part of the text (`[CLS]`, `[SEP]`, `[PAD]`): drawn in a lighter ink, in italics.
+    #[serde(default)]
     pub special: bool,
 }
 
@@ -88,9 +91,60 @@ pub fn quoted(text: &str) -> String {
     format!("‘{}’", token_label(text, 24))
 }
 
-/// A weight with three decimals, as the page prints them.
+/// `text` with its first letter upper-case: "Layer 1 · head 2".
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// `value` with `digits` decimals, rounded half away from zero as JavaScript's `toFixed` does
+/// (Rust's formatting rounds ties to even, and weights of 1/16 are ties).
+fn fixed(value: f32, digits: u32) -> String {
+    let scale = 10u64.pow(digits);
+    // Exact: an f32 has 24 significant bits, and 10^digits for a few digits adds fewer than 29.
+    let scaled = (f64::from(value).abs() * scale as f64).round();
+    if scaled >= 1e15 {
+        return format!("{value:.*}", digits as usize);
+    }
+    let n = scaled as u64;
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    if digits == 0 {
+        return format!("{sign}{n}");
+    }
+    format!("{sign}{}.{:0width$}", n / scale, n % scale, width = digits as usize)
+}
+
+/// A softmax weight as the page prints it: three decimals.
 pub fn weight_text(weight: f32) -> String {
-    format!("{weight:.3}")
+    if weight.is_finite() {
+        fixed(weight, 3)
+    } else {
+        number_text(weight, 3)
+    }
+}
+
+/// A number as the page prints it: `digits` decimals, very large and very small ones as
+/// "1.23e5", "−∞" for a masked score, "—" for a missing value, a minus sign only when the
+/// number does not read as zero.
+pub fn number_text(value: f32, digits: u32) -> String {
+    const MINUS: char = '\u{2212}';
+    if value.is_nan() {
+        return "—".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "∞".to_owned() } else { format!("{MINUS}∞") };
+    }
+    let magnitude = value.abs();
+    let text = if magnitude != 0.0 && (magnitude >= 1e5 || f64::from(magnitude) < 10f64.powi(-(digits as i32)) / 2.0) {
+        format!("{magnitude:.2e}")
+    } else {
+        fixed(magnitude, digits)
+    };
+    if value < 0.0 && text.contains(|c: char| ('1'..='9').contains(&c)) {
+        format!("{MINUS}{text}")
+    } else {
+        text
+    }
 }
 
 /// The ink of a token's label.
@@ -133,12 +187,6 @@ pub fn header(shapes: &mut Vec<Shape>, title: &str, caption: &str, content: f32)
     (bottom, (widest + 2.0 * PAD).max(content).max(MIN_WIDTH).ceil())
 }
 
-/// Where the legend's ramp starts, right of its label.
-const RAMP_OFFSET: f32 = 54.0;
-// Whole-pixel steps, so that neighbours neither overlap nor leave a seam.
-const RAMP_STEPS: usize = 48;
-const RAMP_STEP: f32 = 4.0;
-const RAMP_WIDTH: f32 = RAMP_STEPS as f32 * RAMP_STEP;
 /// From the ramp's end to the masked swatch, and from the swatch to its label.
 const SWATCH_GAP: f32 = 24.0;
 const SWATCH_LABEL: f32 = 20.0;
@@ -154,18 +202,9 @@ pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) {
     let top = scale_top(max);
     let ramp = x + RAMP_OFFSET;
     shapes.push(Shape::Text(Text::new(x, y + 6.0, "weight", 12.0, paper::INK2)));
-    for i in 0..RAMP_STEPS {
-        let at = (i as f32 + 0.5) / RAMP_STEPS as f32;
-        let fill = weight_colour(at * top, top);
-        shapes.push(Shape::Rect(Rect {
-            x: ramp + i as f32 * RAMP_STEP,
-            y,
-            w: RAMP_STEP,
-            h: 12.0,
-            fill: Some(fill),
-            stroke: None,
-            rx: 0.0,
-        }));
+    for i in 0..LEGEND_STEPS {
+        let at = (i as f32 + 0.5) / LEGEND_STEPS as f32;
+        shapes.push(Shape::Rect(Rect::filled(ramp + i as f32 * RAMP_STEP, y, RAMP_STEP, 12.0, weight_colour(at * top, top))));
     }
     for (value, anchor) in [(0.0, Anchor::Start), (top / 2.0, Anchor::Middle), (top, Anchor::End)] {
         shapes
@@ -173,12 +212,13 @@ pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) {
     }
     if masked {
         let sx = ramp + RAMP_WIDTH + SWATCH_GAP;
-        shapes.push(Shape::Rect(Rect { x: sx, y: y - 1.0, w: 14.0, h: 14.0, fill: Some(paper::MASKED), stroke: None, rx: 0.0 }));
+        shapes.push(Shape::Rect(Rect::filled(sx, y - 1.0, 14.0, 14.0, paper::MASKED)));
+        let inset = MASK_MARK_INSET;
         shapes.push(Shape::Line(Line {
-            x1: sx + 2.0,
-            y1: y + 11.0,
-            x2: sx + 12.0,
-            y2: y + 1.0,
+            x1: sx + inset,
+            y1: y + 13.0 - inset,
+            x2: sx + 14.0 - inset,
+            y2: y - 1.0 + inset,
             stroke: paper::MASKED_MARK,
             width: 1.0,
             opacity: 1.0,
@@ -199,6 +239,23 @@ mod tests {
         assert_eq!(token_label("supercalifragilistic", 14).chars().count(), 14);
         assert_eq!(quoted("it"), "‘it’");
         assert_eq!(weight_text(0.12345), "0.123");
+        assert_eq!(capitalised("layer 1 · head 2"), "Layer 1 · head 2");
+    }
+
+    #[test]
+    fn numbers_read_as_the_page_prints_them() {
+        // Ties round away from zero, as JavaScript's toFixed does.
+        assert_eq!([weight_text(0.0625), weight_text(0.1875), weight_text(1.0), weight_text(0.0)], ["0.063", "0.188", "1.000", "0.000"]);
+        assert_eq!(weight_text(f32::NAN), "—");
+        assert_eq!(number_text(-1.5, 3), "\u{2212}1.500");
+        assert_eq!(number_text(-0.0001, 3), "\u{2212}1.00e-4", "too small for three decimals");
+        assert_eq!(number_text(-0.0006, 3), "\u{2212}0.001");
+        assert_eq!(number_text(123456.0, 3), "1.23e5");
+        assert_eq!(number_text(f32::NEG_INFINITY, 3), "\u{2212}∞");
+        assert_eq!(number_text(f32::INFINITY, 3), "∞");
+        assert_eq!(number_text(0.0, 3), "0.000");
+        assert_eq!(number_text(-0.0, 3), "0.000");
+        assert_eq!(number_text(2.5, 0), "3");
     }
 
     #[test]

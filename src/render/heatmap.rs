@@ -3,12 +3,13 @@
 //! cells grey with a diagonal stroke, the singled-out query outlined, and the colour legend.
 
 use super::colormap::needs_light_text;
-use super::figure::{header, label_fill, legend, legend_width, quoted, token_label, weight_text, Figure, HeadWeights, TokenLabel, PAD};
-use super::scene::{paper, text_width, Anchor, Cells, Rect, Scene, Shape, Text};
+use super::design::HEATMAP_LABEL as LABEL;
+use super::figure::{
+    header, label_fill, legend, legend_width, quoted, token_label, weight_text, Figure, HeadWeights, TokenLabel, Tokens, PAD,
+};
+use super::scene::{paper, text_width, Anchor, Cells, Rect, Scene, Shape, Text, SEMIBOLD};
 use super::RenderError;
 
-/// Longest token label, in characters.
-const LABEL: usize = 14;
 /// Cells at least this large show their weight.
 const NUMBERS_MIN: f32 = 36.0;
 /// Cells at least this large have token labels (smaller ones would make the turned labels of
@@ -29,8 +30,31 @@ fn cell_size(n: usize) -> f32 {
     }
 }
 
-/// The heatmap of `head`.
+/// The heatmap of `head`, titled "Attention weights · " and the head's name unless the figure
+/// has a title.
 pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderError> {
+    let title = figure.title.map_or_else(|| format!("Attention weights · {}", head.name), str::to_owned);
+    heatmap_scene(&Heatmap { tokens: figure.tokens, head, title: &title, name: &title, caption: figure.caption, query: figure.query })
+}
+
+/// What a heatmap shows and says.
+#[derive(Debug, Clone, Copy)]
+pub struct Heatmap<'a> {
+    pub tokens: &'a Tokens,
+    pub head: &'a HeadWeights,
+    /// The title above the figure.
+    pub title: &'a str,
+    /// The file's name for it (the SVG's `<title>`).
+    pub name: &'a str,
+    pub caption: &'a str,
+    /// The query outlined.
+    pub query: Option<usize>,
+}
+
+/// The heatmap of a head: queries down, keys across.
+pub fn heatmap_scene(spec: &Heatmap<'_>) -> Result<Scene, RenderError> {
+    let figure = Figure { tokens: spec.tokens, title: Some(spec.title), caption: spec.caption, query: spec.query };
+    let head = spec.head;
     figure.check(head)?;
     let (queries, keys) = (&figure.tokens.queries, &figure.tokens.keys);
     let (rows, cols) = head.weights.dim();
@@ -49,20 +73,20 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
     let content = (left + cols as f32 * cell + key_width * 0.71).max(left + legend_width(masked)) + PAD;
 
     let mut shapes = Vec::new();
-    let title = figure.title.map_or_else(|| format!("Attention weights · {}", head.name), str::to_owned);
-    let (below_header, width) = header(&mut shapes, &title, figure.caption, content);
+    let (below_header, width) = header(&mut shapes, spec.title, figure.caption, content);
     let top = (below_header + if labelled { key_width * 0.71 + 14.0 } else { 4.0 }).ceil();
     if labelled {
         shapes.push(Shape::Text(Text::new(left - 8.0, top - 8.0, CORNER, 11.0, paper::INK3).anchor(Anchor::End)));
         for (k, token) in keys.iter().enumerate() {
             let x = left + k as f32 * cell + cell / 2.0;
-            shapes.push(Shape::Text(Text::new(x, top - 8.0, label(token), size, label_fill(token)).rotate(-45.0)));
+            shapes.push(Shape::Text(Text::new(x, top - 8.0, label(token), size, label_fill(token)).italic(token.special).rotate(-45.0)));
         }
         for (q, token) in queries.iter().enumerate() {
             let current = figure.query == Some(q);
             let fill = if current { paper::ACCENT } else { label_fill(token) };
             let y = top + q as f32 * cell + cell / 2.0;
-            shapes.push(Shape::Text(Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current)));
+            let text = Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current).italic(token.special);
+            shapes.push(Shape::Text(text));
         }
     }
     shapes.push(Shape::Cells(Cells { x: left, y: top, cell, rows, cols, values: head.weights.iter().copied().collect(), allowed, max }));
@@ -75,20 +99,13 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
             let text = text.strip_prefix('0').unwrap_or(&text);
             let fill = if needs_light_text(w, max) { paper::LIGHT_TEXT } else { paper::INK };
             let (x, y) = (left + j as f32 * cell + cell / 2.0, top + i as f32 * cell + cell / 2.0);
-            shapes.push(Shape::Text(Text::new(x, y, text, 11.0, fill).anchor(Anchor::Middle).bold(true)));
+            shapes.push(Shape::Text(Text::new(x, y, text, 11.0, fill).anchor(Anchor::Middle).weight(SEMIBOLD)));
         }
     }
     if let Some(q) = figure.query {
-        let outline = Rect {
-            x: left - 2.0,
-            y: top + q as f32 * cell,
-            w: cols as f32 * cell + 4.0,
-            h: cell,
-            fill: None,
-            stroke: Some((paper::INK, 2.0)),
-            rx: 3.0,
-        };
-        shapes.push(Shape::Rect(outline));
+        shapes.push(Shape::Rect(
+            Rect::outline(left - 2.0, top + q as f32 * cell, cols as f32 * cell + 4.0, cell, paper::INK, 2.0).rounded(3.0),
+        ));
     }
     let legend_y = top + rows as f32 * cell + 22.0;
     legend(&mut shapes, left, legend_y, max, masked);
@@ -101,7 +118,7 @@ pub fn heatmap(figure: &Figure<'_>, head: &HeadWeights) -> Result<Scene, RenderE
             head.name,
             weight_text(max)
         ),
-        title,
+        title: spec.name.to_owned(),
         shapes,
     })
 }

@@ -3,26 +3,22 @@
 //! head (Okabe–Ito), a legend of the heads drawn. Singling out a query draws only its lines.
 
 use super::colormap::head_colour;
-use super::figure::{header, quoted, token_label, Figure, HeadWeights, TokenLabel, MIN_WIDTH, PAD};
+use super::design::{LINES_LABEL as LABEL, LINE_OPACITY, LINE_WIDTH, LINE_WIDTH_GROWTH, MIN_WEIGHT, ROW};
+pub use super::design::{LINES_LIMIT as LINE_LIMIT, LINES_TOKEN_LIMIT as TOKEN_LIMIT};
+use super::figure::{header, quoted, token_label, Figure, HeadWeights, TokenLabel, Tokens, MIN_WIDTH, PAD};
 use super::scene::{paper, text_width, Anchor, Line, Rect, Scene, Shape, Text};
 use super::RenderError;
 
-/// Most tokens on either side.
-pub const TOKEN_LIMIT: usize = 256;
-/// Most lines in one figure.
-pub const LINE_LIMIT: usize = 20_000;
-/// Weights below this are not drawn (they would be invisible anyway).
-const MIN_WEIGHT: f32 = 0.01;
-/// Height of one token's row.
-const ROW: f32 = 26.0;
 /// Least distance between the two columns of tokens.
 const SPAN: f32 = 280.0;
-const LABEL: usize = 18;
 const SIZE: f32 = 13.0;
 
-/// The lines of `heads` (all of the same tokens), on top of one another.
+/// The lines of `heads` (all of the same tokens), on top of one another; only the lines of the
+/// figure's query when it has one.
 pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, RenderError> {
-    let first = heads.first().ok_or_else(|| RenderError("the lines view needs at least one head".into()))?;
+    if heads.is_empty() {
+        return Err(RenderError("the lines view needs at least one head".into()));
+    }
     for head in heads {
         figure.check(head)?;
     }
@@ -33,53 +29,113 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
             "the lines view draws up to {TOKEN_LIMIT} tokens and this text has {n}: draw the heatmap instead"
         )));
     }
-    let total = figure.query.map_or(queries.len(), |_| 1) * keys.len() * heads.len();
+    let pin = figure.query.map(Pin::Query);
+    let total = line_count(figure.tokens, heads.len(), pin);
     if total > LINE_LIMIT {
         return Err(RenderError(format!(
             "{total} lines are too many for one figure (at most {LINE_LIMIT}): draw the lines of one query, or fewer heads"
         )));
     }
-    let top_weight = heads.iter().flat_map(|h| h.weights.iter().copied()).filter(|w| w.is_finite()).fold(MIN_WEIGHT, f32::max);
+    let title = match (figure.title, figure.query) {
+        (Some(title), _) => title.to_owned(),
+        (None, Some(q)) => format!("Attention lines of the query {}", quoted(&queries[q].text)),
+        (None, _) => "Attention lines".to_owned(),
+    };
+    let caption = format!("{} · line strength is the weight", figure.caption);
+    lines_scene(&Lines { tokens: figure.tokens, heads, title: &title, caption: &caption, pin })
+}
+
+/// The token whose lines alone are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    Query(usize),
+    Key(usize),
+}
+
+/// What a lines figure shows and says.
+#[derive(Debug, Clone, Copy)]
+pub struct Lines<'a> {
+    pub tokens: &'a Tokens,
+    /// Each in its colour; the legend names them.
+    pub heads: &'a [HeadWeights],
+    pub title: &'a str,
+    pub caption: &'a str,
+    pub pin: Option<Pin>,
+}
+
+/// How many lines there are to consider for `heads` heads: every query to every key, or the
+/// pinned token's.
+pub fn line_count(tokens: &Tokens, heads: usize, pin: Option<Pin>) -> usize {
+    let (queries, keys) = (tokens.queries.len(), tokens.keys.len());
+    heads
+        * match pin {
+            None => queries * keys,
+            Some(Pin::Query(_)) => keys,
+            Some(Pin::Key(_)) => queries,
+        }
+}
+
+/// The lines figure: queries left, keys right, a line per weight of at least `MIN_WEIGHT`
+/// whose opacity and width grow with it, one colour per head, the strongest lines on top.
+pub fn lines_scene(spec: &Lines<'_>) -> Result<Scene, RenderError> {
+    let first = spec.heads.first().ok_or_else(|| RenderError("the lines view needs at least one head".into()))?;
+    let (queries, keys) = (&spec.tokens.queries, &spec.tokens.keys);
+    let check = Figure { tokens: spec.tokens, title: None, caption: "", query: None };
+    for head in spec.heads {
+        check.check(head)?;
+    }
+    let (pinned_query, pinned_key) = match spec.pin {
+        Some(Pin::Query(q)) => (Some(q), None),
+        Some(Pin::Key(k)) => (None, Some(k)),
+        None => (None, None),
+    };
+    match (pinned_query, pinned_key) {
+        (Some(q), _) if q >= queries.len() => {
+            return Err(RenderError(format!("query {q} does not exist: there are {} queries", queries.len())))
+        }
+        (_, Some(k)) if k >= keys.len() => return Err(RenderError(format!("key {k} does not exist: there are {} keys", keys.len()))),
+        _ => {}
+    }
+    let n = queries.len().max(keys.len());
+    let top_weight = spec.heads.iter().flat_map(|h| h.weights.iter().copied()).filter(|w| w.is_finite()).fold(MIN_WEIGHT, f32::max);
     let label = |t: &TokenLabel| token_label(&t.text, LABEL);
     let widest = |tokens: &[TokenLabel]| tokens.iter().map(|t| text_width(&label(t), SIZE, true)).fold(0.0, f32::max);
 
     let mut shapes = Vec::new();
-    let title = match (figure.title, figure.query) {
-        (Some(title), _) => title.to_owned(),
-        (None, Some(q)) => format!("Attention lines of the query {}", quoted(&queries[q].text)),
-        (None, None) => "Attention lines".to_owned(),
-    };
-    let caption = format!("{} · line strength is the weight", figure.caption);
     let x1 = (PAD + widest(queries).max(text_width("query", 11.0, false)) + 12.0).ceil();
     // The lines take whatever width the figure has beyond the labels.
     let x2 = (x1 + SPAN).max(MIN_WIDTH - PAD - 10.0 - widest(keys)).floor();
-    let (below_header, width) = header(&mut shapes, &title, &caption, x2 + 10.0 + widest(keys) + PAD);
+    let (below_header, width) = header(&mut shapes, spec.title, spec.caption, x2 + 10.0 + widest(keys) + PAD);
     let headings = below_header + 4.0;
     shapes.push(Shape::Text(Text::new(x1 - 10.0, headings, "query", 11.0, paper::INK3).anchor(Anchor::End)));
     shapes.push(Shape::Text(Text::new(x2 + 10.0, headings, "key", 11.0, paper::INK3)));
     let top = headings + 14.0;
     let row_middle = |i: usize| top + i as f32 * ROW + ROW / 2.0;
-    for (q, token) in queries.iter().enumerate() {
-        let on = figure.query == Some(q);
-        let fill = if on {
+    let ink = |token: &TokenLabel, on: bool| {
+        if on {
             paper::ACCENT
         } else if token.special {
             paper::INK3
         } else {
             paper::INK
-        };
-        shapes.push(Shape::Text(Text::new(x1 - 10.0, row_middle(q), label(token), SIZE, fill).anchor(Anchor::End).bold(on)));
+        }
+    };
+    for (q, token) in queries.iter().enumerate() {
+        let on = pinned_query == Some(q);
+        let text =
+            Text::new(x1 - 10.0, row_middle(q), label(token), SIZE, ink(token, on)).anchor(Anchor::End).bold(on).italic(token.special);
+        shapes.push(Shape::Text(text));
     }
     for (k, token) in keys.iter().enumerate() {
-        let fill = if token.special { paper::INK3 } else { paper::INK };
-        shapes.push(Shape::Text(Text::new(x2 + 10.0, row_middle(k), label(token), SIZE, fill)));
+        let on = pinned_key == Some(k);
+        shapes.push(Shape::Text(Text::new(x2 + 10.0, row_middle(k), label(token), SIZE, ink(token, on)).bold(on).italic(token.special)));
     }
     let mut drawn: Vec<(f32, Line)> = Vec::new();
-    for head in heads {
+    for head in spec.heads {
         for ((q, k), &w) in head.weights.indexed_iter() {
             // NaN weights fail the comparison and are skipped too.
             let visible = w >= MIN_WEIGHT;
-            if figure.query.is_some_and(|only| only != q) || !visible {
+            if pinned_query.is_some_and(|only| only != q) || pinned_key.is_some_and(|only| only != k) || !visible {
                 continue;
             }
             let line = Line {
@@ -88,8 +144,8 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
                 x2,
                 y2: row_middle(k),
                 stroke: head_colour(head.head),
-                width: 1.5 + 4.0 * w / top_weight,
-                opacity: (0.95 * w / top_weight).min(1.0),
+                width: LINE_WIDTH + LINE_WIDTH_GROWTH * w / top_weight,
+                opacity: (LINE_OPACITY * w / top_weight).min(1.0),
             };
             drawn.push((w, line));
         }
@@ -99,24 +155,24 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
     shapes.extend(drawn.into_iter().map(|(_, line)| Shape::Line(line)));
 
     let (mut x, mut y) = (PAD, top + n as f32 * ROW + 20.0);
-    for head in heads {
+    for head in spec.heads {
         let item = 18.0 + text_width(&head.name, 12.0, false) + 18.0;
         if x + item > width - PAD && x > PAD {
             x = PAD;
             y += 22.0;
         }
-        shapes.push(Shape::Rect(Rect { x, y: y - 6.0, w: 12.0, h: 12.0, fill: Some(head_colour(head.head)), stroke: None, rx: 2.0 }));
+        shapes.push(Shape::Rect(Rect::filled(x, y - 6.0, 12.0, 12.0, head_colour(head.head)).rounded(2.0)));
         shapes.push(Shape::Text(Text::new(x + 18.0, y, head.name.clone(), 12.0, paper::INK2)));
         x += item;
     }
-    let heads_drawn = if heads.len() == 1 { first.name.clone() } else { format!("{} heads, one colour each", heads.len()) };
+    let heads_drawn = if spec.heads.len() == 1 { first.name.clone() } else { format!("{} heads, one colour each", spec.heads.len()) };
     Ok(Scene {
         width: width as u32,
         height: (y + 12.0 + PAD).ceil() as u32,
         description: format!(
             "Lines from each query token (left) to each key token (right) for {heads_drawn}; a line's opacity and width grow with the attention weight. Weights below {MIN_WEIGHT} are not drawn."
         ),
-        title,
+        title: spec.title.to_owned(),
         shapes,
     })
 }
@@ -160,6 +216,25 @@ mod tests {
         let scene = lines(&figure, &[head(0, Array2::from_elem((3, 3), 1.0 / 3.0))]).unwrap();
         assert_eq!(line_count(&scene), 3);
         assert_eq!(scene.title, "Attention lines of the query ‘t2’");
+    }
+
+    #[test]
+    fn a_pinned_key_draws_only_the_lines_to_it() {
+        let t = Tokens { queries: tokens(3), keys: tokens(4) };
+        let heads = [head(0, Array2::from_elem((3, 4), 0.25)), head(1, Array2::from_elem((3, 4), 0.25))];
+        let spec = Lines { tokens: &t, heads: &heads, title: "T", caption: "c", pin: Some(Pin::Key(1)) };
+        let scene = lines_scene(&spec).unwrap();
+        assert_eq!(line_count(&scene), 2 * 3);
+        assert!(scene.shapes.iter().all(|s| !matches!(s, Shape::Line(l) if l.y2 != scene_row(&scene, 1))));
+        let pinned = scene.texts().find(|t| t.text == "t1" && t.anchor == Anchor::Start).unwrap();
+        assert_eq!((pinned.fill, pinned.weight), (paper::ACCENT, crate::render::scene::BOLD));
+        assert_eq!(super::line_count(&t, 2, Some(Pin::Key(1))), 6);
+        assert!(lines_scene(&Lines { pin: Some(Pin::Key(4)), ..spec }).is_err());
+    }
+
+    /// The middle of key `k`'s row, read from its label.
+    fn scene_row(scene: &Scene, k: usize) -> f32 {
+        scene.texts().find(|t| t.text == format!("t{k}") && t.anchor == Anchor::Start).unwrap().y
     }
 
     #[test]

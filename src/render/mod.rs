@@ -1,9 +1,13 @@
 //! Figures of attention weights for slides and papers, drawn from the numbers: the heatmap of
-//! one head and the lines view of one or more heads, in the playground's design (viridis
-//! cells, token labels, a colour legend, Okabe–Ito colours for heads, a generic font family).
+//! one head, the lines view of one or more heads, the grid of every head and one step of the
+//! step-by-step player, in the playground's design (viridis cells, token labels, a colour
+//! legend, Okabe–Ito colours for heads, generic font families), defined once in [`design`].
 //!
 //! A figure is first a [`Scene`], a list of plain shapes; [`svg::to_svg`] writes it as a
 //! self-contained SVG file and, with the `cli` feature, [`raster::to_png`] draws it as PNG.
+//! `attn render` builds its figures here, and so does the page: it describes what is on screen
+//! as a [`input::FigureInput`] and paints the scene it gets back (serialized by serde as a
+//! display list) or saves its SVG.
 //!
 //! ```
 //! use attention_playground::render::{heatmap, svg::to_svg, Figure, HeadWeights, TokenLabel, Tokens};
@@ -16,18 +20,25 @@
 //! ```
 
 pub mod colormap;
+pub mod design;
 pub mod figure;
+pub mod grid;
 pub mod heatmap;
+pub mod input;
 pub mod lines;
 #[cfg(feature = "cli")]
 pub mod raster;
 pub mod scene;
+pub mod steps;
 pub mod svg;
 
 pub use figure::{Figure, HeadWeights, TokenLabel, Tokens};
+pub use grid::grid;
 pub use heatmap::heatmap;
+pub use input::FigureInput;
 pub use lines::lines;
 pub use scene::Scene;
+pub use steps::steps;
 
 /// Why a figure cannot be made, said so that someone can change what they asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

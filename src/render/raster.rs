@@ -54,6 +54,7 @@ fn fonts(system: bool) -> Arc<fontdb::Database> {
     }
     db.set_sans_serif_family(FAMILY);
     db.set_serif_family(FAMILY);
+    db.set_monospace_family(FAMILY);
     Arc::new(db)
 }
 

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::scene::{paper, Anchor, Cells, Line, Rect, Scene, Shape, Text, FONT_FAMILY};
+use super::scene::{paper, Anchor, Cells, Line, Rect, Scene, Shape, Text, FONT_FAMILY, MONO_FAMILY, REGULAR};
 
 /// Where the baseline of a text lies below its middle, as a fraction of the font size.
 const BASELINE: f32 = 0.35;
@@ -95,11 +95,14 @@ fn rect(out: &mut String, r: &Rect) {
     match r.fill {
         Some(fill) => {
             let _ = write!(out, r#" fill="{fill}""#);
+            if r.opacity < 1.0 {
+                let _ = write!(out, r#" fill-opacity="{}""#, num(r.opacity.max(0.0)));
+            }
         }
         None => out.push_str(r#" fill="none""#),
     }
-    if let Some((stroke, width)) = r.stroke {
-        let _ = write!(out, r#" stroke="{stroke}" stroke-width="{}""#, num(width));
+    if let Some(stroke) = r.stroke {
+        let _ = write!(out, r#" stroke="{stroke}" stroke-width="{}""#, num(r.stroke_width));
     }
     out.push_str("/>\n");
 }
@@ -128,8 +131,14 @@ fn text(out: &mut String, t: &Text) {
         Anchor::Middle => out.push_str(r#" text-anchor="middle""#),
         Anchor::End => out.push_str(r#" text-anchor="end""#),
     }
-    if t.bold {
-        out.push_str(r#" font-weight="700""#);
+    if t.weight != REGULAR {
+        let _ = write!(out, r#" font-weight="{}""#, t.weight);
+    }
+    if t.italic {
+        out.push_str(r#" font-style="italic""#);
+    }
+    if t.mono {
+        let _ = write!(out, r#" font-family="{MONO_FAMILY}""#);
     }
     if t.rotate != 0.0 {
         let _ = write!(out, r#" transform="rotate({} {} {})""#, num(t.rotate), num(t.x), num(t.y));

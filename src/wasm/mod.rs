@@ -12,10 +12,12 @@
 //! holds about 90 MB of weights): call `free()` on it as soon as it is no longer needed.
 
 mod convert;
+pub mod figure;
 pub mod session;
 
 use wasm_bindgen::prelude::*;
 
+pub use figure::{figure_scene, figure_svg};
 pub use session::Session;
 
 #[wasm_bindgen(typescript_custom_section)]
