@@ -27,6 +27,20 @@ wasm_target() {
   fi
 }
 
+# rustfmt and clippy, for the lint layer of scripts/test.sh (a minimal rustup profile lacks them).
+rust_components() {
+  local missing=()
+  cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+  cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+  if [ ${#missing[@]} -eq 0 ]; then
+    ok "rust components rustfmt and clippy (present)"
+  else
+    work "adding rust components: ${missing[*]}"
+    rustup component add "${missing[@]}" || die "rustup could not add ${missing[*]}"
+    ok "rust components rustfmt and clippy (installed)"
+  fi
+}
+
 # The wasm-bindgen CLI must match the wasm-bindgen crate exactly; Cargo.toml pins it as "=X.Y.Z".
 pinned_wasm_bindgen_version() {
   sed -nE 's/^wasm-bindgen[[:space:]]*=.*"=([0-9]+\.[0-9]+\.[0-9]+)".*/\1/p' Cargo.toml | head -n1
@@ -90,6 +104,7 @@ pretrained_model() {
 
 require_base_tools
 wasm_target
+rust_components
 wasm_bindgen_cli
 wasm_pack
 chromium
