@@ -82,7 +82,11 @@ fn toy_query_breakdown_in_text_and_json() {
         let trace_row: Vec<f64> = v["heads"][h]["weights"][2].as_array().unwrap().iter().map(|w| w.as_f64().unwrap()).collect();
         assert_eq!(weights.len(), trace_row.len());
         weights.iter().zip(&trace_row).for_each(|(&a, &b)| assert_close(a, b));
-        assert_eq!(b["head"], h);
+        assert_eq!(
+            (&b["block"], &b["layer"], &b["head"], &b["query"]),
+            (&Value::from(0), &Value::from(0), &Value::from(h), &Value::from(2))
+        );
+        assert_eq!(b["termLabel"], "q ∘ k");
     }
 }
 
@@ -249,6 +253,7 @@ fn qkv_options_scale_temperature_masks_and_breakdown() {
     assert_eq!(v["masked"][2][0], Value::Null, "window 1 hides key 0 from query 2");
     assert_eq!(v["masked"][0][1], Value::Null, "causal hides key 1 from query 0");
     assert_eq!(v["breakdown"]["query"], 2);
+    assert!(v["breakdown"].get("head").is_none(), "one head on its own has no place in a run");
     assert_eq!(v["breakdown"]["allowed"], serde_json::json!([false, true, true]));
     let unscaled = json(&["qkv", "--input", path, "--no-scale", "--json"]);
     assert_eq!(unscaled["scale"], 1.0);

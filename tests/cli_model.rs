@@ -134,7 +134,21 @@ fn the_readable_summary_prints_the_picked_heads() {
 #[test]
 fn special_tokens_can_be_hidden() {
     let model = tiny();
-    let v = json(&["model", "--model", &model, "--text", "the cat sat", "--hide-special", "--layer", "0", "--head", "1", "--json"]);
+    let v = json(&[
+        "model",
+        "--model",
+        &model,
+        "--text",
+        "the cat sat",
+        "--hide-special",
+        "--layer",
+        "0",
+        "--head",
+        "1",
+        "--query",
+        "2",
+        "--json",
+    ]);
     let texts: Vec<&str> = v["tokens"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["the", "cat", "sat"]);
     assert_eq!(v["kept"], serde_json::json!([1, 2, 3]));
@@ -145,6 +159,11 @@ fn special_tokens_can_be_hidden() {
     for row in v["attentions"][0][0].as_array().unwrap() {
         assert!((numbers(row).iter().sum::<f64>() - 1.0).abs() < 1e-5, "renormalised rows sum to 1");
     }
+    let breakdowns = v["breakdowns"].as_array().unwrap();
+    assert_eq!(breakdowns.len(), 1);
+    let b = &breakdowns[0];
+    assert_eq!((b["block"].as_u64(), b["layer"].as_u64(), b["head"].as_u64(), b["query"].as_u64()), (Some(0), Some(0), Some(1), Some(2)));
+    assert_eq!(b["weights"].as_array().unwrap().len(), 5, "the breakdown is the model's own computation, [CLS] and [SEP] included");
     let table = ok(&["model", "--model", &model, "--text", "the cat sat", "--hide-special", "--head", "0", "--layer", "0"]);
     assert!(table.contains("special tokens hidden, each row renormalised to sum to 1"), "{table}");
     assert!(table.lines().any(|l| l.starts_with("query \\ key  1 the  2 cat  3 sat")), "the tokens keep their numbers: {table}");
@@ -195,5 +214,6 @@ fn bad_model_options_give_one_clear_message() {
     run(&["--head", "4"], "--head 4 does not exist: there are 4 heads (0–3)");
     run(&["--query", "9", "--head", "0"], "query 9 does not exist: there are 4 queries (0–3)");
     fails(&["model", "--model", &model, "--text", "  "], "", "the text is empty");
+    fails(&["model", "--model", &model, "--text", "[MASK]", "--hide-special"], "", "--hide-special leaves nothing to show");
     fails(&["tokenize", "--model", &model, "--text", ""], "", "the text is empty");
 }
