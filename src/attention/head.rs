@@ -66,12 +66,20 @@ impl HeadTrace {
         self.weights.dot(&self.v)
     }
 
+    /// Whether the softmax failed for a reason other than the mask: a non-finite weight, or a row
+    /// whose weights are all 0 although the mask allows a key (its scores were not finite
+    /// numbers). Depending on the platform's arithmetic an overflow shows one way or the other.
+    pub fn overflowed(&self) -> bool {
+        let unmasked_empty_row = self.fully_masked.iter().any(|&i| (0..self.k.nrows()).any(|j| self.is_allowed(i, j)));
+        unmasked_empty_row || self.weights.iter().any(|w| !w.is_finite())
+    }
+
     /// Fails when the numbers overflowed 32-bit floats (inputs or weights too large), naming the
     /// first score or output that did. `output` is the head's output as [`attend`] returned it.
     /// Checks the small output first: an overflowing score makes its whole row of weights, and so
-    /// the output, non-finite.
+    /// the output, non-finite (or, on some platforms, zero).
     pub fn ensure_finite(&self, output: &Array2<f32>) -> Result<()> {
-        if output.iter().all(|x| x.is_finite()) {
+        if output.iter().all(|x| x.is_finite()) && !self.overflowed() {
             return Ok(());
         }
         let scores = self.scores();
@@ -82,7 +90,7 @@ impl HeadTrace {
             Some((what, (i, j), x)) => {
                 Err(invalid!("the {what} at row {i}, column {j} is {x}: the inputs or weights are too large for 32-bit numbers"))
             }
-            None => Ok(()),
+            None => Err(invalid!("the scores are too large for 32-bit numbers: the inputs or weights are too large")),
         }
     }
 

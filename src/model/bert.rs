@@ -144,7 +144,9 @@ impl Model {
         for (index, layer) in self.weights.layers.iter().enumerate() {
             let (next, heads) = self.encoder_layer(layer, x, scale);
             x = next;
-            if !x.iter().all(|v| v.is_finite()) {
+            // The same check on every platform: where an overflow leaves the layer's output
+            // finite (rows of zero weights), the heads still show it.
+            if !x.iter().all(|v| v.is_finite()) || heads.iter().any(HeadTrace::overflowed) {
                 return Err(ModelError::Overflow { layer: index });
             }
             let kv_heads = heads.len();

@@ -339,3 +339,29 @@ fn toy_mode_borrows_the_model_embeddings() {
     assert_eq!(msg, "tiny-bert's word embeddings have 32 dimensions but d_model is 64: set d_model to 32 to use them");
     assert_eq!(field.as_deref(), Some("dModel"));
 }
+
+/// The tiny BERT's weights with every value of the tensors whose names contain one of `names`
+/// replaced by `value`.
+fn with_weights(names: &[&str], value: f32) -> Vec<u8> {
+    use attention_playground::model::safetensors::{Dtype, SafeTensors, SafeTensorsWriter};
+    let file = SafeTensors::parse(TINY_BERT.weights).unwrap();
+    let mut out = SafeTensorsWriter::new();
+    for (name, view) in file.tensors() {
+        let mut values = view.to_f32(name).unwrap();
+        if names.iter().any(|n| name.contains(n)) {
+            values.iter_mut().for_each(|v| *v = value);
+        }
+        out.f32(name, Dtype::F32, &view.shape, &values).unwrap();
+    }
+    out.to_bytes()
+}
+
+#[wasm_bindgen_test]
+fn weights_too_large_for_f32_are_refused_as_natively_never_shown_as_zeros() {
+    let weights = with_weights(&["layer.0.attention.self.query.weight", "layer.0.attention.self.key.weight"], 3e38);
+    let mut session = Session::new();
+    session.load_model("huge", TINY_BERT.config, None, Some(TINY_BERT.vocab.to_owned()), &weights).unwrap();
+    let (message, field) = error_of(session.run(model_request("the cat sat on the mat.")).unwrap_err());
+    assert_eq!(field.as_deref(), Some("model"));
+    assert!(message.contains("layer 0 produced a non-finite number"), "{message}");
+}
