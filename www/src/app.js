@@ -196,7 +196,7 @@ export function mountPlayground(container, options) {
   function exportNow(format, exportOptions) {
     const shown = snapshot();
     if (!shown) return Promise.reject(new ExportError('Nothing is computed yet: wait for the numbers, then export.'));
-    return exportFile(doc, shown, format, exportOptions);
+    return exportFile(doc, shown, format, exportOptions, engine.figure);
   }
 
   function render() {

@@ -1,14 +1,11 @@
 // Colours: a perceptually uniform, colour-blind-safe map for weights (viridis) and a
-// colour-blind-safe categorical palette for heads (Okabe–Ito). Pure module.
+// colour-blind-safe categorical palette for heads (Okabe–Ito), both defined once in the Rust
+// core's design (src/render/design.rs, generated into ./generated/design.js) and computed here
+// the way the core's figures compute them. Pure module.
 
-import { scaleSequential } from 'd3-scale';
-import { interpolateViridis } from 'd3-scale-chromatic';
+import { HEAD_COLOURS, LIGHT_TEXT_BELOW, VIRIDIS } from './generated/design.js';
 
-/**
- * Okabe & Ito's palette without black (it would vanish in dark mode), ordered so the first
- * heads get the colours that read best on both light and dark backgrounds.
- */
-export const HEAD_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79A7', '#F0E442', '#999999'];
+export { HEAD_COLOURS };
 
 /** @param {number} head */
 export function headColour(head) {
@@ -16,27 +13,36 @@ export function headColour(head) {
 }
 
 /**
- * The weight → colour map of one view. The domain runs from 0 to the largest weight shown, so
- * small attention differences stay visible; the legend prints the domain.
- * @param {number} max
+ * Viridis at `t` in [0, 1] as [r, g, b] bytes (dark purple at 0, yellow at 1): linear between
+ * the design's control points; `t` outside is clamped, NaN is 0.
+ * @param {number} t
+ * @returns {[number, number, number]}
  */
-export function weightScale(max) {
-  const top = Number.isFinite(max) && max > 0 ? max : 1;
-  return scaleSequential(interpolateViridis).domain([0, top]);
+export function viridis(t) {
+  const clamped = Number.isNaN(t) ? 0 : Math.min(1, Math.max(0, t));
+  const at = clamped * (VIRIDIS.length - 1);
+  const i = Math.min(Math.floor(at), VIRIDIS.length - 2);
+  const f = at - i;
+  const mix = (/** @type {number} */ c) => Math.round(VIRIDIS[i][c] + (VIRIDIS[i + 1][c] - VIRIDIS[i][c]) * f);
+  return [mix(0), mix(1), mix(2)];
 }
 
 /**
- * A colour as [r, g, b] bytes, for writing canvas pixels.
- * @param {string} colour  "rgb(r, g, b)" or "#rrggbb"
- * @returns {[number, number, number]}
+ * The top of a view's weight scale: the largest weight shown, or 1 when there is none, so small
+ * attention differences stay visible; the legend prints it.
+ * @param {number} max
  */
-export function rgbBytes(colour) {
-  if (colour.startsWith('#')) {
-    const n = Number.parseInt(colour.slice(1, 7), 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  }
-  const parts = colour.match(/\d+/g) ?? ['0', '0', '0'];
-  return [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+export function scaleTop(max) {
+  return Number.isFinite(max) && max > 0 ? max : 1;
+}
+
+/**
+ * The colour of `weight` on a scale from 0 to `max`, as "#rrggbb".
+ * @param {number} weight
+ * @param {number} max
+ */
+export function weightColour(weight, max) {
+  return `#${viridis(weight / scaleTop(max)).map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**
@@ -45,9 +51,7 @@ export function rgbBytes(colour) {
  */
 export function viridisTable() {
   const table = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i += 1) {
-    table.set(rgbBytes(interpolateViridis(i / 255)), i * 3);
-  }
+  for (let i = 0; i < 256; i += 1) table.set(viridis(i / 255), i * 3);
   return table;
 }
 
@@ -57,5 +61,5 @@ export function viridisTable() {
  * @param {number} max
  */
 export function needsLightText(weight, max) {
-  return weight / (max > 0 ? max : 1) < 0.6;
+  return weight / scaleTop(max) < LIGHT_TEXT_BELOW;
 }

@@ -7,11 +7,13 @@ import { errorMessage } from './protocol.js';
 /** @typedef {import('./protocol.js').RunMessage} RunMessage */
 /** @typedef {import('./protocol.js').BreakdownMessage} BreakdownMessage */
 /** @typedef {import('./protocol.js').LoadMessage} LoadMessage */
+/** @typedef {import('./protocol.js').FigureMessage} FigureMessage */
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
 /** @typedef {import('./protocol.js').WorkerResponse} WorkerResponse */
 /** @typedef {import('./protocol.js').RunResult} RunResult */
 /** @typedef {import('./protocol.js').BreakdownResult} BreakdownResult */
 /** @typedef {import('./protocol.js').LoadResult} LoadResult */
+/** @typedef {import('./protocol.js').FigureResult} FigureResult */
 /** @typedef {import('./types').Field} Field */
 
 /**
@@ -33,6 +35,9 @@ import { errorMessage } from './protocol.js';
  * @property {(request: Omit<BreakdownMessage, 'type' | 'id'>) => Promise<Outcome<BreakdownResult>>} breakdown
  * @property {(request: Omit<LoadMessage, 'type' | 'id'>) => Promise<Outcome<LoadResult>>} load
  *   the weights' buffer is transferred to the worker
+ * @property {(request: Omit<FigureMessage, 'type' | 'id'>) => Promise<Outcome<FigureResult>>} figure
+ *   the buffers of `weights` and `allowed` are transferred to the worker; figures are answered
+ *   in order, after what the views wait for, and never superseded
  * @property {() => void} destroy
  */
 
@@ -52,6 +57,8 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
   let queuedBreakdown = null;
   /** @type {Pending | null} */
   let queuedLoad = null;
+  /** @type {Pending[]} */
+  const queuedFigures = [];
 
   function start() {
     const created = new Worker(workerUrl, { type: 'module', name: 'attention-core' });
@@ -92,14 +99,25 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
   function pump() {
     if (inFlight) return;
     // A model is loaded before anything runs: the run waiting may need it.
-    const next = queuedLoad ?? queuedRun ?? queuedBreakdown;
+    const next = queuedLoad ?? queuedRun ?? queuedBreakdown ?? queuedFigures.shift();
     if (!next) return;
     if (next === queuedLoad) queuedLoad = null;
     else if (next === queuedRun) queuedRun = null;
-    else queuedBreakdown = null;
+    else if (next === queuedBreakdown) queuedBreakdown = null;
     inFlight = next;
     worker ??= start();
-    worker.postMessage(next.request, next.request.type === 'load' ? [next.request.weights] : []);
+    worker.postMessage(next.request, transfers(next.request));
+  }
+
+  /**
+   * The buffers a request hands over to the worker.
+   * @param {WorkerRequest} request
+   * @returns {Transferable[]}
+   */
+  function transfers(request) {
+    if (request.type === 'load') return [request.weights];
+    if (request.type === 'figure') return [request.weights.buffer, request.allowed.buffer];
+    return [];
   }
 
   /**
@@ -123,6 +141,8 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
         queuedBreakdown?.settle({ ok: false, superseded: true });
         queuedBreakdown = null;
         queuedLoad = entry;
+      } else if (request.type === 'figure') {
+        queuedFigures.push(entry);
       } else {
         queuedBreakdown?.settle({ ok: false, superseded: true });
         queuedBreakdown = entry;
@@ -135,10 +155,11 @@ export function createEngine({ workerUrl, onRestart = () => {} }) {
     run: (request) => enqueue({ ...request, type: 'run', id: nextId++ }),
     breakdown: (request) => enqueue({ ...request, type: 'breakdown', id: nextId++ }),
     load: (request) => enqueue({ ...request, type: 'load', id: nextId++ }),
+    figure: (request) => enqueue({ ...request, type: 'figure', id: nextId++ }),
     destroy() {
       worker?.terminate();
       worker = null;
-      for (const pending of [inFlight, queuedLoad, queuedRun, queuedBreakdown]) {
+      for (const pending of [inFlight, queuedLoad, queuedRun, queuedBreakdown, ...queuedFigures.splice(0)]) {
         pending?.settle({ ok: false, message: errorMessage('The playground was closed.') });
       }
       inFlight = queuedLoad = queuedRun = queuedBreakdown = null;

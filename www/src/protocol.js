@@ -50,7 +50,22 @@
  * @property {string} weightsName
  */
 
-/** @typedef {RunMessage | BreakdownMessage | LoadMessage} WorkerRequest */
+/** @typedef {import('./export/figure-input.js').FigureInput} FigureInput */
+/** @typedef {import('./export/canvas.js').Scene} Scene */
+
+/**
+ * Draw figures (the page's exports) with the core's render module: a scene to paint, or an SVG
+ * file, per input, all of the same numbers. It needs no run and no model: any worker can draw.
+ * @typedef {Object} FigureMessage
+ * @property {'figure'} type
+ * @property {number} id
+ * @property {'scene' | 'svg'} format
+ * @property {FigureInput[]} inputs   what is on screen (one per frame of a clip)
+ * @property {Float32Array} weights   laid out as the inputs' view says; transferred
+ * @property {Uint8Array} allowed     queries × keys, 1 where allowed (empty: nothing masked); transferred
+ */
+
+/** @typedef {RunMessage | BreakdownMessage | LoadMessage | FigureMessage} WorkerRequest */
 
 /**
  * @typedef {Object} RunResult
@@ -83,6 +98,14 @@
  */
 
 /**
+ * @typedef {Object} FigureResult
+ * @property {'figure'} type
+ * @property {number} id
+ * @property {Scene[]} scenes  format "scene": one per input
+ * @property {string[]} svgs   format "svg": one per input
+ */
+
+/**
  * @typedef {Object} ErrorResult
  * @property {'error'} type
  * @property {number} id
@@ -91,7 +114,7 @@
  * @property {boolean} fatal   the core is in an unknown state: the worker must be restarted
  */
 
-/** @typedef {RunResult | BreakdownResult | LoadResult | ErrorResult} WorkerResponse */
+/** @typedef {RunResult | BreakdownResult | LoadResult | FigureResult | ErrorResult} WorkerResponse */
 
 /**
  * A breakdown as the page holds it: every list of numbers becomes a Float32Array (matrices

@@ -3,7 +3,7 @@
 // entry module checks `isWorkerScope()` and calls `serveCore()`), and the wasm file sits next
 // to the bundle, so a page needs one script and one wasm file, wherever they are hosted.
 
-import init, { Session } from '../../pkg/attention_playground.js';
+import init, { Session, figureScene, figureSvg } from '../../pkg/attention_playground.js';
 import { breakdownBuffers, detachedBreakdown, errorField, errorMessage } from './protocol.js';
 
 /** @typedef {import('./protocol.js').WorkerRequest} WorkerRequest */
@@ -85,6 +85,22 @@ function load(session, message) {
 }
 
 /**
+ * Figures from the core's render module; each scene's cell pixels are transferred.
+ * @param {import('./protocol.js').FigureMessage} message
+ */
+function figure(message) {
+  const { inputs, weights, allowed } = message;
+  if (message.format === 'svg') {
+    reply({ type: 'figure', id: message.id, scenes: [], svgs: inputs.map((input) => figureSvg(input, weights, allowed)) });
+    return;
+  }
+  /** @type {import('./protocol.js').Scene[]} */
+  const scenes = inputs.map((input) => figureScene(input, weights, allowed));
+  const pixels = scenes.flatMap((scene) => scene.shapes.flatMap((shape) => (shape.kind === 'cells' ? [shape.pixels.buffer] : [])));
+  reply({ type: 'figure', id: message.id, scenes, svgs: [] }, pixels);
+}
+
+/**
  * @param {WorkerRequest} message
  */
 async function handle(message) {
@@ -94,6 +110,8 @@ async function handle(message) {
       run(session, message);
     } else if (message.type === 'load') {
       load(session, message);
+    } else if (message.type === 'figure') {
+      figure(message);
     } else {
       const { block, head, query } = message.focus;
       const breakdown = detachedBreakdown(session.breakdown(block, head, query));

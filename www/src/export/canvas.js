@@ -1,9 +1,11 @@
-// Draws a scene onto a canvas at a pixel ratio: the PNG export and the frames of a clip. The
-// page's security policy forbids loading images from blob: or data: URLs, so nothing here goes
-// through an <img>: every shape is drawn with the canvas API.
+// Draws a figure the core built (scene.js: its display list) onto a canvas at a pixel ratio:
+// the PNG export and the frames of a clip. The page's security policy forbids loading images
+// from blob: or data: URLs, so nothing here goes through an <img>: every shape is drawn with the
+// canvas API. Colours, sizes and places all come with the scene; only the font families are
+// the design's.
 
-import { rgbBytes, viridisTable } from '../colors.js';
-import { ExportError, FONT_FAMILY, MONO_FAMILY, PAPER } from './scene.js';
+import { FONT_FAMILY, MONO_FAMILY } from '../generated/design.js';
+import { ExportError } from './scene.js';
 
 /** @typedef {import('./scene.js').Scene} Scene */
 /** @typedef {import('./scene.js').Shape} Shape */
@@ -41,7 +43,7 @@ export function paintScene(canvas, scene, ratio) {
   if (!context) throw new ExportError('This browser cannot draw on a canvas.');
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.globalAlpha = 1;
-  context.fillStyle = PAPER.background;
+  context.fillStyle = scene.background;
   context.fillRect(0, 0, scene.width, scene.height);
   for (const shape of scene.shapes) {
     context.save();
@@ -61,15 +63,14 @@ function paintShape(context, shape) {
       if (shape.rx) context.roundRect(shape.x, shape.y, shape.w, shape.h, shape.rx);
       else context.rect(shape.x, shape.y, shape.w, shape.h);
       if (shape.fill) {
-        context.globalAlpha = shape.opacity ?? 1;
+        context.globalAlpha = shape.opacity;
         context.fillStyle = shape.fill;
         context.fill();
         context.globalAlpha = 1;
       }
       if (shape.stroke) {
         context.strokeStyle = shape.stroke;
-        context.lineWidth = shape.strokeWidth ?? 1;
-        context.setLineDash(shape.dash ?? []);
+        context.lineWidth = shape.strokeWidth;
         context.stroke();
       }
       return;
@@ -81,11 +82,11 @@ function paintShape(context, shape) {
       context.strokeStyle = shape.stroke;
       context.lineWidth = shape.width;
       context.lineCap = 'round';
-      context.globalAlpha = shape.opacity ?? 1;
+      context.globalAlpha = shape.opacity;
       context.stroke();
       return;
     case 'text':
-      context.font = `${shape.italic ? 'italic ' : ''}${shape.weight ?? 400} ${shape.size}px ${shape.mono ? MONO_FAMILY : FONT_FAMILY}`;
+      context.font = `${shape.italic ? 'italic ' : ''}${shape.weight} ${shape.size}px ${shape.mono ? MONO_FAMILY : FONT_FAMILY}`;
       context.fillStyle = shape.fill;
       context.textAlign = shape.anchor === 'middle' ? 'center' : shape.anchor === 'end' ? 'right' : 'left';
       context.textBaseline = 'middle';
@@ -102,48 +103,30 @@ function paintShape(context, shape) {
   }
 }
 
-/** @type {Uint8Array | null} */
-let table = null;
-
 /**
- * One pixel per cell on a scratch canvas, scaled up without smoothing: fast for any size.
+ * The cells' pixels on a scratch canvas, one pixel per cell, scaled up without smoothing: fast
+ * for any size; then the masked cells' strokes.
  * @param {CanvasRenderingContext2D} context
  * @param {CellsShape} shape
  */
 function paintCells(context, shape) {
-  table ??= viridisTable();
-  const masked = rgbBytes(PAPER.masked);
   const scratch = context.canvas.ownerDocument.createElement('canvas');
   scratch.width = shape.cols;
   scratch.height = shape.rows;
   const scratchContext = scratch.getContext('2d');
   if (!scratchContext) return;
   const image = scratchContext.createImageData(shape.cols, shape.rows);
-  const top = shape.max > 0 ? shape.max : 1;
-  const shown = Math.min(shape.shown ?? Infinity, shape.rows * shape.cols);
-  for (let i = 0; i < shown; i += 1) {
-    const p = i * 4;
-    if (shape.allowed[i] === 0) {
-      image.data.set(masked, p);
-    } else {
-      const t = Math.min(255, Math.max(0, Math.round((shape.values[i] / top) * 255))) * 3;
-      image.data.set(table.subarray(t, t + 3), p);
-    }
-    image.data[p + 3] = 255;
-  }
+  image.data.set(shape.pixels.subarray(0, image.data.length));
   scratchContext.putImageData(image, 0, 0);
   context.imageSmoothingEnabled = false;
   context.drawImage(scratch, shape.x, shape.y, shape.cols * shape.cell, shape.rows * shape.cell);
-  if (shape.cell < 6) return;
-  context.strokeStyle = PAPER.maskedMark;
+  if (shape.marks.length === 0) return;
+  context.strokeStyle = shape.markStroke;
   context.lineWidth = 1;
   context.beginPath();
-  for (let i = 0; i < shown; i += 1) {
-    if (shape.allowed[i] !== 0) continue;
-    const x = shape.x + (i % shape.cols) * shape.cell;
-    const y = shape.y + Math.floor(i / shape.cols) * shape.cell;
-    context.moveTo(x + 2, y + shape.cell - 2);
-    context.lineTo(x + shape.cell - 2, y + 2);
+  for (let i = 0; i + 3 < shape.marks.length; i += 4) {
+    context.moveTo(shape.x + shape.marks[i], shape.y + shape.marks[i + 1]);
+    context.lineTo(shape.x + shape.marks[i + 2], shape.y + shape.marks[i + 3]);
   }
   context.stroke();
 }

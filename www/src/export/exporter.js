@@ -1,28 +1,29 @@
 // What "export" means for what is on screen: the current view as SVG or PNG (1×, 2×, 4×), the
 // focused head's weights as JSON or CSV, the focused query's steps as a video clip. Each
 // export is a Blob with a file name; saving it is the caller's choice.
+//
+// Figures are the core's (src/render/, the same code as `attn render`): this module describes
+// what is on screen (figure-input.js), the worker builds the figure, and its SVG is saved as it
+// comes or its scene is painted on a canvas (canvas.js) for a PNG or the frames of a clip.
 
-import { STEP_MS, stepCount } from '../timeline.js';
-import { shape } from '../run-data.js';
+import { STEP_MS } from '../timeline.js';
 import { VIEW_NAMES } from '../url-state.js';
 import { canvasToPng, paintScene } from './canvas.js';
 import { clipType, recordClip } from './clip.js';
-import { gridFigure, heatmapFigure, linesFigure, stepsFigure } from './figures.js';
+import { clipFigureRequest, viewFigureRequest } from './figure-input.js';
 import { ExportError } from './scene.js';
-import { sceneToSvg } from './svg.js';
 import { weightsCsv, weightsJson } from './weights.js';
 
 /** @typedef {import('./scene.js').Scene} Scene */
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
-/** @typedef {import('../types').QueryBreakdown} QueryBreakdown */
+/** @typedef {import('../types').Breakdown} QueryBreakdown */
+/** @typedef {import('./figure-input.js').FigureRequest} FigureRequest */
+/** @typedef {import('../engine.js').Engine['figure']} FigureMaker */
 
 /** @typedef {'svg' | 'png' | 'json' | 'csv' | 'clip'} ExportFormat */
 export const FORMATS = /** @type {const} */ (['svg', 'png', 'json', 'csv', 'clip']);
 export const PNG_SCALES = /** @type {const} */ ([1, 2, 4]);
-
-/** More cells than this make an SVG too heavy for slides (megabytes of rectangles): PNG then. */
-export const SVG_CELL_LIMIT = 256 * 256;
 
 /**
  * What is on screen, as the exports need it.
@@ -41,62 +42,60 @@ export const SVG_CELL_LIMIT = 256 * 256;
  */
 
 /**
- * The figure of the view on screen.
- * @param {Snapshot} snapshot
- * @returns {Scene}
+ * Asks the worker for figures; a figure that cannot be made becomes an ExportError.
+ * @param {FigureMaker} figures
+ * @param {FigureRequest} request
+ * @param {'scene' | 'svg'} format
  */
-export function viewFigure({ data, state, breakdown }) {
-  switch (state.view) {
-    case 'heatmap':
-      return heatmapFigure({ data, head: state.head, query: state.query });
-    case 'lines':
-      return linesFigure({ data, hiddenHeads: state.hiddenHeads, pin: state.pin });
-    case 'heads':
-      return gridFigure({ data, head: state.head, layer: state.layer });
-    case 'player':
-      return stepsFigure({ data, breakdown, head: state.head, query: state.query, step: state.step });
-  }
+async function make(figures, request, format) {
+  const outcome = await figures({ format, ...request });
+  if (!outcome.ok) throw new ExportError('message' in outcome ? outcome.message : 'The figure was not made.');
+  return outcome.value;
+}
+
+/**
+ * The figure of the view on screen, as a scene to paint.
+ * @param {Snapshot} snapshot
+ * @param {FigureMaker} figures  the worker's figure request (the engine's `figure`)
+ * @returns {Promise<Scene>}
+ */
+export async function viewFigure(snapshot, figures) {
+  return (await make(figures, viewFigureRequest(snapshot), 'scene')).scenes[0];
 }
 
 /**
  * Every step of the focused query, as frames.
  * @param {Snapshot} snapshot
+ * @param {FigureMaker} figures
+ * @returns {Promise<Scene[]>}
  */
-export function clipFrames({ data, state, breakdown }) {
-  const { keys } = shape(data);
-  return [...Array(stepCount(keys)).keys()].map((step) => stepsFigure({ data, breakdown, head: state.head, query: state.query, step }));
-}
-
-/** @param {Scene} scene */
-function cellCount(scene) {
-  return scene.shapes.reduce((total, s) => total + (s.kind === 'cells' ? s.rows * s.cols : 0), 0);
+export async function clipFrames(snapshot, figures) {
+  return (await make(figures, clipFigureRequest(snapshot), 'scene')).scenes;
 }
 
 /**
  * @param {Document} doc
  * @param {Snapshot} snapshot
  * @param {ExportFormat} format
- * @param {ExportOptions} [options]
+ * @param {ExportOptions | undefined} options
+ * @param {FigureMaker} figures  the worker's figure request (the engine's `figure`)
  * @returns {Promise<{ blob: Blob, filename: string }>}
  */
-export async function exportFile(doc, snapshot, format, options = {}) {
+export async function exportFile(doc, snapshot, format, options, figures) {
   const { state } = snapshot;
   const view = VIEW_NAMES[state.view];
   const head = `${snapshot.data.layers > 1 ? `layer${state.layer + 1}-` : ''}head${state.head + 1}`;
   switch (format) {
     case 'svg': {
-      const scene = viewFigure(snapshot);
-      const cells = cellCount(scene);
-      if (cells > SVG_CELL_LIMIT) {
-        throw new ExportError(`This figure has ${cells.toLocaleString('en')} cells, too many for a vector file (at most ${SVG_CELL_LIMIT.toLocaleString('en')}); export a PNG instead.`);
-      }
-      return { blob: new Blob([sceneToSvg(scene)], { type: 'image/svg+xml' }), filename: `attention-${view}-${head}.svg` };
+      const [svg] = (await make(figures, viewFigureRequest(snapshot), 'svg')).svgs;
+      return { blob: new Blob([svg], { type: 'image/svg+xml' }), filename: `attention-${view}-${head}.svg` };
     }
     case 'png': {
-      const scale = options.scale ?? 1;
+      const scale = options?.scale ?? 1;
       if (!PNG_SCALES.some((s) => s === scale)) throw new ExportError(`PNG scale ${scale} is not one of ${PNG_SCALES.join(', ')}.`);
+      const scene = await viewFigure(snapshot, figures);
       const canvas = doc.createElement('canvas');
-      paintScene(canvas, viewFigure(snapshot), scale);
+      paintScene(canvas, scene, scale);
       return { blob: await canvasToPng(canvas), filename: `attention-${view}-${head}${scale === 1 ? '' : `@${scale}x`}.png` };
     }
     case 'json':
@@ -104,11 +103,12 @@ export async function exportFile(doc, snapshot, format, options = {}) {
     case 'csv':
       return { blob: new Blob([weightsCsv(snapshot)], { type: 'text/csv' }), filename: `attention-weights-${head}.csv` };
     case 'clip': {
+      if (!clipType()) throw new ExportError('This browser cannot record video from a canvas; export the frames as SVG or PNG instead.');
       const blob = await recordClip(doc, {
-        frames: clipFrames(snapshot),
-        frameMs: options.frameMs ?? STEP_MS / state.speed,
-        onProgress: options.onProgress,
-        signal: options.signal,
+        frames: await clipFrames(snapshot, figures),
+        frameMs: options?.frameMs ?? STEP_MS / state.speed,
+        onProgress: options?.onProgress,
+        signal: options?.signal,
       });
       const extension = blob.type === 'video/mp4' ? 'mp4' : 'webm';
       return { blob, filename: `attention-steps-${head}-query${state.query + 1}.${extension}` };

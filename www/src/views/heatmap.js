@@ -3,8 +3,9 @@
 // keys show the exact weight; a hidden table gives screen readers the same numbers.
 
 import { el, svgEl } from '../dom.js';
-import { needsLightText, weightScale } from '../colors.js';
+import { needsLightText, weightColour } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
+import { HEATMAP_LABEL, MASK_MARK_INSET } from '../generated/design.js';
 import { clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
@@ -239,12 +240,11 @@ class SvgSurface {
     const showLabels = cell >= 12;
     const showNumbers = input.numbers && cell >= 40;
     const longest = (/** @type {import('../types').Token[]} */ tokens) =>
-      showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t).length)) * 7.2 + 12 : 8;
+      showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t, HEATMAP_LABEL).length)) * 7.2 + 12 : 8;
     const left = longest(summary.queryTokens);
     const top = longest(summary.keyTokens) * 0.72 + 8;
     const width = left + keys * cell + 8;
     const height = top + queries * cell + 8;
-    const scale = weightScale(max);
 
     this.element = svgEl(doc, 'svg', {
       class: 'heatmap-svg',
@@ -264,11 +264,11 @@ class SvgSurface {
         if (visible && !visible(index)) continue;
         if (allowed[index] === 0) {
           grid.append(svgEl(doc, 'rect', { class: 'cell-masked', attrs: { x, y, width: cell, height: cell } }));
-          grid.append(svgEl(doc, 'line', { class: 'cell-masked-mark', attrs: { x1: x + 2, y1: y + cell - 2, x2: x + cell - 2, y2: y + 2 } }));
+          grid.append(svgEl(doc, 'line', { class: 'cell-masked-mark', attrs: { x1: x + MASK_MARK_INSET, y1: y + cell - MASK_MARK_INSET, x2: x + cell - MASK_MARK_INSET, y2: y + MASK_MARK_INSET } }));
           continue;
         }
         const w = weights[index];
-        grid.append(svgEl(doc, 'rect', { attrs: { x, y, width: cell, height: cell, fill: scale(w) } }));
+        grid.append(svgEl(doc, 'rect', { attrs: { x, y, width: cell, height: cell, fill: weightColour(w, max) } }));
         if (showNumbers) {
           grid.append(svgEl(doc, 'text', {
             class: needsLightText(w, max) ? 'cell-number light' : 'cell-number',
@@ -295,7 +295,7 @@ class SvgSurface {
       summary.queryTokens.forEach((token, q) => {
         labels.append(svgEl(doc, 'text', {
           class: 'axis-query',
-          text: tokenLabel(token),
+          text: tokenLabel(token, HEATMAP_LABEL),
           attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
         }));
       });
@@ -303,7 +303,7 @@ class SvgSurface {
         const x = left + k * cell + cell / 2;
         labels.append(svgEl(doc, 'text', {
           class: token.special ? 'axis-key special' : 'axis-key',
-          text: tokenLabel(token),
+          text: tokenLabel(token, HEATMAP_LABEL),
           attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
         }));
       });

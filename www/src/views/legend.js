@@ -1,10 +1,9 @@
 // The colour legend of a weight map: a viridis ramp from 0 to the largest weight shown.
 
 import { svgEl } from '../dom.js';
-import { weightScale } from '../colors.js';
+import { scaleTop, weightColour } from '../colors.js';
 import { formatWeight } from '../format.js';
-
-const STEPS = 48;
+import { LEGEND_STEPS as STEPS } from '../generated/design.js';
 
 /**
  * @param {HTMLElement} root
@@ -14,8 +13,7 @@ const STEPS = 48;
  */
 export function renderLegend(root, max, { name = 'weight', masked: anyMasked = true } = {}) {
   const doc = root.ownerDocument;
-  const scale = weightScale(max);
-  const top = scale.domain()[1];
+  const top = scaleTop(max);
   const width = 200;
   const ramp = svgEl(doc, 'svg', {
     class: 'legend-ramp',
@@ -23,7 +21,7 @@ export function renderLegend(root, max, { name = 'weight', masked: anyMasked = t
   });
   for (let i = 0; i < STEPS; i += 1) {
     ramp.append(svgEl(doc, 'rect', {
-      attrs: { x: (i * width) / STEPS, y: 0, width: width / STEPS + 0.5, height: 12, fill: scale(((i + 0.5) / STEPS) * top) },
+      attrs: { x: (i * width) / STEPS, y: 0, width: width / STEPS + 0.5, height: 12, fill: weightColour(((i + 0.5) / STEPS) * top, top) },
     }));
   }
   for (const [value, anchor] of /** @type {Array<[number, string]>} */ ([[0, 'start'], [top / 2, 'middle'], [top, 'end']])) {

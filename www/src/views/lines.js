@@ -5,18 +5,14 @@
 import { el, svgEl } from '../dom.js';
 import { headColour } from '../colors.js';
 import { formatWeight } from '../format.js';
+import { LINES_LABEL, LINES_LIMIT, LINES_TOKEN_LIMIT, LINE_OPACITY, LINE_WIDTH, LINE_WIDTH_GROWTH, MIN_WEIGHT, ROW } from '../generated/design.js';
 import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../state.js').Pin} Pin */
 
-/** More tokens than this make the columns unreadable; the note points to the heatmap. */
-export const LINES_TOKEN_LIMIT = 256;
-/** Lines drawn at once when no token is active; beyond, hover or pin a token. */
-export const LINES_LIMIT = 20000;
-/** Weights below this are not drawn (they would be invisible anyway). */
-const MIN_WEIGHT = 0.01;
-export const ROW = 26;
+// The limits (LINES_TOKEN_LIMIT tokens on a side, LINES_LIMIT lines at once), the weights drawn
+// (from MIN_WEIGHT) and the row height are the design's, shared with the exported figure.
 
 /**
  * @typedef {Object} DrawnLine
@@ -53,7 +49,7 @@ export function linesToDraw(data, hiddenHeads, active) {
       for (const key of ks) {
         const weight = weights[query * keys + key];
         if (!(weight >= MIN_WEIGHT)) continue;
-        lines.push({ head, query, key, weight, opacity: Math.min(1, (0.95 * weight) / top), width: 1.5 + (4 * weight) / top });
+        lines.push({ head, query, key, weight, opacity: Math.min(1, (LINE_OPACITY * weight) / top), width: LINE_WIDTH + (LINE_WIDTH_GROWTH * weight) / top });
       }
     }
   }
@@ -90,6 +86,8 @@ export function createLines(root, callbacks) {
   });
   const note = el(doc, 'p', { class: 'view-note' });
   const stage = el(doc, 'div', { class: 'lines-stage' });
+  // The tokens' rows are as tall as the lines' (the stylesheet reads the design's height here).
+  stage.style.setProperty('--lines-row', `${ROW}px`);
   root.replaceChildren(heads, note, stage);
 
   /** @type {LinesInput | null} */
@@ -117,7 +115,7 @@ export function createLines(root, callbacks) {
     const made = tokens.map((token, index) => {
       const button = el(doc, 'button', {
         class: token.special ? 'lines-token special' : 'lines-token',
-        text: tokenLabel(token, 18),
+        text: tokenLabel(token, LINES_LABEL),
         attrs: { type: 'button', 'aria-pressed': 'false', title: token.text },
         on: {
           pointerenter: () => setHover({ side, index }),

@@ -11,10 +11,13 @@ class FakeWorker extends EventTarget {
     /** @type {any[]} */
     this.sent = [];
     this.terminated = false;
+    /** @type {Transferable[][] | undefined} */
+    this.transfers = undefined;
     FakeWorker.made.push(this);
   }
-  postMessage(/** @type {any} */ message) {
+  postMessage(/** @type {any} */ message, /** @type {Transferable[]} */ transfer = []) {
     this.sent.push(message);
+    /** @type {Transferable[][]} */ (this.transfers ??= []).push(transfer);
   }
   terminate() {
     this.terminated = true;
@@ -131,4 +134,25 @@ test('a model load goes before queued runs, drops queued breakdowns and transfer
   assert.equal(worker.sent[2].type, 'run');
   worker.answer({ type: 'run', id: worker.sent[2].id });
   assert.equal((await modelRun).ok, true);
+});
+
+test('figures wait for what the views need, are answered in order, and no run supersedes them', async () => {
+  const { engine } = setup();
+  const run = engine.run(runRequest('a'));
+  const figure = (/** @type {number} */ n) => ({ format: /** @type {const} */ ('scene'), inputs: [], weights: new Float32Array(n), allowed: new Uint8Array(0) });
+  const first = engine.figure(figure(1));
+  const second = engine.figure(figure(2));
+  const rerun = engine.run(runRequest('b'));
+  const worker = FakeWorker.made[0];
+  worker.answer({ type: 'run', id: worker.sent[0].id });
+  assert.equal((await run).ok, true);
+  assert.equal(worker.sent[1].request.text, 'b', 'the newer run goes first');
+  worker.answer({ type: 'run', id: worker.sent[1].id });
+  assert.equal((await rerun).ok, true);
+  assert.deepEqual(worker.sent.slice(2).map((m) => [m.type, m.weights.length]), [['figure', 1]]);
+  assert.deepEqual(worker.transfers?.[2], [worker.sent[2].weights.buffer, worker.sent[2].allowed.buffer], 'the numbers are handed over');
+  worker.answer({ type: 'figure', id: worker.sent[2].id, scenes: [], svgs: ['<svg/>'] });
+  assert.deepEqual((await first).ok && (await first).value.svgs, ['<svg/>']);
+  worker.answer({ type: 'figure', id: worker.sent[3].id, scenes: [], svgs: [] });
+  assert.equal((await second).ok, true);
 });

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, f32Text, weightsCsv, weightsJson } from '../../src/export/weights.js';
-import { escapeXml, sceneToSvg } from '../../src/export/svg.js';
-import { gridFigure, heatmapFigure, linesFigure, stepsFigure } from '../../src/export/figures.js';
-import { ExportError, wrapText } from '../../src/export/scene.js';
+import { clipFigureRequest, stepView, viewFigureRequest } from '../../src/export/figure-input.js';
+import { ExportError } from '../../src/export/scene.js';
+import { headWeights } from '../../src/run-data.js';
+import { stepCount } from '../../src/timeline.js';
 import { defaultState } from '../../src/state.js';
 import { makeRun } from './fixtures.js';
 
@@ -54,50 +55,77 @@ test('the JSON holds tokens, weights, masked cells and the settings', () => {
   json.weights.forEach((/** @type {number[]} */ row) => assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-6));
 });
 
-test('SVG text is escaped and every shape kind is written with presentation attributes', () => {
-  assert.equal(escapeXml('<a href="x">&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;');
-  assert.equal(escapeXml('bell\u0007'), 'bell\uFFFD');
+/**
+ * @param {import('../../src/run-data.js').RunData} data
+ * @param {Partial<import('../../src/state.js').PlaygroundState>} patch
+ */
+const snapshot = (data, patch) => ({ data, state: { ...defaultState(), ...patch }, breakdown: null });
+
+test('the heatmap is described with its head’s weights, its query and the mask, copied', () => {
   const data = makeRun(['<b>', 'x&y', '"q"'], 2, undefined, (q, k) => !(q === 0 && k === 2));
-  const svg = sceneToSvg(heatmapFigure({ data, head: 0, query: 1 }));
-  assert.ok(svg.startsWith('<?xml'));
-  assert.ok(!svg.includes('<b>'));
-  assert.ok(svg.includes('&lt;b&gt;'));
-  assert.ok(!/ (class|style)=/.test(svg));
-  const cells = svg.slice(svg.indexOf('<g shape-rendering="crispEdges"'), svg.indexOf('</g>'));
-  assert.equal((cells.match(/<rect /g) ?? []).length, 9);
-  // The masked cell's stroke, and the legend's masked swatch.
-  assert.equal((svg.match(/stroke="#9b9b92"/g) ?? []).length, 2);
+  const { inputs, weights, allowed } = viewFigureRequest(snapshot(data, { view: 'heatmap', head: 1, query: 2 }));
+  assert.equal(inputs.length, 1);
+  const [input] = inputs;
+  assert.deepEqual(input.view, { kind: 'heatmap', head: 1, query: 2 });
+  assert.deepEqual(input.queries.map((t) => t.text), ['<b>', 'x&y', '"q"']);
+  assert.deepEqual(input.queries[0], { text: '<b>', special: false }, 'tokens as the figure labels them, nothing more');
+  assert.equal(input.model, null);
+  assert.equal(input.score, 'dot');
+  assert.deepEqual([input.layers, input.heads, input.layer, input.renormalised], [1, 2, 0, false]);
+  assert.deepEqual([...weights], [...headWeights(data, 1)]);
+  assert.notEqual(weights.buffer, data.weights.buffer, 'a copy: the worker takes its buffer');
+  assert.deepEqual([...allowed], [1, 1, 0, 1, 1, 1, 1, 1, 1]);
+  assert.equal(viewFigureRequest(snapshot(makeRun(['a', 'b']), { view: 'heatmap' })).allowed.length, 0, 'nothing masked: no mask');
 });
 
-test('figures have whole-pixel sizes and one cell per weight', () => {
+test('the lines are described with the shown heads’ weights and the pinned token', () => {
+  const data = makeRun(['a', 'b', 'c'], 3);
+  const { inputs, weights } = viewFigureRequest(snapshot(data, { view: 'lines', hiddenHeads: [1], pin: { side: 'k', index: 2 } }));
+  assert.deepEqual(inputs[0].view, { kind: 'lines', shown: [0, 2], pin: { side: 'k', index: 2 } });
+  assert.deepEqual([...weights], [...headWeights(data, 0), ...headWeights(data, 2)]);
+});
+
+test('the grid takes every head, a step the player’s story and numbers', () => {
   const data = makeRun(['one', 'two', 'three', 'four'], 3);
-  const heatmap = heatmapFigure({ data, head: 2, query: 0 });
-  const grid = gridFigure({ data, head: 1, layer: 0 });
-  for (const scene of [heatmap, grid]) {
-    assert.ok(Number.isInteger(scene.width) && Number.isInteger(scene.height));
-    const cells = scene.shapes.filter((s) => s.kind === 'cells');
-    assert.equal(cells.reduce((n, s) => n + (s.kind === 'cells' ? s.rows * s.cols : 0), 0), scene === heatmap ? 16 : 48);
-  }
+  const grid = viewFigureRequest(snapshot(data, { view: 'heads', head: 1 }));
+  assert.deepEqual(grid.inputs[0].view, { kind: 'grid', head: 1 });
+  assert.equal(grid.weights.length, 3 * 16);
+  assert.throws(() => viewFigureRequest(snapshot(data, { view: 'player' })), (e) => e instanceof ExportError && /still being computed/.test(e.message));
+
+  const b = breakdown(4);
+  const view = stepView(data, b, 0, 1, 4);
+  assert.equal(view.kind, 'steps');
+  assert.equal(view.steps, stepCount(4));
+  assert.equal(view.stages.length, 7);
+  assert.equal(view.stages[view.stage], 'Scale');
+  assert.equal(typeof view.formula, 'string');
+  assert.deepEqual(view.allowed, [true, true, true, false]);
+  assert.deepEqual(view.columns.map((c) => [c.label, c.shown, c.weight, c.faintWhenMasked]), [
+    ['score s', 4, false, false],
+    ['scaled ŝ', 4, false, false],
+    ['masked m', 0, false, true],
+    ['exp e', 0, false, true],
+    ['weight w', 0, true, true],
+  ]);
+  assert.equal(stepView(data, b, 0, 1, 2).columns[0].shown, 3, 'scores are revealed key by key');
+  const clip = clipFigureRequest({ data, state: { ...defaultState(), head: 0, query: 1 }, breakdown: b });
+  assert.equal(clip.inputs.length, stepCount(4));
+  assert.deepEqual(clip.inputs.map((i) => /** @type {{ step: number }} */ (i.view).step), [...Array(stepCount(4)).keys()]);
 });
 
-test('the lines figure draws what the lines view draws, and refuses too many', () => {
-  const data = makeRun(['a', 'b', 'c'], 2);
-  const all = linesFigure({ data, hiddenHeads: [], pin: null });
-  assert.equal(all.shapes.filter((s) => s.kind === 'line').length, 18);
-  const pinned = linesFigure({ data, hiddenHeads: [1], pin: { side: 'q', index: 2 } });
-  assert.equal(pinned.shapes.filter((s) => s.kind === 'line').length, 3);
-  const long = makeRun([...Array(300).keys()].map(String), 1);
-  assert.throws(() => linesFigure({ data: long, hiddenHeads: [], pin: null }), ExportError);
-});
-
-test('a step frame needs the focused query’s numbers', () => {
-  const data = makeRun(['a', 'b'], 1);
-  assert.throws(() => stepsFigure({ data, breakdown: null, head: 0, query: 0, step: 0 }), /still being computed/);
-});
-
-test('text wraps at word boundaries and cuts words longer than a line', () => {
-  const lines = wrapText('the quick brown fox jumps over the lazy dog', 100, 12);
-  assert.ok(lines.length > 1);
-  assert.equal(lines.join(' '), 'the quick brown fox jumps over the lazy dog');
-  assert.ok(wrapText('x'.repeat(200), 100, 12).every((line) => line.length <= 200));
-});
+/**
+ * A breakdown of query 1 of head 0 over `keys` keys, the last masked.
+ * @param {number} keys
+ * @returns {import('../../src/types').Breakdown}
+ */
+function breakdown(keys) {
+  const values = (/** @type {number} */ v) => Float32Array.from({ length: keys }, (_, j) => v + j);
+  const weights = Float32Array.from({ length: keys }, (_, j) => (j === keys - 1 ? 0 : 1 / (keys - 1)));
+  return /** @type {any} */ ({
+    block: 0, layer: 0, head: 0, query: 1, keys, dK: 2, dV: 2, termLen: 2, termLabel: 'q∘k',
+    q: values(0).subarray(0, 2), terms: new Float32Array(keys * 2), scores: values(1), scaled: values(0.5),
+    masked: Float32Array.from({ length: keys }, (_, j) => (j === keys - 1 ? -Infinity : j)), allowed: Uint8Array.from({ length: keys }, (_, j) => (j === keys - 1 ? 0 : 1)),
+    exp: values(1), weights, values: new Float32Array(keys * 2), weighted: new Float32Array(keys * 2), output: new Float32Array(2),
+    scale: 0.5, temperature: 1, sum: 3, fullyMasked: false,
+  });
+}

@@ -1,0 +1,190 @@
+// What is on screen, described for the core's figures (src/render/input.rs): the tokens, where
+// the weights come from, the view and what it singles out, with the weights and the mask as
+// fresh typed arrays (they are transferred to the worker). The figure itself — its layout,
+// titles, legend and colours — is built in Rust; this module only says what to draw. Pure
+// module: no DOM access.
+
+import { breakdownMatches, headWeights, layerHeadWeights, shape } from '../run-data.js';
+import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stepAt, stepCount } from '../timeline.js';
+import { mathText } from '../math.js';
+import { NUMBER_COLUMNS } from '../views/player.js';
+import { ExportError } from './scene.js';
+
+/** @typedef {import('../run-data.js').RunData} RunData */
+/** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
+/** @typedef {import('../types').Breakdown} Breakdown */
+/** @typedef {import('../types').Token} Token */
+/** @typedef {import('../types').ScoreKind} ScoreKind */
+
+/** @typedef {{ text: string, special: boolean }} TokenLabel */
+
+/**
+ * A column of the player's table: a value per key, the first `shown` computed at the step.
+ * @typedef {{ label: string, values: number[], shown: number, weight: boolean, faintWhenMasked: boolean }} StepColumn
+ */
+
+/**
+ * One step of the player: the timeline's story of it (the formula as plain text), the stages,
+ * and the query's numbers.
+ * @typedef {Object} StepView
+ * @property {'steps'} kind
+ * @property {number} head
+ * @property {number} query
+ * @property {number} step
+ * @property {number} steps
+ * @property {string[]} stages
+ * @property {number} stage
+ * @property {string} title
+ * @property {string} explanation
+ * @property {string} formula
+ * @property {number} key
+ * @property {boolean[]} allowed  per key
+ * @property {StepColumn[]} columns
+ */
+
+/**
+ * @typedef {{ kind: 'heatmap', head: number, query: number }
+ *   | { kind: 'lines', shown: number[], pin: { side: 'q' | 'k', index: number } | null }
+ *   | { kind: 'grid', head: number }
+ *   | StepView} FigureView
+ */
+
+/**
+ * @typedef {Object} FigureInput
+ * @property {TokenLabel[]} queries
+ * @property {TokenLabel[]} keys
+ * @property {string | null} model   the pretrained model's name, null for the toy
+ * @property {ScoreKind} score
+ * @property {number} layers
+ * @property {number} heads
+ * @property {number} layer          the layer whose heads are shown
+ * @property {boolean} renormalised  special tokens hidden, rows renormalised
+ * @property {FigureView} view
+ */
+
+/**
+ * What the worker is asked for: the inputs (one per frame of a clip) and their numbers.
+ * @typedef {{ inputs: FigureInput[], weights: Float32Array, allowed: Uint8Array }} FigureRequest
+ */
+
+/** @param {Token} token */
+const label = (token) => ({ text: token.text, special: token.special });
+
+/**
+ * The description every view shares.
+ * @param {RunData} data
+ * @param {FigureView} view
+ * @returns {FigureInput}
+ */
+function describe(data, view) {
+  const { summary } = data;
+  return {
+    queries: summary.queryTokens.map(label),
+    keys: summary.keyTokens.map(label),
+    model: data.model?.name ?? null,
+    score: summary.score,
+    layers: data.layers,
+    heads: summary.heads,
+    layer: data.layer,
+    renormalised: Boolean(data.model?.kept),
+    view,
+  };
+}
+
+/**
+ * The shown block's mask, or nothing when every pair is allowed (a copy).
+ * @param {RunData} data
+ */
+function maskOf(data) {
+  return data.allowed.includes(0) ? data.allowed.slice() : new Uint8Array(0);
+}
+
+/**
+ * Several heads' weights one after another, in a fresh array.
+ * @param {Array<ArrayLike<number>>} blocks
+ */
+function concat(blocks) {
+  const out = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const block of blocks) {
+    out.set(block, at);
+    at += block.length;
+  }
+  return out;
+}
+
+/**
+ * The figure of the view on screen.
+ * @param {{ data: RunData, state: PlaygroundState, breakdown: Breakdown | null }} snapshot
+ * @returns {FigureRequest}
+ */
+export function viewFigureRequest({ data, state, breakdown }) {
+  const { heads, layers } = shape(data);
+  switch (state.view) {
+    case 'heatmap':
+      return { inputs: [describe(data, { kind: 'heatmap', head: state.head, query: state.query })], weights: headWeights(data, state.head).slice(), allowed: maskOf(data) };
+    case 'lines': {
+      const shown = [...Array(heads).keys()].filter((h) => !state.hiddenHeads.includes(h));
+      const pin = state.pin ? { side: state.pin.side, index: state.pin.index } : null;
+      return { inputs: [describe(data, { kind: 'lines', shown, pin })], weights: concat(shown.map((h) => headWeights(data, h))), allowed: maskOf(data) };
+    }
+    case 'heads': {
+      const every = [...Array(layers > 1 ? layers : 1).keys()].flatMap((l) => [...Array(heads).keys()].map((h) => layerHeadWeights(data, layers > 1 ? l : data.layer, h)));
+      return { inputs: [describe(data, { kind: 'grid', head: state.head })], weights: concat(every), allowed: maskOf(data) };
+    }
+    case 'player':
+      return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step))], weights: new Float32Array(0), allowed: new Uint8Array(0) };
+  }
+}
+
+/**
+ * Every step of the focused query, one input per frame of the clip.
+ * @param {{ data: RunData, state: PlaygroundState, breakdown: Breakdown | null }} snapshot
+ * @returns {FigureRequest}
+ */
+export function clipFigureRequest({ data, state, breakdown }) {
+  const { keys } = shape(data);
+  const inputs = [...Array(stepCount(keys)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step)));
+  return { inputs, weights: new Float32Array(0), allowed: new Uint8Array(0) };
+}
+
+/**
+ * One step of the player as the figure shows it: the timeline's story and the numbers computed.
+ * @param {RunData} data
+ * @param {Breakdown | null} b
+ * @param {number} head
+ * @param {number} query
+ * @param {number} step
+ * @returns {StepView}
+ */
+export function stepView(data, b, head, query, step) {
+  if (!b || !breakdownMatches(b, data, head, query)) {
+    throw new ExportError('The numbers of this query are still being computed; try again in a moment.');
+  }
+  const { keys } = shape(data);
+  const at = clampStep(keys, step);
+  const { summary } = data;
+  const story = describeStep(b, at, { query: summary.queryTokens[query], keys: summary.keyTokens, score: summary.score });
+  const kind = stepAt(keys, at).kind;
+  return {
+    kind: 'steps',
+    head,
+    query,
+    step: at,
+    steps: stepCount(keys),
+    stages: STAGES.map((stage) => STAGE_LABELS[stage]),
+    stage: STAGES.indexOf(kind),
+    title: story.title,
+    explanation: story.explanation,
+    formula: mathText(story.formula),
+    key: story.key,
+    allowed: Array.from(b.allowed, (a) => a !== 0),
+    columns: NUMBER_COLUMNS.map(({ kind: column, label: name, pick }) => ({
+      label: name,
+      values: Array.from(pick(b)),
+      shown: [...Array(b.keys).keys()].filter((j) => isRevealed(b.keys, at, column, j)).length,
+      weight: column === 'normalise',
+      faintWhenMasked: column !== 'score' && column !== 'scale',
+    })),
+  };
+}
