@@ -28,6 +28,10 @@ pub enum Field {
     Stage,
     /// The pretrained model or one of its files.
     Model,
+    /// How many tokens a decoder generates.
+    Steps,
+    /// How a decoder chooses its tokens: temperature and top-k.
+    Sampling,
 }
 
 /// What went wrong, said so that someone can fix it.

@@ -9,8 +9,8 @@
 //! `wasm32` only) and the command-line tool in `src/bin/attn`, which draws its figures with
 //! [`render`] (SVG always, PNG with the `cli` feature).
 //!
-//! Every source (the toy, a pretrained encoder) produces the same [`Run`]: its token sequences and
-//! a list of attention blocks, each with its heads' Q, K, V, weights and mask.
+//! Every source (the toy, a pretrained encoder or decoder) produces the same [`Run`]: its token
+//! sequences and a list of attention blocks, each with its heads' Q, K, V, weights and mask.
 //!
 //! ```
 //! use attention_playground::toy::{run_toy, ToyConfig};
@@ -22,6 +22,7 @@
 pub mod attention;
 pub mod embedding;
 pub mod error;
+pub mod generation;
 pub mod linear;
 pub mod model;
 mod parallel;

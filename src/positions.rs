@@ -1,4 +1,5 @@
-//! Positional information: none, sinusoidal (added to token vectors) or rotary (applied to q, k).
+//! Positional information: none, sinusoidal (added to token vectors) or rotary (applied to q, k),
+//! in the toy's interleaved layout or in the "rotate half" layout of Llama-family decoders.
 
 use ndarray::{Array2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,66 @@ pub fn apply_rotary(mut x: ArrayViewMut2<f32>) {
     }
 }
 
+/// Rotary positions as Llama applies them to each head's queries and keys: dimension `i` of the
+/// first half is paired with dimension `i + d/2` ("rotate half"), and the pair of row `p` turns
+/// by `p · θ^(−2i/d)`:
+///
+/// ```text
+/// x'ᵢ       = xᵢ · cos(p·fᵢ) − xᵢ₊d/2 · sin(p·fᵢ)
+/// x'ᵢ₊d/2   = xᵢ₊d/2 · cos(p·fᵢ) + xᵢ · sin(p·fᵢ)
+/// ```
+///
+/// The frequencies and angles are rounded to f32 as transformers computes them, so positions far
+/// from 0 turn by the same angles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotaryHalf {
+    /// `fᵢ = 1 / θ^(2i/d)` for each of the `d/2` pairs.
+    frequencies: Vec<f32>,
+}
+
+impl RotaryHalf {
+    /// The rotation of heads `head_dim` wide (even) with base `theta`.
+    pub fn new(head_dim: usize, theta: f64) -> Self {
+        let frequencies = (0..head_dim / 2)
+            .map(|i| {
+                let exponent = (2 * i) as f32 / head_dim as f32;
+                1.0 / theta.powf(f64::from(exponent)) as f32
+            })
+            .collect();
+        RotaryHalf { frequencies }
+    }
+
+    /// Width of the heads it turns.
+    pub fn head_dim(&self) -> usize {
+        2 * self.frequencies.len()
+    }
+
+    /// Turns every head of `x` (rows are consecutive positions from `first_position`; each row
+    /// holds heads of [`head_dim`](Self::head_dim) side by side) in place.
+    pub fn apply(&self, mut x: ArrayViewMut2<f32>, first_position: usize) {
+        let half = self.frequencies.len();
+        let d = 2 * half;
+        if d == 0 {
+            return;
+        }
+        let mut cos_sin = vec![(0.0f32, 0.0f32); half];
+        for (offset, mut row) in x.rows_mut().into_iter().enumerate() {
+            let position = (first_position + offset) as f32;
+            for (slot, &frequency) in cos_sin.iter_mut().zip(&self.frequencies) {
+                let angle = f64::from(position * frequency);
+                *slot = (angle.cos() as f32, angle.sin() as f32);
+            }
+            for mut head in row.exact_chunks_mut(d) {
+                for (i, &(cos, sin)) in cos_sin.iter().enumerate() {
+                    let (a, b) = (head[i], head[i + half]);
+                    head[i] = a * cos - b * sin;
+                    head[i + half] = b * cos + a * sin;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +150,24 @@ mod tests {
         assert!((pe[[1, 2]] - (1.0f32 / 100.0).sin()).abs() < 1e-6);
         let odd = sinusoidal_encoding(2, 3);
         assert_eq!(odd.row(1).to_vec(), vec![1f32.sin(), 1f32.cos(), (1.0 / BASE.powf(2.0 / 3.0)).sin()]);
+    }
+
+    #[test]
+    fn rotate_half_pairs_the_halves_and_depends_only_on_offset() {
+        let rope = RotaryHalf::new(4, 10_000.0);
+        assert_eq!(rope.head_dim(), 4);
+        // Position 1, first pair (frequency 1): (1, 0) in dimensions 0 and 2 turns by 1 radian.
+        let mut x = array![[0.0f32, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]];
+        rope.apply(x.view_mut().slice_mut(ndarray::s![.., 4..]), 1);
+        assert!((x[[0, 4]] - 1f32.cos()).abs() < 1e-6 && (x[[0, 6]] - 1f32.sin()).abs() < 1e-6);
+        let rows = |v: [f32; 4]| Array2::from_shape_fn((5, 8), |(_, j)| v[j % 4]);
+        let (mut q, mut k) = (rows([1.0, 2.0, 3.0, 4.0]), rows([0.5, -1.0, 2.0, 0.0]));
+        rope.apply(q.view_mut(), 3);
+        rope.apply(k.view_mut(), 3);
+        let d01 = q.row(1).dot(&k.row(0));
+        let d34 = q.row(4).dot(&k.row(3));
+        assert!((d01 - d34).abs() < 1e-4, "{d01} vs {d34}");
+        assert!((q.row(4).dot(&q.row(4)) - 60.0).abs() < 1e-4, "norms are kept");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::attention::{HeadTrace, QueryBreakdown, ScoreKind};
 use crate::error::{Error, Result};
+use crate::generation::Generation;
 use crate::text::{Token, Truncation};
 
 /// What kind of thing computed a run.
@@ -22,6 +23,9 @@ pub enum SourceKind {
     Toy,
     /// A pretrained Transformer encoder (BERT family).
     Encoder,
+    /// A pretrained Transformer decoder (GPT-2, Llama): causal self-attention, and text it may
+    /// generate.
+    Decoder,
 }
 
 /// Which model computed a run, and whether its weights were learned.
@@ -100,6 +104,9 @@ pub struct Run {
     pub truncated: Option<Truncation>,
     /// A sentence embedding, for an encoder (mean of the last layer, unit length).
     pub pooled: Option<Array1<f32>>,
+    /// The tokens a decoder generated and the distribution of each (they are also the end of the
+    /// text sequence, and the blocks cover them).
+    pub generation: Option<Generation>,
 }
 
 /// What JavaScript and the command line learn about one block.
@@ -143,6 +150,8 @@ pub struct RunSummary {
     pub truncated: Option<Truncation>,
     /// The run has a sentence embedding (`pooled`).
     pub pooled: bool,
+    /// What a decoder generated, when it did.
+    pub generation: Option<Generation>,
 }
 
 /// A query's breakdown, and where in the run it is.
@@ -213,6 +222,7 @@ impl Run {
             d_model: self.d_model,
             truncated: self.truncated,
             pooled: self.pooled.is_some(),
+            generation: self.generation.clone(),
         }
     }
 
@@ -244,6 +254,20 @@ impl Run {
     pub fn breakdown(&self, block: usize, head: usize, query: usize) -> Result<HeadBreakdown> {
         let breakdown = self.head(block, head)?.breakdown(query)?;
         Ok(HeadBreakdown { block, layer: self.blocks[block].layer, head, breakdown })
+    }
+
+    /// The attention of generation step `step`'s query (the token before the generated one) over
+    /// every earlier token, in every block and head: flat `[block][head][key]`, keys `0..=position`.
+    pub fn step_attentions(&self, step: usize) -> Result<Vec<f32>> {
+        let steps = self.generation.as_ref().map_or(&[][..], |g| g.steps.as_slice());
+        let position = steps.get(step).map(|s| s.position).ok_or_else(|| {
+            Error::OutOfRange(format!("generation step {step} does not exist: the run generated {}", plural(steps.len(), "token")))
+        })?;
+        let mut out = Vec::new();
+        for head in self.blocks.iter().flat_map(|b| &b.heads) {
+            out.extend(head.weights.row(position).iter().take(position + 1));
+        }
+        Ok(out)
     }
 
     /// The tokens of a block's queries.

@@ -1,4 +1,4 @@
-//! A session: one loaded model (or none), the toy's projections, and the last [`Run`]. Every
+//! A session: one loaded model (or none: an encoder or a decoder), the toy's projections, and the last [`Run`]. Every
 //! source is asked for through one [`RunRequest`] and answers with the same run shape, so the
 //! WebAssembly handle, the worker and the page have one path for all of them.
 
@@ -6,12 +6,14 @@ use serde::Deserialize;
 
 use crate::attention::multi_head::Projections;
 use crate::error::{invalid, Error, Result};
-use crate::model::Model;
+use crate::generation::Sampling;
+use crate::model::LoadedModel;
 use crate::run::Run;
 use crate::toy::{run_toy_from, run_toy_with, ToyConfig};
 
-/// What to compute. In JSON and JavaScript: `{"source": "toy", "config": {…}, "text": "…"}` or
-/// `{"source": "model", "text": "…"}` (camelCase fields).
+/// What to compute. In JSON and JavaScript: `{"source": "toy", "config": {…}, "text": "…"}`,
+/// `{"source": "model", "text": "…"}` or `{"source": "generate", "text": "…", "steps": 20,
+/// "temperature": 0.8, "topK": 40, "seed": 7}` (camelCase fields).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "source", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
@@ -30,12 +32,32 @@ pub enum RunRequest {
     },
     /// The loaded model on the text.
     Model { text: String },
+    /// The loaded decoder continues the text; the run covers the text and what was generated.
+    Generate {
+        text: String,
+        /// How many tokens to generate at most (it stops early at an end-of-text token or when
+        /// the context is full).
+        steps: usize,
+        /// 0 or left out: greedy (the most probable token each time); above 0: sampled from
+        /// softmax(logits / temperature).
+        #[serde(default)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
+        temperature: Option<f32>,
+        /// Sample among the k most probable tokens only.
+        #[serde(default)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
+        top_k: Option<usize>,
+        /// The sampling generator's seed (0 when left out).
+        #[serde(default)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
+        seed: Option<u32>,
+    },
 }
 
 /// One loaded model (or none), the toy's projections, and the last run.
 #[derive(Debug, Default)]
 pub struct Session {
-    model: Option<Model>,
+    model: Option<LoadedModel>,
     /// The projections of the last toy configuration, so typing does not redraw the random
     /// matrices on every keystroke.
     projections: Option<(ToyConfig, Projections)>,
@@ -48,12 +70,12 @@ impl Session {
     }
 
     /// Makes `model` the session's model (the previous one, and its run, are dropped first).
-    pub fn set_model(&mut self, model: Option<Model>) {
+    pub fn set_model(&mut self, model: Option<LoadedModel>) {
         self.run = None;
         self.model = model;
     }
 
-    pub fn model(&self) -> Option<&Model> {
+    pub fn model(&self) -> Option<&LoadedModel> {
         self.model.as_ref()
     }
 
@@ -73,6 +95,10 @@ impl Session {
                 }
             }
             RunRequest::Model { text } => self.loaded()?.forward(text)?,
+            RunRequest::Generate { text, steps, temperature, top_k, seed } => {
+                let sampling = Sampling { temperature: temperature.unwrap_or(0.0), top_k: *top_k, seed: seed.unwrap_or(0) };
+                self.loaded()?.generate(text, *steps, sampling)?
+            }
         };
         Ok(self.run.insert(run))
     }
@@ -82,7 +108,7 @@ impl Session {
         self.run.as_ref().ok_or_else(|| Error::OutOfRange("nothing has been computed yet: run a text first".into()))
     }
 
-    fn loaded(&self) -> Result<&Model> {
+    fn loaded(&self) -> Result<&LoadedModel> {
         self.model.as_ref().ok_or_else(|| invalid!(Field::Model, "no pretrained model is loaded: load one first"))
     }
 

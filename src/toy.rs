@@ -338,6 +338,7 @@ pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries:
         d_model: config.d_model,
         truncated: None,
         pooled: None,
+        generation: None,
     })
 }
 

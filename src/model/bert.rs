@@ -159,6 +159,7 @@ impl Model {
             d_model: self.config.hidden_size,
             truncated: encoding.truncated,
             pooled: Some(mean_pool_normalized(x.view())),
+            generation: None,
         })
     }
 

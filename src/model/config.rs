@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{ModelError, ModelResult};
+use super::kind::{parse_object, ModelKind};
 
 /// The weight layout of the encoder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum Activation {
     GeluTanh,
     /// max(0, x).
     Relu,
+    /// x·σ(x) (`"silu"`, `"swish"`), the gate of Llama's feed-forward block.
+    Silu,
 }
 
 /// The sizes of an encoder, whatever the layout named them.
@@ -53,13 +56,12 @@ pub struct ModelConfig {
 }
 
 /// Sizes beyond this are refused before any memory is reserved for them.
-const MAX_DIMENSION: usize = 1 << 16;
+const MAX_DIMENSION: u32 = 1 << 16;
 
 impl ModelConfig {
     /// Parses `config.json`; refuses anything that is not a BERT-family encoder.
     pub fn from_json(text: &str) -> ModelResult<Self> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::Config(format!("not valid JSON ({e})")))?;
-        let map = value.as_object().ok_or_else(|| ModelError::Config("expected a JSON object".into()))?;
+        let map = &parse_object(text)?;
         let architecture = architecture_of(map)?;
         let config = match architecture {
             Architecture::Bert => {
@@ -113,61 +115,47 @@ impl ModelConfig {
 }
 
 fn architecture_of(map: &Map<String, Value>) -> ModelResult<Architecture> {
-    let from_type = map.get("model_type").and_then(Value::as_str);
-    let named = map.get("architectures").and_then(Value::as_array).and_then(|list| list.first()).and_then(Value::as_str);
-    let by_type = from_type.map(|kind| match kind {
-        "bert" => Ok(Architecture::Bert),
-        "distilbert" => Ok(Architecture::DistilBert),
-        other => Err(ModelError::UnsupportedArchitecture { name: other.to_string() }),
-    });
-    let by_name = named.map(|name| {
-        if name.starts_with("DistilBert") {
-            Ok(Architecture::DistilBert)
-        } else if name.starts_with("Bert") {
-            Ok(Architecture::Bert)
-        } else {
-            Err(ModelError::UnsupportedArchitecture { name: name.to_string() })
-        }
-    });
-    match (by_type, by_name) {
-        (Some(a), Some(b)) => {
-            let (a, b) = (a?, b?);
-            if a != b {
-                return Err(ModelError::Config(format!(
-                    "model_type {:?} contradicts architectures [{:?}]",
-                    from_type.unwrap_or_default(),
-                    named.unwrap_or_default()
-                )));
-            }
-            Ok(a)
-        }
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => Err(ModelError::Config("neither model_type nor architectures says which architecture this is".into())),
+    match ModelKind::of_config(map)? {
+        ModelKind::Bert => Ok(Architecture::Bert),
+        ModelKind::DistilBert => Ok(Architecture::DistilBert),
+        decoder => Err(ModelError::Config(format!("model_type '{}' is a decoder, not a BERT-family encoder", decoder.name()))),
     }
 }
 
 fn size(map: &Map<String, Value>, key: &str) -> ModelResult<usize> {
-    let value = map.get(key).ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
-    as_size(key, value)
+    size_at_most(map, key, MAX_DIMENSION)
 }
 
 fn optional_size(map: &Map<String, Value>, key: &str, default: usize) -> ModelResult<usize> {
     match map.get(key) {
         None => Ok(default),
-        Some(value) => as_size(key, value),
+        Some(value) => as_size(key, value, MAX_DIMENSION),
     }
 }
 
-fn as_size(key: &str, value: &Value) -> ModelResult<usize> {
+/// The whole number `key` of `config.json`, from 1 to `max` (at most 2³² − 1, so it fits a
+/// `usize` on every target). The comparison is made on the 64-bit value before it becomes a
+/// `usize`: on 32-bit WebAssembly a cast first would wrap 2³² + 8 to 8 and let it through.
+pub(crate) fn size_at_most(map: &Map<String, Value>, key: &str, max: u32) -> ModelResult<usize> {
+    let value = map.get(key).filter(|v| !v.is_null()).ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
+    as_size(key, value, max)
+}
+
+pub(crate) fn as_size(key: &str, value: &Value, max: u32) -> ModelResult<usize> {
     match value.as_u64() {
-        Some(n) if n > 0 && n as usize <= MAX_DIMENSION => Ok(n as usize),
-        _ => Err(ModelError::Config(format!("{key} must be a whole number from 1 to {MAX_DIMENSION}, found {value}"))),
+        Some(n) if n > 0 && n <= u64::from(max) => Ok(usize::try_from(n).expect("at most u32::MAX")),
+        _ => Err(ModelError::Config(format!("{key} must be a whole number from 1 to {max}, found {value}"))),
     }
 }
 
 fn epsilon(map: &Map<String, Value>, key: &str) -> ModelResult<f32> {
-    match map.get(key) {
-        None => Ok(1e-12),
+    epsilon_or(map, key, 1e-12)
+}
+
+/// The normalisation epsilon `key`, `default` when absent.
+pub(crate) fn epsilon_or(map: &Map<String, Value>, key: &str, default: f32) -> ModelResult<f32> {
+    match map.get(key).filter(|v| !v.is_null()) {
+        None => Ok(default),
         Some(value) => match value.as_f64() {
             Some(eps) if eps > 0.0 && eps < 1.0 => Ok(eps as f32),
             _ => Err(ModelError::Config(format!("{key} must be a small positive number, found {value}"))),
@@ -176,11 +164,18 @@ fn epsilon(map: &Map<String, Value>, key: &str) -> ModelResult<f32> {
 }
 
 fn activation(map: &Map<String, Value>, key: &str) -> ModelResult<Activation> {
+    activation_or(map, key, Activation::Gelu)
+}
+
+/// The non-linearity named `key`, `default` when absent.
+pub(crate) fn activation_or(map: &Map<String, Value>, key: &str, default: Activation) -> ModelResult<Activation> {
     match map.get(key).and_then(Value::as_str) {
-        None | Some("gelu") => Ok(Activation::Gelu),
+        None => Ok(default),
+        Some("gelu") => Ok(Activation::Gelu),
         Some("gelu_new") | Some("gelu_pytorch_tanh") => Ok(Activation::GeluTanh),
         Some("relu") => Ok(Activation::Relu),
-        Some(other) => Err(ModelError::Config(format!("the activation {other:?} is not supported (gelu, gelu_new, relu are)"))),
+        Some("silu") | Some("swish") => Ok(Activation::Silu),
+        Some(other) => Err(ModelError::Config(format!("the activation {other:?} is not supported (gelu, gelu_new, relu, silu are)"))),
     }
 }
 

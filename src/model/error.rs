@@ -1,4 +1,4 @@
-//! What can go wrong while loading or running a pretrained encoder, said so a person can act on it.
+//! What can go wrong while loading or running a pretrained model, said so a person can act on it.
 
 /// An error of the pretrained-model path: bad files, an unsupported architecture, bad input text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -6,8 +6,8 @@ pub enum ModelError {
     /// `config.json` is not valid JSON or misses a required field.
     #[error("config.json: {0}")]
     Config(String),
-    /// The architecture named in `config.json` is not a BERT-family encoder.
-    #[error("unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT)")]
+    /// The architecture named in `config.json` is not one the playground runs.
+    #[error("unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT) and GPT-2 and Llama decoders")]
     UnsupportedArchitecture { name: String },
     /// The weights file is not a well-formed safetensors file.
     #[error("model.safetensors: {0}")]

@@ -1,5 +1,7 @@
-//! Pretrained BERT-family encoders (BERT, MiniLM, DistilBERT) from Hugging Face files:
-//! `config.json`, `tokenizer.json` or `vocab.txt`, and `model.safetensors` (F32, F16 or BF16).
+//! Pretrained models from Hugging Face files: BERT-family encoders (BERT, MiniLM, DistilBERT;
+//! `config.json`, `tokenizer.json` or `vocab.txt`, `model.safetensors` in F32, F16 or BF16) and
+//! GPT-2 and Llama decoders ([`decoder`]; `tokenizer.json` with a byte-level BPE model).
+//! [`LoadedModel`] is either, chosen by `config.json`'s `model_type` ([`kind`]).
 //!
 //! ```no_run
 //! use attention_playground::model::Model;
@@ -16,8 +18,11 @@
 //! See `docs/model.md` for what is supported, the numerics and how the reference fixtures are made.
 pub mod bert;
 pub mod config;
+pub mod decoder;
 pub mod error;
 pub mod info;
+pub mod kind;
+pub mod loaded;
 pub mod ops;
 pub mod packed;
 pub mod safetensors;
@@ -26,6 +31,9 @@ pub mod weights;
 
 pub use bert::Model;
 pub use config::{Activation, Architecture, ModelConfig};
+pub use decoder::{Decoder, DecoderConfig, DecoderTrace};
 pub use error::{ModelError, ModelResult};
 pub use info::ModelInfo;
-pub use tokenizer::{BertTokenizer, Encoding};
+pub use kind::ModelKind;
+pub use loaded::LoadedModel;
+pub use tokenizer::{BertTokenizer, BpeTokenizer, Encoding, Tokenizer};

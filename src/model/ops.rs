@@ -1,4 +1,4 @@
-//! The element-wise and row-wise steps of a BERT layer besides attention and matrix products.
+//! The element-wise and row-wise steps of the models' layers besides attention and matrix products.
 
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 
@@ -28,6 +28,19 @@ pub fn activate(x: &mut Array2<f32>, activation: Activation) {
             0.5 * v * (1.0 + (C * (v + 0.044_715 * v * v * v)).tanh())
         }),
         Activation::Relu => x.mapv_inplace(|v| v.max(0.0)),
+        Activation::Silu => x.mapv_inplace(|v| v / (1.0 + (-v).exp())),
+    }
+}
+
+/// Root-mean-square normalisation (Llama's RMSNorm): every row divided by the root of its mean
+/// square (+ ε), then scaled by `gamma`. The sum of squares is taken in f64 so long rows lose
+/// nothing to rounding.
+pub fn rms_norm(x: &mut Array2<f32>, gamma: &Array1<f32>, eps: f32) {
+    let d = x.ncols() as f64;
+    for mut row in x.rows_mut() {
+        let mean_square = row.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() / d;
+        let inv = (1.0 / (mean_square + f64::from(eps)).sqrt()) as f32;
+        Zip::from(&mut row).and(gamma).for_each(|v, g| *v = *v * inv * g);
     }
 }
 
@@ -67,6 +80,25 @@ mod tests {
         layer_norm(&mut x, &w, 1e-12);
         assert!(x.sum().abs() < 1e-6);
         assert!((x.mapv(|v| v * v).sum() / 4.0 - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn rms_norm_gives_unit_root_mean_square() {
+        let mut x = array![[3.0f32, 4.0], [0.0, 0.0]];
+        rms_norm(&mut x, &Array1::from(vec![1.0, 2.0]), 1e-9);
+        let r = (12.5f32).sqrt();
+        assert!((x[[0, 0]] - 3.0 / r).abs() < 1e-6 && (x[[0, 1]] - 8.0 / r).abs() < 1e-6);
+        assert_eq!(x.row(1).to_vec(), vec![0.0, 0.0], "ε keeps a zero row finite");
+    }
+
+    #[test]
+    fn silu_matches_known_values() {
+        let mut x = array![[-1.0f32, 0.0, 2.0]];
+        activate(&mut x, Activation::Silu);
+        let expected = [-0.268_941_43f32, 0.0, 1.761_594_2];
+        for (a, b) in x.iter().zip(expected) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
     }
 
     #[test]

@@ -127,16 +127,36 @@ const DISTILBERT: Layout = Layout {
 };
 
 /// Reads tensors by name, with the checkpoint's prefix, checking each shape; counts what it read.
-struct Reader<'f, 'a> {
+/// The encoders and the decoders read their weights through it.
+pub(crate) struct Reader<'f, 'a> {
     file: &'f SafeTensors<'a>,
     prefix: &'static str,
     parameters: Cell<usize>,
     dtypes: RefCell<Vec<Dtype>>,
 }
 
-impl Reader<'_, '_> {
-    fn tensor(&self, name: &str, shape: &[usize]) -> ModelResult<Vec<f32>> {
-        let full = format!("{}{name}", self.prefix);
+impl<'f, 'a> Reader<'f, 'a> {
+    /// A reader of `file`'s tensors whose names start with `prefix`.
+    pub(crate) fn new(file: &'f SafeTensors<'a>, prefix: &'static str) -> Self {
+        Reader { file, prefix, parameters: Cell::new(0), dtypes: RefCell::new(Vec::new()) }
+    }
+
+    /// Number of values read so far.
+    pub(crate) fn parameters(&self) -> usize {
+        self.parameters.get()
+    }
+
+    pub(crate) fn tensor(&self, name: &str, shape: &[usize]) -> ModelResult<Vec<f32>> {
+        self.read(format!("{}{name}", self.prefix), shape)
+    }
+
+    /// A matrix named in full, outside the prefix (a task model's head, such as `lm_head`).
+    pub(crate) fn root_matrix(&self, full: &str, rows: usize, cols: usize) -> ModelResult<Array2<f32>> {
+        let values = self.read(full.to_owned(), &[rows, cols])?;
+        Ok(Array2::from_shape_vec((rows, cols), values).expect("length checked against the shape"))
+    }
+
+    fn read(&self, full: String, shape: &[usize]) -> ModelResult<Vec<f32>> {
         let view = self.file.get(&full).ok_or(ModelError::MissingTensor { name: full.clone() })?;
         if view.shape != shape {
             return Err(ModelError::TensorShape { name: full, expected: shape.to_vec(), found: view.shape.clone() });
@@ -151,7 +171,7 @@ impl Reader<'_, '_> {
     }
 
     /// How the tensors read so far were stored.
-    fn stored_as(&self) -> StoredAs {
+    pub(crate) fn stored_as(&self) -> StoredAs {
         match self.dtypes.borrow().as_slice() {
             [Dtype::F16] => StoredAs::F16,
             [Dtype::BF16] => StoredAs::BF16,
@@ -160,25 +180,39 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn matrix(&self, name: &str, rows: usize, cols: usize) -> ModelResult<Array2<f32>> {
+    pub(crate) fn matrix(&self, name: &str, rows: usize, cols: usize) -> ModelResult<Array2<f32>> {
         let values = self.tensor(name, &[rows, cols])?;
         Ok(Array2::from_shape_vec((rows, cols), values).expect("length checked against the shape"))
     }
 
-    fn vector(&self, name: &str, len: usize) -> ModelResult<Array1<f32>> {
+    pub(crate) fn vector(&self, name: &str, len: usize) -> ModelResult<Array1<f32>> {
         Ok(Array1::from(self.tensor(name, &[len])?))
     }
 
     /// A PyTorch `nn.Linear` (`weight` is `d_out × d_in`) as the core's `x · W + b`.
     fn linear(&self, name: &str, d_in: usize, d_out: usize) -> ModelResult<Linear> {
+        self.linear_with(name, d_in, d_out, true)
+    }
+
+    /// A PyTorch `nn.Linear` with or without its bias.
+    pub(crate) fn linear_with(&self, name: &str, d_in: usize, d_out: usize, bias: bool) -> ModelResult<Linear> {
         let weight = self.matrix(&format!("{name}.weight"), d_out, d_in)?;
         let mut linear = Linear::new(weight.t().as_standard_layout().into_owned());
+        if bias {
+            linear.bias = Some(self.vector(&format!("{name}.bias"), d_out)?);
+        }
+        Ok(linear)
+    }
+
+    /// A GPT-2 `Conv1D`, whose `weight` is stored `d_in × d_out`: already the core's orientation.
+    pub(crate) fn conv1d(&self, name: &str, d_in: usize, d_out: usize) -> ModelResult<Linear> {
+        let mut linear = Linear::new(self.matrix(&format!("{name}.weight"), d_in, d_out)?);
         linear.bias = Some(self.vector(&format!("{name}.bias"), d_out)?);
         Ok(linear)
     }
 
     /// Layer normalisation saved as `weight`/`bias`, or by older checkpoints as `gamma`/`beta`.
-    fn layer_norm(&self, name: &str, d: usize) -> ModelResult<LayerNormWeights> {
+    pub(crate) fn layer_norm(&self, name: &str, d: usize) -> ModelResult<LayerNormWeights> {
         let old_names = self.file.get(&format!("{}{name}.gamma", self.prefix)).is_some();
         let (scale, shift) = if old_names { ("gamma", "beta") } else { ("weight", "bias") };
         Ok(LayerNormWeights { gamma: self.vector(&format!("{name}.{scale}"), d)?, beta: self.vector(&format!("{name}.{shift}"), d)? })
@@ -207,7 +241,7 @@ impl EncoderWeights {
             .copied()
             .find(|p| file.get(&format!("{p}{word_name}")).is_some())
             .ok_or(ModelError::MissingTensor { name: word_name })?;
-        let r = Reader { file, prefix, parameters: Cell::new(0), dtypes: RefCell::new(Vec::new()) };
+        let r = Reader::new(file, prefix);
         let d = config.hidden_size;
         let token_type = match layout.token_type {
             Some(name) => {
@@ -240,6 +274,6 @@ impl EncoderWeights {
                 })
             })
             .collect::<ModelResult<Vec<_>>>()?;
-        Ok(EncoderWeights { embeddings, layers, parameters: r.parameters.get(), stored_as: r.stored_as() })
+        Ok(EncoderWeights { embeddings, layers, parameters: r.parameters(), stored_as: r.stored_as() })
     }
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{from_js, js_error, matrix, to_js, vector};
 use crate::attention::Stage;
 use crate::error::invalid;
-use crate::model::Model;
+use crate::model::LoadedModel;
 use crate::session::{RunRequest, Session as CoreSession};
 
 /// One loaded model (or none), the toy's projections and the last run.
@@ -28,9 +28,10 @@ impl Session {
         Session::default()
     }
 
-    /// Loads a model from the contents of its files: `config.json`, `tokenizer.json` and/or
-    /// `vocab.txt` (tokenizer.json wins when both are given), and `model.safetensors` (F32, F16
-    /// or BF16). The model loaded before, and its run, are released first. Throws an `Error`
+    /// Loads a model from the contents of its files: `config.json` (whose `model_type` says
+    /// whether it is an encoder or a decoder), `tokenizer.json` and/or `vocab.txt` (tokenizer.json
+    /// wins when both are given; a decoder needs tokenizer.json), and `model.safetensors` (F32,
+    /// F16 or BF16). The model loaded before, and its run, are released first. Throws an `Error`
     /// saying what is wrong with which file.
     #[wasm_bindgen(js_name = loadModel, unchecked_return_type = "ModelInfo")]
     pub fn load_model(
@@ -42,7 +43,7 @@ impl Session {
         weights: &[u8],
     ) -> Result<JsValue, JsValue> {
         self.core.set_model(None);
-        let model = Model::from_files(config_json, tokenizer_json.as_deref(), vocab_txt.as_deref(), weights).map_err(js_error)?;
+        let model = LoadedModel::from_files(config_json, tokenizer_json.as_deref(), vocab_txt.as_deref(), weights).map_err(js_error)?;
         let info = model.info();
         self.core.set_model(Some(model.named(name)));
         to_js(&info)
@@ -54,15 +55,17 @@ impl Session {
         self.core.set_model(None);
     }
 
-    /// The tokens the loaded model would see for `text` (`[CLS]` … `[SEP]`), without running it.
+    /// The tokens the loaded model would see for `text` (an encoder's with `[CLS]` … `[SEP]`),
+    /// without running it.
     #[wasm_bindgen(unchecked_return_type = "Encoding")]
     pub fn tokenize(&self, text: &str) -> Result<JsValue, JsValue> {
         let model = self.core.model().ok_or_else(|| js_error(invalid!(Field::Model, "no pretrained model is loaded: load one first")))?;
         to_js(&model.tokenize(text))
     }
 
-    /// Computes what the request asks for (the toy, or the loaded model) and keeps it as the
-    /// current run; returns its summary. After a failed run there is none.
+    /// Computes what the request asks for (the toy, the loaded model, or a generation by the
+    /// loaded decoder) and keeps it as the current run; returns its summary (with `generation`
+    /// when the decoder generated). After a failed run there is none.
     pub fn run(&mut self, #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue) -> Result<JsValue, JsValue> {
         let request: RunRequest = from_js(request, "run request")?;
         let run = self.core.run(&request).map_err(js_error)?;
@@ -139,6 +142,14 @@ impl Session {
     pub fn output(&self, block: usize) -> Result<Option<Float32Array>, JsValue> {
         let run = self.core.current().map_err(js_error)?;
         Ok(run.block(block).map_err(js_error)?.output.as_ref().map(matrix))
+    }
+
+    /// The attention of generation step `step`'s query (the token before the generated one) over
+    /// every earlier token, flat `[block][head][key]` with keys `0..=position` (the step's
+    /// `position` and top candidates are in the run summary's `generation`).
+    #[wasm_bindgen(js_name = stepAttentions)]
+    pub fn step_attentions(&self, step: usize) -> Result<Float32Array, JsValue> {
+        Ok(Float32Array::from(self.core.current().map_err(js_error)?.step_attentions(step).map_err(js_error)?.as_slice()))
     }
 
     /// The sentence embedding of the last run, when it has one (an encoder's: mean of the last
