@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use attention_playground::attention::HeadTrace;
 use attention_playground::render::colormap::HEAD_COLOURS;
+use attention_playground::render::design::SVG_CELL_LIMIT;
 use attention_playground::render::raster;
 use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
 use attention_playground::{ScoreKind, Token};
@@ -30,9 +31,6 @@ const VIEWS: &[(&str, View)] = &[("heatmap", View::Heatmap), ("lines", View::Lin
 
 /// The PNG's pixels per CSS pixel, as `raster::to_png` takes them.
 const SCALES: &[(&str, u32)] = &[("1", 1), ("2", 2), ("4", 4)];
-
-/// More cells than this make an SVG too heavy for slides (megabytes of rectangles), as on the page.
-const SVG_CELL_LIMIT: usize = 256 * 256;
 
 /// `--head`: one head, or every head of the layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
