@@ -126,6 +126,8 @@ pub const ROW: f32 = 26.0;
 pub const HEATMAP_LABEL: usize = 14;
 /// Longest token label in the lines view and the player's table, in characters.
 pub const LINES_LABEL: usize = 18;
+/// Longest token quoted in a title or a sentence (‘animal’), in characters.
+pub const QUOTE_LABEL: usize = 24;
 /// Steps of a colour legend's ramp.
 pub const LEGEND_STEPS: usize = 48;
 /// The diagonal stroke of a masked cell stays this far inside the cell.
@@ -183,6 +185,7 @@ pub fn javascript() -> String {
     constant("Height of one token's row in the lines view, in CSS pixels.", "ROW", js_number(ROW));
     constant("Longest token label on a heatmap's axes, in characters.", "HEATMAP_LABEL", HEATMAP_LABEL.to_string());
     constant("Longest token label in the lines view and the player's table, in characters.", "LINES_LABEL", LINES_LABEL.to_string());
+    constant("Longest token quoted in a title or a sentence, in characters.", "QUOTE_LABEL", QUOTE_LABEL.to_string());
     constant("Steps of a colour legend's ramp.", "LEGEND_STEPS", LEGEND_STEPS.to_string());
     constant("The diagonal stroke of a masked cell stays this far inside the cell.", "MASK_MARK_INSET", js_number(MASK_MARK_INSET));
     constant("More cells than this make an SVG too heavy for slides.", "SVG_CELL_LIMIT", SVG_CELL_LIMIT.to_string());

@@ -4,7 +4,7 @@
 use ndarray::Array2;
 
 use super::colormap::{scale_top, weight_colour};
-use super::design::{LEGEND_STEPS, MASK_MARK_INSET};
+use super::design::{LEGEND_STEPS, MASK_MARK_INSET, QUOTE_LABEL};
 use super::scene::{paper, text_width, Anchor, Line, Rect, Shape, Text, RAMP_OFFSET, RAMP_STEP, RAMP_WIDTH};
 use super::RenderError;
 
@@ -88,7 +88,7 @@ pub fn token_label(text: &str, max: usize) -> String {
 
 /// A token in quotes for titles: ‘animal’.
 pub fn quoted(text: &str) -> String {
-    format!("‘{}’", token_label(text, 24))
+    format!("‘{}’", token_label(text, QUOTE_LABEL))
 }
 
 /// `text` with its first letter upper-case: "Layer 1 · head 2".

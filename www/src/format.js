@@ -1,6 +1,8 @@
 // Number formatting that always looks finite and honest: masked scores read "−∞",
 // a missing value reads "—", never "NaN". Pure module.
 
+import { QUOTE_LABEL } from './generated/design.js';
+
 const MINUS = '\u2212';
 
 /**
@@ -47,7 +49,7 @@ export function parseFormatted(text) {
  * @param {string} token
  */
 export function quoteToken(token) {
-  const shown = token.length > 24 ? `${token.slice(0, 23)}…` : token;
+  const shown = token.length > QUOTE_LABEL ? `${token.slice(0, QUOTE_LABEL - 1)}…` : token;
   return `‘${shown.replace(/\s/g, '␣')}’`;
 }
 

@@ -6,6 +6,8 @@
 // the run's token indices (kept in the state) and the indices a view shows are mapped both ways
 // here (`shownIndex`, `runIndex`).
 
+import { HEATMAP_LABEL } from './generated/design.js';
+
 /** @typedef {import('./types').RunSummary} RunSummary */
 /** @typedef {import('./types').BlockSummary} BlockSummary */
 /** @typedef {import('./types').Token} Token */
@@ -273,7 +275,7 @@ export function clampIndex(value, count) {
  * @param {Token} token
  * @param {number} [max]
  */
-export function tokenLabel(token, max = 14) {
+export function tokenLabel(token, max = HEATMAP_LABEL) {
   const text = token.text.replace(/\s/g, '␣') || '∅';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -93,6 +93,9 @@ export const HEATMAP_LABEL = 14;
 /** Longest token label in the lines view and the player's table, in characters. */
 export const LINES_LABEL = 18;
 
+/** Longest token quoted in a title or a sentence, in characters. */
+export const QUOTE_LABEL = 24;
+
 /** Steps of a colour legend's ramp. */
 export const LEGEND_STEPS = 48;
 
