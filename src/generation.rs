@@ -153,8 +153,8 @@ pub struct Candidate {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct GenerationStep {
     /// The query whose output predicted the token: the position of the token before it. Its
-    /// attention over every earlier token is row `position` of each block
-    /// ([`Run::step_attentions`](crate::run::Run::step_attentions)).
+    /// attention over every earlier token is row `position` of each block (`Run::step_attentions`
+    /// in Rust, `stepAttentions` in JavaScript).
     pub position: usize,
     /// The chosen token's id.
     pub id: u32,
@@ -164,9 +164,8 @@ pub struct GenerationStep {
     pub top: Vec<Candidate>,
 }
 
-/// What a run that generated keeps beside its blocks. The generated tokens are the end of the
-/// run's text sequence, from index `prompt_tokens` on, and the blocks cover prompt and generated
-/// tokens together.
+/// What a run that generated keeps beside its blocks. The generated tokens end the run's text
+/// sequence, after the prompt's tokens, and the blocks cover prompt and generated tokens together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]

@@ -122,6 +122,7 @@ fn the_loader_that_takes_any_model_picks_the_decoder() {
     let model = LoadedModel::from_files(&text("config.json"), Some(&text("tokenizer.json")), None, &files("model.safetensors")).unwrap();
     let info = model.info();
     assert_eq!((info.architecture, info.kind, info.heads, info.kv_heads, info.d_k), ("llama", SourceKind::Decoder, 4, 2, 16));
+    assert_eq!(info.parameters, 202_304, "every tensor of the file, the untied output matrix included");
     let run = model.named("tiny").forward("attention").unwrap();
     assert_eq!(run.source.kind, SourceKind::Decoder);
     assert_eq!(run.source.name, "tiny");

@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
+use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
 use attention_playground::model::info::ModelInfo;
 use attention_playground::model::weights::StoredAs;
 use attention_playground::model::Encoding;
@@ -47,6 +48,10 @@ fn types() -> String {
         declaration::<Sequence>(),
         declaration::<BlockKind>(),
         declaration::<BlockSummary>(),
+        declaration::<StopReason>(),
+        declaration::<Candidate>(),
+        declaration::<GenerationStep>(),
+        declaration::<Generation>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
         declaration::<HeadBreakdown>(),

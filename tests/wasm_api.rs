@@ -1,9 +1,12 @@
 //! The JavaScript API in a real wasm engine (`wasm-pack test --node`): the numbers it hands to
 //! JavaScript equal the committed reference, which the native core reproduces
 //! (`tests/reference_run.rs`), so wasm and native agree. The pretrained-model side of the same
-//! `Session` is tested in `wasm_api/model.rs`, against the tiny encoders' reference attentions.
+//! `Session` is tested in `wasm_api/model.rs`, against the tiny encoders' reference attentions, and
+//! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "wasm_api/decoder.rs"]
+mod decoder;
 #[path = "wasm_api/model.rs"]
 mod model;
 

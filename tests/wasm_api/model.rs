@@ -112,8 +112,8 @@ fn attentions_and_pooled_equal_transformers() {
 fn info_and_tokens_describe_the_model() {
     let mut session = Session::new();
     let info = load_into(&mut session, &TINY_BERT);
-    let want = json!({"architecture": "bert", "layers": 2, "heads": 4, "hidden": 32, "dK": 8, "vocabSize": 76,
-                      "maxPositions": 40, "dtype": "F32", "parameters": 20928});
+    let want = json!({"architecture": "bert", "kind": "encoder", "layers": 2, "heads": 4, "kvHeads": 4, "hidden": 32, "dK": 8,
+                      "vocabSize": 76, "maxPositions": 40, "dtype": "F32", "parameters": 20928});
     assert_eq!(json_of(&info), want);
     let mut other = Session::new();
     assert_eq!(get(&load_into(&mut other, &FIXTURES[1]), "dtype").as_string().unwrap(), "F16");
@@ -238,8 +238,10 @@ fn bad_files_and_calls_give_readable_errors() {
     let mut garbage = TINY_BERT.weights.to_vec();
     garbage[8..16].copy_from_slice(b"not json");
     assert!(load_error(TINY_BERT.config, &garbage).starts_with("model.safetensors: the header is not a JSON object"));
-    let gpt2 = r#"{"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"}"#;
-    assert!(load_error(gpt2, TINY_BERT.weights).starts_with("unsupported architecture gpt2"));
+    let t5 = r#"{"architectures": ["T5Model"], "model_type": "t5"}"#;
+    assert!(load_error(t5, TINY_BERT.weights).starts_with("config.json: model_type 't5' is not supported: this playground runs"));
+    let roberta = r#"{"architectures": ["RobertaModel"]}"#;
+    assert!(load_error(roberta, TINY_BERT.weights).starts_with("unsupported architecture RobertaModel"));
     let other = FIXTURES[2].weights;
     assert!(load_error(TINY_BERT.config, other).contains("the weights do not match config.json"));
     assert!(load_error("{", TINY_BERT.weights).starts_with("config.json: "));

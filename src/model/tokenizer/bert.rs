@@ -17,7 +17,7 @@ use super::pretokenizer::split_words;
 use super::wordpiece::{Piece, WordPiece};
 use super::{bad, id_table, Encoding, TokenizerModel};
 use crate::error::Field;
-use crate::model::error::{ModelError, ModelResult};
+use crate::model::error::ModelResult;
 use crate::text::{utf16_len, Token, Truncation};
 
 /// A WordPiece tokenizer with BERT's normalisation and special tokens.
@@ -51,7 +51,7 @@ impl BertTokenizer {
         let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
         let (json, vocab) = (text("tokenizer.json"), text("vocab.txt"));
         if json.is_none() && vocab.is_none() {
-            return Err(ModelError::File {
+            return Err(crate::model::error::ModelError::File {
                 path: dir.display().to_string(),
                 problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
             });

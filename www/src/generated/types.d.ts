@@ -5,7 +5,7 @@
  * The setting or input an error is about: the names the page's state and the toy configuration
  * use (camelCase in JSON and JavaScript).
  */
-export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model";
+export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling";
 
 /**
  * One token of any source (a toy word, a model's vocabulary piece, an image patch) and where it
@@ -101,8 +101,9 @@ scale: boolean, temperature: number, masks: Array<MaskSpec>, positions: Position
 maxTokens: number, };
 
 /**
- * What to compute. In JSON and JavaScript: `{"source": "toy", "config": {…}, "text": "…"}` or
- * `{"source": "model", "text": "…"}` (camelCase fields).
+ * What to compute. In JSON and JavaScript: `{"source": "toy", "config": {…}, "text": "…"}`,
+ * `{"source": "model", "text": "…"}` or `{"source": "generate", "text": "…", "steps": 20,
+ * "temperature": 0.8, "topK": 40, "seed": 7}` (camelCase fields).
  */
 export type RunRequest = { "source": "toy", config: ToyConfig, text: string, 
 /**
@@ -112,12 +113,30 @@ crossText?: string,
 /**
  * Take the loaded model's tokens and word embeddings instead of the toy's.
  */
-vectors: boolean, } | { "source": "model", text: string, };
+vectors: boolean, } | { "source": "model", text: string, } | { "source": "generate", text: string, 
+/**
+ * How many tokens to generate at most (it stops early at an end-of-text token or when
+ * the context is full).
+ */
+steps: number, 
+/**
+ * 0 or left out: greedy (the most probable token each time); above 0: sampled from
+ * softmax(logits / temperature).
+ */
+temperature?: number, 
+/**
+ * Sample among the k most probable tokens only.
+ */
+topK?: number, 
+/**
+ * The sampling generator's seed (0 when left out).
+ */
+seed?: number, };
 
 /**
  * What kind of thing computed a run.
  */
-export type SourceKind = "toy" | "encoder";
+export type SourceKind = "toy" | "encoder" | "decoder";
 
 /**
  * Which model computed a run, and whether its weights were learned.
@@ -174,13 +193,78 @@ fullyMaskedRows: Array<number>,
 masked: boolean, };
 
 /**
+ * Why generation stopped.
+ */
+export type StopReason = "steps" | "endOfText" | "context";
+
+/**
+ * A candidate for the next token.
+ */
+export type Candidate = { id: number, 
+/**
+ * The vocabulary entry (byte-level symbols such as `"Ġthe"`).
+ */
+text: string, 
+/**
+ * Its probability under the model: softmax of the logits, before temperature and top-k.
+ */
+probability: number, };
+
+/**
+ * One generated token and the distribution it was chosen from.
+ */
+export type GenerationStep = { 
+/**
+ * The query whose output predicted the token: the position of the token before it. Its
+ * attention over every earlier token is row `position` of each block (`Run::step_attentions`
+ * in Rust, `stepAttentions` in JavaScript).
+ */
+position: number, 
+/**
+ * The chosen token's id.
+ */
+id: number, 
+/**
+ * The chosen token's probability under the model.
+ */
+probability: number, 
+/**
+ * The most probable next tokens under the model, most probable first.
+ */
+top: Array<Candidate>, };
+
+/**
+ * What a run that generated keeps beside its blocks. The generated tokens end the run's text
+ * sequence, after the prompt's tokens, and the blocks cover prompt and generated tokens together.
+ */
+export type Generation = { 
+/**
+ * Tokens of the prompt: the index of the first generated token.
+ */
+promptTokens: number, 
+/**
+ * The generated text (special tokens such as `<|endoftext|>` left out; bytes that do not
+ * form UTF-8 become U+FFFD). The generated tokens' spans are UTF-16 offsets into the typed
+ * text followed by this text.
+ */
+text: string, 
+/**
+ * One step per generated token, in order.
+ */
+steps: Array<GenerationStep>, stopped: StopReason, };
+
+/**
  * What a run computed, without its numbers: the sequences, the blocks' shapes and settings.
  */
 export type RunSummary = { source: SourceInfo, sequences: Array<Sequence>, blocks: Array<BlockSummary>, dModel: number, truncated: Truncation | null, 
 /**
  * The run has a sentence embedding (`pooled`).
  */
-pooled: boolean, };
+pooled: boolean, 
+/**
+ * What a decoder generated, when it did.
+ */
+generation: Generation | null, };
 
 /**
  * How query `i` of one head attends, key by key. Matrices are lists of rows. Serialised in
@@ -300,23 +384,36 @@ weights: Float32Array, };
 export type StoredAs = "F32" | "F16" | "BF16" | "mixed";
 
 /**
- * The sizes of a loaded encoder and how its weights file stored them. Serialised in camelCase.
+ * The sizes of a loaded model and how its weights file stored them. Serialised in camelCase.
  */
 export type ModelInfo = { 
 /**
- * `"bert"` (BERT, MiniLM) or `"distilbert"`.
+ * The `model_type`: `"bert"` (BERT, MiniLM), `"distilbert"`, `"gpt2"` or `"llama"`.
  */
-architecture: string, layers: number, heads: number, 
+architecture: string, 
+/**
+ * `encoder` or `decoder`.
+ */
+kind: SourceKind, layers: number, 
+/**
+ * Query heads per layer.
+ */
+heads: number, 
+/**
+ * Key/value heads per layer: as many as `heads`, fewer with grouped-query attention.
+ */
+kvHeads: number, 
 /**
  * Width of the token vectors, d.
  */
 hidden: number, 
 /**
- * Width of one head's queries and keys, d / heads.
+ * Width of one head's queries and keys.
  */
 dK: number, vocabSize: number, 
 /**
- * The longest input, `[CLS]` and `[SEP]` included.
+ * The longest input: an encoder's `[CLS]` and `[SEP]` included; a decoder's context, prompt
+ * and generated tokens together.
  */
 maxPositions: number, 
 /**
@@ -324,7 +421,7 @@ maxPositions: number,
  */
 dtype: StoredAs, 
 /**
- * Values the encoder read from the weights file (see [`EncoderWeights::parameters`](super::weights::EncoderWeights::parameters)).
+ * Values the model read from the weights file (see [`EncoderWeights::parameters`](super::weights::EncoderWeights::parameters)).
  */
 parameters: number, };
 
@@ -337,6 +434,7 @@ export type Encoding = {
  */
 tokens: Array<Token>, 
 /**
- * Set when the text had more tokens than the limit; the counts include `[CLS]` and `[SEP]`.
+ * Set when the text had more tokens than the limit; the counts include the tokens the
+ * tokenizer adds (an encoder's `[CLS]` and `[SEP]`).
  */
 truncated: Truncation | null, };
