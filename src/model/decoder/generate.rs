@@ -62,10 +62,15 @@ impl Decoder {
         Ok(self.run(cache, encoding, Some(generation)))
     }
 
-    /// The generated tokens, with spans into the typed text followed by the generated text
-    /// (which starts at UTF-16 offset `base`), and that text. Special tokens add no text and get
-    /// an empty span where they stand; bytes that do not form UTF-8 become U+FFFD, and a token
-    /// holding part of a character's bytes gets the whole character's span.
+    /// Tokens given by id (a generated continuation, or ids chosen by hand) and the text they
+    /// decode to, each token's span a UTF-16 range of that text. Special tokens add no text and
+    /// get an empty span where they stand; bytes that do not form UTF-8 become U+FFFD, and a
+    /// token holding part of a character's bytes gets the whole character's span.
+    pub fn tokens_of_ids(&self, ids: &[u32]) -> (Vec<Token>, String) {
+        self.generated_tokens(ids, 0)
+    }
+
+    /// [`Decoder::tokens_of_ids`] with spans starting at UTF-16 offset `base` (after the prompt).
     fn generated_tokens(&self, ids: &[u32], base: usize) -> (Vec<Token>, String) {
         let bytes: Vec<Vec<u8>> =
             ids.iter().map(|&id| if self.tokenizer.is_special(id) { Vec::new() } else { self.tokenizer.token_bytes(id) }).collect();

@@ -32,7 +32,7 @@ pub struct BpeTokenizer {
     id_to_token: Vec<String>,
     merges: Merges,
     /// The id of each byte's one-character symbol, when the vocabulary has it.
-    byte_ids: [Option<u32>; 256],
+    byte_ids: Vec<Option<u32>>,
     /// What a byte without a symbol becomes; without an unknown token it is dropped, as
     /// `tokenizers` does.
     unk: Option<u32>,
@@ -85,10 +85,7 @@ impl BpeTokenizer {
                 Some(*vocab.get(name).ok_or_else(|| bad(format!("tokenizer.json: the unknown token {name:?} is not in the vocabulary")))?)
             }
         };
-        let mut byte_ids = [None; 256];
-        for (b, slot) in byte_ids.iter_mut().enumerate() {
-            *slot = vocab.get(byte_char(b as u8).encode_utf8(&mut [0; 4]) as &str).copied();
-        }
+        let byte_ids = (0..=255u8).map(|b| vocab.get(byte_char(b).encode_utf8(&mut [0; 4]) as &str).copied()).collect();
         let whole_words = model.get("ignore_merges").and_then(Value::as_bool).unwrap_or(false);
         Ok(BpeTokenizer { vocab, id_to_token, merges, byte_ids, unk, added: AddedTokens::new(added), split_pattern, whole_words })
     }
