@@ -9,6 +9,11 @@
 #                      tests/fixtures/decoder/
 #   decoder-check      train the decoder again into a temporary folder and compare its weights'
 #                      SHA-256 with the committed ones (same seed → same weights)
+#   translation        train the six encoder–decoder models (dates, grammar × gru-additive, gru,
+#                      transformer) one after another, evaluate them, write their fixtures and
+#                      check the fixtures: trained/<task>-<arch>/, tests/fixtures/trained/<task>-<arch>.json
+#   translation-check  train the three date models again into temporary folders and compare their
+#                      weights' SHA-256 with the committed ones
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +36,21 @@ for target in "$@"; do
       ;;
     decoder-check)
       py training/train_decoder.py --check
+      ;;
+    translation)
+      for task in dates grammar; do
+        for arch in gru-additive gru transformer; do
+          py training/train_translation.py --task "$task" --arch "$arch"
+        done
+      done
+      py training/evaluate_translation.py
+      py training/make_translation_fixtures.py
+      py training/evaluate_translation.py --self-check
+      ;;
+    translation-check)
+      for arch in gru-additive gru transformer; do
+        py training/train_translation.py --task dates --arch "$arch" --check
+      done
       ;;
     -h|--help|help)
       usage 0
