@@ -1,6 +1,6 @@
 //! The BERT tokenizer, written to give exactly what Hugging Face's `tokenizers` gives for BERT
-//! models: added tokens (`[MASK]`, …) matched verbatim first, then [`normalizer`], then
-//! [`pretokenizer`], then [`wordpiece`], then `[CLS] … [SEP]`. Every token carries the UTF-16
+//! models: added tokens (`[MASK]`, …) matched verbatim first, then [`normalizer`](super::normalizer), then
+//! [`pretokenizer`](super::pretokenizer), then [`wordpiece`](super::wordpiece), then `[CLS] … [SEP]`. Every token carries the UTF-16
 //! span of the original text it covers (`[CLS]` and `[SEP]` cover nothing: 0..0).
 //!
 //! It reads `tokenizer.json` (a WordPiece model with a BERT normaliser and pre-tokenizer) or a
