@@ -20,6 +20,7 @@
 //! ```
 
 pub mod attention;
+pub mod catalog;
 pub mod embedding;
 pub mod error;
 pub mod generation;

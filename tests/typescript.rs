@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
+use attention_playground::catalog::{catalog, CatalogEntry, CatalogKind, Origin};
 use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
 use attention_playground::model::info::ModelInfo;
 use attention_playground::model::weights::StoredAs;
@@ -31,6 +32,9 @@ fn declaration<T: TS>() -> String {
 fn types() -> String {
     let decls = [
         declaration::<Field>(),
+        declaration::<CatalogKind>(),
+        declaration::<Origin>(),
+        declaration::<CatalogEntry>(),
         declaration::<Token>(),
         declaration::<Truncation>(),
         declaration::<TokenizerKind>(),
@@ -76,6 +80,15 @@ export const MAX_TOKENS_LIMIT = {MAX_TOKENS_LIMIT};\n"
     )
 }
 
+fn catalog_module() -> String {
+    let models = serde_json::to_string_pretty(&catalog()).unwrap();
+    format!(
+        "{HEADER}\n\
+/** The models the project ships (trained/catalog.json): the pretrained encoder setup fetches and the models it trains. */\n\
+export const CATALOG = /** @type {{import('./types').CatalogEntry[]}} */ ({models});\n"
+    )
+}
+
 /// Compares (or, with UPDATE_GENERATED=1, writes) one generated file.
 fn check(path: &str, expected: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -94,6 +107,11 @@ fn check(path: &str, expected: &str) {
 #[test]
 fn typescript_declarations_match_the_rust_types() {
     check("www/src/generated/types.d.ts", &types());
+}
+
+#[test]
+fn the_catalog_module_matches_trained_catalog_json() {
+    check("www/src/generated/catalog.js", &catalog_module());
 }
 
 #[test]

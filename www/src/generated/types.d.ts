@@ -8,6 +8,29 @@
 export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling";
 
 /**
+ * What a shipped model is.
+ */
+export type CatalogKind = "encoder" | "decoder" | "encoder-decoder" | "vision" | "captioner";
+
+/**
+ * Where a shipped model's weights come from.
+ */
+export type Origin = "pretrained" | "trained";
+
+/**
+ * One shipped model.
+ */
+export type CatalogEntry = { name: string, kind: CatalogKind, 
+/**
+ * The model's folder, relative to the repository root (and to the served page), ending in `/`.
+ */
+folder: string, 
+/**
+ * One line for a model picker.
+ */
+description: string, origin: Origin, };
+
+/**
  * One token of any source (a toy word, a model's vocabulary piece, an image patch) and where it
  * sits in the typed text.
  */
