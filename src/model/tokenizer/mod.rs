@@ -70,7 +70,8 @@ impl TokenizerModel {
 #[derive(Debug, Clone)]
 pub enum Tokenizer {
     WordPiece(BertTokenizer),
-    Bpe(BpeTokenizer),
+    /// Boxed: its merge tables make it much larger than a WordPiece tokenizer's handle.
+    Bpe(Box<BpeTokenizer>),
 }
 
 impl Tokenizer {
@@ -83,7 +84,7 @@ impl Tokenizer {
         let parsed: Value = serde_json::from_str(json).map_err(|e| bad(format!("tokenizer.json is not valid JSON ({e})")))?;
         match TokenizerModel::of(&parsed)? {
             TokenizerModel::WordPiece => BertTokenizer::from_tokenizer_json(json).map(Tokenizer::WordPiece),
-            TokenizerModel::Bpe => BpeTokenizer::from_tokenizer_json(json).map(Tokenizer::Bpe),
+            TokenizerModel::Bpe => BpeTokenizer::from_tokenizer_json(json).map(|t| Tokenizer::Bpe(Box::new(t))),
         }
     }
 
