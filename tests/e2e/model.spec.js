@@ -126,7 +126,7 @@ test('the served model loads with progress in bytes; 16 WordPiece tokens; every 
   expect(animal.tokens).toEqual(TOKENS);
   await expect(page.locator('.model-info').first()).toContainText('6 layers × 12 heads · d_model 384, d_k 32');
   await expect(page.locator('.model-info').first()).toContainText('F16 weights, computed in f32');
-  await expect(page.locator('.ap-status')).toHaveText('all-MiniLM-L6-v2 · 16 tokens · layer 1 of 6, head 1 of 12 · d_k = 32 · scaled dot-product scores');
+  await expect(page.locator('.ap-status')).toHaveText('all-MiniLM-L6-v2 · self-attention · 16 tokens · layer 1 of 6, head 1 of 12 · d_k = 32 · scaled dot-product scores');
   // The toy's settings do not apply, and say why.
   await expect(page.getByRole('spinbutton', { name: 'd_model' })).toBeHidden();
   await expect(page.locator('.model-toy-note')).toContainText('WordPiece');

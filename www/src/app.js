@@ -10,15 +10,16 @@ import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
 import { SERVED_MODEL, foreignHost, relativeAddress } from './model/address.js';
+import { shippedAt, shippedModels } from './model/catalog.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
-import { atLayer, describeRun, runData, runIndex, shape } from './run-data.js';
+import { atLayer, describeRun, hasSpecial, runData, runIndex, shape, specialNames } from './run-data.js';
 import { createScheduler } from './scheduler.js';
 import { TOY_SOURCE, cloneState, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
 import { STEP_MS } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
-import { computingKind, focusIn, stateIn, viewOf } from './view-model.js';
+import { computingKind, focusIn, generationView, stateIn, viewOf } from './view-model.js';
 import { createPlaygroundViews } from './views/playground.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
@@ -60,7 +61,15 @@ export function mountPlayground(container, options) {
 
   const timers = { setTimeout: (/** @type {() => void} */ f, /** @type {number} */ ms) => win.setTimeout(f, ms), clearTimeout: (/** @type {any} */ t) => win.clearTimeout(t) };
   const engine = createEngine({ workerUrl: options.workerUrl, onRestart: (reason) => dispatch({ type: 'restart', reason }) });
-  const loader = createModelLoader({ engine, base: () => doc.baseURI, onChange: () => dispatch({ type: 'model-status' }) });
+  /** The shipped models the page runs, at their addresses relative to the page. */
+  const shipped = shippedModels(new URL(doc.baseURI), options.workerUrl);
+  const loader = createModelLoader({
+    engine,
+    base: () => doc.baseURI,
+    onChange: () => dispatch({ type: 'model-status' }),
+    // The models trained here name their heads in heads.json, beside their weights.
+    hasHeads: (address) => shippedAt(shipped, address)?.entry.origin === 'trained',
+  });
   const scheduler = createScheduler({ timers, start: runNow });
   const clock = createPlayerClock({
     timers,
@@ -154,7 +163,7 @@ export function mountPlayground(container, options) {
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
     const outcome = await engine.run({
-      request: runRequest(request, kind, { text: text.text, crossText: crossText.text, dModel: status.info?.hidden ?? null }),
+      request: runRequest(request, kind, { text: text.text, crossText: crossText.text, dModel: status.info?.hidden ?? null, decoder: status.info?.kind === 'decoder' }),
       withoutSpecial: kind === 'model' && request.hideSpecial,
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
@@ -165,12 +174,14 @@ export function mountPlayground(container, options) {
       return;
     }
     const result = outcome.value;
-    const model = kind === 'model' && status.info ? { name: status.name, info: status.info } : null;
+    const model = kind === 'model' && status.info ? { name: status.name, info: status.info, heads: status.heads } : null;
     const { full, shown } = runData(result, page.runCount + 1, model);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';
     const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model?.name ?? null });
     if (kind === 'vectors') limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
-    if (kind === 'model' && request.hideSpecial && !shown) limits.push('The text has no tokens but [CLS] and [SEP], so they are shown.');
+    if (kind === 'model' && request.hideSpecial && !shown && hasSpecial(result.summary)) {
+      limits.push(`The text has no tokens but ${specialNames(result.summary, ' and ')}, so they are shown.`);
+    }
     dispatch({ type: 'ran', request, shown: { full, hidden: shown }, breakdown: result.breakdown, limits });
   }
 
@@ -203,17 +214,23 @@ export function mountPlayground(container, options) {
     const status = loader.status();
     const { state, shown } = page;
     const kind = computingKind(state, status);
+    const f = focusIn(state, shown);
+    const decoder = shown?.full.run.source.kind === 'decoder' && kind === 'model';
+    // The generation as it was computed: the settings and the text of the run on screen.
+    const computed = page.lastGood ?? state;
+    const generation = shown && decoder ? generationView(shown.full, f.query, computed.generate) : null;
     views.render({
       page,
       status,
       served,
+      shipped,
       notes: notesOf(page, status),
       borrowed: kind === 'vectors' ? status.info : null,
       controlErrors: page.fieldErrors,
+      generation: { decoder, prompt: limitText(computed.text).text, view: generation },
     });
     writeUrlSoon();
     if (!shown) return;
-    const f = focusIn(state, shown);
     const run = viewOf(shown, state.view === 'player' ? 'heatmap' : state.view, f.layer);
     const stale = page.lastGood !== null && !sameModel(page.lastGood.model, state.model) && !shown.full.model;
     views.renderRun({
@@ -229,6 +246,7 @@ export function mountPlayground(container, options) {
       editMask: page.editMask,
       fromView: (index) => runIndex(run, index),
       allHeads: shape(shown.full).heads,
+      generation,
     });
     options.onFocus?.(focusOf({ ...state, ...f }, atLayer(shown.full, f.layer)));
   }

@@ -4,13 +4,14 @@
 // (run the core, ask for a breakdown, load a model, move the player's clock). app.js performs
 // the effects and renders; nothing here touches the DOM, the worker or a timer.
 
-import { advance, stageStart, stepAt } from './timeline.js';
-import { breakdownMatches, clampIndex, runIndex, shape, shownIndex, atLayer } from './run-data.js';
+import { advance, sameMoment } from './timeline.js';
+import { breakdownMatches, clampIndex, playerRow, runIndex, shape, shownIndex, atLayer } from './run-data.js';
 import { defaultState, neededModel, sameComputation, TOY_SOURCE } from './state.js';
 import { focusIn, shownMatchesSource, viewOf } from './view-model.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('./state.js').Presentation} Presentation */
+/** @typedef {import('./state.js').GenerateState} GenerateState */
 /** @typedef {import('./url-state.js').DecodedState} DecodedState */
 /** @typedef {import('./types').Breakdown} Breakdown */
 /** @typedef {import('./types').Field} Field */
@@ -22,7 +23,7 @@ import { focusIn, shownMatchesSource, viewOf } from './view-model.js';
 export const TYPING_DELAY_MS = 120;
 
 /** The settings that have a control of their own: a message of the core about one is shown beside it. */
-export const CONTROL_FIELDS = new Set(['dModel', 'heads', 'kvHeads', 'temperature', 'window', 'padTo', 'seed', 'score', 'positions', 'tokenizer']);
+export const CONTROL_FIELDS = new Set(['dModel', 'heads', 'kvHeads', 'temperature', 'window', 'padTo', 'seed', 'score', 'positions', 'tokenizer', 'steps', 'sampling']);
 
 /** How a note names what the state came from. */
 export const ORIGINS = {
@@ -44,6 +45,8 @@ export const ORIGINS = {
  * @property {boolean} playing
  * @property {boolean} autoplayPending     start playing once the player has its numbers
  * @property {boolean} runPending          a run is scheduled or on its way
+ * @property {boolean} focusGeneration     the reader asked for a generation: focus its first step
+ *   when it comes
  * @property {number} runCount
  * @property {{ link: string | null, model: string | null, core: string | null }} notes
  * @property {Partial<Record<string, string>>} fieldErrors  core messages by control
@@ -83,7 +86,9 @@ export const ORIGINS = {
  *   | { type: 'problems', problems: string[] }
  *   | { type: 'dismiss-link-note' }
  *   | { type: 'start' }
- *   | { type: 'consent', load: boolean }} Event
+ *   | { type: 'consent', load: boolean }
+ *   | { type: 'generate', settings: Partial<GenerateState> }
+ *   | { type: 'stop-generating' }} Event
  */
 
 /**
@@ -114,6 +119,7 @@ export function initialPage(decoded, origin) {
     playing: false,
     autoplayPending: decoded.presentation.autoplay,
     runPending: false,
+    focusGeneration: false,
     runCount: 0,
     notes: { link: problemNote(decoded.problems, origin), model: null, core: null },
     fieldErrors: {},
@@ -217,6 +223,15 @@ function handle(page, event, env) {
     case 'dismiss-link-note':
       page.notes.link = null;
       return [];
+    case 'generate': {
+      // Generate always computes, even with the settings of the generation on screen.
+      page.focusGeneration = true;
+      const effects = update(page, { generate: { ...page.state.generate, ...event.settings, on: true } });
+      return effects.some((e) => e.type === 'run') ? effects : [...effects, { type: 'run', delay: 0 }];
+    }
+    case 'stop-generating':
+      page.focusGeneration = false;
+      return update(page, { generate: { ...page.state.generate, on: false } });
     default:
       return [];
   }
@@ -292,7 +307,9 @@ function requestBreakdown(page) {
  * @returns {Effect[]}
  */
 function accept(page, event) {
-  const previousKeys = page.shown ? page.shown.full.summary.keyTokens.length : null;
+  // The step is kept at the same moment of the story when the run on screen was of this source
+  // (a link's step is not remapped by the toy's run shown while its model loads).
+  const previous = page.shown && shownMatchesSource(page.state, page.shown) ? playerRow(page.shown.full, focusIn(page.state, page.shown).query) : null;
   page.runPending = false;
   page.runCount = event.shown.full.runId;
   page.shown = event.shown;
@@ -302,13 +319,22 @@ function accept(page, event) {
   page.inputError = '';
   page.notes.core = null;
   page.limits = event.limits;
-  const keys = event.shown.full.summary.keyTokens.length;
-  if (previousKeys !== null && previousKeys !== keys) {
-    // Stay on the same stage (and key, where it still exists) when the key count changed.
-    const at = stepAt(previousKeys, page.state.step);
-    page.state = { ...page.state, step: stageStart(keys, at.kind) + (at.key === null ? 0 : Math.min(at.key, keys - 1)) };
+  /** @type {Effect[]} */
+  const effects = [];
+  const first = event.shown.full.run.generation?.steps[0];
+  if (page.focusGeneration && first) {
+    // A new generation is read from its first step: the query that chose the first token.
+    const query = first.position;
+    page.state = { ...page.state, query, step: 0, ...(page.state.view === 'lines' ? { pin: { side: 'q', index: query } } : {}) };
+    effects.push({ type: 'follow-query', query });
   }
-  const effects = update(page, {});
+  page.focusGeneration = false;
+  const row = playerRow(event.shown.full, clampIndex(page.state.query, shape(event.shown.full).queries));
+  if (previous && (previous.keys !== row.keys || previous.predict !== row.predict)) {
+    // Stay on the same stage (and key, where it still exists) when the query's keys changed.
+    page.state = { ...page.state, step: sameMoment(previous, row, page.state.step) };
+  }
+  effects.push(...update(page, {}));
   const f = focusIn(page.state, page.shown);
   const matches = breakdownMatches(page.breakdown, atLayer(page.shown.full, f.layer), f.head, f.query);
   if (page.breakdown && !matches) effects.push(...requestBreakdown(page));
@@ -380,8 +406,9 @@ function setPlaying(page, on) {
  */
 function stepBy(page, direction) {
   if (!page.shown) return null;
-  const { queries, keys } = shape(page.shown.full);
-  const next = advance({ query: page.state.query, step: page.state.step }, direction, queries, keys);
+  const { full } = page.shown;
+  const { queries } = shape(full);
+  const next = advance({ query: page.state.query, step: page.state.step }, direction, queries, (query) => playerRow(full, query));
   return next ? update(page, next) : null;
 }
 

@@ -2,7 +2,7 @@
 // a change of it fires. Pure module.
 
 import { stepAt, stepCount } from './timeline.js';
-import { shape } from './run-data.js';
+import { playerRow } from './run-data.js';
 import { VIEW_NAMES } from './url-state.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
@@ -28,8 +28,8 @@ import { VIEW_NAMES } from './url-state.js';
  * @returns {Focus}
  */
 export function focusOf(state, data) {
-  const { keys } = shape(data);
-  const at = stepAt(keys, state.step);
+  const { keys, predict } = playerRow(data, state.query);
+  const at = stepAt(keys, state.step, predict);
   return {
     view: VIEW_NAMES[state.view],
     layer: state.layer,
@@ -37,7 +37,7 @@ export function focusOf(state, data) {
     query: state.query,
     token: data.summary.queryTokens[state.query]?.text ?? '',
     step: state.step,
-    steps: stepCount(keys),
+    steps: stepCount(keys, predict),
     stage: at.kind,
     key: at.key,
   };

@@ -7,19 +7,26 @@
 // here (`shownIndex`, `runIndex`).
 
 import { HEATMAP_LABEL } from './generated/design.js';
+import { readableToken } from './tokens.js';
 
 /** @typedef {import('./types').RunSummary} RunSummary */
 /** @typedef {import('./types').BlockSummary} BlockSummary */
 /** @typedef {import('./types').Token} Token */
+/** @typedef {import('./tokens.js').ShownToken} ShownToken */
 /** @typedef {import('./types').ModelInfo} ModelInfo */
 /** @typedef {import('./types').Truncation} Truncation */
+/** @typedef {import('./types').GenerationStep} GenerationStep */
+/** @typedef {import('./types').Generation} Generation */
+/** @typedef {import('./types').Breakdown} Breakdown */
 /** @typedef {import('./protocol.js').RunResult} RunResult */
+/** @typedef {import('./model/heads.js').NamedHead} NamedHead */
 
 /**
  * What a pretrained model's run adds.
  * @typedef {Object} ModelRun
  * @property {string} name
  * @property {ModelInfo} info
+ * @property {NamedHead[]} heads  the heads its heads.json names (none for most models)
  * @property {number[] | null} kept  when [CLS], [SEP] and other special tokens are hidden: the
  *   indices (into the run's tokens) of the tokens shown, whose weights are renormalised per row
  * @property {Float32Array | null} pooled   the sentence embedding
@@ -28,14 +35,15 @@ import { HEATMAP_LABEL } from './generated/design.js';
 
 /**
  * One block as the views read it: the core's block summary with its tokens.
- * @typedef {BlockSummary & { queryTokens: Token[], keyTokens: Token[] }} BlockView
+ * @typedef {BlockSummary & { queryTokens: ShownToken[], keyTokens: ShownToken[] }} BlockView
  */
 
 /**
  * @typedef {Object} RunData
  * @property {number} runId
  * @property {RunSummary} run       what the core computed (all tokens)
- * @property {Token[][]} sequences  the tokens shown, per sequence of the run
+ * @property {ShownToken[][]} sequences  the tokens shown, per sequence of the run (a decoder's
+ *   decoded to readable text, with the vocabulary entry as `piece`)
  * @property {BlockView} summary    the block the views show
  * @property {Float32Array} weights every block's heads, [block][head][query][key], over the tokens shown
  * @property {Uint8Array} masks     every block's mask, [block][query][key]
@@ -47,16 +55,18 @@ import { HEATMAP_LABEL } from './generated/design.js';
 
 /**
  * The views' data of a run: every token (`full`), and, when special tokens are hidden and the
- * core sent the weights among the others, those (`shown`). A run of the toy has no `model`.
+ * core sent the weights among the others, those (`shown`). A run of the toy has no `model`. A
+ * decoder's byte-level tokens are shown decoded (tokens.js).
  * @param {RunResult} result
  * @param {number} runId
- * @param {{ name: string, info: ModelInfo } | null} model
+ * @param {{ name: string, info: ModelInfo, heads?: NamedHead[] } | null} model
  * @returns {{ full: RunData, shown: RunData | null }}
  */
 export function runData(result, runId, model) {
   const { summary } = result;
-  const tokens = summary.sequences.map((s) => s.tokens);
-  const modelRun = model && { ...model, kept: null, pooled: result.pooled, truncated: summary.truncated };
+  const decoder = summary.source.kind === 'decoder';
+  const tokens = summary.sequences.map((s) => (decoder ? s.tokens.map(readableToken) : s.tokens));
+  const modelRun = model && { heads: [], ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
   const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun }, 0);
   const without = result.withoutSpecial;
   if (!without || !modelRun) return { full, shown: null };
@@ -186,6 +196,9 @@ export function headName(data, head) {
   return data.layers > 1 ? `layer ${data.layer + 1} · head ${head + 1}` : `head ${head + 1}`;
 }
 
+/** What each kind of block is called. */
+export const BLOCK_KINDS = /** @type {const} */ ({ self: 'self-attention', causal: 'causal self-attention', cross: 'cross-attention' });
+
 /**
  * The status line above the views: what was computed, for which layer and head.
  * @param {RunData} data
@@ -200,8 +213,121 @@ export function describeRun(data, at, specialsHidden, stale) {
   if (!data.model) {
     return `${queries} ${queries === 1 ? 'query' : 'queries'} × ${keys} keys · ${heads} heads of d_k = ${summary.dK} · ${summary.score} scores${last}`;
   }
-  const hidden = specialsHidden ? ' · [CLS]/[SEP] hidden, rows renormalised' : '';
-  return `${data.model.name} · ${queries} tokens · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
+  const hidden = specialsHidden ? ` · ${specialNames(data.run)} hidden, rows renormalised` : '';
+  const generation = data.run.generation;
+  const tokens = generation ? `${generation.promptTokens} + ${generation.steps.length} generated tokens` : `${queries} tokens`;
+  return `${data.model.name} · ${BLOCK_KINDS[summary.kind]} · ${tokens} · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
+}
+
+/**
+ * The special tokens of a run, named as the option that hides them says: "[CLS]/[SEP]",
+ * "<|endoftext|>"; "special tokens" when there are none or many.
+ * @param {RunSummary} run
+ * @param {string} [joiner]  between two names
+ */
+export function specialNames(run, joiner = '/') {
+  const names = [...new Set(run.sequences.flatMap((s) => s.tokens.filter((t) => t.special).map((t) => t.text)))];
+  return names.length === 0 || names.length > 3 ? 'special tokens' : names.join(joiner);
+}
+
+/**
+ * Whether a run has special tokens (then hiding them means something).
+ * @param {RunSummary} run
+ */
+export function hasSpecial(run) {
+  return run.sequences.some((s) => s.tokens.some((t) => t.special));
+}
+
+/**
+ * The generation step whose new query is the run's token `query` (its output chose the next
+ * token), or null.
+ * @param {RunData} data
+ * @param {number} query  an index of the run's tokens
+ * @returns {{ index: number, step: GenerationStep, count: number, promptTokens: number } | null}
+ */
+export function decodingStep(data, query) {
+  const generation = data.run.generation;
+  if (!generation) return null;
+  const index = generation.steps.findIndex((step) => step.position === query);
+  return index < 0 ? null : { index, step: generation.steps[index], count: generation.steps.length, promptTokens: generation.promptTokens };
+}
+
+/**
+ * The keys the step-by-step player walks for a query, and whether its story ends with the choice
+ * of the next token: a decoding step's new query sees only the tokens before it and itself.
+ * @param {RunData} data
+ * @param {number} query
+ * @returns {import('./timeline.js').Row}
+ */
+export function playerRow(data, query) {
+  const decoding = data.summary.kind === 'causal' ? decodingStep(data, query) : null;
+  if (decoding) return { keys: query + 1, predict: true };
+  return { keys: data.summary.keyTokens.length, predict: false };
+}
+
+/** @type {WeakMap<RunData, Map<number, RunData>>} */
+const croppedViews = new WeakMap();
+
+/**
+ * The run as it stood when its first `count` tokens existed (a decoding step's matrix): every
+ * block's queries and keys cut to them. Only for runs whose blocks attend over one sequence.
+ * @param {RunData} data
+ * @param {number} count
+ * @returns {RunData}
+ */
+export function cropped(data, count) {
+  const n = Math.min(count, data.summary.queryTokens.length);
+  if (n === data.summary.queryTokens.length) return data;
+  let views = croppedViews.get(data);
+  if (!views) {
+    views = new Map();
+    croppedViews.set(data, views);
+  }
+  const found = views.get(n);
+  if (found) return found;
+  const { run } = data;
+  const sequences = data.sequences.map((tokens) => tokens.slice(0, n));
+  const blocks = run.blocks.length;
+  const weights = new Float32Array(run.blocks.reduce((sum, block) => sum + block.heads * n * n, 0));
+  const masks = new Uint8Array(blocks * n * n);
+  let at = 0;
+  run.blocks.forEach((block, b) => {
+    if (block.queries !== block.keys) throw new Error('Only a run whose blocks attend over one sequence can be cropped.');
+    const keys = data.sequences[block.keys].length;
+    const maskAt = offsets(data).masks[b];
+    for (let q = 0; q < n; q += 1) masks.set(data.masks.subarray(maskAt + q * keys, maskAt + q * keys + n), (b * n + q) * n);
+    for (let h = 0; h < block.heads; h += 1) {
+      const head = layerHeadWeights(data, b, h);
+      for (let q = 0; q < n; q += 1) weights.set(head.subarray(q * keys, q * keys + n), at + q * n);
+      at += n * n;
+    }
+  });
+  const view = withBlock({ runId: data.runId, run, sequences, weights, masks, model: data.model }, data.layer);
+  views.set(n, view);
+  return view;
+}
+
+/**
+ * A breakdown cut to its first `keys` keys (a decoding step's: the keys that exist yet).
+ * @param {Breakdown} b
+ * @param {number} keys
+ * @returns {Breakdown}
+ */
+export function firstKeys(b, keys) {
+  if (keys >= b.keys) return b;
+  return {
+    ...b,
+    keys,
+    terms: b.terms.subarray(0, keys * b.termLen),
+    scores: b.scores.subarray(0, keys),
+    scaled: b.scaled.subarray(0, keys),
+    masked: b.masked.subarray(0, keys),
+    allowed: b.allowed.subarray(0, keys),
+    exp: b.exp.subarray(0, keys),
+    weights: b.weights.subarray(0, keys),
+    values: b.values.subarray(0, keys * b.dV),
+    weighted: b.weighted.subarray(0, keys * b.dV),
+  };
 }
 
 /** @param {string} text */
@@ -214,7 +340,7 @@ export function capitalised(text) {
  * @param {RunData} data
  */
 export function rowsNote(data) {
-  return data.model?.kept ? '[CLS] and [SEP] hidden, each row renormalised to sum to 1' : 'each row sums to 1';
+  return data.model?.kept ? `${specialNames(data.run, ' and ')} hidden, each row renormalised to sum to 1` : 'each row sums to 1';
 }
 
 /**

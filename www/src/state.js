@@ -52,6 +52,20 @@ import { DEFAULT_TOY_CONFIG, MAX_D_MODEL } from './generated/core.js';
  */
 
 /**
+ * What a decoder is asked to generate after the text.
+ * @typedef {Object} GenerateState
+ * @property {boolean} on        the run continues the text (when a decoder computes); typing
+ *   keeps it on, so the continuation follows the text
+ * @property {number} steps      how many tokens to generate (it may stop earlier at an
+ *   end-of-text token or a full context)
+ * @property {boolean} sample    draw each token (temperature, top-k, seed) instead of taking the
+ *   most probable one
+ * @property {number} temperature  softmax(logits / temperature) when sampling
+ * @property {number | null} topK  sample among the k most probable tokens (null: among all)
+ * @property {number} seed       of the sampling generator: the same seed gives the same tokens
+ */
+
+/**
  * A token pinned in the lines view.
  * @typedef {{ side: 'q' | 'k', index: number }} Pin
  */
@@ -76,6 +90,7 @@ import { DEFAULT_TOY_CONFIG, MAX_D_MODEL } from './generated/core.js';
  * @property {number} speed    the player's speed factor
  * @property {Pin | null} pin
  * @property {number[]} hiddenHeads  heads switched off in the lines view
+ * @property {GenerateState} generate  a decoder's continuation of the text
  */
 
 export const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
@@ -106,7 +121,13 @@ export const LIMITS = {
   index: { min: 0, max: MAX_TOKENS - 1 },
   layer: { min: 0, max: 63 },
   blockedCells: 4096,
+  generateSteps: { min: 1, max: 64 },
+  generateTemperature: { min: 0.05, max: 10 },
+  topK: { min: 1, max: 100000 },
 };
+
+/** A decoder's generation settings before the reader changes them. */
+export const DEFAULT_GENERATE = /** @type {const} */ ({ on: false, steps: 12, sample: false, temperature: 0.8, topK: 40, seed: 1 });
 
 /** @returns {PlaygroundState} */
 export function defaultState() {
@@ -138,6 +159,7 @@ export function defaultState() {
     speed: 1,
     pin: null,
     hiddenHeads: [],
+    generate: { ...DEFAULT_GENERATE },
   };
 }
 
@@ -178,20 +200,51 @@ export function toToyConfig(model) {
 }
 
 /**
- * What the core is asked to compute for a state: the loaded model on the text (`model`), the toy
- * on the model's word embeddings at the model's width (`vectors`), or the toy.
+ * What the core is asked to compute for a state: the loaded model on the text (`model`; a
+ * decoder continues it when generating is on), the toy on the model's word embeddings at the
+ * model's width (`vectors`), or the toy.
  * @param {PlaygroundState} state
  * @param {'toy' | 'vectors' | 'model'} kind
- * @param {{ text: string, crossText: string, dModel: number | null }} input  the texts as sent
- *   (cut to the page's limit) and the loaded model's width
+ * @param {{ text: string, crossText: string, dModel: number | null, decoder?: boolean }} input  the
+ *   texts as sent (cut to the page's limit), the loaded model's width and whether it is a decoder
  * @returns {import('./types').RunRequest}
  */
 export function runRequest(state, kind, input) {
+  if (kind === 'model' && input.decoder && state.generate.on) return generateRequest(state.generate, input.text);
   if (kind === 'model') return { source: 'model', text: input.text };
   const config = toToyConfig(state.model);
   if (kind === 'vectors' && input.dModel !== null) config.dModel = input.dModel;
   const crossText = state.model.mode === 'cross' ? input.crossText : undefined;
   return { source: 'toy', config, text: input.text, crossText, vectors: kind === 'vectors' };
+}
+
+/**
+ * A decoder's generation request: greedy, or sampled with the state's temperature, top-k and seed.
+ * @param {GenerateState} generate
+ * @param {string} text
+ * @returns {import('./types').RunRequest}
+ */
+export function generateRequest(generate, text) {
+  if (!generate.sample) return { source: 'generate', text, steps: generate.steps };
+  return {
+    source: 'generate',
+    text,
+    steps: generate.steps,
+    temperature: generate.temperature,
+    ...(generate.topK === null ? {} : { topK: generate.topK }),
+    seed: generate.seed,
+  };
+}
+
+/**
+ * Whether two generation settings ask for the same tokens (settings that do not apply, such as
+ * the seed of greedy decoding, do not count).
+ * @param {GenerateState} a
+ * @param {GenerateState} b
+ */
+export function sameGeneration(a, b) {
+  if (a.on !== b.on) return false;
+  return !a.on || JSON.stringify(generateRequest(a, '')) === JSON.stringify(generateRequest(b, ''));
 }
 
 /**
@@ -211,6 +264,7 @@ export function cloneState(state) {
     },
     pin: state.pin ? { ...state.pin } : null,
     hiddenHeads: [...state.hiddenHeads],
+    generate: { ...state.generate },
   };
 }
 
@@ -247,12 +301,13 @@ export function sameModel(a, b) {
 
 /**
  * Whether two states ask for the same computation of their texts: the same model (and toy
- * settings, and token vectors), and the same special tokens shown.
+ * settings, and token vectors), the same special tokens shown, the same generation.
  * @param {PlaygroundState} a
  * @param {PlaygroundState} b
  */
 export function sameComputation(a, b) {
-  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && sameModel(a.model, b.model);
+  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && sameModel(a.model, b.model)
+    && sameGeneration(a.generate, b.generate);
 }
 
 /**

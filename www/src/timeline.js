@@ -4,6 +4,8 @@
 // For a query with K keys the timeline has 2K + 5 steps:
 //   K × score (q·k_j, key by key) · scale · mask · exp · normalise (softmax)
 //   · K × weigh (w_ij · v_j, key by key) · output.
+// A decoder's decoding step adds one: predict (the softmax over the vocabulary and the token
+// chosen), and its new query walks only the keys that exist yet (the cached ones and its own).
 
 import { formatNumber, formatWeight, quoteToken } from './format.js';
 import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, under, vector } from './math.js';
@@ -13,13 +15,31 @@ import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, under, vec
 /** @typedef {import('./types').ScoreKind} ScoreName */
 /** @typedef {import('./math.js').MathNode} MathNode */
 
-/** @typedef {'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output'} StageKind */
+/** @typedef {'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output' | 'predict'} StageKind */
+
+/**
+ * The shape of one query's story: how many keys it walks, and whether it ends by choosing the
+ * next token (a decoding step).
+ * @typedef {{ keys: number, predict: boolean }} Row
+ */
 
 /** One step of the player at speed 1×, in milliseconds. */
 export const STEP_MS = 650;
 
 /** The stages in the order they happen; the per-key ones walk over every key. */
 export const STAGES = /** @type {const} */ (['score', 'scale', 'mask', 'exp', 'normalise', 'weigh', 'output']);
+
+/** A decoding step's stages: the attention's, then the choice of the next token. */
+export const DECODING_STAGES = /** @type {const} */ ([...STAGES, 'predict']);
+
+/**
+ * The stages of a query's story.
+ * @param {boolean} predict
+ * @returns {readonly StageKind[]}
+ */
+export function stagesOf(predict) {
+  return predict ? DECODING_STAGES : STAGES;
+}
 
 /** Short names for the stage picker and the player's rows. */
 export const STAGE_LABELS = {
@@ -30,28 +50,34 @@ export const STAGE_LABELS = {
   normalise: 'Softmax',
   weigh: 'Weigh values',
   output: 'Output',
+  predict: 'Next token',
 };
 
 /** @typedef {{ kind: StageKind, key: number | null }} Step */
 
-/** @param {number} keys */
-export function stepCount(keys) {
-  return 2 * keys + 5;
+/**
+ * @param {number} keys
+ * @param {boolean} [predict]  the story ends with the choice of the next token
+ */
+export function stepCount(keys, predict = false) {
+  return 2 * keys + 5 + (predict ? 1 : 0);
 }
 
 /**
  * @param {number} keys  how many keys the query attends over (≥ 1)
  * @param {number} index  0 ≤ index < stepCount(keys); clamped otherwise
+ * @param {boolean} [predict]
  * @returns {Step}
  */
-export function stepAt(keys, index) {
-  const i = clampStep(keys, index);
+export function stepAt(keys, index, predict = false) {
+  const i = clampStep(keys, index, predict);
   if (i < keys) return { kind: 'score', key: i };
   const rowWide = /** @type {const} */ (['scale', 'mask', 'exp', 'normalise']);
   if (i < keys + rowWide.length) return { kind: rowWide[i - keys], key: null };
   const weighStart = keys + rowWide.length;
   if (i < weighStart + keys) return { kind: 'weigh', key: i - weighStart };
-  return { kind: 'output', key: null };
+  if (i === 2 * keys + 4) return { kind: 'output', key: null };
+  return { kind: 'predict', key: null };
 }
 
 /**
@@ -60,18 +86,32 @@ export function stepAt(keys, index) {
  * @param {StageKind} kind
  */
 export function stageStart(keys, kind) {
-  const starts = { score: 0, scale: keys, mask: keys + 1, exp: keys + 2, normalise: keys + 3, weigh: keys + 4, output: 2 * keys + 4 };
+  const starts = { score: 0, scale: keys, mask: keys + 1, exp: keys + 2, normalise: keys + 3, weigh: keys + 4, output: 2 * keys + 4, predict: 2 * keys + 5 };
   return starts[kind];
 }
 
 /**
  * @param {number} keys
  * @param {number} index
+ * @param {boolean} [predict]
  */
-export function clampStep(keys, index) {
-  const last = stepCount(keys) - 1;
+export function clampStep(keys, index, predict = false) {
+  const last = stepCount(keys, predict) - 1;
   if (!Number.isFinite(index)) return 0;
   return Math.min(last, Math.max(0, Math.trunc(index)));
+}
+
+/**
+ * The same moment of the story in another row: the same stage (and key, where it still
+ * exists); a row without the choice of the next token ends at its output.
+ * @param {Row} from
+ * @param {Row} to
+ * @param {number} step
+ */
+export function sameMoment(from, to, step) {
+  const at = stepAt(from.keys, step, from.predict);
+  const kind = at.kind === 'predict' && !to.predict ? 'output' : at.kind;
+  return stageStart(to.keys, kind) + (at.key === null ? 0 : Math.min(at.key, to.keys - 1));
 }
 
 /**
@@ -80,15 +120,18 @@ export function clampStep(keys, index) {
  * @param {{ query: number, step: number }} at
  * @param {1 | -1} direction
  * @param {number} queries
- * @param {number} keys
+ * @param {number | ((query: number) => Row)} keys  every query's key count, or each query's row
  * @returns {{ query: number, step: number } | null}
  */
 export function advance(at, direction, queries, keys) {
-  const step = clampStep(keys, at.step) + direction;
-  if (step >= 0 && step < stepCount(keys)) return { query: at.query, step };
+  const rowOf = typeof keys === 'number' ? () => ({ keys, predict: false }) : keys;
+  const here = rowOf(at.query);
+  const step = clampStep(here.keys, at.step, here.predict) + direction;
+  if (step >= 0 && step < stepCount(here.keys, here.predict)) return { query: at.query, step };
   const query = at.query + direction;
   if (query < 0 || query >= queries) return null;
-  return { query, step: direction === 1 ? 0 : stepCount(keys) - 1 };
+  const next = rowOf(query);
+  return { query, step: direction === 1 ? 0 : stepCount(next.keys, next.predict) - 1 };
 }
 
 /**
@@ -100,7 +143,7 @@ export function advance(at, direction, queries, keys) {
  * @param {number} key
  */
 export function isRevealed(keys, stepIndex, kind, key) {
-  const step = clampStep(keys, stepIndex);
+  const step = clampStep(keys, stepIndex, true);
   const start = stageStart(keys, kind);
   if (kind === 'score' || kind === 'weigh') return step >= start + key;
   return step >= start;
@@ -133,13 +176,32 @@ export function exampleKey(b, kind) {
  */
 
 /**
+ * A candidate for the next token, its text readable.
+ * @typedef {{ id: number, text: string, probability: number }} NextToken
+ */
+
+/**
+ * What a decoding step adds to its story: the keys and values of the earlier tokens come from
+ * the cache, and the story ends with the choice of the next token.
+ * @typedef {Object} Decoding
+ * @property {number} index      the step, from 0
+ * @property {number} count      how many tokens were generated
+ * @property {NextToken[]} top   the most probable next tokens, most probable first
+ * @property {NextToken} chosen
+ * @property {number} vocabSize
+ * @property {string} how        how the token was chosen, ending a sentence: "greedy decoding
+ *   takes the most probable"
+ */
+
+/**
  * @param {QueryBreakdown} b
  * @param {number} stepIndex
- * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName }} context
+ * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null }} context
  * @returns {StepStory}
  */
 export function describeStep(b, stepIndex, context) {
-  const step = stepAt(b.keys, stepIndex);
+  const decoding = context.decoding ?? null;
+  const step = stepAt(b.keys, stepIndex, decoding !== null);
   const key = step.key ?? exampleKey(b, step.kind);
   const q = quoteToken(context.query.text);
   const k = quoteToken(context.keys[key]?.text ?? `#${key}`);
@@ -152,6 +214,11 @@ export function describeStep(b, stepIndex, context) {
   const sumK = under(mo('∑'), mi('k'));
   const title = `${STAGE_LABELS[step.kind]}${step.key === null ? '' : ` · key ${key + 1} of ${b.keys}`}`;
   const gives = `${q} gives ${formatWeight(b.weights[key])} of its attention to ${k}.`;
+  const newest = b.keys - 1;
+  /** Where a decoding step's key or value vector comes from. */
+  const cached = (/** @type {'key' | 'value'} */ what) => (!decoding ? ''
+    : key === newest ? ` ${q} is the new token: its ${what} is computed now and joins the key/value cache.`
+      : ` The ${what} of ${k} is not computed again: it comes from the key/value cache, kept since ${k} was new.`);
 
   switch (step.kind) {
     case 'score': {
@@ -160,7 +227,7 @@ export function describeStep(b, stepIndex, context) {
         step,
         key,
         title,
-        explanation: `${scoreSentence(context.score, q, k)}`,
+        explanation: `${scoreSentence(context.score, q, k)}${cached('key')}`,
         formula: row(s, mo('='), under(mo('∑'), mtext(b.termLabel)), mo('='), signedSum(terms), mo('='), mn(b.scores[key])),
         announcement: `Score of ${q} with ${k}: ${formatNumber(b.scores[key])}.`,
       };
@@ -232,7 +299,7 @@ export function describeStep(b, stepIndex, context) {
         step,
         key,
         title,
-        explanation: `The value vector of ${k} is scaled by its weight ${formatWeight(b.weights[key])} and added to the output.`,
+        explanation: `The value vector of ${k} is scaled by its weight ${formatWeight(b.weights[key])} and added to the output.${cached('value')}`,
         formula: row(w, sub('v', 'j'), mo('='), mn(b.weights[key]), mo('·'), vector(values), mo('='), vector(weighted)),
         announcement: gives,
       };
@@ -247,7 +314,25 @@ export function describeStep(b, stepIndex, context) {
         announcement: `The output for ${q} is the weighted sum of ${b.keys} value vectors.`,
       };
     }
+    case 'predict': {
+      const next = decoding ?? { index: 0, count: 1, top: [], chosen: { id: 0, text: '', probability: 0 }, vocabSize: 0, how: '' };
+      const chosen = quoteToken(next.chosen.text);
+      const z = (/** @type {string} */ t) => sub('z', t);
+      return {
+        step,
+        key,
+        title: `${STAGE_LABELS.predict} · step ${next.index + 1} of ${next.count}`,
+        explanation: `After the last layer, the vector of ${q} is compared with every entry of the vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits), whose softmax is the distribution of the next token. ${capitalisedFirst(next.how)}: ${chosen}, with probability ${formatWeight(next.chosen.probability)}.`,
+        formula: row(mi('P'), mo('('), mtext(chosen), mo(')'), mo('='), frac(row(mi('exp'), mo('('), z('t'), mo(')')), row(under(mo('∑'), mi('u')), mi('exp'), mo('('), z('u'), mo(')'))), mo('='), mn(next.chosen.probability)),
+        announcement: `Decoding step ${next.index + 1}: the next token is ${chosen}, probability ${formatWeight(next.chosen.probability)}.`,
+      };
+    }
   }
+}
+
+/** @param {string} text */
+function capitalisedFirst(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -5,9 +5,9 @@
 import type { HeadBreakdown } from './generated/types';
 
 export type {
-  BlockKind, BlockSummary, Encoding, Field, HeadBreakdown, MaskSpec, Mode, ModelInfo, Positions, ProjectionKind,
-  QueryBreakdown, Role, RunRequest, RunSummary, ScoreKind, Sequence, SourceInfo, SourceKind, Stage, StoredAs, Token,
-  TokenizerKind, ToyConfig, Truncation, WithoutSpecial,
+  BlockKind, BlockSummary, Candidate, CatalogEntry, CatalogKind, Encoding, Field, Generation, GenerationStep, HeadBreakdown,
+  MaskSpec, Mode, ModelInfo, Origin, Positions, ProjectionKind, QueryBreakdown, Role, RunRequest, RunSummary, ScoreKind,
+  Sequence, SourceInfo, SourceKind, Stage, StopReason, StoredAs, Token, TokenizerKind, ToyConfig, Truncation, WithoutSpecial,
 } from './generated/types';
 
 /**

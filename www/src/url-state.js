@@ -7,6 +7,7 @@
 
 import {
   CONTROLS,
+  DEFAULT_GENERATE,
   LIMITS,
   MODES,
   POSITIONS,
@@ -66,6 +67,24 @@ export function settingsParams(m) {
 }
 
 /**
+ * A decoder's generation settings as URL parameters: `gen` (1: the text is continued), `gn`
+ * (tokens), `gsample` (0 greedy, 1 sampled), `gtemp`, `gtopk` (empty: among all tokens),
+ * `gseed`. Links leave them out while they are the defaults.
+ * @param {import('./state.js').GenerateState} g
+ * @returns {Array<[string, string]>}
+ */
+export function generateParams(g) {
+  return [
+    ['gen', g.on ? '1' : '0'],
+    ['gn', String(g.steps)],
+    ['gsample', g.sample ? '1' : '0'],
+    ['gtemp', String(g.temperature)],
+    ['gtopk', g.topK === null ? '' : String(g.topK)],
+    ['gseed', String(g.seed)],
+  ];
+}
+
+/**
  * @param {PlaygroundState} state
  * @param {Partial<Presentation>} [presentation]  written only where it differs from the default
  * @returns {string} the fragment, without its leading '#'
@@ -88,6 +107,9 @@ export function encodeState(state, presentation = {}) {
   params.set('speed', String(state.speed));
   params.set('pin', state.pin ? `${state.pin.side}${state.pin.index}` : '');
   params.set('hide', state.hiddenHeads.join('-'));
+  const generate = generateParams(state.generate);
+  const defaults = new Map(generateParams({ ...DEFAULT_GENERATE }));
+  if (generate.some(([name, value]) => defaults.get(name) !== value)) for (const [name, value] of generate) params.set(name, value);
   const shown = { ...defaultPresentation(), ...presentation };
   if (shown.controls !== 'full') params.set('controls', shown.controls);
   if (shown.autoplay) params.set('autoplay', '1');
@@ -178,6 +200,13 @@ export function decodeParams(params) {
   state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
   state.pin = read.pin('pin', state.pin);
   state.hiddenHeads = read.indexList('hide', LIMITS.heads.max - 1, state.hiddenHeads);
+  const g = state.generate;
+  g.on = read.flag('gen', g.on);
+  g.steps = read.integer('gn', LIMITS.generateSteps, g.steps);
+  g.sample = read.flag('gsample', g.sample);
+  g.temperature = read.number('gtemp', LIMITS.generateTemperature, g.temperature);
+  g.topK = read.optionalInteger('gtopk', LIMITS.topK, g.topK);
+  g.seed = read.integer('gseed', LIMITS.seed, g.seed);
   presentation.controls = read.choice('controls', CONTROLS, presentation.controls);
   presentation.autoplay = read.flag('autoplay', presentation.autoplay);
   presentation.embed = read.flag('embed', presentation.embed);

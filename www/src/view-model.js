@@ -3,15 +3,19 @@
 // which shows the model's own computation), and the state in the indices of the tokens a view
 // shows. Pure module.
 
-import { atLayer, clampIndex, runIndex, shape, shownIndex } from './run-data.js';
+import { atLayer, clampIndex, decodingStep, playerRow, runIndex, shape, shownIndex } from './run-data.js';
 import { cloneState, neededModel, TOY_SOURCE } from './state.js';
 import { clampStep } from './timeline.js';
+import { decodedShares, readablePiece } from './tokens.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('./state.js').ViewName} ViewName */
 /** @typedef {import('./state.js').Pin} Pin */
 /** @typedef {import('./run-data.js').RunData} RunData */
 /** @typedef {import('./model/loader.js').ModelStatus} ModelStatus */
+/** @typedef {import('./state.js').GenerateState} GenerateState */
+/** @typedef {import('./timeline.js').Decoding} Decoding */
+/** @typedef {import('./types').StopReason} StopReason */
 
 /**
  * The runs on screen: every token, and the ordinary tokens renormalised when special tokens are
@@ -40,11 +44,12 @@ export function focusIn(state, shown) {
   let query = clampIndex(state.query, queries);
   // With [CLS]/[SEP] hidden, a view other than the player focuses the nearest token it shows.
   if (hidden && state.view !== 'player') query = runIndex(hidden, shownIndex(hidden, query));
+  const row = playerRow(full, query);
   return {
     layer: clampIndex(state.layer, layers),
     head: clampIndex(state.head, heads),
     query,
-    step: clampStep(full.summary.keyTokens.length, state.step),
+    step: clampStep(row.keys, state.step, row.predict),
   };
 }
 
@@ -95,4 +100,93 @@ export function computingKind(state, status) {
  */
 export function shownMatchesSource(state, shown) {
   return shown !== null && (shown.full.model !== null) === (state.source !== TOY_SOURCE);
+}
+
+/**
+ * One generated token as the generation's timeline shows it.
+ * @typedef {Object} GeneratedToken
+ * @property {number} step         from 0
+ * @property {number} index        its index among the run's tokens
+ * @property {number} position     the query that chose it: the token before it
+ * @property {string} text         the token, readable ("␣the" is drawn from " the")
+ * @property {string} piece        its vocabulary entry ("Ġthe")
+ * @property {string} share        its part of the generated text ('' when the character it
+ *   starts is completed by the next token)
+ * @property {number} probability  under the model, when it was chosen
+ * @property {boolean} special     an end-of-text token
+ */
+
+/**
+ * What the generation panel shows of a decoder's run.
+ * @typedef {Object} GenerationView
+ * @property {number} promptTokens
+ * @property {GeneratedToken[]} tokens
+ * @property {number | null} selected   the step whose new query is focused
+ * @property {Decoding | null} decoding of the selected step
+ * @property {StopReason} stopped
+ * @property {string} summary           what was generated, in one sentence
+ */
+
+/**
+ * How tokens were chosen, ending a sentence: "greedy decoding takes the most probable".
+ * @param {GenerateState} generate
+ */
+export function choiceWords(generate) {
+  if (!generate.sample) return 'greedy decoding takes the most probable';
+  const among = generate.topK === null ? 'among all tokens' : `among the ${generate.topK} most probable`;
+  return `sampling at temperature ${generate.temperature} ${among} (seed ${generate.seed}) drew`;
+}
+
+/**
+ * A decoder's generation as the panel and the player show it, for the focused query.
+ * @param {RunData} full      the run, every token
+ * @param {number} query      the focused query (the run's index)
+ * @param {GenerateState} generate  the settings the run was computed with
+ * @returns {GenerationView | null}  null when the run generated nothing
+ */
+export function generationView(full, query, generate) {
+  const generation = full.run.generation;
+  if (!generation) return null;
+  const tokens = full.sequences[0];
+  const generated = generation.steps.map((_, i) => tokens[generation.promptTokens + i]);
+  const shares = decodedShares(generated.map((token) => ({ text: token?.piece ?? token?.text ?? '', special: token?.special ?? false })));
+  /** @type {GeneratedToken[]} */
+  const list = generation.steps.map((step, i) => {
+    const token = generated[i];
+    return {
+      step: i,
+      index: generation.promptTokens + i,
+      position: step.position,
+      text: token?.text ?? '',
+      piece: token?.piece ?? token?.text ?? '',
+      share: shares[i] ?? '',
+      probability: step.probability,
+      special: token?.special ?? false,
+    };
+  });
+  const at = decodingStep(full, query);
+  /** @type {Decoding | null} */
+  let decoding = null;
+  if (at) {
+    const chosen = list[at.index];
+    decoding = {
+      index: at.index,
+      count: at.count,
+      top: at.step.top.map((c) => ({ id: c.id, text: readablePiece(c.text), probability: c.probability })),
+      chosen: { id: at.step.id, text: chosen.text, probability: at.step.probability },
+      vocabSize: full.model?.info.vocabSize ?? 0,
+      how: choiceWords(generate),
+    };
+  }
+  const n = list.length;
+  const why = generation.stopped === 'endOfText' ? ': the last is the end-of-text token, where generation stops'
+    : generation.stopped === 'context' ? `: the context of ${full.model?.info.maxPositions ?? '?'} tokens is full` : '';
+  return {
+    promptTokens: generation.promptTokens,
+    tokens: list,
+    selected: at?.index ?? null,
+    decoding,
+    stopped: generation.stopped,
+    summary: `${n} token${n === 1 ? '' : 's'} generated after the ${generation.promptTokens}-token prompt${why}.`,
+  };
 }

@@ -173,7 +173,7 @@ export function stepView(data, b, head, query, step) {
     step: at,
     steps: stepCount(keys),
     stages: STAGES.map((stage) => STAGE_LABELS[stage]),
-    stage: STAGES.indexOf(kind),
+    stage: /** @type {readonly string[]} */ (STAGES).indexOf(kind),
     title: story.title,
     explanation: story.explanation,
     formula: mathText(story.formula),

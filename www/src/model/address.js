@@ -24,6 +24,8 @@ export const MAX_WEIGHTS_BYTES = 700 * 1024 * 1024;
  * @property {URL} tokenizer
  * @property {URL} vocab
  * @property {URL[]} weights   tried in order; the first that exists is used
+ * @property {URL | null} heads  the model's named heads (heads.json), asked for only where the
+ *   model is known to have them (the project's trained models)
  */
 
 /**
@@ -103,6 +105,7 @@ export function planFor(address, base) {
     tokenizer: new URL('tokenizer.json', folder),
     vocab: new URL('vocab.txt', folder),
     weights: weights ?? WEIGHTS_FILES.map((file) => new URL(file, folder)),
+    heads: null,
   };
 }
 
@@ -135,6 +138,7 @@ export function relativeAddress(from, to) {
  * @property {F | null} tokenizer
  * @property {F | null} vocab
  * @property {F | null} weights
+ * @property {F | null} heads     heads.json: the named heads of a model the project trained
  * @property {string[]} ignored   names of the files that are not used
  */
 
@@ -155,7 +159,7 @@ export function sortModelFiles(files) {
   }
   const preferred = [...WEIGHTS_FILES].map((name) => safetensors.find((file) => file.name.toLowerCase() === name));
   const weights = preferred.find(Boolean) ?? [...safetensors].sort((a, b) => a.name.localeCompare(b.name))[0] ?? null;
-  const sorted = { config: byName('config.json'), tokenizer: byName('tokenizer.json'), vocab: byName('vocab.txt'), weights };
+  const sorted = { config: byName('config.json'), tokenizer: byName('tokenizer.json'), vocab: byName('vocab.txt'), weights, heads: byName('heads.json') };
   const used = new Set(Object.values(sorted));
   const ignored = files.filter((file) => !used.has(file)).map((file) => file.name);
   /** @type {string[]} */

@@ -22,6 +22,7 @@ export class LoadError extends Error {}
  * @property {string | null} vocab
  * @property {Uint8Array} weights   owns its whole buffer (so it can be transferred)
  * @property {string} weightsName
+ * @property {string | null} heads  heads.json, when the model has one
  */
 
 /**
@@ -232,9 +233,26 @@ export async function fetchModel(plan, { signal, onProgress }) {
       vocab: text(plan.vocab),
       weights: /** @type {Uint8Array} */ (contents.get(weights.url)),
       weightsName: fileName(weights.url),
+      heads: plan.heads ? await fetchHeads(plan.heads, signal) : null,
     },
     downloaded,
     fromCache,
     stored: Promise.all(stores).then(() => {}),
   };
+}
+
+/**
+ * A model's heads.json, or null when it has none or it cannot be read (the model loads without
+ * the names of its heads). Small, so it goes through the browser's ordinary HTTP cache.
+ * @param {URL} url
+ * @param {AbortSignal} signal
+ */
+async function fetchHeads(url, signal) {
+  try {
+    const response = await fetch(url, { signal });
+    return response.ok ? await response.text() : null;
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    return null;
+  }
 }

@@ -77,7 +77,7 @@ export async function readLocalModel(local, { signal, onProgress }) {
   }
   const weights = /** @type {File} */ (sorted.weights);
   if (weights.size > MAX_WEIGHTS_BYTES) throw new LoadError(tooLarge(weights.name, weights.size));
-  const parts = [sorted.config, sorted.tokenizer, sorted.vocab, weights].filter((file) => file !== null);
+  const parts = [sorted.config, sorted.tokenizer, sorted.vocab, weights, sorted.heads].filter((file) => file !== null);
   const total = parts.reduce((sum, file) => sum + file.size, 0);
   let done = 0;
   /** @param {File | null} file */
@@ -99,9 +99,10 @@ export async function readLocalModel(local, { signal, onProgress }) {
   const tokenizer = await text(sorted.tokenizer);
   const vocab = tokenizer === null ? await text(sorted.vocab) : null;
   const bytes = /** @type {Uint8Array} */ (await read(weights));
+  const heads = await text(sorted.heads);
   const ignored = [...sorted.ignored, ...(tokenizer !== null && sorted.vocab ? [sorted.vocab.name] : [])];
   return {
-    files: { config, tokenizer, vocab, weights: bytes, weightsName: weights.name },
+    files: { config, tokenizer, vocab, weights: bytes, weightsName: weights.name, heads },
     ignored,
   };
 }

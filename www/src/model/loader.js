@@ -6,6 +6,7 @@ import { errorMessage } from '../protocol.js';
 import { LOCAL_PREFIX, isLocalSource, localSource, planFor } from './address.js';
 import { fetchModel, isAbort } from './fetch.js';
 import { localModelName, readLocalModel } from './files.js';
+import { parseHeads } from './heads.js';
 
 /** @typedef {import('../engine.js').Engine} Engine */
 /** @typedef {import('../types').ModelInfo} ModelInfo */
@@ -31,17 +32,19 @@ import { localModelName, readLocalModel } from './files.js';
  * @property {LoadProgress | null} progress  while loading; phase 'prepare' once the core reads
  * @property {ModelInfo | null} info  once ready
  * @property {LoadReport | null} report  once ready
+ * @property {import('./heads.js').NamedHead[]} heads  once ready: the heads its heads.json names
  * @property {string | null} message  why it failed
  */
 
 /** @type {ModelStatus} */
-const NONE = { phase: 'none', source: null, name: '', progress: null, info: null, report: null, message: null };
+const NONE = { phase: 'none', source: null, name: '', progress: null, info: null, report: null, heads: [], message: null };
 
 /**
- * @param {{ engine: Engine, base: () => string, onChange: (status: ModelStatus) => void }} options
- *   `base` is the address model addresses are relative to (the page's)
+ * @param {{ engine: Engine, base: () => string, onChange: (status: ModelStatus) => void, hasHeads?: (address: string) => boolean }} options
+ *   `base` is the address model addresses are relative to (the page's); `hasHeads` says which
+ *   addresses have a heads.json beside their weights (the project's trained models)
  */
-export function createModelLoader({ engine, base, onChange }) {
+export function createModelLoader({ engine, base, onChange, hasHeads = () => false }) {
   /** @type {ModelStatus} */
   let status = NONE;
   /** @type {AbortController | null} */
@@ -92,7 +95,7 @@ export function createModelLoader({ engine, base, onChange }) {
         return;
       }
       const report = { ...got.report, milliseconds: performance.now() - started, weightsName: files.weightsName };
-      set({ phase: 'ready', progress: null, info: outcome.value.info, report });
+      set({ phase: 'ready', progress: null, info: outcome.value.info, report, heads: parseHeads(files.heads) });
     } catch (error) {
       if (mine !== ticket) return;
       if (isAbort(error)) set({ phase: 'cancelled', progress: null });
@@ -108,6 +111,7 @@ export function createModelLoader({ engine, base, onChange }) {
     let plan;
     try {
       plan = planFor(address, base());
+      if (hasHeads(address)) plan.heads = new URL('heads.json', plan.folder);
     } catch (error) {
       set({ ...NONE, phase: 'failed', source: address, name: address, message: errorMessage(error) });
       return;

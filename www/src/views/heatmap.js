@@ -6,7 +6,7 @@ import { el, svgEl } from '../dom.js';
 import { needsLightText, weightColour } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
 import { HEATMAP_LABEL, MASK_MARK_INSET } from '../generated/design.js';
-import { clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+import { BLOCK_KINDS, clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
 import { renderQueryRow } from './query-row.js';
@@ -82,7 +82,10 @@ export function createHeatmap(root, callbacks) {
     const q = summary.queryTokens[query];
     const k = summary.keyTokens[key];
     if (!q || !k) return '';
-    if (input.data.allowed[query * keys + key] === 0) return `${quoteToken(q.text)} → ${quoteToken(k.text)}: masked`;
+    if (input.data.allowed[query * keys + key] === 0) {
+      const later = input.data.summary.kind === 'causal' && key > query ? ' (a later token)' : '';
+      return `${quoteToken(q.text)} → ${quoteToken(k.text)}: masked${later}`;
+    }
     const weight = headWeights(input.data, input.head)[query * keys + key];
     return `${quoteToken(q.text)} → ${quoteToken(k.text)}: ${formatWeight(weight)}`;
   }
@@ -181,7 +184,13 @@ export function createHeatmap(root, callbacks) {
       surface = new Surface(doc, next, weights, max, visible);
       figure.replaceChildren(surface.element);
       figure.setAttribute('aria-label', `Attention weights of ${headName(next.data, next.head)}: ${queries} queries by ${keys} keys${next.data.model?.kept ? ', [CLS] and [SEP] hidden and rows renormalised' : ''}. Arrow keys move between cells.`);
-      renderLegend(legend, max, { name: next.data.model?.kept ? 'renormalised weight' : 'weight', masked: !next.data.model });
+      const { kind } = next.data.summary;
+      renderLegend(legend, max, {
+        name: next.data.model?.kept ? 'renormalised weight' : 'weight',
+        masked: !next.data.model || next.data.summary.masked,
+        kind: next.data.model ? `${BLOCK_KINDS[kind]}:` : '',
+        maskedName: kind === 'causal' ? 'masked: a later token' : 'masked',
+      });
     }
     const wantTable = next.table ? `${dataKey(next.data)}:${next.head}` : '';
     if (wantTable !== tableKey) {

@@ -8,10 +8,11 @@ import { LEGEND_STEPS as STEPS } from '../generated/design.js';
 /**
  * @param {HTMLElement} root
  * @param {number} max
- * @param {{ name?: string, masked?: boolean }} [options]  what the colours stand for; whether
- *   masked cells are shown (and so explained)
+ * @param {{ name?: string, masked?: boolean, kind?: string, maskedName?: string }} [options]  what
+ *   the colours stand for; whether masked cells are shown (and so explained); the kind of
+ *   attention ("causal self-attention"); what a masked cell is
  */
-export function renderLegend(root, max, { name = 'weight', masked: anyMasked = true } = {}) {
+export function renderLegend(root, max, { name = 'weight', masked: anyMasked = true, kind = '', maskedName = 'masked' } = {}) {
   const doc = root.ownerDocument;
   const top = scaleTop(max);
   const width = 200;
@@ -40,6 +41,9 @@ export function renderLegend(root, max, { name = 'weight', masked: anyMasked = t
   label.textContent = name;
   const maskedLabel = doc.createElement('span');
   maskedLabel.className = 'legend-label';
-  maskedLabel.append(masked, doc.createTextNode(' masked'));
-  root.replaceChildren(label, ramp, anyMasked ? maskedLabel : '');
+  maskedLabel.append(masked, doc.createTextNode(` ${maskedName}`));
+  const kindLabel = doc.createElement('span');
+  kindLabel.className = 'legend-label legend-kind';
+  kindLabel.textContent = kind;
+  root.replaceChildren(...(kind ? [kindLabel] : []), label, ramp, anyMasked ? maskedLabel : '');
 }

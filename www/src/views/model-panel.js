@@ -1,17 +1,22 @@
-// The Model settings: which model computes (the toy, the served pretrained model, the reader's
-// own files, or an address), what the loaded model is, and whether the toy borrows its word
-// embeddings. Files can be picked or dropped here (the playground also takes drops anywhere).
+// The Model settings: which model computes (the toy, a shipped model by name, the reader's own
+// files, or an address), what the loaded model is (a model trained here: what its named heads
+// do), and whether the toy borrows an encoder's word embeddings. Files can be picked or dropped
+// here (the playground also takes drops anywhere).
 
 import { el } from '../dom.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatWeight } from '../format.js';
 import { SERVED_MODEL, isLocalSource } from '../model/address.js';
+import { shippedAt, shippedLabel } from '../model/catalog.js';
+import { headTag } from '../model/heads.js';
 import { TOY_SOURCE } from '../state.js';
 
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('../model/loader.js').ModelStatus} ModelStatus */
 /** @typedef {import('../model/files.js').LocalFiles} LocalFiles */
+/** @typedef {import('../model/catalog.js').ShippedModel} ShippedModel */
 
-/** @typedef {'toy' | 'served' | 'files' | 'url'} ModelChoice */
+/** 'toy', 'files', 'url', 'served' (the pretrained encoder the toy borrows from) or 'catalog:<name>'. */
+/** @typedef {string} ModelChoice */
 
 /**
  * @typedef {Object} ModelPanelCallbacks
@@ -26,17 +31,38 @@ import { TOY_SOURCE } from '../state.js';
  * @property {PlaygroundState} state
  * @property {ModelStatus} status
  * @property {boolean} computing  the pretrained model computes what is on screen
- * @property {string} served      the served model's address, relative to the page
+ * @property {string} served      the served encoder's address, relative to the page
+ * @property {ShippedModel[]} shipped  the shipped models the page runs, at their addresses
  */
+
+/** Family names by `model_type`. */
+const FAMILIES = /** @type {Record<string, string>} */ ({ bert: 'BERT', distilbert: 'DistilBERT', gpt2: 'GPT-2', llama: 'Llama' });
 
 /**
  * The loaded model in one line.
  * @param {import('../types').ModelInfo} info
  */
 export function describeModel(info) {
-  const kind = info.architecture === 'distilbert' ? 'DistilBERT' : 'BERT';
   const parameters = info.parameters >= 1e6 ? `${(info.parameters / 1e6).toFixed(1)} M` : info.parameters.toLocaleString('en');
+  if (info.kind === 'decoder') {
+    const family = FAMILIES[info.architecture] ?? info.architecture;
+    const grouped = info.kvHeads < info.heads ? ` (sharing ${info.kvHeads} key/value heads)` : '';
+    return `${family} decoder · ${info.layers} layers × ${info.heads} heads${grouped} · d_model ${info.hidden}, d_k ${info.dK} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · vocabulary of ${info.vocabSize.toLocaleString('en')} · context of ${info.maxPositions} tokens`;
+  }
+  const kind = info.architecture === 'distilbert' ? 'DistilBERT' : 'BERT';
   return `${kind} encoder · ${info.layers} layers × ${info.heads} heads · d_model ${info.hidden}, d_k ${info.dK} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · up to ${info.maxPositions} tokens`;
+}
+
+/**
+ * Why the toy's settings do not apply to a loaded model, in one sentence.
+ * @param {import('../types').ModelInfo} info
+ */
+export function modelNote(info) {
+  if (info.kind === 'decoder') {
+    const positions = info.architecture === 'llama' ? 'rotates queries and keys by position (RoPE)' : 'learned its own positions';
+    return `The toy’s settings do not apply: the model reads byte-level BPE tokens (␣ marks a leading space), scores with dot products scaled by 1/√${info.dK}, masks every later token (causal) and ${positions}.`;
+  }
+  return `The toy’s settings do not apply: the model tokenizes with WordPiece (## marks a piece inside a word), scores with dot products scaled by 1/√${info.dK}, masks nothing and learned its own positions.`;
 }
 
 /**
@@ -67,18 +93,24 @@ export function createModelPanel(root, callbacks) {
   /** @type {ModelPanelInput | null} */
   let input = null;
 
+  const toyOption = el(doc, 'option', { text: 'Toy (random projections)', attrs: { value: 'toy' } });
+  const shippedGroup = el(doc, 'optgroup', { attrs: { label: 'Shipped models' } });
   const select = el(doc, 'select', { attrs: { 'aria-label': 'Computed by' } }, [
-    el(doc, 'option', { text: 'Toy (random projections)', attrs: { value: 'toy' } }),
-    el(doc, 'option', { text: `${SERVED_MODEL.name} (pretrained)`, attrs: { value: 'served' } }),
+    toyOption,
+    shippedGroup,
     el(doc, 'option', { text: 'Your files…', attrs: { value: 'files' } }),
     el(doc, 'option', { text: 'From an address…', attrs: { value: 'url' } }),
   ]);
   const hint = el(doc, 'span', { class: 'field-hint' });
+  let shippedKey = '';
+  /** The value of a shipped model's option: the served encoder keeps the name links and tests know. */
+  const valueOf = (/** @type {ShippedModel} */ model) => (model.entry.folder === SERVED_MODEL.folder ? 'served' : `catalog:${model.entry.name}`);
   select.addEventListener('change', () => {
     const choice = /** @type {ModelChoice} */ (select.value);
     pending = null;
+    const shipped = input?.shipped.find((model) => valueOf(model) === choice);
     if (choice === 'toy') callbacks.onToy();
-    else if (choice === 'served' && input) callbacks.onAddress(input.served);
+    else if (shipped) callbacks.onAddress(shipped.address);
     else {
       pending = choice;
       render();
@@ -122,6 +154,7 @@ export function createModelPanel(root, callbacks) {
 
   const info = el(doc, 'p', { class: 'field-hint model-info' });
   const loadInfo = el(doc, 'p', { class: 'field-hint model-info' });
+  const trained = el(doc, 'div', { class: 'model-trained' });
   const toyNote = el(doc, 'p', { class: 'field-hint model-toy-note' });
   const vectorsBox = el(doc, 'input', { attrs: { type: 'checkbox' } });
   vectorsBox.addEventListener('change', () => callbacks.onVectors(vectorsBox.checked));
@@ -135,6 +168,7 @@ export function createModelPanel(root, callbacks) {
     drop,
     form,
     info,
+    trained,
     loadInfo,
     toyNote,
     vectors,
@@ -145,13 +179,22 @@ export function createModelPanel(root, callbacks) {
     if (!input) return 'toy';
     const { source } = input.state;
     if (source === TOY_SOURCE) return 'toy';
-    if (source === input.served) return 'served';
+    const shipped = shippedAt(input.shipped, source);
+    if (shipped) return valueOf(shipped);
     return isLocalSource(source) ? 'files' : 'url';
   }
 
   function render() {
     if (!input) return;
     const { state, status, computing } = input;
+    const key = input.shipped.map((model) => `${model.entry.name}@${model.address}`).join('|');
+    if (key !== shippedKey) {
+      shippedKey = key;
+      shippedGroup.replaceChildren(...input.shipped.map((model) => el(doc, 'option', {
+        text: `${model.entry.name} (${shippedLabel(model.entry)})`,
+        attrs: { value: valueOf(model), title: model.entry.description },
+      })));
+    }
     const choice = pending ?? chosen();
     select.value = choice;
     drop.hidden = choice !== 'files';
@@ -165,13 +208,17 @@ export function createModelPanel(root, callbacks) {
       info.textContent = `${status.name} — ${describeModel(status.info)}.`;
       loadInfo.textContent = describeLoad(status.report);
     }
+    const shipped = shippedAt(input.shipped, state.source);
     hint.textContent = choice === 'toy'
       ? 'Random, seeded projections: every setting below is yours to change.'
-      : 'A trained encoder: attention as it was learned, in every layer and head.';
+      : shipped
+        ? shipped.entry.description
+        : status.info?.kind === 'decoder' && about
+          ? 'A trained decoder: causal self-attention as it was learned, in every layer and head; type a prompt and generate.'
+          : 'A trained model: attention as it was learned, in every layer and head.';
+    renderTrained(trained, shipped?.entry.origin === 'trained' && about ? status : null);
     toyNote.hidden = !computing;
-    toyNote.textContent = computing && status.info
-      ? `The toy’s settings do not apply: the model tokenizes with WordPiece (## marks a piece inside a word), scores with dot products scaled by 1/√${status.info.dK}, masks nothing and learned its own positions.`
-      : '';
+    toyNote.textContent = computing && status.info ? modelNote(status.info) : '';
     const toy = state.source === TOY_SOURCE;
     vectors.hidden = !toy;
     const vectorsName = status.phase === 'ready' && status.source === state.vectors ? status.name : SERVED_MODEL.name;
@@ -180,6 +227,33 @@ export function createModelPanel(root, callbacks) {
     vectorsHint.textContent = state.vectors !== null
       ? `The toy works on the model’s WordPiece tokens and their word embeddings; d_model is the model’s width${status.info && status.source === state.vectors ? ` (${status.info.hidden})` : ''}.`
       : 'Instead of hashed random vectors, the toy takes each WordPiece token’s word embedding from the model (loading it first).';
+  }
+
+  /**
+   * A model trained by the project: said so, with what its named heads do.
+   * @param {HTMLElement} host
+   * @param {ModelStatus | null} loaded  the loaded model, when it is one trained here
+   */
+  function renderTrained(host, loaded) {
+    host.hidden = loaded === null;
+    if (!loaded) {
+      host.replaceChildren();
+      return;
+    }
+    const heads = loaded.heads;
+    host.replaceChildren(
+      el(doc, 'p', { class: 'model-trained-title' }, [
+        el(doc, 'span', { class: 'trained-badge', text: 'Trained here' }),
+        ` by the project’s own scripts (training/), with its measurements beside the weights.`,
+      ]),
+      heads.length === 0
+        ? el(doc, 'p', { class: 'field-hint', text: 'No head’s pattern was clear enough to be named (heads.json).' })
+        : el(doc, 'ul', { class: 'named-heads', attrs: { 'aria-label': 'Named heads' } }, heads.map((named) => el(doc, 'li', {}, [
+          el(doc, 'strong', { text: headTag(named) }),
+          named.score === null ? '' : el(doc, 'span', { class: 'named-score', text: ` (score ${formatWeight(named.score)})` }),
+          named.description ? ` — ${named.description}` : '',
+        ]))),
+    );
   }
 
   return {

@@ -1,19 +1,23 @@
 // The step-by-step player for the focused head: one query at a time, key by key, every
 // stage explained in a sentence with its formula and live numbers; the matrix beside it
-// fills row by row as the player moves on.
+// fills row by row as the player moves on. A decoder's decoding step is told the same way,
+// on the matrix as it stood then (the new query's row is the one that grows it), with the keys
+// and values of the earlier tokens from the cache, and ends with the choice of the next token.
 
 import { el } from '../dom.js';
 import { formatNumber, formatWeight, quoteToken } from '../format.js';
 import { mathText, renderMath } from '../math.js';
 import { SPEEDS } from '../state.js';
-import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stepAt, stepCount } from '../timeline.js';
-import { breakdownMatches, capitalised, headName, shape, tokenLabel } from '../run-data.js';
+import { DECODING_STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stagesOf, stepAt, stepCount } from '../timeline.js';
+import { breakdownMatches, capitalised, cropped, firstKeys, headName, shape, tokenLabel } from '../run-data.js';
 import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
+import { renderNextTokens } from './next-tokens.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../types').Breakdown} QueryBreakdown */
 /** @typedef {import('../timeline.js').StageKind} StageKind */
+/** @typedef {import('../timeline.js').Decoding} Decoding */
 
 /**
  * @typedef {Object} PlayerInput
@@ -26,6 +30,7 @@ import { icon } from './icons.js';
  * @property {boolean} playing
  * @property {Set<string>} blocked
  * @property {string} [note]  a remark above the player (what it shows that other views do not)
+ * @property {Decoding | null} [decoding]  the query is a decoding step's new query
  */
 
 /**
@@ -58,12 +63,14 @@ export function createPlayer(root, callbacks) {
   const matrix = createHeatmap(matrixHost, { onQuery: callbacks.onQuery, onToggleCell: () => {} });
 
   const stageTrack = el(doc, 'ol', { class: 'stage-track', attrs: { 'aria-label': 'Stages' } });
-  const stageButtons = STAGES.map((kind) => {
+  /** The keys the current query's story walks. */
+  let rowKeys = 0;
+  const stageButtons = DECODING_STAGES.map((kind) => {
     const button = el(doc, 'button', {
-      class: 'stage-chip',
+      class: kind === 'predict' ? 'stage-chip stage-predict' : 'stage-chip',
       text: STAGE_LABELS[kind],
       attrs: { type: 'button' },
-      on: { click: () => current && callbacks.onStep(stageStart(current.data.summary.keyTokens.length, kind)) },
+      on: { click: () => current && callbacks.onStep(stageStart(rowKeys, kind)) },
     });
     stageTrack.append(el(doc, 'li', {}, [button]));
     return button;
@@ -97,43 +104,58 @@ export function createPlayer(root, callbacks) {
   /** @param {PlayerInput} input */
   function update(input) {
     current = input;
-    const { summary } = input.data;
-    const { queries, keys } = shape(input.data);
-    const step = clampStep(keys, input.step);
+    const decoding = input.decoding ?? null;
+    // A decoding step's matrix is the one of its time: the tokens so far, the new query last.
+    const data = decoding ? cropped(input.data, input.query + 1) : input.data;
+    const { summary } = data;
+    const { queries, keys } = shape(data);
+    rowKeys = keys;
+    const stages = stagesOf(decoding !== null);
+    const step = clampStep(keys, input.step, decoding !== null);
     const queryToken = summary.queryTokens[input.query];
-    heading.textContent = `${capitalised(headName(input.data, input.head))} · query ${quoteToken(queryToken?.text ?? '')} (${input.query + 1} of ${queries})`;
-    note.textContent = input.note ?? '';
-    note.hidden = !input.note;
-    const kind = stepAt(keys, step).kind;
+    const quoted = quoteToken(queryToken?.text ?? '');
+    heading.textContent = decoding
+      ? `Decoding step ${decoding.index + 1} of ${decoding.count} · ${headName(data, input.head)} · the new query ${quoted} (token ${input.query + 1})`
+      : `${capitalised(headName(input.data, input.head))} · query ${quoted} (${input.query + 1} of ${queries})`;
+    const remark = decoding
+      ? `Generation goes one token at a time, and each step computes only what is new: the query, key and value of ${quoted}. The keys and values of the ${input.query} token${input.query === 1 ? '' : 's'} before it come from the key/value cache, and later tokens do not exist yet, so its row of the causal matrix is the new one.`
+      : input.note ?? '';
+    note.textContent = remark;
+    note.hidden = !remark;
+    const kind = stepAt(keys, step, decoding !== null).kind;
     matrix.update({
-      data: input.data,
+      data,
       head: input.head,
       query: input.query,
       editMask: false,
       blocked: input.blocked,
-      reveal: { query: input.query, rowDone: STAGES.indexOf(kind) >= STAGES.indexOf('normalise') },
+      reveal: { query: input.query, rowDone: stages.indexOf(kind) >= stages.indexOf('normalise') },
       table: false,
       numbers: false,
       rowPanel: false,
     });
     stageButtons.forEach((button, i) => {
-      button.classList.toggle('done', i < STAGES.indexOf(kind));
-      if (STAGES[i] === kind) button.setAttribute('aria-current', 'step');
+      const stage = DECODING_STAGES[i];
+      button.parentElement?.toggleAttribute('hidden', !stages.includes(stage));
+      button.classList.toggle('done', i < stages.indexOf(kind));
+      if (stage === kind) button.setAttribute('aria-current', 'step');
       else button.removeAttribute('aria-current');
     });
-    scrub.max = String(stepCount(keys) - 1);
+    const steps = stepCount(keys, decoding !== null);
+    scrub.max = String(steps - 1);
     scrub.value = String(step);
     speed.value = String(input.speed);
     play.replaceChildren(icon(doc, input.playing ? 'pause' : 'play'), input.playing ? 'Pause' : 'Play');
     play.setAttribute('aria-pressed', String(input.playing));
-    position.textContent = `step ${step + 1} of ${stepCount(keys)}`;
+    position.textContent = `step ${step + 1} of ${steps}`;
 
-    const b = input.breakdown;
-    if (!b || !breakdownMatches(b, input.data, input.head, input.query)) {
+    const whole = input.breakdown;
+    if (!whole || !breakdownMatches(whole, input.data, input.head, input.query)) {
       title.textContent = 'Computing…';
       return;
     }
-    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score });
+    const b = decoding ? firstKeys(whole, keys) : whole;
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding });
     title.textContent = story.title;
     explanation.textContent = story.explanation;
     const math = renderMath(doc, story.formula);
@@ -146,7 +168,13 @@ export function createPlayer(root, callbacks) {
       announced = story.announcement;
       announcer.textContent = story.announcement;
     }
-    renderNumbers(numbers, b, step, story.key, summary.keyTokens);
+    if (decoding && kind === 'predict') {
+      numbers.setAttribute('aria-label', 'The most probable next tokens');
+      renderNextTokens(numbers, decoding.top, decoding.chosen);
+    } else {
+      numbers.setAttribute('aria-label', 'Numbers of this query, key by key');
+      renderNumbers(numbers, b, step, story.key, summary.keyTokens);
+    }
   }
 
   return { update };

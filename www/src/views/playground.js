@@ -9,6 +9,7 @@ import { createControls } from './controls.js';
 import { createEmbeddingStrip } from './embedding.js';
 import { createExportDialog } from './export-dialog.js';
 import { createFocusBar } from './focus-bar.js';
+import { createGeneratePanel } from './generate.js';
 import { createHeadGrid } from './head-grid.js';
 import { createHeatmap } from './heatmap.js';
 import { createLines } from './lines.js';
@@ -18,6 +19,7 @@ import { createPlayer } from './player.js';
 import { createSentenceInput } from './sentence.js';
 import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
+import { hasSpecial, specialNames } from '../run-data.js';
 import { createTokenStrip } from './token-strip.js';
 
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
@@ -32,6 +34,8 @@ import { createTokenStrip } from './token-strip.js';
 /** @typedef {import('../controller.js').Event} Event */
 /** @typedef {import('../controller.js').Page} Page */
 /** @typedef {import('../model/loader.js').ModelStatus} ModelStatus */
+/** @typedef {import('../model/catalog.js').ShippedModel} ShippedModel */
+/** @typedef {import('../view-model.js').GenerationView} GenerationView */
 
 /**
  * @typedef {Object} Callbacks
@@ -69,6 +73,13 @@ import { createTokenStrip } from './token-strip.js';
  * @property {boolean} editMask
  * @property {(index: number) => number} fromView  the run's index of a token `run` shows
  * @property {number} allHeads
+ * @property {GenerationView | null} generation  what a decoder generated, seen from the focused query
+ */
+
+/**
+ * The generation panel's input besides its view: whether a decoder computes, and the text it
+ * continued.
+ * @typedef {{ decoder: boolean, prompt: string, view: GenerationView | null }} GenerationInput
  */
 
 /**
@@ -86,6 +97,7 @@ export function createPlaygroundViews(container, callbacks) {
   const crossHost = el(doc, 'div', { class: 'ap-sentence ap-cross' });
   const inputError = el(doc, 'p', { class: 'field-error input-error', attrs: { role: 'alert' } });
   const stripHost = el(doc, 'div', { class: 'ap-strip' });
+  const generateHost = el(doc, 'div', { class: 'ap-generate-host' });
   const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
   const actions = el(doc, 'div', { class: 'ap-actions' });
@@ -104,7 +116,7 @@ export function createPlaygroundViews(container, callbacks) {
   const root = el(doc, 'div', { class: 'ap' }, [
     notes,
     loadHost,
-    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost]),
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost, generateHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, tabList, statusLine, ...Object.values(panels), actions]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
@@ -138,7 +150,17 @@ export function createPlaygroundViews(container, callbacks) {
   const focusBar = createFocusBar(focusHost, {
     onLayer: (layer) => onPatch({ layer }),
     onHead: (head) => onPatch({ head }),
+    onNamed: (layer, head) => onPatch({ layer, head }),
     onHideSpecial: (hideSpecial) => onPatch({ hideSpecial }),
+  });
+  /** Focuses a decoding step's new query (pinned in the lines view, so its lines show). */
+  const focusStep = (/** @type {number} */ query) => onPatch(callbacks.state().view === 'lines' ? { query, pin: { side: 'q', index: query } } : { query });
+  const generatePanel = createGeneratePanel(generateHost, {
+    onGenerate: (settings) => onEvent({ type: 'generate', settings }),
+    onSettings: (settings) => onPatch({ generate: { ...callbacks.state().generate, ...settings } }),
+    onStop: () => onEvent({ type: 'stop-generating' }),
+    onStep: focusStep,
+    onPlay: (query) => onPatch({ view: 'player', query, step: 0 }),
   });
   const modelPanel = createModelPanel(modelHost, {
     onToy: callbacks.onToy,
@@ -239,10 +261,11 @@ export function createPlaygroundViews(container, callbacks) {
 
     /**
      * Everything that does not need a run: notes, progress, settings, tabs.
-     * @param {{ page: Page, status: ModelStatus, served: string, notes: ReturnType<typeof import('../controller.js').notesOf>,
-     *   borrowed: ModelInfo | null, controlErrors: Partial<Record<string, string>> }} input
+     * @param {{ page: Page, status: ModelStatus, served: string, shipped: ShippedModel[],
+     *   notes: ReturnType<typeof import('../controller.js').notesOf>, borrowed: ModelInfo | null,
+     *   controlErrors: Partial<Record<string, string>>, generation: GenerationInput }} input
      */
-    render({ page, status, served, notes: items, borrowed, controlErrors }) {
+    render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation }) {
       const { state, presentation } = page;
       const modelRun = page.shown?.full.model ?? null;
       root.dataset.controls = presentation.controls;
@@ -256,7 +279,9 @@ export function createPlaygroundViews(container, callbacks) {
         dModel: `Fixed at ${borrowed.hidden}: the width of ${status.name}’s word embeddings.`,
         tokenizer: `${status.name}’s WordPiece tokens (## marks a piece inside a word).`,
       } : {});
-      modelPanel.update({ state, status, computing: modelRun !== null, served });
+      modelPanel.update({ state, status, computing: modelRun !== null, served, shipped });
+      generatePanel.update({ ...generation, settings: state.generate, error: controlErrors.steps ?? controlErrors.sampling ?? '' });
+      root.dataset.kind = page.shown?.full.run.source.kind ?? 'toy';
       loadStatus.update(status);
       root.classList.toggle('editing-mask', page.editMask && !modelRun);
       const button = (/** @type {string} */ text, /** @type {Event} */ event) => el(doc, 'button', { class: 'small-button', text, attrs: { type: 'button' }, on: { click: () => onEvent(event) } });
@@ -276,9 +301,17 @@ export function createPlaygroundViews(container, callbacks) {
       const { state, focus: f, full, run, seen } = next;
       const modelRun = full.model;
       const { summary } = full;
-      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player');
+      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player', full.run.generation?.promptTokens ?? null);
       embedding.update(modelRun?.pooled ? { pooled: modelRun.pooled, name: modelRun.name } : null);
-      focusBar.update({ layers: full.layers, heads: summary.heads, layer: f.layer, head: f.head, model: modelRun !== null, hideSpecial: state.hideSpecial });
+      focusBar.update({
+        layers: full.layers,
+        heads: summary.heads,
+        layer: f.layer,
+        head: f.head,
+        special: modelRun && hasSpecial(full.run) ? specialNames(full.run) : null,
+        hideSpecial: state.hideSpecial,
+        named: modelRun?.heads ?? [],
+      });
       statusLine.textContent = next.status;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
@@ -288,8 +321,9 @@ export function createPlaygroundViews(container, callbacks) {
       } else if (state.view === 'heads') {
         heads.update({ data: run, layer: f.layer, head: f.head });
       } else {
-        const note = next.hidden ? 'Step by step shows the model’s own computation: every token, [CLS] and [SEP] included (hiding them renormalises the other views only).' : '';
-        player.update({ data: full, breakdown: next.breakdown, head: f.head, query: f.query, step: f.step, speed: state.speed, playing: next.playing, blocked, note });
+        const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
+        const decoding = next.generation?.decoding ?? null;
+        player.update({ data: full, breakdown: next.breakdown, head: f.head, query: f.query, step: f.step, speed: state.speed, playing: next.playing, blocked, note, decoding });
       }
     },
   };

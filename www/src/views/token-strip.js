@@ -5,16 +5,29 @@ import { el } from '../dom.js';
 import { tokenLabel } from '../run-data.js';
 
 /** @typedef {import('../types').Token} TokenInfo */
+/** @typedef {import('../tokens.js').ShownToken} ShownToken */
 
 /**
  * A chip's content: a WordPiece continuation ("##ing") shows its ## apart, so the pieces of one
- * word read as one.
+ * word read as one; a byte-level token that starts a word shows its leading space as a faint ␣
+ * mark (the vocabulary's "Ġ").
  * @param {Document} doc
- * @param {TokenInfo} token
+ * @param {ShownToken} token
  */
 function chipContent(doc, token) {
+  if (!token.special && token.piece !== undefined && /^\s/.test(token.text) && token.text.length > 1) {
+    return [el(doc, 'span', { class: 'space-mark', text: '␣', attrs: { 'aria-hidden': 'true' } }), tokenLabel({ ...token, text: token.text.slice(1) }, 23)];
+  }
   if (token.special || !token.text.startsWith('##') || token.text.length <= 2) return [tokenLabel(token, 24)];
   return [el(doc, 'span', { class: 'piece-mark', text: '##' }), tokenLabel({ ...token, text: token.text.slice(2) }, 22)];
+}
+
+/**
+ * What a chip says about its token when hovered: the vocabulary entry when it is not the text.
+ * @param {ShownToken} token
+ */
+function chipTitle(token) {
+  return token.piece === undefined ? `Focus the query ${token.text}` : `Focus the query “${token.text}” (vocabulary entry ${token.piece})`;
 }
 
 /**
@@ -25,22 +38,29 @@ export function createTokenStrip(root, callbacks) {
   const doc = root.ownerDocument;
   const list = el(doc, 'div', { class: 'token-strip', attrs: { role: 'group', 'aria-label': 'Query tokens (arrow keys move the focused query)' } });
   root.replaceChildren(list);
-  /** @type {TokenInfo[]} */
+  /** @type {ShownToken[]} */
   let tokens = [];
   /** @type {HTMLButtonElement[]} */
   let chips = [];
+  let generatedFrom = -1;
 
   /**
-   * @param {TokenInfo[]} next
+   * @param {ShownToken[]} next
    * @param {number} query
    * @param {boolean} [specialsHidden]  special tokens are hidden from the view on screen
+   * @param {number | null} [generated]  the index of the first generated token, when a decoder generated
    */
-  function update(next, query, specialsHidden = false) {
-    if (next !== tokens) {
+  function update(next, query, specialsHidden = false, generated = null) {
+    if (next !== tokens || (generated ?? -1) !== generatedFrom) {
       tokens = next;
+      generatedFrom = generated ?? -1;
       chips = next.map((token, index) => el(doc, 'button', {
-        class: token.special ? 'token-chip special' : token.text.startsWith('##') && token.text.length > 2 ? 'token-chip piece' : 'token-chip',
-        attrs: { type: 'button', 'aria-pressed': 'false', title: `Focus the query ${token.text}` },
+        class: [
+          'token-chip',
+          token.special ? 'special' : token.text.startsWith('##') && token.text.length > 2 ? 'piece' : '',
+          generated !== null && index >= generated ? 'generated' : '',
+        ].filter(Boolean).join(' '),
+        attrs: { type: 'button', 'aria-pressed': 'false', title: chipTitle(token) },
         on: {
           click: () => callbacks.onQuery(index),
           pointerenter: () => callbacks.onHover(token),

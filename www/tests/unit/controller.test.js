@@ -4,9 +4,9 @@ import { ORIGINS, TYPING_DELAY_MS, capitalise, initialPage, keyEvent, notesOf, r
 import { foreignHost } from '../../src/model/address.js';
 import { createPlayerClock } from '../../src/player-clock.js';
 import { createScheduler } from '../../src/scheduler.js';
-import { defaultPresentation, defaultState } from '../../src/state.js';
+import { defaultPresentation, defaultState, runRequest } from '../../src/state.js';
 import { computingKind, focusIn, stateIn, viewOf } from '../../src/view-model.js';
-import { makeRun } from './fixtures.js';
+import { DECODER_INFO, makeDecoderRun, makeRun } from './fixtures.js';
 
 /** @typedef {import('../../src/controller.js').Page} Page */
 /** @typedef {import('../../src/controller.js').Event} Event */
@@ -275,4 +275,67 @@ test('a model a link asks for on another site is fetched only once the reader ag
   assert.equal(pasted.page.consent?.host, 'other.example');
   assert.equal(foreignHost('local:x', PAGE_URL), null);
   assert.equal(foreignHost('models/m/', PAGE_URL), null);
+});
+
+/** The page computing a decoder (its model loaded), with `full` on screen. */
+function decoderPage(/** @type {import('../../src/run-data.js').RunData} */ full, /** @type {Partial<import('../../src/state.js').PlaygroundState>} */ patch = {}) {
+  const page = freshPage({ state: { ...defaultState(), source: 'models/tiny/', ...patch } });
+  return play(page, [{ type: 'ran', request: page.state, shown: { full, hidden: null }, breakdown: null, limits: [] }], READY).page;
+}
+/** What the page is asked to do besides keeping the model it computes with (want-model is idempotent). */
+const besides = (/** @type {import('../../src/controller.js').Effect[]} */ effects) => effects.filter((e) => e.type !== 'want-model');
+const READY = { ...ENV, status: { ...NO_MODEL, phase: /** @type {const} */ ('ready'), source: 'models/tiny/', name: 'tiny', info: DECODER_INFO } };
+
+test('Generate asks a decoder to continue the text with the settings; typing keeps generating', () => {
+  const page = decoderPage(makeDecoderRun(['The', 'Ġcat'], []));
+  const { page: asked, effects } = play(page, [{ type: 'generate', settings: { steps: 3, sample: true, seed: 7 } }], READY);
+  assert.deepEqual(besides(effects), [{ type: 'run', delay: 0 }]);
+  assert.deepEqual(asked.state.generate, { on: true, steps: 3, sample: true, temperature: 0.8, topK: 40, seed: 7 });
+  assert.deepEqual(runRequest(asked.state, 'model', { text: 'The cat', crossText: '', dModel: 8, decoder: true }),
+    { source: 'generate', text: 'The cat', steps: 3, temperature: 0.8, topK: 40, seed: 7 });
+  assert.deepEqual(runRequest({ ...asked.state, generate: { ...asked.state.generate, sample: false } }, 'model', { text: 'x', crossText: '', dModel: 8, decoder: true }),
+    { source: 'generate', text: 'x', steps: 3 }, 'greedy sends no sampling settings');
+  assert.deepEqual(runRequest(asked.state, 'model', { text: 'x', crossText: '', dModel: 8, decoder: false }), { source: 'model', text: 'x' }, 'an encoder does not generate');
+  // Generate again with the same settings: the same request, computed again.
+  assert.deepEqual(besides(play(asked, [{ type: 'generate', settings: {} }], READY).effects), [{ type: 'run', delay: 0 }]);
+  assert.deepEqual(play(asked, [{ type: 'text', which: 'text', text: 'The dog' }], READY).page.state.generate.on, true);
+});
+
+test('a generation setting computes again while generating, and waits for Generate otherwise', () => {
+  const page = decoderPage(makeDecoderRun(['The', 'Ġcat'], []));
+  const idle = play(page, [{ type: 'patch', patch: { generate: { ...page.state.generate, steps: 20 } } }], READY);
+  assert.deepEqual(besides(idle.effects), [], 'not generating: nothing to compute');
+  const on = play(idle.page, [{ type: 'generate', settings: {} }], READY).page;
+  assert.equal(on.state.generate.steps, 20);
+  const more = play(on, [{ type: 'patch', patch: { generate: { ...on.state.generate, steps: 21 } } }], READY);
+  assert.deepEqual(besides(more.effects), [{ type: 'run', delay: 0 }]);
+  // The seed of greedy decoding changes nothing.
+  assert.deepEqual(besides(play(on, [{ type: 'patch', patch: { generate: { ...on.state.generate, seed: 99 } } }], READY).effects), []);
+  const stopped = play(on, [{ type: 'stop-generating' }], READY);
+  assert.equal(stopped.page.state.generate.on, false);
+  assert.deepEqual(besides(stopped.effects), [{ type: 'run', delay: 0 }]);
+});
+
+test('a new generation is read from its first step; the player walks a decoding step with its extra stage', () => {
+  const page = play(decoderPage(makeDecoderRun(['The', 'Ġcat', 'Ġsat'], [])), [{ type: 'generate', settings: { steps: 2 } }], READY).page;
+  const full = { ...makeDecoderRun(['The', 'Ġcat', 'Ġsat'], ['Ġon', 'Ġthe']), runId: 2 };
+  const { page: shown, effects } = play(page, [{ type: 'ran', request: page.state, shown: { full, hidden: null }, breakdown: null, limits: [] }], READY);
+  assert.equal(shown.state.query, 2, 'the last prompt token chose the first generated one');
+  assert.ok(effects.some((e) => e.type === 'follow-query' && e.query === 2));
+  assert.equal(shown.focusGeneration, false);
+  // Query 2 is a decoding step: 3 keys (itself and the two before it), 2·3 + 5 steps and the next token.
+  const player = play(shown, [{ type: 'patch', patch: { view: 'player', step: 10 } }], READY).page;
+  assert.equal(focusIn(player.state, player.shown).step, 10);
+  assert.equal(focusIn({ ...player.state, step: 99 }, player.shown).step, 11, 'the last step is the choice of the next token');
+  const next = play(player, [{ type: 'patch', patch: { step: 11 } }, { type: 'step', direction: 1 }], READY).page;
+  assert.deepEqual([next.state.query, next.state.step], [3, 0], 'then the next decoding step');
+  const back = play(next, [{ type: 'step', direction: -1 }], READY).page;
+  assert.deepEqual([back.state.query, back.state.step], [2, 11]);
+  // A later run of other keys keeps the same moment of the story.
+  const shorter = { ...makeDecoderRun(['The', 'Ġcat', 'Ġsat'], ['Ġon']), runId: 3 };
+  const kept = play(back, [{ type: 'ran', request: back.state, shown: { full: shorter, hidden: null }, breakdown: null, limits: [] }], READY).page;
+  assert.equal(kept.state.step, 11, 'still the choice of the next token');
+  const encoder = { ...makeRun(['a', 'b', 'c', 'd']), runId: 4 };
+  const toOutput = play(back, [{ type: 'ran', request: back.state, shown: { full: encoder, hidden: null }, breakdown: null, limits: [] }], READY).page;
+  assert.equal(toOutput.state.step, 2 * 4 + 4, 'a query without a next token ends at its output');
 });

@@ -81,3 +81,39 @@ test('hostile text stays text and is cut to the length limit', () => {
   assert.equal(decoded.state.text.length, 20000);
   assert.equal(decoded.problems.length, 1);
 });
+
+test('a decoder’s generation settings round-trip, and links leave out the defaults', () => {
+  const plain = encodeState(defaultState());
+  assert.doesNotMatch(plain, /(^|&)(gen|gn|gsample|gtemp|gtopk|gseed)=/, 'the defaults are not written');
+  const state = defaultState();
+  state.generate = { on: true, steps: 40, sample: true, temperature: 0.65, topK: null, seed: 4294967295 };
+  const link = encodeState(state);
+  assert.match(link, /gen=1&gn=40&gsample=1&gtemp=0\.65&gtopk=&gseed=4294967295/);
+  const { state: back, problems } = decodeState(link);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(back.generate, state.generate);
+  // Greedy settings that differ from the defaults are kept too (the link shows what was set).
+  const greedy = defaultState();
+  greedy.generate = { ...greedy.generate, on: true, steps: 5 };
+  assert.deepEqual(decodeState(encodeState(greedy)).state.generate, greedy.generate);
+});
+
+test('bad generation settings fall back or are clamped, one note each', () => {
+  const decoded = decodeState('v=1&gen=yes&gn=500&gsample=1&gtemp=hot&gtopk=0&gseed=-3');
+  const defaults = defaultState().generate;
+  assert.equal(decoded.state.generate.on, defaults.on);
+  assert.equal(decoded.state.generate.steps, 64, 'at most 64 tokens');
+  assert.equal(decoded.state.generate.sample, true);
+  assert.equal(decoded.state.generate.temperature, defaults.temperature);
+  assert.equal(decoded.state.generate.topK, 1);
+  assert.equal(decoded.state.generate.seed, 0);
+  assert.deepEqual(decoded.problems, [
+    'gen “yes” is not 0 or 1',
+    'gn 500 was clamped to 64',
+    'gtemp “hot” is not a number',
+    'gtopk 0 was clamped to 1',
+    'gseed -3 was clamped to 0',
+  ]);
+  assert.equal(decodeState('v=1&gn=0').state.generate.steps, 1, 'at least one token');
+  assert.equal(decodeState('v=1&gtopk=').state.generate.topK, null, 'empty: among all tokens');
+});
