@@ -67,8 +67,12 @@ export function mountPlayground(container, options) {
     engine,
     base: () => doc.baseURI,
     onChange: () => dispatch({ type: 'model-status' }),
-    // The models trained here name their heads in heads.json, beside their weights.
-    hasHeads: (address) => shippedAt(shipped, address)?.entry.origin === 'trained',
+    // The models trained here keep their weights in model.safetensors (docs/trained-models.md),
+    // and a trained decoder names its heads in heads.json beside them.
+    known: (address) => {
+      const entry = shippedAt(shipped, address)?.entry;
+      return entry?.origin === 'trained' ? { weights: 'model.safetensors', heads: entry.kind === 'decoder' } : null;
+    },
   });
   const scheduler = createScheduler({ timers, start: runNow });
   const clock = createPlayerClock({

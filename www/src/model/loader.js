@@ -40,11 +40,17 @@ import { parseHeads } from './heads.js';
 const NONE = { phase: 'none', source: null, name: '', progress: null, info: null, report: null, heads: [], message: null };
 
 /**
- * @param {{ engine: Engine, base: () => string, onChange: (status: ModelStatus) => void, hasHeads?: (address: string) => boolean }} options
- *   `base` is the address model addresses are relative to (the page's); `hasHeads` says which
- *   addresses have a heads.json beside their weights (the project's trained models)
+ * What is known in advance of a shipped model's folder: its one weights file (so no other is
+ * asked for), and whether heads.json names its heads.
+ * @typedef {{ weights: string, heads: boolean }} KnownFiles
  */
-export function createModelLoader({ engine, base, onChange, hasHeads = () => false }) {
+
+/**
+ * @param {{ engine: Engine, base: () => string, onChange: (status: ModelStatus) => void, known?: (address: string) => KnownFiles | null }} options
+ *   `base` is the address model addresses are relative to (the page's); `known` tells the files
+ *   of the folders the page ships (the project's trained models)
+ */
+export function createModelLoader({ engine, base, onChange, known = () => null }) {
   /** @type {ModelStatus} */
   let status = NONE;
   /** @type {AbortController | null} */
@@ -111,7 +117,11 @@ export function createModelLoader({ engine, base, onChange, hasHeads = () => fal
     let plan;
     try {
       plan = planFor(address, base());
-      if (hasHeads(address)) plan.heads = new URL('heads.json', plan.folder);
+      const files = known(address);
+      if (files) {
+        plan.weights = [new URL(files.weights, plan.folder)];
+        if (files.heads) plan.heads = new URL('heads.json', plan.folder);
+      }
     } catch (error) {
       set({ ...NONE, phase: 'failed', source: address, name: address, message: errorMessage(error) });
       return;

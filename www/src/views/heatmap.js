@@ -252,7 +252,8 @@ class SvgSurface {
       showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t, HEATMAP_LABEL).length)) * 7.2 + 12 : 8;
     const left = longest(summary.queryTokens);
     const top = longest(summary.keyTokens) * 0.72 + 8;
-    const width = left + keys * cell + 8;
+    // Key labels lean right by about their length: room for the last one.
+    const width = left + keys * cell + Math.max(8, showLabels ? top - 8 : 8);
     const height = top + queries * cell + 8;
 
     this.element = svgEl(doc, 'svg', {
@@ -294,6 +295,15 @@ class SvgSurface {
         grid.append(svgEl(doc, 'rect', { class: 'cell-blocked', attrs: { x: k * cell + 1, y: q * cell + 1, width: cell - 2, height: cell - 2 } }));
       }
     }
+    // A decoder's generated tokens: a dashed line where the prompt ends, their labels marked.
+    const from = generatedFrom(input.data);
+    if (from !== null && from < queries) {
+      grid.append(
+        svgEl(doc, 'line', { class: 'generated-boundary', attrs: { x1: 0, y1: from * cell, x2: keys * cell, y2: from * cell } }),
+        svgEl(doc, 'line', { class: 'generated-boundary', attrs: { x1: from * cell, y1: 0, x2: from * cell, y2: queries * cell } }),
+      );
+    }
+    const generated = (/** @type {number} */ index) => (from !== null && index >= from ? ' generated' : '');
     this.rowMark = svgEl(doc, 'rect', { class: 'row-mark', attrs: { x: -2, height: cell, width: keys * cell + 4 } });
     this.cellMark = svgEl(doc, 'rect', { class: 'cell-mark', attrs: { width: cell, height: cell } });
     grid.append(this.rowMark, this.cellMark);
@@ -303,7 +313,7 @@ class SvgSurface {
       const labels = svgEl(doc, 'g', { class: 'axis-labels' });
       summary.queryTokens.forEach((token, q) => {
         labels.append(svgEl(doc, 'text', {
-          class: 'axis-query',
+          class: `axis-query${generated(q)}`,
           text: tokenLabel(token, HEATMAP_LABEL),
           attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
         }));
@@ -311,7 +321,7 @@ class SvgSurface {
       summary.keyTokens.forEach((token, k) => {
         const x = left + k * cell + cell / 2;
         labels.append(svgEl(doc, 'text', {
-          class: token.special ? 'axis-key special' : 'axis-key',
+          class: `${token.special ? 'axis-key special' : 'axis-key'}${generated(k)}`,
           text: tokenLabel(token, HEATMAP_LABEL),
           attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
         }));
@@ -383,4 +393,17 @@ class CanvasSurface {
     this.cellMark.style.top = `${(query / this.queries) * 100}%`;
     this.cellMark.style.left = `${(key / this.keys) * 100}%`;
   }
+}
+
+/**
+ * Where a decoder's generated tokens start among the tokens a view shows, or null.
+ * @param {RunData} data
+ */
+function generatedFrom(data) {
+  const generation = data.run.generation;
+  if (!generation) return null;
+  const kept = data.model?.kept;
+  if (!kept) return generation.promptTokens;
+  const at = kept.findIndex((index) => index >= generation.promptTokens);
+  return at < 0 ? null : at;
 }

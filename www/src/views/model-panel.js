@@ -216,7 +216,7 @@ export function createModelPanel(root, callbacks) {
         : status.info?.kind === 'decoder' && about
           ? 'A trained decoder: causal self-attention as it was learned, in every layer and head; type a prompt and generate.'
           : 'A trained model: attention as it was learned, in every layer and head.';
-    renderTrained(trained, shipped?.entry.origin === 'trained' && about ? status : null);
+    renderTrained(trained, about ? { here: shipped?.entry.origin === 'trained', heads: status.heads } : null);
     toyNote.hidden = !computing;
     toyNote.textContent = computing && status.info ? modelNote(status.info) : '';
     const toy = state.source === TOY_SOURCE;
@@ -230,22 +230,24 @@ export function createModelPanel(root, callbacks) {
   }
 
   /**
-   * A model trained by the project: said so, with what its named heads do.
+   * A model trained by the project says so; a model whose heads.json names heads says what they do.
    * @param {HTMLElement} host
-   * @param {ModelStatus | null} loaded  the loaded model, when it is one trained here
+   * @param {{ here: boolean, heads: import('../model/heads.js').NamedHead[] } | null} loaded  the loaded model
    */
   function renderTrained(host, loaded) {
-    host.hidden = loaded === null;
-    if (!loaded) {
+    host.hidden = loaded === null || (!loaded.here && loaded.heads.length === 0);
+    if (!loaded || host.hidden) {
       host.replaceChildren();
       return;
     }
-    const heads = loaded.heads;
+    const { heads } = loaded;
     host.replaceChildren(
-      el(doc, 'p', { class: 'model-trained-title' }, [
-        el(doc, 'span', { class: 'trained-badge', text: 'Trained here' }),
-        ` by the project’s own scripts (training/), with its measurements beside the weights.`,
-      ]),
+      loaded.here
+        ? el(doc, 'p', { class: 'model-trained-title' }, [
+          el(doc, 'span', { class: 'trained-badge', text: 'Trained here' }),
+          ' by the project’s own scripts (training/), with its measurements beside the weights.',
+        ])
+        : '',
       heads.length === 0
         ? el(doc, 'p', { class: 'field-hint', text: 'No head’s pattern was clear enough to be named (heads.json).' })
         : el(doc, 'ul', { class: 'named-heads', attrs: { 'aria-label': 'Named heads' } }, heads.map((named) => el(doc, 'li', {}, [
