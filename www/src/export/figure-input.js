@@ -4,8 +4,9 @@
 // titles, legend and colours — is built in Rust; this module only says what to draw. Pure
 // module: no DOM access.
 
-import { breakdownMatches, headWeights, layerHeadWeights, shape } from '../run-data.js';
-import { STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stepAt, stepCount } from '../timeline.js';
+import { breakdownMatches, cropped, firstKeys, headWeights, layerHeadWeights, playerRow, shape } from '../run-data.js';
+import { STAGE_LABELS, clampStep, describeStep, isRevealed, stagesOf, stepAt, stepCount } from '../timeline.js';
+import { generationView } from '../view-model.js';
 import { mathText } from '../math.js';
 import { NUMBER_COLUMNS } from '../views/player.js';
 import { ExportError } from './scene.js';
@@ -133,7 +134,7 @@ export function viewFigureRequest({ data, state, breakdown }) {
       return { inputs: [describe(data, { kind: 'grid', head: state.head })], weights: concat(every), allowed: maskOf(data) };
     }
     case 'player':
-      return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step))], weights: new Float32Array(0), allowed: new Uint8Array(0) };
+      return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step, state))], weights: new Float32Array(0), allowed: new Uint8Array(0) };
   }
 }
 
@@ -143,37 +144,42 @@ export function viewFigureRequest({ data, state, breakdown }) {
  * @returns {FigureRequest}
  */
 export function clipFigureRequest({ data, state, breakdown }) {
-  const { keys } = shape(data);
-  const inputs = [...Array(stepCount(keys)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step)));
+  const { keys, predict } = playerRow(data, state.query);
+  const inputs = [...Array(stepCount(keys, predict)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step, state)));
   return { inputs, weights: new Float32Array(0), allowed: new Uint8Array(0) };
 }
 
 /**
- * One step of the player as the figure shows it: the timeline's story and the numbers computed.
+ * One step of the player as the figure shows it: the timeline's story and the numbers computed
+ * (a decoding step's: the keys that existed then, and the choice of the next token).
  * @param {RunData} data
- * @param {Breakdown | null} b
+ * @param {Breakdown | null} whole
  * @param {number} head
  * @param {number} query
  * @param {number} step
+ * @param {PlaygroundState} [state]  the generation settings, for a decoding step's story
  * @returns {StepView}
  */
-export function stepView(data, b, head, query, step) {
-  if (!b || !breakdownMatches(b, data, head, query)) {
+export function stepView(data, whole, head, query, step, state) {
+  if (!whole || !breakdownMatches(whole, data, head, query)) {
     throw new ExportError('The numbers of this query are still being computed; try again in a moment.');
   }
-  const { keys } = shape(data);
-  const at = clampStep(keys, step);
-  const { summary } = data;
-  const story = describeStep(b, at, { query: summary.queryTokens[query], keys: summary.keyTokens, score: summary.score });
-  const kind = stepAt(keys, at).kind;
+  const { keys, predict } = playerRow(data, query);
+  const decoding = predict && state ? generationView(data, query, state.generate)?.decoding ?? null : null;
+  const b = firstKeys(whole, keys);
+  const at = clampStep(keys, step, decoding !== null);
+  const { summary } = predict ? cropped(data, keys) : data;
+  const story = describeStep(b, at, { query: summary.queryTokens[query], keys: summary.keyTokens, score: summary.score, decoding });
+  const kind = stepAt(keys, at, decoding !== null).kind;
+  const stages = stagesOf(decoding !== null);
   return {
     kind: 'steps',
     head,
     query,
     step: at,
-    steps: stepCount(keys),
-    stages: STAGES.map((stage) => STAGE_LABELS[stage]),
-    stage: /** @type {readonly string[]} */ (STAGES).indexOf(kind),
+    steps: stepCount(keys, decoding !== null),
+    stages: stages.map((stage) => STAGE_LABELS[stage]),
+    stage: stages.indexOf(kind),
     title: story.title,
     explanation: story.explanation,
     formula: mathText(story.formula),

@@ -6,7 +6,7 @@ import { el } from '../dom.js';
 import { formatBytes, quoteToken } from '../format.js';
 import { ExportError, PNG_SCALES, clipType } from '../export/exporter.js';
 import { stepCount } from '../timeline.js';
-import { headName, shape } from '../run-data.js';
+import { headName, playerRow, shape } from '../run-data.js';
 import { buttonGroup, createModal } from './modal.js';
 
 /** @typedef {import('../export/exporter.js').Snapshot} Snapshot */
@@ -116,9 +116,11 @@ export function createExportDialog(host, callbacks) {
     lead.textContent = `The figure is ${figureName(snapshot)}, as on screen; the weights are ${headName(data, state.head)}’s, ${queries} × ${keys} tokens${renormalised}.`;
     const type = clipType();
     clipButton.disabled = !type;
-    const seconds = Math.round((stepCount(keys) * callbacks.frameMs(state)) / 1000);
+    const row = playerRow(data, state.query);
+    const steps = stepCount(row.keys, row.predict);
+    const seconds = Math.round((steps * callbacks.frameMs(state)) / 1000);
     clipHint.textContent = type
-      ? `The ${stepCount(keys)} steps of the query ${quoteToken(token?.text ?? '')} as a ${type.startsWith('video/mp4') ? 'MP4' : 'WebM'} video, at the player’s speed: about ${seconds} s to record.`
+      ? `The ${steps} steps of the query ${quoteToken(token?.text ?? '')} as a ${type.startsWith('video/mp4') ? 'MP4' : 'WebM'} video, at the player’s speed: about ${seconds} s to record.`
       : 'This browser cannot record video from a canvas.';
   }
 

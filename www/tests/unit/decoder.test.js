@@ -8,10 +8,11 @@ import { shippedAt, shippedLabel, shippedModels } from '../../src/model/catalog.
 import { sortModelFiles } from '../../src/model/address.js';
 import { cropped, decodingStep, describeRun, firstKeys, headWeights, playerRow, specialNames, tokenLabel } from '../../src/run-data.js';
 import { choiceWords, generationView } from '../../src/view-model.js';
-import { DEFAULT_GENERATE } from '../../src/state.js';
+import { DEFAULT_GENERATE, defaultState } from '../../src/state.js';
 import { advance, describeStep, sameMoment, stageStart, stepAt, stepCount } from '../../src/timeline.js';
 import { mathText } from '../../src/math.js';
 import { describeModel, modelNote } from '../../src/views/model-panel.js';
+import { clipFigureRequest, stepView } from '../../src/export/figure-input.js';
 import { DECODER_INFO, makeDecoderRun } from './fixtures.js';
 
 test('byte-level tokens read as text: Ġ is a space, bytes become characters, stray bytes are named', () => {
@@ -159,6 +160,21 @@ test('the decoding step’s story says what comes from the cache and how the tok
   assert.equal(first.keys, 3);
   assert.equal(first.weights.length, 3);
   assert.equal(first.values.length, 3 * first.dV);
+});
+
+test('an exported player step of a decoding step is the step on screen: its keys, its stages, the next token', () => {
+  const full = makeDecoderRun(['The', 'Ġcat', 'Ġsat'], ['Ġon', 'Ġthe']);
+  const state = { ...defaultState(), generate: { ...DEFAULT_GENERATE, on: true }, view: /** @type {const} */ ('player'), query: 3 };
+  const b = { ...breakdown(5), query: 3 };
+  const last = stepView(full, b, 0, 3, 99, state);
+  assert.equal(last.steps, 2 * 4 + 6);
+  assert.equal(last.stages.at(-1), 'Next token');
+  assert.equal(last.stage, 7);
+  assert.equal(last.title, 'Next token · step 2 of 2');
+  assert.equal(last.columns[0].values.length, 4, 'the keys that existed at the step');
+  assert.equal(clipFigureRequest({ data: full, state, breakdown: b }).inputs.length, 14);
+  // A prompt token's step is the ordinary one.
+  assert.equal(stepView(full, { ...b, query: 0 }, 0, 0, 0, state).steps, 2 * 5 + 5);
 });
 
 /**
