@@ -244,7 +244,7 @@ fn figures_that_cannot_be_made_are_explained() {
     usage_error(&with(&["--view", "heatmap", "--svg", "x.svg", "--hide-special"]), "--model");
     usage_error(
         &with(&["--view", "heatmap", "--svg", "x.svg", "--model", "--heads", "2"]),
-        "'--model [<DIR>]' cannot be used with '--heads <HEADS>'",
+        "'--model [<DIR_OR_NAME>]' cannot be used with '--heads <HEADS>'",
     );
     assert!(!Path::new("x.svg").exists() && !PathBuf::from("/tmp/never.svg").exists());
 }

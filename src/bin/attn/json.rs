@@ -102,10 +102,10 @@ impl Serialize for Attentions<'_> {
 
 /// The model a run used: its name and its sizes.
 #[derive(Serialize)]
-struct ModelDescription<'a> {
-    name: &'a str,
+pub struct ModelDescription<'a> {
+    pub name: &'a str,
     #[serde(flatten)]
-    info: ModelInfo,
+    pub info: ModelInfo,
 }
 
 /// A pretrained model's run: the model, the tokens (only the ordinary ones when special tokens

@@ -3,9 +3,13 @@
 //! - `attn toy --text "…"` runs the playground's toy mode on a sentence and prints each head's
 //!   weights as a table (or, with `--json`, every intermediate).
 //! - `attn qkv --input FILE.json` runs one head on given Q, K and V matrices.
-//! - `attn model --text "…"` runs a pretrained encoder (default: `models/all-MiniLM-L6-v2`) and
-//!   prints its tokens and the weights of the heads picked (or, with `--json`, every attention).
+//! - `attn model --text "…"` runs a pretrained encoder (default: all-MiniLM-L6-v2) or decoder
+//!   (GPT-2, Llama) and prints its tokens and the weights of the heads picked (or, with `--json`,
+//!   every attention).
 //! - `attn tokenize --text "…"` prints the tokens a pretrained model reads.
+//! - `attn generate --model DIR_OR_NAME --text "…" --steps N` continues a text with a decoder and
+//!   shows how each token was chosen.
+//! - `attn models` lists the shipped models (the catalog) and where each is on this machine.
 //! - `attn render --view heatmap|lines --svg OUT.svg` (or `--png OUT.png`) draws a figure of the
 //!   toy's or a model's attention.
 //!
@@ -17,17 +21,20 @@
 
 mod args;
 mod error;
+mod generate_command;
 mod input;
 mod json;
 mod mask_arg;
 mod model_command;
 mod model_dir;
+mod models_command;
 mod output;
 mod qkv_command;
 mod render_command;
 mod report;
 mod table;
 mod token_table;
+mod token_text;
 mod tokenize_command;
 mod toy_command;
 mod weights_file;
@@ -50,10 +57,14 @@ enum Command {
     Toy(toy_command::ToyArgs),
     /// One attention head on Q, K and V matrices from a JSON file
     Qkv(qkv_command::QkvArgs),
-    /// A pretrained encoder's attention over a sentence: tokens, every layer and head, the sentence embedding
+    /// A pretrained encoder's or decoder's attention over a text: tokens, every layer and head, an encoder's sentence embedding
     Model(model_command::ModelArgs),
     /// The tokens a pretrained model reads, with their ids and places in the text
     Tokenize(tokenize_command::TokenizeArgs),
+    /// A decoder continues a text: the tokens it chose, their probabilities and alternatives, each step's attention
+    Generate(generate_command::GenerateArgs),
+    /// The shipped models (the catalog): name, kind, folder, description, and whether each is on this machine
+    Models(models_command::ModelsArgs),
     /// A figure (heatmap or lines) of the toy's or a pretrained model's attention, as SVG or PNG
     Render(render_command::RenderArgs),
 }
@@ -66,6 +77,8 @@ fn main() -> ExitCode {
         Command::Qkv(args) => qkv_command::run(args),
         Command::Model(args) => model_command::run(args),
         Command::Tokenize(args) => tokenize_command::run(args),
+        Command::Generate(args) => generate_command::run(args),
+        Command::Models(args) => models_command::run(args),
         Command::Render(args) => render_command::run(args),
     };
     match result {

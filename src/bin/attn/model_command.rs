@@ -1,4 +1,5 @@
-//! `attn model`: a pretrained encoder's attention over a text, layer by layer and head by head.
+//! `attn model`: a pretrained encoder's or decoder's attention over a text, layer by layer and head
+//! by head.
 
 use std::io::{self, Write};
 
@@ -25,7 +26,7 @@ pub struct ModelArgs {
     /// Show only this head of each layer shown (heads count from 0) [default: every head]
     #[arg(long, value_name = "H")]
     head: Option<usize>,
-    /// Show how this query attends, step by step, in each head shown (tokens count from 0, [CLS] included)
+    /// Show how this query attends, step by step, in each head shown (tokens count from 0, an encoder's [CLS] included)
     #[arg(long, value_name = "I")]
     query: Option<usize>,
     #[command(flatten)]
@@ -73,21 +74,39 @@ fn readable(
     steps: &[HeadBreakdown],
 ) -> io::Result<()> {
     let info = model.model.info();
-    writeln!(
-        out,
-        "{} ({}): {} × {}, d_model {}, d_k {}, up to {} tokens, {} stored as {:?}",
-        model.model.name(),
-        info.architecture,
-        count(info.layers, "layer"),
-        count(info.heads, "head"),
-        info.hidden,
-        info.d_k,
-        info.max_positions,
-        parameters(info.parameters),
-        info.dtype
-    )?;
+    if model.is_decoder() {
+        let kv = if info.kv_heads == info.heads { String::new() } else { format!(" ({})", count(info.kv_heads, "key/value head")) };
+        writeln!(
+            out,
+            "{} ({} decoder): {} × {}{kv}, d_model {}, d_k {}, a context of {} tokens, {} stored as {:?}",
+            model.model.name(),
+            info.architecture,
+            count(info.layers, "layer"),
+            count(info.heads, "head"),
+            info.hidden,
+            info.d_k,
+            info.max_positions,
+            parameters(info.parameters),
+            info.dtype
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} ({}): {} × {}, d_model {}, d_k {}, up to {} tokens, {} stored as {:?}",
+            model.model.name(),
+            info.architecture,
+            count(info.layers, "layer"),
+            count(info.heads, "head"),
+            info.hidden,
+            info.d_k,
+            info.max_positions,
+            parameters(info.parameters),
+            info.dtype
+        )?;
+    }
     let tokens = model.tokens();
-    token_table::write(out, tokens)?;
+    let vocabulary = model.vocabulary();
+    token_table::write(out, tokens, vocabulary)?;
     if let Some(pooled) = &model.run.pooled {
         let first: Vec<String> = pooled.iter().take(4).map(|&x| format!("{x:.4}")).collect();
         writeln!(out, "sentence embedding (mean of the last layer, unit length): {} numbers [{}, …]", pooled.len(), first.join(", "))?;
@@ -104,15 +123,21 @@ fn readable(
         );
     };
     let decimals = usize::from(args.view.decimals);
-    let every = Labels::same(tokens.iter().map(|t| t.text.as_str()).enumerate());
-    let shown_labels = Labels::same(model.shown().into_iter().map(|i| (i, tokens[i].text.as_str())));
+    let texts: Vec<String> = tokens.iter().map(|t| vocabulary.show(t)).collect();
+    let every = Labels::same(texts.iter().map(String::as_str).enumerate());
+    let shown = model.shown();
+    let shown_labels = Labels::same(shown.iter().map(|&i| (i, texts[i].as_str())));
     let hidden = if model.hidden.is_some() { "; special tokens hidden, each row renormalised to sum to 1" } else { "" };
+    let causal = if model.is_decoder() { "causal, " } else { "" };
     for &l in layers {
         for &h in heads {
             let scale = model.run.head(l, h).map_err(io::Error::other)?.scale;
-            let heading = format!("layer {l}, head {h} (scaled dot-product, scale {}{hidden})", short(scale));
+            let kv =
+                if info.kv_heads < info.heads { format!(", key/value head {}", h / (info.heads / info.kv_heads)) } else { String::new() };
+            let heading = format!("layer {l}, head {h} ({causal}scaled dot-product, scale {}{kv}{hidden})", short(scale));
             let weights = model.weights(l, h).map_err(|e| io::Error::other(e.to_string()))?;
-            report::matrix(out, &heading, weights, &|_, _| true, &shown_labels, decimals)?;
+            let allowed = model.allowed(l, h, &shown).map_err(|e| io::Error::other(e.to_string()))?;
+            report::matrix(out, &heading, weights, &allowed, &shown_labels, decimals)?;
             writeln!(out)?;
         }
     }

@@ -1,26 +1,42 @@
-//! `--model DIR`: finding a pretrained model's folder, loading the model (or only its
-//! tokenizer), running it, and saying on stderr when a text was cut to the model's positions.
+//! `--model DIR_OR_NAME`: finding a model's folder (a folder given by path, or a shipped model
+//! named as in the catalog), loading the model (or only its tokenizer), running it, and saying on
+//! stderr when a text was cut to the model's positions.
 
 use std::path::{Path, PathBuf};
 
-use attention_playground::model::{BertTokenizer, Encoding, Model, ModelConfig, ModelError};
-use attention_playground::run::{Run, WithoutSpecial};
-use attention_playground::Token;
+use attention_playground::catalog::{self, CatalogEntry, Origin};
+use attention_playground::model::{
+    BertTokenizer, BpeTokenizer, DecoderConfig, Encoding, LoadedModel, ModelConfig, ModelError, ModelKind, Tokenizer,
+};
+use attention_playground::run::{Run, SourceKind, WithoutSpecial};
+use attention_playground::{Token, Truncation};
 use clap::Args;
 use ndarray::ArrayView2;
 
 use crate::error::{CliError, CliResult};
+use crate::token_text::Vocabulary;
 
-/// Where `scripts/fetch-model.sh` puts the default model, relative to the repository's root.
-pub const DEFAULT_MODEL: &str = "models/all-MiniLM-L6-v2";
+/// The model used when `--model` is not given, or given without a value: the pretrained encoder
+/// `scripts/fetch-model.sh` fetches.
+pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
 
-/// Which pretrained model to use; shared by `attn model`, `attn tokenize` and `attn render`.
+/// The repository the tool was built from: where a shipped model's folder is looked for when the
+/// current folder does not have it.
+pub const REPOSITORY: &str = env!("CARGO_MANIFEST_DIR");
+
+const MODEL_HELP: &str = concat!(
+    "A model folder (config.json, tokenizer.json or vocab.txt, model.safetensors: a BERT-family encoder or a GPT-2 or Llama ",
+    "decoder), or the name of a shipped model (`attn models` lists them), whose folder is looked for in the current folder, then in ",
+    "the repository attn was built from (",
+    env!("CARGO_MANIFEST_DIR"),
+    "). Names are looked up first: write ./NAME for a folder of the same name. `--model` alone: all-MiniLM-L6-v2 (`attn model` and ",
+    "`attn tokenize` use it without the option)"
+);
+
+/// Which model to use; shared by `attn model`, `attn tokenize`, `attn generate` and `attn render`.
 #[derive(Debug, Args)]
 pub struct ModelOptions {
-    /// Folder of a BERT-family model: config.json, tokenizer.json or vocab.txt, model.safetensors
-    /// (`--model` alone: models/all-MiniLM-L6-v2, relative to the current folder; `attn model`
-    /// and `attn tokenize` use that one without the option)
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = DEFAULT_MODEL)]
+    #[arg(long, value_name = "DIR_OR_NAME", num_args = 0..=1, default_missing_value = DEFAULT_MODEL, help = MODEL_HELP)]
     pub model: Option<PathBuf>,
 }
 
@@ -38,52 +54,128 @@ pub struct ModelRunOptions {
 /// hidden.
 pub struct ModelRun {
     /// The model, named after its folder.
-    pub model: Model,
+    pub model: LoadedModel,
     pub run: Run,
     /// Set with `--hide-special`.
     pub hidden: Option<WithoutSpecial>,
 }
 
 impl ModelOptions {
-    /// The folder asked for, or the default one.
-    pub fn dir(&self) -> &Path {
+    /// What `--model` names, or the default model.
+    pub fn asked(&self) -> &Path {
         self.model.as_deref().unwrap_or(Path::new(DEFAULT_MODEL))
     }
 
-    /// The folder, checked to exist, with the way to get the default model when it does not.
-    fn existing_dir(&self) -> CliResult<&Path> {
-        let dir = self.dir();
-        if dir.is_dir() {
-            return Ok(dir);
+    /// The folder of the model asked for: a shipped model's (found as [`locate`] says), or the
+    /// folder given; when it is missing, a message that says how to get it.
+    pub fn dir(&self) -> CliResult<PathBuf> {
+        let asked = self.asked();
+        if let Some(entry) = asked.to_str().and_then(catalog::find) {
+            return locate(&entry, &roots());
         }
-        Err(CliError::new(if dir == Path::new(DEFAULT_MODEL) {
-            format!(
-                "the default model is not in {DEFAULT_MODEL} (relative to the current folder): fetch it with `bash scripts/fetch-model.sh` \
-                 from the repository's root and run attn there, or give --model DIR"
-            )
-        } else {
-            format!(
-                "the model folder '{}' does not exist: give a folder with config.json, tokenizer.json or vocab.txt, and model.safetensors \
-                 (`bash scripts/fetch-model.sh` fetches the default model into {DEFAULT_MODEL})",
-                dir.display()
-            )
-        }))
+        if asked.is_dir() {
+            return Ok(asked.to_owned());
+        }
+        Err(missing_folder(asked))
     }
 
     /// The whole model, named after its folder.
-    pub fn load(&self) -> CliResult<Model> {
-        Ok(Model::from_dir(self.existing_dir()?)?)
+    pub fn load(&self) -> CliResult<LoadedModel> {
+        Ok(LoadedModel::from_dir(&self.dir()?)?)
     }
 
-    /// Only what tokenizing needs: the tokenizer (tokenizer.json, else vocab.txt) and the model's
-    /// number of positions from config.json; the weights are not read.
-    pub fn tokenizer(&self) -> CliResult<(BertTokenizer, usize)> {
-        let dir = self.existing_dir()?;
-        let read = |name: &str| std::fs::read_to_string(dir.join(name));
-        let config = read("config.json").map_err(|e| CliError::new(format!("{}: {e}", dir.join("config.json").display())))?;
+    /// Only what tokenizing needs: the tokenizer (an encoder's tokenizer.json, else vocab.txt; a
+    /// decoder's tokenizer.json) and the model's number of positions from config.json; the
+    /// weights are not read.
+    pub fn tokenizer(&self) -> CliResult<(Tokenizer, usize)> {
+        let dir = self.dir()?;
+        let read =
+            |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| CliError::new(format!("{}: {e}", dir.join(name).display())));
+        let config = read("config.json")?;
+        if ModelKind::of_config_json(&config)?.is_decoder() {
+            let positions = DecoderConfig::from_json(&config)?.max_positions;
+            let tokenizer = BpeTokenizer::from_tokenizer_json(&read("tokenizer.json")?)?;
+            return Ok((Tokenizer::Bpe(Box::new(tokenizer)), positions));
+        }
         let positions = ModelConfig::from_json(&config)?.max_positions;
-        Ok((BertTokenizer::from_dir(dir)?, positions))
+        Ok((Tokenizer::WordPiece(BertTokenizer::from_dir(&dir)?), positions))
     }
+}
+
+/// Where a shipped model's folder is looked for, in order: the current folder, then the
+/// repository the tool was built from.
+pub fn roots() -> [PathBuf; 2] {
+    [PathBuf::new(), PathBuf::from(REPOSITORY)]
+}
+
+/// Whether `dir` holds a model: its config.json and its weights.
+pub fn present(dir: &Path) -> bool {
+    dir.join("config.json").is_file() && ["model.safetensors", "model.f16.safetensors"].iter().any(|w| dir.join(w).is_file())
+}
+
+/// The folder of a shipped model: its catalog folder under the first of `roots` that has the
+/// model, or a message saying how to get it.
+pub fn locate(entry: &CatalogEntry, roots: &[PathBuf]) -> CliResult<PathBuf> {
+    if let Some(dir) = roots.iter().map(|root| root.join(&entry.folder)).find(|dir| present(dir)) {
+        return Ok(dir);
+    }
+    let places: Vec<String> = roots
+        .iter()
+        .map(|root| if root.as_os_str().is_empty() { "the current folder".to_owned() } else { root.display().to_string() })
+        .collect();
+    let how = match entry.origin {
+        Origin::Pretrained => "fetch it with `bash scripts/fetch-model.sh` from the repository's root".to_owned(),
+        Origin::Trained => {
+            "it is committed under trained/ in the repository, so run attn in a checkout of it (or give the folder with --model DIR)"
+                .to_owned()
+        }
+    };
+    Err(CliError::new(format!("{} is not on this machine: {} is in neither {}; {how}", entry.name, entry.folder, places.join(" nor "))))
+}
+
+/// The message for a `--model` that is neither a shipped model nor an existing folder.
+fn missing_folder(asked: &Path) -> CliError {
+    let shown = asked.display();
+    if asked.exists() {
+        return CliError::new(format!(
+            "'{shown}' is a file, not a model folder: give the folder that holds config.json, or a shipped model's name (`attn models` lists them)"
+        ));
+    }
+    let names: Vec<String> = catalog::catalog().into_iter().map(|e| e.name).collect();
+    let path_like = asked.components().count() > 1 || asked.is_absolute() || asked.starts_with(".");
+    CliError::new(if path_like {
+        format!(
+            "the model folder '{shown}' does not exist: check the path, or give a shipped model's name ({}; `attn models` lists them, \
+             `bash scripts/fetch-model.sh` fetches the pretrained one)",
+            names.join(", ")
+        )
+    } else {
+        format!(
+            "'{shown}' is neither a shipped model nor a folder here: the shipped models are {} (`attn models` says which are on this \
+             machine); for a folder, check the path",
+            names.join(", ")
+        )
+    })
+}
+
+/// "an encoder", "a decoder", "an encoder-decoder": what a model is, for messages.
+pub fn kind_phrase(kind: SourceKind) -> String {
+    let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
+/// Refuses a model whose run is not one text with a block per layer: what `attn model`, `attn
+/// render` and `attn tokenize` show.
+fn check_shown(model: &LoadedModel) -> CliResult<()> {
+    if model.encoder().is_some() || model.decoder().is_some() {
+        return Ok(());
+    }
+    Err(CliError::new(format!(
+        "{} is {}: attn model and attn render show encoders (BERT family) and decoders (GPT-2, Llama)",
+        model.name(),
+        kind_phrase(model.info().kind)
+    )))
 }
 
 impl ModelRunOptions {
@@ -91,9 +183,10 @@ impl ModelRunOptions {
     /// long; with `--hide-special`, also the weights among the ordinary tokens.
     pub fn run(&self, text: &str) -> CliResult<ModelRun> {
         let model = self.source.load()?;
+        check_shown(&model)?;
         let encoding = model.tokenize(text);
-        note_truncation(text, &encoding);
-        let run = model.forward_encoding(encoding)?;
+        note_truncation(text, &encoding, Vocabulary::of_model(&model));
+        let run = model.forward(text)?;
         let hidden = if self.hide_special {
             if run.sequences.iter().any(|s| s.tokens.iter().all(|t| t.special)) {
                 return Err(CliError::new(
@@ -109,9 +202,19 @@ impl ModelRunOptions {
 }
 
 impl ModelRun {
-    /// Every token the model read, `[CLS]` and `[SEP]` included.
+    /// Every token the model read, an encoder's `[CLS]` and `[SEP]` included.
     pub fn tokens(&self) -> &[Token] {
         self.run.sequences.first().map_or(&[], |s| &s.tokens)
+    }
+
+    /// How the model's tokens are shown.
+    pub fn vocabulary(&self) -> Vocabulary<'_> {
+        Vocabulary::of_model(&self.model)
+    }
+
+    /// Whether the model is a decoder (causal attention, byte-level tokens).
+    pub fn is_decoder(&self) -> bool {
+        self.model.decoder().is_some()
     }
 
     /// The numbers of the tokens shown: the ordinary ones when special tokens are hidden, else all.
@@ -128,7 +231,8 @@ impl ModelRun {
     }
 
     /// The weights of one head of one layer among the tokens shown (renormalised when special
-    /// tokens are hidden). An encoder has one block per layer, so the layer is the block.
+    /// tokens are hidden). Encoders and decoders have one block per layer, so the layer is the
+    /// block.
     pub fn weights(&self, layer: usize, head: usize) -> CliResult<ArrayView2<'_, f32>> {
         let trace = self.run.head(layer, head)?;
         let Some(hidden) = &self.hidden else { return Ok(trace.weights.view()) };
@@ -139,37 +243,62 @@ impl ModelRun {
         let start = (0..layer).map(|b| run.blocks[b].heads.len() * size(b)).sum::<usize>() + head * rows * cols;
         Ok(ArrayView2::from_shape((rows, cols), &hidden.weights[start..start + rows * cols]).expect("one weight per kept query and key"))
     }
+
+    /// Whether query `i` may attend to key `j` of one head, both numbered among the tokens shown
+    /// (a decoder's causal mask; an encoder masks nothing).
+    pub fn allowed(&self, layer: usize, head: usize, shown: &[usize]) -> CliResult<impl Fn(usize, usize) -> bool + '_> {
+        let trace = self.run.head(layer, head)?;
+        let shown = shown.to_vec();
+        Ok(move |i: usize, j: usize| trace.is_allowed(shown[i], shown[j]))
+    }
 }
 
 /// The tokens of `text` as the model would see them, cut with a note on stderr when too long;
 /// an empty text is refused as the model refuses it.
-pub fn encode(tokenizer: &BertTokenizer, positions: usize, text: &str) -> CliResult<Encoding> {
+pub fn encode(tokenizer: &Tokenizer, positions: usize, text: &str) -> CliResult<Encoding> {
     let encoding = tokenizer.encode(text, positions);
     if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
         return Err(ModelError::EmptyText.into());
     }
-    note_truncation(text, &encoding);
+    note_truncation(text, &encoding, Vocabulary::of_tokenizer(tokenizer));
     Ok(encoding)
 }
 
 /// Characters of context shown where the text was cut.
 const CUT_CONTEXT: usize = 30;
 
-/// Says on stderr that the text was cut, and where: the last words kept.
-fn note_truncation(text: &str, encoding: &Encoding) {
+/// Says on stderr that the text was cut, and where: the last words kept. An encoder's counts
+/// include `[CLS]` and `[SEP]`; a decoder adds no tokens.
+fn note_truncation(text: &str, encoding: &Encoding, vocabulary: Vocabulary) {
     let Some(cut) = encoding.truncated else { return };
-    let last_end = encoding.tokens.iter().rev().find(|t| t.end > t.start).map_or(0, |t| t.end);
-    eprintln!(
-        "note: the text has {} tokens with [CLS] and [SEP]; the model takes {}, so the first {} (up to \"{}\") were used",
-        cut.total,
-        cut.limit,
-        cut.limit.saturating_sub(2),
-        last_words(&prefix_utf16(text, last_end))
-    );
+    let up_to = last_words(&prefix_utf16(text, kept_end(&encoding.tokens)));
+    eprintln!("note: {}", cut_sentence(cut, vocabulary.is_byte_level(), &up_to));
+}
+
+/// Where the text a run kept ends: the end of its last token that covers text (UTF-16).
+pub fn kept_end(tokens: &[Token]) -> usize {
+    tokens.iter().rev().find(|t| t.end > t.start).map_or(0, |t| t.end)
+}
+
+/// "the text has 72 tokens …; the model takes 40, so the first 38 (up to "…") were used".
+fn cut_sentence(cut: Truncation, decoder: bool, up_to: &str) -> String {
+    if decoder {
+        format!(
+            "the text has {} tokens; the model's context holds {}, so the first {} (up to \"{up_to}\") were used",
+            cut.total, cut.limit, cut.limit
+        )
+    } else {
+        format!(
+            "the text has {} tokens with [CLS] and [SEP]; the model takes {}, so the first {} (up to \"{up_to}\") were used",
+            cut.total,
+            cut.limit,
+            cut.limit.saturating_sub(2)
+        )
+    }
 }
 
 /// The end of `text`: its last [`CUT_CONTEXT`] characters or fewer, from a word's start, after "…".
-fn last_words(text: &str) -> String {
+pub fn last_words(text: &str) -> String {
     let chars: Vec<char> = text.trim_end().chars().collect();
     if chars.len() <= CUT_CONTEXT {
         return chars.iter().collect();
@@ -180,7 +309,7 @@ fn last_words(text: &str) -> String {
 }
 
 /// The part of `text` before UTF-16 offset `end`.
-fn prefix_utf16(text: &str, end: usize) -> String {
+pub fn prefix_utf16(text: &str, end: usize) -> String {
     let mut units = 0;
     text.chars()
         .take_while(|c| {
@@ -206,5 +335,49 @@ mod tests {
         assert_eq!(last_words("short text "), "short text");
         assert_eq!(last_words("one two three four five six seven eight"), "…four five six seven eight");
         assert_eq!(last_words(&"x".repeat(40)), format!("…{}", "x".repeat(30)));
+    }
+
+    /// A folder in the temporary folder, unique to this test, created empty.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("attn-locate-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn entry(origin: Origin) -> CatalogEntry {
+        let any = catalog::catalog().into_iter().find(|e| e.origin == origin).expect("the catalog has a model of each origin");
+        CatalogEntry { name: "some-model".into(), folder: "kept/some-model/".into(), ..any }
+    }
+
+    #[test]
+    fn shipped_models_are_found_in_the_first_root_that_has_them() {
+        let (first, second) = (scratch("first"), scratch("second"));
+        let roots = [first.clone(), second.clone()];
+        let model = entry(Origin::Trained);
+        let err = locate(&model, &roots).unwrap_err().to_string();
+        assert!(err.starts_with("some-model is not on this machine: kept/some-model/ is in neither "), "{err}");
+        assert!(err.contains("committed under trained/"), "{err}");
+        let fetch = locate(&entry(Origin::Pretrained), &[PathBuf::new()]).unwrap_err().to_string();
+        assert!(fetch.contains("in neither the current folder;") && fetch.contains("`bash scripts/fetch-model.sh`"), "{fetch}");
+        // A folder with config.json but no weights is not the model.
+        std::fs::create_dir_all(first.join("kept/some-model")).unwrap();
+        std::fs::write(first.join("kept/some-model/config.json"), "{}").unwrap();
+        assert!(locate(&model, &roots).is_err());
+        std::fs::create_dir_all(second.join("kept/some-model")).unwrap();
+        for file in ["config.json", "model.safetensors"] {
+            std::fs::write(second.join("kept/some-model").join(file), "{}").unwrap();
+        }
+        assert_eq!(locate(&model, &roots).unwrap(), second.join("kept/some-model/"));
+        std::fs::write(first.join("kept/some-model/model.safetensors"), "").unwrap();
+        assert_eq!(locate(&model, &roots).unwrap(), first.join("kept/some-model/"));
+        for dir in [first, second] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn kinds_read_as_words() {
+        assert_eq!([kind_phrase(SourceKind::Encoder), kind_phrase(SourceKind::Decoder)], ["an encoder", "a decoder"]);
     }
 }

@@ -193,7 +193,7 @@ fn scores(head: &HeadTrace) -> String {
     format!("{scaled}{kind} scores{temperature}")
 }
 
-/// The labels of tokens in a figure.
+/// The labels of the toy's tokens in a figure.
 fn labels<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> Vec<TokenLabel> {
     tokens.into_iter().map(|t| TokenLabel { text: t.text.clone(), special: t.special }).collect()
 }
@@ -228,16 +228,25 @@ fn from_model(args: &RenderArgs, model: &ModelRun) -> CliResult<Drawing> {
     let picked = pick_heads(args, model.heads(), |h| if all { format!("head {h}") } else { format!("layer {layer} · head {h}") })?;
     let tokens = model.tokens();
     let shown = model.shown();
-    let labels = labels(shown.iter().map(|&i| &tokens[i]));
+    let vocabulary = model.vocabulary();
+    let labels: Vec<TokenLabel> =
+        shown.iter().map(|&i| TokenLabel { text: vocabulary.show(&tokens[i]), special: tokens[i].special }).collect();
     let mut heads = Vec::new();
     for (h, name) in picked {
-        heads.push(HeadWeights { head: h, name, weights: model.weights(layer, h)?.to_owned(), allowed: None });
+        let weights = model.weights(layer, h)?.to_owned();
+        // A decoder's causal mask, among the tokens shown; an encoder masks nothing.
+        let allowed = model.is_decoder().then(|| {
+            let trace = &model.run.blocks[layer].heads[h];
+            ndarray::Array2::from_shape_fn(weights.dim(), |(i, j)| trace.is_allowed(shown[i], shown[j]))
+        });
+        heads.push(HeadWeights { head: h, name, weights, allowed });
     }
+    let specials = if model.is_decoder() { "" } else { ", [CLS] and [SEP] included" };
     let query = match args.query {
         None => None,
         Some(q) if q >= tokens.len() => {
             return Err(CliError::new(format!(
-                "--query {q} does not exist: there are {} tokens (0–{}), [CLS] and [SEP] included",
+                "--query {q} does not exist: there are {} tokens (0–{}){specials}",
                 tokens.len(),
                 tokens.len() - 1
             )));
@@ -247,7 +256,12 @@ fn from_model(args: &RenderArgs, model: &ModelRun) -> CliResult<Drawing> {
         })?),
     };
     let layer_note = if all { format!(" · layer {layer}") } else { String::new() };
-    let rows = if model.hidden.is_some() { "[CLS] and [SEP] hidden, rows renormalised to sum to 1" } else { "each row sums to 1" };
-    let caption = format!("{}{layer_note} · {} · scaled dot-product scores · {rows}", model.model.name(), count(labels.len(), "token"));
+    let rows = match (model.hidden.is_some(), model.is_decoder()) {
+        (true, false) => "[CLS] and [SEP] hidden, rows renormalised to sum to 1",
+        (true, true) => "special tokens hidden, rows renormalised to sum to 1",
+        (false, _) => "each row sums to 1",
+    };
+    let scores = if model.is_decoder() { "causal scaled dot-product scores" } else { "scaled dot-product scores" };
+    let caption = format!("{}{layer_note} · {} · {scores} · {rows}", model.model.name(), count(labels.len(), "token"));
     Ok(Drawing { tokens: Tokens { queries: labels.clone(), keys: labels }, heads, caption, query })
 }

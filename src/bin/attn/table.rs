@@ -50,21 +50,29 @@ pub struct Table {
 
 impl Table {
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.write_aligned(out, &[])
+    }
+
+    /// The table with the cells of the columns numbered in `left` (from 0, after the label column)
+    /// aligned to the left, the others to the right.
+    pub fn write_aligned(&self, out: &mut dyn Write, left: &[usize]) -> io::Result<()> {
         let label_width = self.rows.iter().map(|(l, _)| width(l)).chain([width(&self.corner)]).max().unwrap_or(0);
         let widths: Vec<usize> = (0..self.columns.len())
             .map(|j| self.rows.iter().map(|(_, cells)| width(&cells[j])).chain([width(&self.columns[j])]).max().unwrap_or(0))
             .collect();
         pad(out, &self.corner, label_width, false)?;
-        for (name, &w) in self.columns.iter().zip(&widths) {
+        // A left-aligned last column is not padded: lines end with their text.
+        let last_left = |j: usize, w: usize| if j + 1 == widths.len() && left.contains(&j) { 0 } else { w };
+        for (j, (name, &w)) in self.columns.iter().zip(&widths).enumerate() {
             write!(out, "  ")?;
-            pad(out, name, w, true)?;
+            pad(out, name, last_left(j, w), !left.contains(&j))?;
         }
         writeln!(out)?;
         for (name, cells) in &self.rows {
             pad(out, name, label_width, false)?;
-            for (cell, &w) in cells.iter().zip(&widths) {
+            for (j, (cell, &w)) in cells.iter().zip(&widths).enumerate() {
                 write!(out, "  ")?;
-                pad(out, cell, w, true)?;
+                pad(out, cell, last_left(j, w), !left.contains(&j))?;
             }
             writeln!(out)?;
         }

@@ -1,5 +1,6 @@
-//! A pretrained model's tokens as a table: number and text, vocabulary id, and the UTF-16
-//! span of the text each covers (`[CLS]` and `[SEP]` cover none).
+//! A model's tokens as a table: number and text, vocabulary id, and the UTF-16 span of the text
+//! each covers (`[CLS]` and `[SEP]` cover none). A byte-level BPE token is shown decoded, with its
+//! vocabulary entry in a column of its own.
 
 use std::io::{self, Write};
 
@@ -7,6 +8,7 @@ use attention_playground::Token;
 
 use crate::report::count;
 use crate::table::{label, Table};
+use crate::token_text::{Vocabulary, SPACE};
 
 /// Where a token comes from in the text: "4–10", "special", or both for a typed `[MASK]`.
 fn span(t: &Token) -> String {
@@ -17,17 +19,28 @@ fn span(t: &Token) -> String {
     }
 }
 
-/// "16 tokens ([CLS] and [SEP] included):" and the table.
-pub fn write(out: &mut dyn Write, tokens: &[Token]) -> io::Result<()> {
-    writeln!(out, "{} ([CLS] and [SEP] included):", count(tokens.len(), "token"))?;
-    let table = Table {
-        corner: "token".to_owned(),
-        columns: vec!["id".to_owned(), "UTF-16 span".to_owned()],
-        rows: tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (format!("{i} {}", label(&t.text)), vec![t.id.map_or_else(String::new, |id| id.to_string()), span(t)]))
-            .collect(),
+/// "16 tokens ([CLS] and [SEP] included):" (an encoder's) or "9 tokens (byte-level BPE, ␣ is a
+/// space):" (a decoder's), then the table.
+pub fn write(out: &mut dyn Write, tokens: &[Token], vocabulary: Vocabulary) -> io::Result<()> {
+    let id = |t: &Token| t.id.map_or_else(String::new, |id| id.to_string());
+    let table = if vocabulary.is_byte_level() {
+        writeln!(out, "{} (byte-level BPE, {SPACE} is a space):", count(tokens.len(), "token"))?;
+        Table {
+            corner: "token".to_owned(),
+            columns: vec!["id".to_owned(), "vocabulary entry".to_owned(), "UTF-16 span".to_owned()],
+            rows: tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{i} {}", label(&vocabulary.show(t))), vec![id(t), label(&t.text), span(t)]))
+                .collect(),
+        }
+    } else {
+        writeln!(out, "{} ([CLS] and [SEP] included):", count(tokens.len(), "token"))?;
+        Table {
+            corner: "token".to_owned(),
+            columns: vec!["id".to_owned(), "UTF-16 span".to_owned()],
+            rows: tokens.iter().enumerate().map(|(i, t)| (format!("{i} {}", label(&t.text)), vec![id(t), span(t)])).collect(),
+        }
     };
     table.write(out)
 }

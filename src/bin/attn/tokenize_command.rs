@@ -1,4 +1,4 @@
-//! `attn tokenize`: the tokens a pretrained model reads for a text, without loading its weights.
+//! `attn tokenize`: the tokens a model reads for a text, without loading its weights.
 
 use clap::Args;
 
@@ -7,6 +7,7 @@ use crate::error::CliResult;
 use crate::model_dir::{encode, ModelOptions};
 use crate::output;
 use crate::token_table;
+use crate::token_text::Vocabulary;
 
 #[derive(Debug, Args)]
 pub struct TokenizeArgs {
@@ -15,6 +16,7 @@ pub struct TokenizeArgs {
     #[command(flatten)]
     model: ModelOptions,
     /// Print JSON: {"tokens": [{"text", "start", "end", "special", "id"}], "truncated": null or {"limit", "total", "which"}}
+    /// (a byte-level BPE token's text is its vocabulary entry, as "Ġthe")
     #[arg(long)]
     json: bool,
 }
@@ -22,5 +24,8 @@ pub struct TokenizeArgs {
 pub fn run(args: TokenizeArgs) -> CliResult<()> {
     let (tokenizer, positions) = args.model.tokenizer()?;
     let encoding = encode(&tokenizer, positions, &args.text.text)?;
-    output::to_stdout(|out| if args.json { output::json_line(out, &encoding) } else { token_table::write(out, &encoding.tokens) })
+    let vocabulary = Vocabulary::of_tokenizer(&tokenizer);
+    output::to_stdout(
+        |out| if args.json { output::json_line(out, &encoding) } else { token_table::write(out, &encoding.tokens, vocabulary) },
+    )
 }
