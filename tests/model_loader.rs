@@ -56,6 +56,22 @@ fn a_folder_without_the_model_says_how_to_get_it() {
 }
 
 #[test]
+fn a_vocabulary_that_is_not_utf8_is_named_not_taken_for_missing() {
+    let dir = std::env::temp_dir().join(format!("vocab-latin1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = tiny();
+    std::fs::write(dir.join("config.json"), &f.config).unwrap();
+    std::fs::write(dir.join("model.safetensors"), &f.weights).unwrap();
+    // "café" in Latin-1: the é is one byte, 0xE9, which is not UTF-8.
+    let mut vocab = f.vocab.as_bytes().to_vec();
+    vocab.extend_from_slice(b"caf\xe9\n");
+    std::fs::write(dir.join("vocab.txt"), &vocab).unwrap();
+    let msg = Model::from_dir(&dir).expect_err("a Latin-1 vocabulary").to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(msg.contains("vocab.txt") && msg.contains("not UTF-8"), "{msg}");
+}
+
+#[test]
 fn truncated_and_corrupt_weights_are_named() {
     let f = tiny();
     let cut = &f.weights[..f.weights.len() / 2];

@@ -48,14 +48,7 @@ impl BertTokenizer {
     /// The tokenizer of a Hugging Face model folder: its `tokenizer.json`, else its `vocab.txt`.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> ModelResult<Self> {
-        let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
-        let (json, vocab) = (text("tokenizer.json"), text("vocab.txt"));
-        if json.is_none() && vocab.is_none() {
-            return Err(crate::model::error::ModelError::File {
-                path: dir.display().to_string(),
-                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
-            });
-        }
+        let (json, vocab) = super::tokenizer_files(dir)?;
         Self::from_files(json.as_deref(), vocab.as_deref())
     }
 

@@ -66,6 +66,35 @@ impl TokenizerModel {
     }
 }
 
+/// The tokenizer files of a model folder, `tokenizer.json` and `vocab.txt`, as far as they exist
+/// (at least one must).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn tokenizer_files(dir: &std::path::Path) -> ModelResult<(Option<String>, Option<String>)> {
+    let (json, vocab) = (read_text(dir, "tokenizer.json")?, read_text(dir, "vocab.txt")?);
+    if json.is_none() && vocab.is_none() {
+        return Err(ModelError::File {
+            path: dir.display().to_string(),
+            problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
+        });
+    }
+    Ok((json, vocab))
+}
+
+/// A text file of a model folder: `None` when it is not there, an error naming it when it cannot
+/// be read or is not UTF-8 (a vocabulary in another encoding must not pass for a missing one).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_text(dir: &std::path::Path, name: &str) -> ModelResult<Option<String>> {
+    let path = dir.join(name);
+    let file = |problem: String| ModelError::File { path: path.display().to_string(), problem };
+    match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|e| file(format!("not UTF-8 text (the byte at offset {} is not valid UTF-8)", e.utf8_error().valid_up_to()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(file(e.to_string())),
+    }
+}
+
 /// Any model's tokenizer, chosen by what its files hold.
 #[derive(Debug, Clone)]
 pub enum Tokenizer {
@@ -91,14 +120,7 @@ impl Tokenizer {
     /// The tokenizer of a Hugging Face model folder: its `tokenizer.json`, else its `vocab.txt`.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> ModelResult<Self> {
-        let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
-        let (json, vocab) = (text("tokenizer.json"), text("vocab.txt"));
-        if json.is_none() && vocab.is_none() {
-            return Err(ModelError::File {
-                path: dir.display().to_string(),
-                problem: "the folder has neither tokenizer.json nor vocab.txt".into(),
-            });
-        }
+        let (json, vocab) = tokenizer_files(dir)?;
         Self::from_files(json.as_deref(), vocab.as_deref())
     }
 
