@@ -1,7 +1,8 @@
 //! Text generation by a decoder, one token at a time: how the next token is chosen (greedy, or
 //! sampled with a temperature and top-k from a seeded generator), and what a run keeps of each
 //! step ([`Generation`], beside the run's blocks). The model side is
-//! [`Decoder::generate`](crate::model::Decoder::generate).
+//! [`Decoder::generate`](crate::model::Decoder::generate); an encoder–decoder's greedy translation
+//! ([`Seq2Seq::translate`](crate::model::Seq2Seq::translate)) keeps its steps the same way.
 
 use serde::Serialize;
 
@@ -129,7 +130,8 @@ pub fn best(values: &[f32], k: usize) -> Vec<u32> {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum StopReason {
-    /// As many tokens as asked for were generated.
+    /// As many tokens as asked for were generated (for an encoder–decoder: as many as its
+    /// `max_output_length`, without an `<eos>`).
     Steps,
     /// The model chose an end-of-text token (it is kept, the last generated token).
     EndOfText,
@@ -152,9 +154,11 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct GenerationStep {
-    /// The query whose output predicted the token: the position of the token before it. Its
-    /// attention over every earlier token is row `position` of each block (`Run::step_attentions`
-    /// in Rust, `stepAttentions` in JavaScript).
+    /// The query whose output predicted the token: for a decoder, the position of the token before
+    /// it; for an encoder–decoder, the token's own index in the target sequence (row `i` of a
+    /// decoder block is the step that wrote target token `i`). Its attention is row `position`
+    /// of each block over the generated sequence (`Run::step_attentions` in Rust,
+    /// `stepAttentions` in JavaScript).
     pub position: usize,
     /// The chosen token's id.
     pub id: u32,
@@ -162,6 +166,15 @@ pub struct GenerationStep {
     pub probability: f32,
     /// The most probable next tokens under the model, most probable first.
     pub top: Vec<Candidate>,
+    /// A GRU encoder–decoder's context vector of the step, `c_i`: the attention-weighted sum of
+    /// the encoder states (without attention, the same fixed vector at every step).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub context: Option<Vec<f32>>,
+    /// A GRU encoder–decoder's decoder state after the step, `s_i` (the next step's query).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub state: Option<Vec<f32>>,
 }
 
 /// What a run that generated keeps beside its blocks. The generated tokens end the run's text
@@ -170,11 +183,13 @@ pub struct GenerationStep {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Generation {
-    /// Tokens of the prompt: the index of the first generated token.
+    /// Tokens of the prompt: the index of the first generated token (0 for an encoder–decoder,
+    /// whose target sequence holds only what it wrote).
     pub prompt_tokens: usize,
     /// The generated text (special tokens such as `<|endoftext|>` left out; bytes that do not
     /// form UTF-8 become U+FFFD). The generated tokens' spans are UTF-16 offsets into the typed
-    /// text followed by this text.
+    /// text followed by this text; an encoder–decoder's target tokens' spans are offsets into
+    /// this text alone (its translation).
     pub text: String,
     /// One step per generated token, in order.
     pub steps: Vec<GenerationStep>,

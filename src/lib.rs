@@ -9,8 +9,9 @@
 //! `wasm32` only) and the command-line tool in `src/bin/attn`, which draws its figures with
 //! [`render`] (SVG always, PNG with the `cli` feature).
 //!
-//! Every source (the toy, a pretrained encoder or decoder) produces the same [`Run`]: its token
-//! sequences and a list of attention blocks, each with its heads' Q, K, V, weights and mask.
+//! Every source (the toy, a pretrained encoder or decoder, an encoder–decoder) produces the same
+//! [`Run`]: its token sequences and a list of attention blocks, each with its heads' Q, K, V,
+//! weights and mask.
 //!
 //! ```
 //! use attention_playground::toy::{run_toy, ToyConfig};
@@ -34,6 +35,7 @@ pub mod run;
 pub mod session;
 pub mod text;
 pub mod toy;
+pub mod translation;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

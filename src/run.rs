@@ -2,8 +2,8 @@
 //! produce the same [`Run`]: the token sequences it saw, and a list of attention [`Block`]s
 //! (a layer's self-attention, causal self-attention or cross-attention), each holding its heads'
 //! Q, K, V, weights and mask. Scores, stages and the per-query breakdown are derived from a head
-//! on request; what only some sources have (a sentence embedding, the output after W_O) is kept
-//! beside the blocks.
+//! on request; what only some sources have (a sentence embedding, the output after W_O, a
+//! decoder's generation, a translation's extras) is kept beside the blocks.
 
 use ndarray::{Array1, Array2};
 use serde::Serialize;
@@ -12,6 +12,7 @@ use crate::attention::{HeadTrace, QueryBreakdown, ScoreKind};
 use crate::error::{Error, Result};
 use crate::generation::Generation;
 use crate::text::{Token, Truncation};
+use crate::translation::Translation;
 
 /// What kind of thing computed a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,6 +27,10 @@ pub enum SourceKind {
     /// A pretrained Transformer decoder (GPT-2, Llama): causal self-attention, and text it may
     /// generate.
     Decoder,
+    /// An encoder–decoder that translates (the project's GRU and Transformer seq2seq models): a
+    /// source sequence, the target sequence it wrote, and cross-attention between them (none for
+    /// a model without attention).
+    EncoderDecoder,
 }
 
 /// Which model computed a run, and whether its weights were learned.
@@ -49,6 +54,13 @@ pub enum Role {
     Text,
     /// The second text of cross-attention: its keys and values.
     CrossText,
+    /// What an encoder–decoder read: the typed text's tokens, then `<eos>`. The keys and values of
+    /// cross-attention, the queries and keys of the encoder's self-attention.
+    Source,
+    /// What an encoder–decoder wrote, one token per decoding step (the last is `<eos>` when the
+    /// model ended the output). Row `i` of a decoder block is step `i`, the step that wrote token
+    /// `i`; its input was the token before (`<bos>` for the first step).
+    Target,
 }
 
 /// One sequence of tokens a run attends over.
@@ -105,8 +117,12 @@ pub struct Run {
     /// A sentence embedding, for an encoder (mean of the last layer, unit length).
     pub pooled: Option<Array1<f32>>,
     /// The tokens a decoder generated and the distribution of each (they are also the end of the
-    /// text sequence, and the blocks cover them).
+    /// text sequence, and the blocks cover them); for an encoder–decoder, its output (the target
+    /// sequence) step by step.
     pub generation: Option<Generation>,
+    /// What only an encoder–decoder's run has: its architecture, the source tokens outside its
+    /// vocabulary, and why it has no attention block when it has none.
+    pub translation: Option<Translation>,
 }
 
 /// What JavaScript and the command line learn about one block.
@@ -150,8 +166,10 @@ pub struct RunSummary {
     pub truncated: Option<Truncation>,
     /// The run has a sentence embedding (`pooled`).
     pub pooled: bool,
-    /// What a decoder generated, when it did.
+    /// What a decoder generated, when it did; what an encoder–decoder wrote.
     pub generation: Option<Generation>,
+    /// An encoder–decoder's extras.
+    pub translation: Option<Translation>,
 }
 
 /// A query's breakdown, and where in the run it is.
@@ -223,6 +241,7 @@ impl Run {
             truncated: self.truncated,
             pooled: self.pooled.is_some(),
             generation: self.generation.clone(),
+            translation: self.translation.clone(),
         }
     }
 
@@ -256,18 +275,34 @@ impl Run {
         Ok(HeadBreakdown { block, layer: self.blocks[block].layer, head, breakdown })
     }
 
-    /// The attention of generation step `step`'s query (the token before the generated one) over
-    /// every earlier token, in every block and head: flat `[block][head][key]`, keys `0..=position`.
+    /// The attention of generation step `step`'s query over the keys it could see, in every block
+    /// whose queries are the generated sequence and every head: flat `[block][head][key]`. In a
+    /// causal block the keys are `0..=position` (the step's query and every token before it); in a
+    /// cross-attention block, every source token. A decoder's blocks are all causal over its text;
+    /// an encoder–decoder's encoder blocks (over the source) are left out.
     pub fn step_attentions(&self, step: usize) -> Result<Vec<f32>> {
         let steps = self.generation.as_ref().map_or(&[][..], |g| g.steps.as_slice());
         let position = steps.get(step).map(|s| s.position).ok_or_else(|| {
             Error::OutOfRange(format!("generation step {step} does not exist: the run generated {}", plural(steps.len(), "token")))
         })?;
+        let generated = self.generated_sequence();
         let mut out = Vec::new();
-        for head in self.blocks.iter().flat_map(|b| &b.heads) {
-            out.extend(head.weights.row(position).iter().take(position + 1));
+        for block in self.blocks.iter().filter(|b| b.queries == generated) {
+            let keys = match block.kind {
+                BlockKind::Causal => position + 1,
+                BlockKind::SelfAttention | BlockKind::Cross => block.shape().1,
+            };
+            for head in &block.heads {
+                out.extend(head.weights.row(position).iter().take(keys));
+            }
         }
         Ok(out)
+    }
+
+    /// The index of the sequence a generation extends: the target of an encoder–decoder, else the
+    /// text (0).
+    pub fn generated_sequence(&self) -> usize {
+        self.sequences.iter().position(|s| s.role == Role::Target).unwrap_or(0)
     }
 
     /// The tokens of a block's queries.

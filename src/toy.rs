@@ -339,6 +339,7 @@ pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries:
         truncated: None,
         pooled: None,
         generation: None,
+        translation: None,
     })
 }
 

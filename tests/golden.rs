@@ -144,7 +144,7 @@ fn additive_attention_matches_a_written_out_reference() {
     for case in cases("additive.json") {
         let name = case["name"].as_str().unwrap();
         let v_a: Vec<f32> = serde_json::from_value(case["v_a"].clone()).unwrap();
-        let score = ScoreFunction::Additive { w_q: matrix(&case["w_q"]), w_k: matrix(&case["w_k"]), v: Array1::from(v_a) };
+        let score = ScoreFunction::Additive { w_q: matrix(&case["w_q"]), w_k: matrix(&case["w_k"]), v: Array1::from(v_a), b: None };
         let (q, k, v) = (matrix(&case["q"]), matrix(&case["k"]), matrix(&case["v"]));
         let (head, output) = attend(q, k, v, score, 1.0, 1.0, bool_matrix(&case["mask"]).map(Arc::new));
         worst.compare(&format!("{name}: scores"), head.scores().view(), &case["scores"]);

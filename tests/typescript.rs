@@ -18,6 +18,7 @@ use attention_playground::run::{
 };
 use attention_playground::session::RunRequest;
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig, MAX_D_MODEL, MAX_TOKENS_LIMIT};
+use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};
 use ts_rs::TS;
 
@@ -56,6 +57,9 @@ fn types() -> String {
         declaration::<Candidate>(),
         declaration::<GenerationStep>(),
         declaration::<Generation>(),
+        declaration::<Seq2SeqArchitecture>(),
+        declaration::<UnknownToken>(),
+        declaration::<Translation>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
         declaration::<HeadBreakdown>(),

@@ -2,7 +2,8 @@
 //!
 //! Every score is a sum of terms, and [`ScoreFunction::terms`] returns those terms so the
 //! step-by-step player can show them: `q ∘ k` for dot, `q ∘ (W k)` for general,
-//! `q̂ ∘ k̂` for cosine and `v ∘ tanh(W₁q + W₂k)` for additive.
+//! `q̂ ∘ k̂` for cosine and `v ∘ tanh(W₁q + W₂k)` for additive (`+ b` when the additive function
+//! has a bias, as a trained encoder–decoder's does).
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub enum ScoreKind {
     /// `q · k` (with scaling on: Vaswani et al.'s scaled dot product).
     #[default]
     Dot,
-    /// Bahdanau et al. (2015): `vᵀ tanh(W₁q + W₂k)`.
+    /// Bahdanau et al. (2015): `vᵀ tanh(W₁q + W₂k)` (`+ b` with a bias).
     Additive,
     /// Luong et al. (2015): `qᵀ W k`.
     General,
@@ -47,11 +48,13 @@ pub enum ScoreFunction {
     General {
         w: Array2<f32>,
     },
-    /// `vᵀ tanh(W₁q + W₂k)`, with `W₁, W₂` of shape `(d_k, d_a)` and `v` of length `d_a`.
+    /// `vᵀ tanh(W₁q + W₂k + b)`, with `W₁` of shape `(d_q, d_a)`, `W₂` of shape `(d_k, d_a)`, `v`
+    /// and `b` of length `d_a` (the toy's has no `b`; a trained encoder–decoder's key map has one).
     Additive {
         w_q: Array2<f32>,
         w_k: Array2<f32>,
         v: Array1<f32>,
+        b: Option<Array1<f32>>,
     },
 }
 
@@ -67,6 +70,7 @@ impl ScoreFunction {
                 w_q: Linear::glorot(d_k, d_k, seed).weight,
                 w_k: Linear::glorot(d_k, d_k, seed ^ 0xA5A5_A5A5).weight,
                 v: Linear::glorot(d_k, 1, seed ^ 0x5A5A_5A5A).weight.column(0).to_owned(),
+                b: None,
             },
         }
     }
@@ -86,7 +90,8 @@ impl ScoreFunction {
             Self::Dot => "q ∘ k",
             Self::Cosine => "q̂ ∘ k̂",
             Self::General { .. } => "q ∘ (W k)",
-            Self::Additive { .. } => "v ∘ tanh(W₁q + W₂k)",
+            Self::Additive { b: None, .. } => "v ∘ tanh(W₁q + W₂k)",
+            Self::Additive { b: Some(_), .. } => "v ∘ tanh(W₁q + W₂k + b)",
         }
     }
 
@@ -97,8 +102,9 @@ impl ScoreFunction {
             Self::General { w } => q.dot(&k.dot(&w.t()).t()),
             // Rounding can carry a product of unit vectors just past ±1; cosines never are.
             Self::Cosine => unit_rows(q).dot(&unit_rows(k).t()).mapv_into(|c| c.clamp(-1.0, 1.0)),
-            Self::Additive { w_q, w_k, v } => {
-                let (qa, ka) = (q.dot(w_q), k.dot(w_k));
+            Self::Additive { w_q, w_k, v, b } => {
+                let qa = q.dot(w_q);
+                let ka = with_bias(k.dot(w_k), b.as_ref());
                 Array2::from_shape_fn((q.nrows(), k.nrows()), |(i, j)| {
                     qa.row(i).iter().zip(ka.row(j)).zip(v).map(|((a, b), v)| v * (a + b).tanh()).sum()
                 })
@@ -113,15 +119,24 @@ impl ScoreFunction {
             Self::Dot => &k * &q_i,
             Self::General { w } => &k.dot(&w.t()) * &q_i,
             Self::Cosine => &unit_rows(k) * &unit(q_i),
-            Self::Additive { w_q, w_k, v } => {
+            Self::Additive { w_q, w_k, v, b } => {
                 let qa = q_i.dot(w_q);
-                let mut t = k.dot(w_k);
+                let mut t = with_bias(k.dot(w_k), b.as_ref());
                 t += &qa;
                 t.mapv_inplace(f32::tanh);
                 t * v
             }
         }
     }
+}
+
+/// `W₂k` plus the additive function's bias, when it has one (added before `W₁q`, as the trained
+/// models compute it).
+fn with_bias(mut projected: Array2<f32>, b: Option<&Array1<f32>>) -> Array2<f32> {
+    if let Some(b) = b {
+        projected += b;
+    }
+    projected
 }
 
 fn unit(x: ArrayView1<f32>) -> Array1<f32> {
@@ -165,6 +180,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_additive_bias_enters_scores_and_terms() {
+        let q = array![[1.0f32, -2.0, 0.5], [0.3, 0.0, 1.0]];
+        let k = array![[0.5f32, 1.0, -1.0, 2.0], [2.0, 0.0, 1.0, -1.0]];
+        let (w_q, w_k) = (Linear::glorot(3, 2, 1).weight, Linear::glorot(4, 2, 2).weight);
+        let v = array![0.7f32, -1.3];
+        let b = array![0.25f32, -0.5];
+        let f = ScoreFunction::Additive { w_q: w_q.clone(), w_k: w_k.clone(), v: v.clone(), b: Some(b.clone()) };
+        assert_eq!(f.term_label(), "v ∘ tanh(W₁q + W₂k + b)");
+        let s = f.scores(q.view(), k.view());
+        for i in 0..2 {
+            let t = f.terms(q.row(i), k.view());
+            for j in 0..2 {
+                let hidden = q.row(i).dot(&w_q) + k.row(j).dot(&w_k) + &b;
+                let want: f32 = hidden.iter().zip(&v).map(|(h, v)| v * h.tanh()).sum();
+                assert!((s[[i, j]] - want).abs() < 1e-6 && (t.row(j).sum() - want).abs() < 1e-6, "({i},{j})");
+            }
+        }
+        let without = ScoreFunction::Additive { w_q, w_k, v, b: None };
+        assert_ne!(without.scores(q.view(), k.view()), s);
     }
 
     #[test]

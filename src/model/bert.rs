@@ -160,6 +160,7 @@ impl Model {
             truncated: encoding.truncated,
             pooled: Some(mean_pool_normalized(x.view())),
             generation: None,
+            translation: None,
         })
     }
 

@@ -7,7 +7,10 @@ pub enum ModelError {
     #[error("config.json: {0}")]
     Config(String),
     /// The architecture named in `config.json` is not one the playground runs.
-    #[error("unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT) and GPT-2 and Llama decoders")]
+    #[error(
+        "unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT), GPT-2 and Llama \
+         decoders and its own encoder–decoders"
+    )]
     UnsupportedArchitecture { name: String },
     /// The weights file is not a well-formed safetensors file.
     #[error("model.safetensors: {0}")]
@@ -27,6 +30,9 @@ pub enum ModelError {
     /// The tokenizer files are unreadable or do not fit the model.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    /// An encoder–decoder's `vocab.json` is missing, unreadable or does not fit `config.json`.
+    #[error("vocab.json: {0}")]
+    Vocabulary(String),
     /// The forward pass produced an infinity or NaN: weights too large for f32 arithmetic.
     #[error("layer {layer} produced a non-finite number: the weights hold values too large for f32 arithmetic")]
     Overflow { layer: usize },

@@ -12,9 +12,11 @@ use crate::run::SourceKind;
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelInfo {
-    /// The `model_type`: `"bert"` (BERT, MiniLM), `"distilbert"`, `"gpt2"` or `"llama"`.
+    /// The `model_type`: `"bert"` (BERT, MiniLM), `"distilbert"`, `"gpt2"` or `"llama"`; for an
+    /// encoder–decoder its `architecture`: `"gru-additive"`, `"gru"` or `"transformer"` (the other
+    /// fields' meaning for one: [`Seq2Seq::info`](super::Seq2Seq::info)).
     pub architecture: &'static str,
-    /// `encoder` or `decoder`.
+    /// `encoder`, `decoder` or `encoder-decoder`.
     pub kind: SourceKind,
     pub layers: usize,
     /// Query heads per layer.

@@ -1,6 +1,6 @@
 //! Which kind of model a `config.json` describes: the one place that reads `model_type` (and,
-//! without it, the first name of `architectures`), so the encoder, the decoder and the loader
-//! that takes either agree on every file.
+//! without it, the first name of `architectures`), so the encoder, the decoder, the
+//! encoder–decoder and the loader that takes any of them agree on every file.
 
 use serde_json::{Map, Value};
 
@@ -17,10 +17,14 @@ pub enum ModelKind {
     Gpt2,
     /// Llama (`llama`): a decoder.
     Llama,
+    /// The project's encoder–decoder translation models (`seq2seq`: GRU with or without additive
+    /// attention, Transformer).
+    Seq2Seq,
 }
 
 /// What the playground runs, for messages.
-const SUPPORTED: &str = "this playground runs BERT-family encoders (bert, distilbert) and GPT-2 and Llama decoders (gpt2, llama)";
+const SUPPORTED: &str = "this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama) \
+                         and its own encoder–decoders (seq2seq)";
 
 impl ModelKind {
     /// The `model_type` of `config.json`.
@@ -30,12 +34,18 @@ impl ModelKind {
             ModelKind::DistilBert => "distilbert",
             ModelKind::Gpt2 => "gpt2",
             ModelKind::Llama => "llama",
+            ModelKind::Seq2Seq => "seq2seq",
         }
     }
 
     /// A decoder (it generates), not an encoder.
     pub fn is_decoder(self) -> bool {
         matches!(self, ModelKind::Gpt2 | ModelKind::Llama)
+    }
+
+    /// An encoder–decoder (it translates).
+    pub fn is_encoder_decoder(self) -> bool {
+        self == ModelKind::Seq2Seq
     }
 
     /// The kind of the model a parsed `config.json` describes. `model_type` and the first entry of
@@ -48,6 +58,7 @@ impl ModelKind {
             "distilbert" => Ok(ModelKind::DistilBert),
             "gpt2" => Ok(ModelKind::Gpt2),
             "llama" => Ok(ModelKind::Llama),
+            "seq2seq" => Ok(ModelKind::Seq2Seq),
             other => Err(ModelError::Config(format!("model_type '{other}' is not supported: {SUPPORTED}"))),
         });
         let by_name = named.map(|name| {
@@ -104,6 +115,8 @@ mod tests {
         assert_eq!(kind(r#"{"architectures": ["LlamaForCausalLM"]}"#), Ok(ModelKind::Llama));
         assert_eq!(kind(r#"{"architectures": ["DistilBertModel"], "model_type": "distilbert"}"#), Ok(ModelKind::DistilBert));
         assert!(ModelKind::Llama.is_decoder() && !ModelKind::Bert.is_decoder());
+        assert_eq!(kind(r#"{"model_type": "seq2seq", "architecture": "gru"}"#), Ok(ModelKind::Seq2Seq));
+        assert!(ModelKind::Seq2Seq.is_encoder_decoder() && !ModelKind::Seq2Seq.is_decoder());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Pretrained models from Hugging Face files: BERT-family encoders (BERT, MiniLM, DistilBERT;
 //! `config.json`, `tokenizer.json` or `vocab.txt`, `model.safetensors` in F32, F16 or BF16) and
-//! GPT-2 and Llama decoders ([`decoder`]; `tokenizer.json` with a byte-level BPE model).
-//! [`LoadedModel`] is either, chosen by `config.json`'s `model_type` ([`kind`]).
+//! GPT-2 and Llama decoders ([`decoder`]; `tokenizer.json` with a byte-level BPE model), and the
+//! project's own encoder–decoder translation models ([`seq2seq`]; `vocab.json`).
+//! [`LoadedModel`] is any of them, chosen by `config.json`'s `model_type` ([`kind`]).
 //!
 //! ```no_run
 //! use attention_playground::model::Model;
@@ -26,6 +27,7 @@ pub mod loaded;
 pub mod ops;
 pub mod packed;
 pub mod safetensors;
+pub mod seq2seq;
 pub mod tokenizer;
 pub mod weights;
 
@@ -36,4 +38,5 @@ pub use error::{ModelError, ModelResult};
 pub use info::ModelInfo;
 pub use kind::ModelKind;
 pub use loaded::LoadedModel;
+pub use seq2seq::{Seq2Seq, Seq2SeqConfig};
 pub use tokenizer::{BertTokenizer, BpeTokenizer, Encoding, Tokenizer};

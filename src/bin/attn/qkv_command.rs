@@ -91,7 +91,7 @@ fn score_function(map: &Map<String, Value>, what: &str, kind: ScoreKind, d_q: us
             let d_a = v.len();
             expect_shape("w_q", &w_q, d_q, d_a, "d_q × d_a, with d_a the length of v_a")?;
             expect_shape("w_k", &w_k, d_k, d_a, "d_k × d_a, with d_a the length of v_a")?;
-            ScoreFunction::Additive { w_q, w_k, v }
+            ScoreFunction::Additive { w_q, w_k, v, b: None }
         }
     })
 }

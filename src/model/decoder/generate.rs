@@ -49,7 +49,14 @@ impl Decoder {
                 .into_iter()
                 .map(|c| Candidate { id: c, text: self.tokenizer.token_text(c).to_owned(), probability: probabilities[c as usize] })
                 .collect();
-            records.push(GenerationStep { position: cache.len() - 1, id, probability: probabilities[id as usize], top });
+            records.push(GenerationStep {
+                position: cache.len() - 1,
+                id,
+                probability: probabilities[id as usize],
+                top,
+                context: None,
+                state: None,
+            });
             chosen.push(id);
             last = self.feed(&mut cache, &[id])?.row(0).to_owned();
             if self.config.end_of_text.contains(&id) {

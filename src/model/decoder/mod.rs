@@ -188,6 +188,7 @@ impl Decoder {
             truncated: encoding.truncated,
             pooled: None,
             generation,
+            translation: None,
         }
     }
 }

@@ -106,7 +106,7 @@ fn output_matrix(config: &DecoderConfig, r: &Reader<'_, '_>) -> ModelResult<Opti
 }
 
 /// Maps side by side (their outputs concatenated): one product instead of several.
-fn fuse(parts: &[Linear]) -> Linear {
+pub(crate) fn fuse(parts: &[Linear]) -> Linear {
     let weights: Vec<_> = parts.iter().map(|l| l.weight.view()).collect();
     let mut fused = Linear::new(concatenate(Axis(1), &weights).expect("equal input widths"));
     let biases: Vec<_> = parts.iter().filter_map(|l| l.bias.as_ref().map(|b| b.view())).collect();

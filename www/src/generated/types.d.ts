@@ -159,7 +159,7 @@ seed?: number, };
 /**
  * What kind of thing computed a run.
  */
-export type SourceKind = "toy" | "encoder" | "decoder";
+export type SourceKind = "toy" | "encoder" | "decoder" | "encoder-decoder";
 
 /**
  * Which model computed a run, and whether its weights were learned.
@@ -178,7 +178,7 @@ trained: boolean, };
 /**
  * What a sequence of tokens is to the run.
  */
-export type Role = "text" | "crossText";
+export type Role = "text" | "crossText" | "source" | "target";
 
 /**
  * One sequence of tokens a run attends over.
@@ -238,9 +238,11 @@ probability: number, };
  */
 export type GenerationStep = { 
 /**
- * The query whose output predicted the token: the position of the token before it. Its
- * attention over every earlier token is row `position` of each block (`Run::step_attentions`
- * in Rust, `stepAttentions` in JavaScript).
+ * The query whose output predicted the token: for a decoder, the position of the token before
+ * it; for an encoder–decoder, the token's own index in the target sequence (row `i` of a
+ * decoder block is the step that wrote target token `i`). Its attention is row `position`
+ * of each block over the generated sequence (`Run::step_attentions` in Rust,
+ * `stepAttentions` in JavaScript).
  */
 position: number, 
 /**
@@ -254,7 +256,16 @@ probability: number,
 /**
  * The most probable next tokens under the model, most probable first.
  */
-top: Array<Candidate>, };
+top: Array<Candidate>, 
+/**
+ * A GRU encoder–decoder's context vector of the step, `c_i`: the attention-weighted sum of
+ * the encoder states (without attention, the same fixed vector at every step).
+ */
+context?: Array<number>, 
+/**
+ * A GRU encoder–decoder's decoder state after the step, `s_i` (the next step's query).
+ */
+state?: Array<number>, };
 
 /**
  * What a run that generated keeps beside its blocks. The generated tokens end the run's text
@@ -262,19 +273,54 @@ top: Array<Candidate>, };
  */
 export type Generation = { 
 /**
- * Tokens of the prompt: the index of the first generated token.
+ * Tokens of the prompt: the index of the first generated token (0 for an encoder–decoder,
+ * whose target sequence holds only what it wrote).
  */
 promptTokens: number, 
 /**
  * The generated text (special tokens such as `<|endoftext|>` left out; bytes that do not
  * form UTF-8 become U+FFFD). The generated tokens' spans are UTF-16 offsets into the typed
- * text followed by this text.
+ * text followed by this text; an encoder–decoder's target tokens' spans are offsets into
+ * this text alone (its translation).
  */
 text: string, 
 /**
  * One step per generated token, in order.
  */
 steps: Array<GenerationStep>, stopped: StopReason, };
+
+/**
+ * The encoder–decoder architectures.
+ */
+export type Seq2SeqArchitecture = "gru-additive" | "gru" | "transformer";
+
+/**
+ * A source token outside the model's vocabulary.
+ */
+export type UnknownToken = { 
+/**
+ * Its index in the source sequence.
+ */
+index: number, 
+/**
+ * The word or character as the model saw it (lower-cased when the model lower-cases).
+ */
+text: string, };
+
+/**
+ * An encoder–decoder's extras.
+ */
+export type Translation = { architecture: Seq2SeqArchitecture, 
+/**
+ * The source tokens the vocabulary lacks, in order: the model read each as `<unk>`, a token
+ * it never saw in training.
+ */
+unknown: Array<UnknownToken>, 
+/**
+ * Set for a model without attention (then the run has no block), to be shown as it is:
+ * "this model has no attention: the decoder sees only the final encoder state".
+ */
+noAttention: string | null, };
 
 /**
  * What a run computed, without its numbers: the sequences, the blocks' shapes and settings.
@@ -285,9 +331,13 @@ export type RunSummary = { source: SourceInfo, sequences: Array<Sequence>, block
  */
 pooled: boolean, 
 /**
- * What a decoder generated, when it did.
+ * What a decoder generated, when it did; what an encoder–decoder wrote.
  */
-generation: Generation | null, };
+generation: Generation | null, 
+/**
+ * An encoder–decoder's extras.
+ */
+translation: Translation | null, };
 
 /**
  * How query `i` of one head attends, key by key. Matrices are lists of rows. Serialised in
@@ -411,11 +461,13 @@ export type StoredAs = "F32" | "F16" | "BF16" | "mixed";
  */
 export type ModelInfo = { 
 /**
- * The `model_type`: `"bert"` (BERT, MiniLM), `"distilbert"`, `"gpt2"` or `"llama"`.
+ * The `model_type`: `"bert"` (BERT, MiniLM), `"distilbert"`, `"gpt2"` or `"llama"`; for an
+ * encoder–decoder its `architecture`: `"gru-additive"`, `"gru"` or `"transformer"` (the other
+ * fields' meaning for one: [`Seq2Seq::info`](super::Seq2Seq::info)).
  */
 architecture: string, 
 /**
- * `encoder` or `decoder`.
+ * `encoder`, `decoder` or `encoder-decoder`.
  */
 kind: SourceKind, layers: number, 
 /**

@@ -1,0 +1,355 @@
+//! The Transformer encoder–decoder (`transformer`): pre-norm layers, sinusoidal positions,
+//! embeddings scaled by √d, a final layer norm after each stack.
+//!
+//! ```text
+//! encoder layer  X = X + MHA(LN₁(X), LN₁(X));  X = X + FFN(LN₂(X))              M = LN_enc(X)
+//! decoder layer  Y = Y + MHA_causal(LN₁(Y), LN₁(Y));  Y = Y + MHA(LN₂(Y), M);  Y = Y + FFN(LN₃(Y))
+//! output         p = softmax(LN_dec(Y) W_outᵀ + b_out)
+//! ```
+//!
+//! Decoding feeds one token at a time: each decoder layer keeps its self-attention's keys and
+//! values (and every query and row of weights) for the tokens fed so far, and its cross-attention
+//! keys and values, computed once from M. The causal mask makes this the full pass over
+//! `<bos>, y₁, …, y_{T−1}` that the run's blocks show: per encoder layer a self-attention block
+//! (source × source), per decoder layer a causal block (target × target) and a cross-attention
+//! block (target × source), every head with its Q, K, V and weights.
+
+use std::sync::Arc;
+
+use ndarray::{s, Array1, Array2, ArrayView2, Axis};
+
+use super::config::{Seq2SeqConfig, TransformerSizes};
+use super::{Decoded, DecodedStep};
+use crate::attention::mask::causal_mask;
+use crate::attention::softmax::scaled_masked_softmax;
+use crate::attention::{attend, HeadTrace, ScoreFunction};
+use crate::generation::argmax;
+use crate::linear::Linear;
+use crate::model::decoder::weights::fuse;
+use crate::model::error::{ModelError, ModelResult};
+use crate::model::ops::{activate, layer_norm};
+use crate::model::packed::{for_encoder, EncoderLinear};
+use crate::model::weights::{LayerNormWeights, Reader};
+use crate::positions::sinusoidal_encoding;
+use crate::run::{Block, BlockKind};
+
+/// The feed-forward block: `fc2(act(fc1(x)))`.
+#[derive(Debug, Clone)]
+pub struct FeedForward {
+    pub fc1: EncoderLinear,
+    pub fc2: EncoderLinear,
+}
+
+/// A pre-norm encoder layer.
+#[derive(Debug, Clone)]
+pub struct EncoderLayer {
+    pub ln1: LayerNormWeights,
+    /// `d × 3d`: Q, K, V side by side, heads side by side inside each.
+    pub qkv: EncoderLinear,
+    pub out: EncoderLinear,
+    pub ln2: LayerNormWeights,
+    pub ffn: FeedForward,
+}
+
+/// A pre-norm decoder layer.
+#[derive(Debug, Clone)]
+pub struct DecoderLayer {
+    pub ln1: LayerNormWeights,
+    /// Self-attention's Q, K, V (`d × 3d`) and output map.
+    pub self_qkv: EncoderLinear,
+    pub self_out: EncoderLinear,
+    pub ln2: LayerNormWeights,
+    /// Cross-attention's Q (`d × d`), K and V (`d × 2d`, applied to the encoder's output) and
+    /// output map.
+    pub cross_q: EncoderLinear,
+    pub cross_kv: EncoderLinear,
+    pub cross_out: EncoderLinear,
+    pub ln3: LayerNormWeights,
+    pub ffn: FeedForward,
+}
+
+/// Every parameter of a Transformer encoder–decoder.
+#[derive(Debug, Clone)]
+pub struct TransformerWeights {
+    /// `V_src × d`.
+    pub source_embedding: Array2<f32>,
+    /// `V_tgt × d`.
+    pub target_embedding: Array2<f32>,
+    pub encoder: Vec<EncoderLayer>,
+    pub encoder_norm: LayerNormWeights,
+    pub decoder: Vec<DecoderLayer>,
+    pub decoder_norm: LayerNormWeights,
+    /// `d → V_tgt`.
+    pub output: EncoderLinear,
+    pub sizes: TransformerSizes,
+}
+
+/// What one decoder layer keeps of the tokens fed so far.
+#[derive(Debug, Clone, Default)]
+struct LayerCache {
+    /// `len × d` each, row-major: self-attention's queries, keys and values.
+    q: Vec<f32>,
+    k: Vec<f32>,
+    v: Vec<f32>,
+    /// Per head, the self-attention weights, packed: the row of position `p` holds `p + 1`.
+    weights: Vec<Vec<f32>>,
+    /// `len × d`: cross-attention's queries.
+    cross_q: Vec<f32>,
+    /// Per head, cross-attention's rows of `S` weights.
+    cross_weights: Vec<Vec<f32>>,
+    /// `S × d`: cross-attention's keys and values, from the encoder's output.
+    cross_k: Array2<f32>,
+    cross_v: Array2<f32>,
+}
+
+impl TransformerWeights {
+    /// Reads every tensor the sizes call for (names and shapes of docs/trained-models.md).
+    pub(crate) fn load(config: &Seq2SeqConfig, sizes: &TransformerSizes, r: &Reader<'_, '_>) -> ModelResult<TransformerWeights> {
+        let (d, f) = (sizes.d_model, sizes.ffn);
+        let linear = |name: &str, d_in: usize, d_out: usize| r.linear_with(name, d_in, d_out, true);
+        let ffn = |at: &str| -> ModelResult<FeedForward> {
+            Ok(FeedForward { fc1: for_encoder(linear(&format!("{at}.fc1"), d, f)?), fc2: for_encoder(linear(&format!("{at}.fc2"), f, d)?) })
+        };
+        let projections = |at: &str, names: &[&str]| -> ModelResult<Vec<Linear>> {
+            names.iter().map(|name| linear(&format!("{at}.{name}"), d, d)).collect()
+        };
+        let encoder = (0..sizes.encoder_layers)
+            .map(|l| {
+                let at = |part: &str| format!("encoder_layers.{l}.{part}");
+                Ok(EncoderLayer {
+                    ln1: r.layer_norm(&at("ln1"), d)?,
+                    qkv: for_encoder(fuse(&projections(&at("attn"), &["q", "k", "v"])?)),
+                    out: for_encoder(linear(&at("attn.o"), d, d)?),
+                    ln2: r.layer_norm(&at("ln2"), d)?,
+                    ffn: ffn(&at("ffn"))?,
+                })
+            })
+            .collect::<ModelResult<Vec<_>>>()?;
+        let decoder = (0..sizes.decoder_layers)
+            .map(|l| {
+                let at = |part: &str| format!("decoder_layers.{l}.{part}");
+                Ok(DecoderLayer {
+                    ln1: r.layer_norm(&at("ln1"), d)?,
+                    self_qkv: for_encoder(fuse(&projections(&at("self_attn"), &["q", "k", "v"])?)),
+                    self_out: for_encoder(linear(&at("self_attn.o"), d, d)?),
+                    ln2: r.layer_norm(&at("ln2"), d)?,
+                    cross_q: for_encoder(linear(&at("cross_attn.q"), d, d)?),
+                    cross_kv: for_encoder(fuse(&projections(&at("cross_attn"), &["k", "v"])?)),
+                    cross_out: for_encoder(linear(&at("cross_attn.o"), d, d)?),
+                    ln3: r.layer_norm(&at("ln3"), d)?,
+                    ffn: ffn(&at("ffn"))?,
+                })
+            })
+            .collect::<ModelResult<Vec<_>>>()?;
+        Ok(TransformerWeights {
+            source_embedding: r.matrix("src_embedding.weight", config.source_vocab_size, d)?,
+            target_embedding: r.matrix("tgt_embedding.weight", config.target_vocab_size, d)?,
+            encoder,
+            encoder_norm: r.layer_norm("encoder_norm", d)?,
+            decoder,
+            decoder_norm: r.layer_norm("decoder_norm", d)?,
+            output: for_encoder(linear("output", d, config.target_vocab_size)?),
+            sizes: *sizes,
+        })
+    }
+
+    /// Embedding rows of `ids` (× √d when the model scales them) plus the positions `first ..`.
+    fn embed(&self, table: &Array2<f32>, ids: &[u32], positions: ArrayView2<f32>) -> Array2<f32> {
+        let mut x = table.select(Axis(0), &ids.iter().map(|&i| i as usize).collect::<Vec<_>>());
+        if self.sizes.scale_embeddings {
+            x *= (self.sizes.d_model as f32).sqrt();
+        }
+        x + positions
+    }
+
+    fn norm(&self, x: &Array2<f32>, w: &LayerNormWeights) -> Array2<f32> {
+        let mut h = x.clone();
+        layer_norm(&mut h, w, self.sizes.layer_norm_eps);
+        h
+    }
+
+    fn feed_forward(&self, ffn: &FeedForward, h: Array2<f32>) -> Array2<f32> {
+        let mut inner = ffn.fc1.apply(h.view());
+        activate(&mut inner, self.sizes.activation);
+        ffn.fc2.apply(inner.view())
+    }
+
+    fn scale(&self) -> f32 {
+        1.0 / (self.sizes.head_dim() as f32).sqrt()
+    }
+
+    /// The encoder over the source `ids`: its output M (`S × d`) and one self-attention block
+    /// per layer.
+    fn encode(&self, ids: &[u32]) -> ModelResult<(Array2<f32>, Vec<Block>)> {
+        let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
+        let mut x = self.embed(&self.source_embedding, ids, sinusoidal_encoding(ids.len(), d).view());
+        let mut blocks = Vec::with_capacity(self.encoder.len());
+        for (index, layer) in self.encoder.iter().enumerate() {
+            let qkv = layer.qkv.apply(self.norm(&x, &layer.ln1).view());
+            let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
+            let mut context = Array2::zeros((ids.len(), d));
+            let mut traces = Vec::with_capacity(heads);
+            for h in 0..heads {
+                let (trace, output) = attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, self.scale(), 1.0, None);
+                context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&output);
+                traces.push(trace);
+            }
+            x = layer.out.apply(context.view()) + x;
+            x += &self.feed_forward(&layer.ffn, self.norm(&x, &layer.ln2));
+            if !x.iter().all(|v| v.is_finite()) || traces.iter().any(HeadTrace::overflowed) {
+                return Err(ModelError::Overflow { layer: index });
+            }
+            blocks.push(Block {
+                layer: index,
+                kind: BlockKind::SelfAttention,
+                queries: 0,
+                keys: 0,
+                kv_heads: heads,
+                heads: traces,
+                output: None,
+            });
+        }
+        Ok((self.norm(&x, &self.encoder_norm), blocks))
+    }
+
+    /// Greedy decoding of the source `ids` (`<eos>` included), at most `max_output_length` steps.
+    pub(crate) fn translate(&self, config: &Seq2SeqConfig, ids: &[u32]) -> ModelResult<Decoded> {
+        let (memory, mut blocks) = self.encode(ids)?;
+        let d = self.sizes.d_model;
+        let mut caches: Vec<LayerCache> = self
+            .decoder
+            .iter()
+            .map(|layer| {
+                let kv = layer.cross_kv.apply(memory.view());
+                LayerCache {
+                    weights: vec![Vec::new(); self.sizes.heads],
+                    cross_weights: vec![Vec::new(); self.sizes.heads],
+                    cross_k: kv.slice(s![.., ..d]).to_owned(),
+                    cross_v: kv.slice(s![.., d..]).to_owned(),
+                    ..LayerCache::default()
+                }
+            })
+            .collect();
+        let positions = sinusoidal_encoding(config.max_output_length, d);
+        let (mut steps, mut previous) = (Vec::new(), config.bos_id);
+        for t in 0..config.max_output_length {
+            let mut y = self.embed(&self.target_embedding, &[previous], positions.slice(s![t..t + 1, ..]));
+            for (index, (layer, cache)) in self.decoder.iter().zip(&mut caches).enumerate() {
+                y = self.decoder_layer(layer, cache, y, t);
+                if !y.iter().all(|v| v.is_finite()) {
+                    return Err(ModelError::Overflow { layer: index });
+                }
+            }
+            let logits = self.output.apply(self.norm(&y, &self.decoder_norm).view()).row(0).to_owned();
+            if !logits.iter().all(|l| l.is_finite()) {
+                return Err(ModelError::Overflow { layer: self.decoder.len().saturating_sub(1) });
+            }
+            let id = argmax(logits.as_slice().expect("a fresh vector is contiguous"));
+            steps.push(DecodedStep { id, logits, context: None, state: None });
+            previous = id;
+            if id == config.eos_id {
+                break;
+            }
+        }
+        let t = steps.len();
+        for (index, cache) in caches.into_iter().enumerate() {
+            blocks.extend(self.decoder_blocks(index, cache, t));
+        }
+        Ok(Decoded { steps, blocks })
+    }
+
+    /// One decoder layer on the one token at position `t`, extending the layer's cache.
+    fn decoder_layer(&self, layer: &DecoderLayer, cache: &mut LayerCache, y: Array2<f32>, t: usize) -> Array2<f32> {
+        let (d, dh) = (self.sizes.d_model, self.sizes.head_dim());
+        let qkv = layer.self_qkv.apply(self.norm(&y, &layer.ln1).view());
+        cache.q.extend(qkv.slice(s![0, ..d]).iter());
+        cache.k.extend(qkv.slice(s![0, d..2 * d]).iter());
+        cache.v.extend(qkv.slice(s![0, 2 * d..]).iter());
+        let keys = ArrayView2::from_shape((t + 1, d), &cache.k).expect("one row per token");
+        let values = ArrayView2::from_shape((t + 1, d), &cache.v).expect("one row per token");
+        let q = qkv.slice(s![.., ..d]);
+        let context = self.attend_row(q, keys, values, &mut cache.weights);
+        let y = layer.self_out.apply(context.view()) + y;
+
+        let q = layer.cross_q.apply(self.norm(&y, &layer.ln2).view());
+        cache.cross_q.extend(q.iter());
+        let context = self.attend_row(q.view(), cache.cross_k.view(), cache.cross_v.view(), &mut cache.cross_weights);
+        let mut y = layer.cross_out.apply(context.view()) + y;
+        y += &self.feed_forward(&layer.ffn, self.norm(&y, &layer.ln3));
+        debug_assert_eq!(y.dim(), (1, dh * self.sizes.heads));
+        y
+    }
+
+    /// Every head of one query row `q` (`1 × d`) over `keys` and `values` (`n × d`): appends each
+    /// head's weights to `rows` and returns the heads' outputs side by side (`1 × d`).
+    fn attend_row(&self, q: ArrayView2<f32>, keys: ArrayView2<f32>, values: ArrayView2<f32>, rows: &mut [Vec<f32>]) -> Array2<f32> {
+        let dh = self.sizes.head_dim();
+        let mut context = Array2::zeros((1, self.sizes.d_model));
+        for (h, row) in rows.iter_mut().enumerate() {
+            let cols = s![.., h * dh..(h + 1) * dh];
+            let scores = ScoreFunction::Dot.scores(q.slice(cols), keys.slice(cols));
+            let (weights, _) = scaled_masked_softmax(scores.view(), self.scale(), None);
+            context.slice_mut(cols).assign(&weights.dot(&values.slice(cols)));
+            row.extend(weights.iter());
+        }
+        context
+    }
+
+    /// A decoder layer's cache after `t` tokens as its causal self-attention block and its
+    /// cross-attention block.
+    fn decoder_blocks(&self, index: usize, cache: LayerCache, t: usize) -> [Block; 2] {
+        let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
+        let cols = |h: usize| s![.., h * dh..(h + 1) * dh];
+        let q = Array2::from_shape_vec((t, d), cache.q).expect("one row per token");
+        let k = Array2::from_shape_vec((t, d), cache.k).expect("one row per token");
+        let v = Array2::from_shape_vec((t, d), cache.v).expect("one row per token");
+        let causal = Arc::new(causal_mask(t, t));
+        let self_heads = cache
+            .weights
+            .into_iter()
+            .enumerate()
+            .map(|(h, packed)| {
+                let mut weights = Array2::zeros((t, t));
+                let mut rest = packed.as_slice();
+                for p in 0..t {
+                    let (row, tail) = rest.split_at(p + 1);
+                    weights.slice_mut(s![p, ..=p]).assign(&Array1::from(row.to_vec()));
+                    rest = tail;
+                }
+                HeadTrace {
+                    q: q.slice(cols(h)).to_owned(),
+                    k: k.slice(cols(h)).to_owned(),
+                    v: v.slice(cols(h)).to_owned(),
+                    weights,
+                    score: ScoreFunction::Dot,
+                    scale: self.scale(),
+                    temperature: 1.0,
+                    allowed: Some(Arc::clone(&causal)),
+                    fully_masked: Vec::new(),
+                }
+            })
+            .collect();
+        let source = cache.cross_k.nrows();
+        let cross_q = Array2::from_shape_vec((t, d), cache.cross_q).expect("one row per token");
+        let cross_heads = cache
+            .cross_weights
+            .into_iter()
+            .enumerate()
+            .map(|(h, rows)| HeadTrace {
+                q: cross_q.slice(cols(h)).to_owned(),
+                k: cache.cross_k.slice(cols(h)).to_owned(),
+                v: cache.cross_v.slice(cols(h)).to_owned(),
+                weights: Array2::from_shape_vec((t, source), rows).expect("one row per token"),
+                score: ScoreFunction::Dot,
+                scale: self.scale(),
+                temperature: 1.0,
+                allowed: None,
+                fully_masked: Vec::new(),
+            })
+            .collect();
+        [
+            Block { layer: index, kind: BlockKind::Causal, queries: 1, keys: 1, kv_heads: heads, heads: self_heads, output: None },
+            Block { layer: index, kind: BlockKind::Cross, queries: 1, keys: 0, kv_heads: heads, heads: cross_heads, output: None },
+        ]
+    }
+}
