@@ -161,7 +161,7 @@ def summarise_alignment(arch, n_inputs, rows, task):
         result["checks"] = counts
         result["fractions"] = fr
         return result
-    L, H = rows[0][0][1].shape[:2]
+    L, H = next(checks for checks in rows if checks)[0][1].shape[:2]
     heads = []
     for layer in range(L):
         for head in range(H):
@@ -206,15 +206,24 @@ def best_role_heads(heads, task):
     return out
 
 
+NAMING_ROLES = {"dates": ["year", "month"], "grammar": ["adjective", "noun"]}
+
+
 def name_heads(heads, task):
-    """Names for heads from what they were measured to do: every role whose checks all reach 0.8."""
+    """Names for heads from what they were measured to do: the roles (year/month, adjective/noun)
+    whose checks all reach 0.8."""
     names = {}
     for h in heads:
         if h["head"] == "mean":
             continue
-        found = [role for role, checks in ROLES[task].items() if role_score(h, checks) >= 0.8]
+        found = [role for role in NAMING_ROLES[task] if role_score(h, ROLES[task][role]) >= 0.8]
         key = f"layer {h['layer']} head {h['head']}"
-        names[key] = (" + ".join(found) + " head") if found else "no measured alignment role"
+        if not found:
+            names[key] = "no measured alignment role"
+        elif task == "dates":
+            names[key] = "reads the " + " and the ".join(found)
+        else:
+            names[key] = "aligns " + " and ".join(r + "s" for r in found)
     return names
 
 
@@ -228,16 +237,20 @@ def evaluate(task, arch, write=True):
     failures = []
     for ex, (toks, ended) in zip(exs, outs):
         ok = ended and toks == ex["target_tokens"]
-        g = groups.setdefault(ex["group"], [0, 0])
+        ref = ex["target_tokens"]
+        g = groups.setdefault(ex["group"], [0, 0, 0.0])
         g[0] += ok
         g[1] += 1
+        # token accuracy: reference positions holding the same token in the output
+        g[2] += sum(a == b for a, b in zip(toks, ref)) / len(ref)
         overall[0] += ok
         overall[1] += 1
         if not ok and len(failures) < 8:
             failures.append({"source": ex["source"], "expected": ex["target"],
                              "got": vocab.decode_target(cfg["target_tokenizer"], [vocab.target_index[t] for t in toks])})
     order = data_dates.STYLES if task == "dates" else [f"{lo}-{hi}" for lo, hi in data_grammar.BUCKETS]
-    by = {k: {"exact_match": round(groups[k][0] / groups[k][1], 4), "n": groups[k][1]} for k in order}
+    by = {k: {"exact_match": round(groups[k][0] / groups[k][1], 4),
+              "token_accuracy": round(groups[k][2] / groups[k][1], 4), "n": groups[k][1]} for k in order}
     if arch == "gru":
         n_in, rows = 0, []
     elif task == "dates":
@@ -278,6 +291,9 @@ def write_readme(folder, cfg, r):
     lines = [f"# {task}-{arch}", "", cfg["description"], "",
              "Weights: `model.safetensors` (F32), layout and equations in the repository's "
              "`docs/trained-models.md` (section \"Encoder–decoder models\").", "",
+             *([f"It is the baseline for `{task}-gru-additive`: the same encoder, decoder and output layer, "
+                "sizes and training examples; only the attention is missing (the context is the encoder's "
+                "final vector at every step).", ""] if arch == "gru" else []),
              "## How it was made", "", "```sh",
              "bash training/run.sh translation      # all six models, evaluation and fixtures",
              cfg["training"]["command"],
@@ -293,13 +309,15 @@ def write_readme(folder, cfg, r):
              f"Exact match of greedy decoding (at most {r['decoding']['max_output_length']} output tokens) "
              f"over {r['test_examples']} test examples: **{pct(r['exact_match'])}**.", ""]
     key = "by_style" if task == "dates" else "by_length"
-    lines += [f"| {'style' if task == 'dates' else 'English words'} | exact match | n |", "| --- | ---: | ---: |"]
+    lines += [f"| {'style' if task == 'dates' else 'English words'} | exact match | token accuracy | n |",
+              "| --- | ---: | ---: | ---: |"]
     for k, v in r[key].items():
-        lines.append(f"| {k} | {pct(v['exact_match'])} | {v['n']} |")
+        lines.append(f"| {k} | {pct(v['exact_match'])} | {pct(v['token_accuracy'])} | {v['n']} |")
+    lines += ["", "Token accuracy: the share of reference positions where the output has the same token."]
     lines += ["", "### Alignment", ""]
     a = r["alignment"]
     if not a["applicable"]:
-        lines.append("Not applicable: " + a["note"] + ".")
+        lines.append("Nothing to measure: " + a["note"] + ".")
     elif arch == "gru-additive":
         lines.append(f"Over {a['inputs']} held-out inputs, fraction of decoder steps whose largest attention "
                      "weight is on the expected source token(s):")
@@ -317,7 +335,7 @@ def write_readme(folder, cfg, r):
             lines.append(f"- {role}: layer {v['layer']} head {v['head']}, {pct(v['score'])}")
         named = [f"{k}: {v}" for k, v in a["head_names"].items() if v != "no measured alignment role"]
         if named:
-            lines += ["", "Heads named by what they were measured to do (every check of the role ≥ 80%): "
+            lines += ["", "Heads named by what they were measured to do (every check of a role ≥ 80%): "
                       + "; ".join(named) + "."]
     lines += ["", "Full numbers: `eval.json`.", ""]
     (folder / "README.md").write_text("\n".join(lines), encoding="utf-8")
