@@ -62,7 +62,7 @@ fn names_are_found_in_the_repository_from_any_folder() {
     let path = trained["path"].as_str().unwrap();
     assert!(Path::new(path).is_absolute() && path.ends_with(trained["folder"].as_str().unwrap()), "{path}");
     let text = String::from_utf8(attn_in(&elsewhere, &["models"]).stdout).unwrap();
-    assert!(text.contains(&format!("then in {}", env!("CARGO_MANIFEST_DIR"))), "{text}");
+    assert!(text.contains(&format!("({}, trained by this project): {path}\n", trained["kind"].as_str().unwrap())), "{text}");
     // The default model, by name and without --model, from another folder.
     let minilm = repo("models/all-MiniLM-L6-v2");
     assert!(minilm.join("model.safetensors").is_file(), "{} is missing: run scripts/fetch-model.sh", minilm.display());

@@ -22,7 +22,7 @@ pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
 
 /// The repository the tool was built from: where a shipped model's folder is looked for when the
 /// current folder does not have it.
-pub const REPOSITORY: &str = env!("CARGO_MANIFEST_DIR");
+const REPOSITORY: &str = env!("CARGO_MANIFEST_DIR");
 
 const MODEL_HELP: &str = concat!(
     "A model folder (config.json, tokenizer.json or vocab.txt, model.safetensors: a BERT-family encoder or a GPT-2 or Llama ",
@@ -84,21 +84,80 @@ impl ModelOptions {
         Ok(LoadedModel::from_dir(&self.dir()?)?)
     }
 
-    /// Only what tokenizing needs: the tokenizer (an encoder's tokenizer.json, else vocab.txt; a
-    /// decoder's tokenizer.json) and the model's number of positions from config.json; the
-    /// weights are not read.
-    pub fn tokenizer(&self) -> CliResult<(Tokenizer, usize)> {
+    /// What reads the model's tokens: only the tokenizer (an encoder's tokenizer.json, else
+    /// vocab.txt; a decoder's tokenizer.json) and the model's number of positions from
+    /// config.json, without the weights; for other kinds of model, the whole model.
+    pub fn tokenizer(&self) -> CliResult<TokenReader> {
         let dir = self.dir()?;
         let read =
             |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| CliError::new(format!("{}: {e}", dir.join(name).display())));
         let config = read("config.json")?;
-        if ModelKind::of_config_json(&config)?.is_decoder() {
+        let kind = ModelKind::of_config_json(&config)?;
+        if kind.is_decoder() {
             let positions = DecoderConfig::from_json(&config)?.max_positions;
             let tokenizer = BpeTokenizer::from_tokenizer_json(&read("tokenizer.json")?)?;
-            return Ok((Tokenizer::Bpe(Box::new(tokenizer)), positions));
+            return Ok(TokenReader::Tokenizer { tokenizer: Tokenizer::Bpe(Box::new(tokenizer)), positions, reads: Reads::Decoder });
         }
-        let positions = ModelConfig::from_json(&config)?.max_positions;
-        Ok((Tokenizer::WordPiece(BertTokenizer::from_dir(&dir)?), positions))
+        if matches!(kind, ModelKind::Bert | ModelKind::DistilBert) {
+            let positions = ModelConfig::from_json(&config)?.max_positions;
+            let tokenizer = Tokenizer::WordPiece(BertTokenizer::from_dir(&dir)?);
+            return Ok(TokenReader::Tokenizer { tokenizer, positions, reads: Reads::Encoder });
+        }
+        Ok(TokenReader::Model(Box::new(LoadedModel::from_dir(&dir)?)))
+    }
+}
+
+/// How a model's token counts read: an encoder's include the `[CLS]` and `[SEP]` it adds, a
+/// decoder adds nothing, and for other kinds the counts are given as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    Encoder,
+    Decoder,
+    Other,
+}
+
+impl Reads {
+    pub fn of(model: &LoadedModel) -> Self {
+        let kind = model.info().kind;
+        if kind == SourceKind::Encoder {
+            Reads::Encoder
+        } else if kind == SourceKind::Decoder {
+            Reads::Decoder
+        } else {
+            Reads::Other
+        }
+    }
+}
+
+/// What `attn tokenize` reads tokens with.
+pub enum TokenReader {
+    /// A tokenizer alone, and the most tokens the model takes.
+    Tokenizer { tokenizer: Tokenizer, positions: usize, reads: Reads },
+    /// A whole model, for kinds whose tokenizer is not read alone.
+    Model(Box<LoadedModel>),
+}
+
+impl TokenReader {
+    /// The tokens of `text` as the model would see them, cut with a note on stderr when too long;
+    /// an empty text is refused as the model refuses it.
+    pub fn encode(&self, text: &str) -> CliResult<Encoding> {
+        let (encoding, reads) = match self {
+            TokenReader::Tokenizer { tokenizer, positions, reads } => (tokenizer.encode(text, *positions), *reads),
+            TokenReader::Model(model) => (model.tokenize(text), Reads::of(model)),
+        };
+        if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
+            return Err(ModelError::EmptyText.into());
+        }
+        note_truncation(text, &encoding, reads);
+        Ok(encoding)
+    }
+
+    /// How the tokens are shown.
+    pub fn vocabulary(&self) -> Vocabulary<'_> {
+        match self {
+            TokenReader::Tokenizer { tokenizer, .. } => Vocabulary::of_tokenizer(tokenizer),
+            TokenReader::Model(model) => Vocabulary::of_model(model),
+        }
     }
 }
 
@@ -185,7 +244,7 @@ impl ModelRunOptions {
         let model = self.source.load()?;
         check_shown(&model)?;
         let encoding = model.tokenize(text);
-        note_truncation(text, &encoding, Vocabulary::of_model(&model));
+        note_truncation(text, &encoding, Reads::of(&model));
         let run = model.forward(text)?;
         let hidden = if self.hide_special {
             if run.sequences.iter().any(|s| s.tokens.iter().all(|t| t.special)) {
@@ -253,52 +312,38 @@ impl ModelRun {
     }
 }
 
-/// The tokens of `text` as the model would see them, cut with a note on stderr when too long;
-/// an empty text is refused as the model refuses it.
-pub fn encode(tokenizer: &Tokenizer, positions: usize, text: &str) -> CliResult<Encoding> {
-    let encoding = tokenizer.encode(text, positions);
-    if encoding.tokens.iter().all(|t| t.special && t.start == t.end) {
-        return Err(ModelError::EmptyText.into());
-    }
-    note_truncation(text, &encoding, Vocabulary::of_tokenizer(tokenizer));
-    Ok(encoding)
-}
-
 /// Characters of context shown where the text was cut.
 const CUT_CONTEXT: usize = 30;
 
-/// Says on stderr that the text was cut, and where: the last words kept. An encoder's counts
-/// include `[CLS]` and `[SEP]`; a decoder adds no tokens.
-fn note_truncation(text: &str, encoding: &Encoding, vocabulary: Vocabulary) {
+/// Says on stderr that the text was cut, and where: the last words kept.
+fn note_truncation(text: &str, encoding: &Encoding, reads: Reads) {
     let Some(cut) = encoding.truncated else { return };
     let up_to = last_words(&prefix_utf16(text, kept_end(&encoding.tokens)));
-    eprintln!("note: {}", cut_sentence(cut, vocabulary.is_byte_level(), &up_to));
+    eprintln!("note: {}", cut_sentence(cut, reads, &up_to));
 }
 
 /// Where the text a run kept ends: the end of its last token that covers text (UTF-16).
-pub fn kept_end(tokens: &[Token]) -> usize {
+fn kept_end(tokens: &[Token]) -> usize {
     tokens.iter().rev().find(|t| t.end > t.start).map_or(0, |t| t.end)
 }
 
 /// "the text has 72 tokens …; the model takes 40, so the first 38 (up to "…") were used".
-fn cut_sentence(cut: Truncation, decoder: bool, up_to: &str) -> String {
-    if decoder {
-        format!(
-            "the text has {} tokens; the model's context holds {}, so the first {} (up to \"{up_to}\") were used",
-            cut.total, cut.limit, cut.limit
-        )
-    } else {
-        format!(
-            "the text has {} tokens with [CLS] and [SEP]; the model takes {}, so the first {} (up to \"{up_to}\") were used",
-            cut.total,
-            cut.limit,
-            cut.limit.saturating_sub(2)
-        )
+fn cut_sentence(cut: Truncation, reads: Reads, up_to: &str) -> String {
+    let (total, limit) = (cut.total, cut.limit);
+    match reads {
+        Reads::Encoder => format!(
+            "the text has {total} tokens with [CLS] and [SEP]; the model takes {limit}, so the first {} (up to \"{up_to}\") were used",
+            limit.saturating_sub(2)
+        ),
+        Reads::Decoder => {
+            format!("the text has {total} tokens; the model's context holds {limit}, so the first {limit} (up to \"{up_to}\") were used")
+        }
+        Reads::Other => format!("the text has {total} tokens; the model takes {limit}, so the text up to \"{up_to}\" was used"),
     }
 }
 
 /// The end of `text`: its last [`CUT_CONTEXT`] characters or fewer, from a word's start, after "…".
-pub fn last_words(text: &str) -> String {
+fn last_words(text: &str) -> String {
     let chars: Vec<char> = text.trim_end().chars().collect();
     if chars.len() <= CUT_CONTEXT {
         return chars.iter().collect();
@@ -309,7 +354,7 @@ pub fn last_words(text: &str) -> String {
 }
 
 /// The part of `text` before UTF-16 offset `end`.
-pub fn prefix_utf16(text: &str, end: usize) -> String {
+fn prefix_utf16(text: &str, end: usize) -> String {
     let mut units = 0;
     text.chars()
         .take_while(|c| {

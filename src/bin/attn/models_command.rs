@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::error::CliResult;
-use crate::model_dir::{locate, roots, REPOSITORY};
+use crate::model_dir::{locate, roots};
 use crate::output;
 use crate::report::count;
 
@@ -49,7 +49,7 @@ pub fn run(args: ModelsArgs) -> CliResult<()> {
 fn readable(out: &mut dyn Write, models: &[Listed]) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} (give a name to --model; each folder is looked for in the current folder, then in {REPOSITORY}):",
+        "{} (give a name to --model; each folder is looked for in the current folder, then in the repository attn was built from):",
         count(models.len(), "shipped model")
     )?;
     for listed in models {

@@ -1,13 +1,13 @@
-//! `attn tokenize`: the tokens a model reads for a text, without loading its weights.
+//! `attn tokenize`: the tokens a model reads for a text, without loading the weights of an encoder
+//! or a decoder.
 
 use clap::Args;
 
 use crate::args::TextArg;
 use crate::error::CliResult;
-use crate::model_dir::{encode, ModelOptions};
+use crate::model_dir::ModelOptions;
 use crate::output;
 use crate::token_table;
-use crate::token_text::Vocabulary;
 
 #[derive(Debug, Args)]
 pub struct TokenizeArgs {
@@ -22,9 +22,9 @@ pub struct TokenizeArgs {
 }
 
 pub fn run(args: TokenizeArgs) -> CliResult<()> {
-    let (tokenizer, positions) = args.model.tokenizer()?;
-    let encoding = encode(&tokenizer, positions, &args.text.text)?;
-    let vocabulary = Vocabulary::of_tokenizer(&tokenizer);
+    let reader = args.model.tokenizer()?;
+    let encoding = reader.encode(&args.text.text)?;
+    let vocabulary = reader.vocabulary();
     output::to_stdout(
         |out| if args.json { output::json_line(out, &encoding) } else { token_table::write(out, &encoding.tokens, vocabulary) },
     )
