@@ -148,7 +148,10 @@ export function createGeneratePanel(root, callbacks) {
     mode.value = s.sample ? 'sample' : 'greedy';
     samplingGroup.hidden = !s.sample;
     stop.hidden = !s.on;
+    // The core's message about a setting stays until a run succeeds; the fields' own stay until fixed.
     if (next.error) error.textContent = next.error;
+    else if (error.dataset.core === 'yes') error.textContent = '';
+    error.dataset.core = next.error ? 'yes' : 'no';
     hint.textContent = s.sample
       ? 'Each token is drawn from the model’s distribution (softmax of the logits ÷ temperature, among the top-k): the same seed draws the same tokens.'
       : 'Each token is the most probable one under the model (greedy decoding). Generating appends the tokens to the attention below, one row per decoding step.';
