@@ -116,3 +116,20 @@ fn names_and_folders_that_are_not_there_are_explained() {
     }
     std::fs::remove_dir_all(&other).unwrap();
 }
+
+#[test]
+fn shipped_encoder_decoders_are_tokenized_by_name_but_not_shown_as_layers() {
+    let table = ok(&["tokenize", "--model", "dates-gru", "--text", "3/4"]);
+    assert!(table.starts_with("4 tokens:\ntoken "), "{table}");
+    assert!(table.lines().last().unwrap().split_whitespace().collect::<Vec<_>>() == ["3", "<eos>", "2", "special"], "{table}");
+    fails(
+        &["model", "--model", "dates-transformer", "--text", "3/4"],
+        "",
+        "dates-transformer is an encoder-decoder: attn model and attn render show encoders (BERT family) and decoders (GPT-2, Llama)",
+    );
+    fails(
+        &["generate", "--model", "dates-gru-additive", "--text", "3/4", "--steps", "2"],
+        "",
+        "is an encoder-decoder, which does not generate text",
+    );
+}

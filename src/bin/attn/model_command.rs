@@ -9,7 +9,7 @@ use clap::Args;
 use crate::args::{selection, TextArg, ViewArgs};
 use crate::error::CliResult;
 use crate::json;
-use crate::model_dir::{ModelRun, ModelRunOptions};
+use crate::model_dir::{ModelRun, ModelRunOptions, Reads};
 use crate::output;
 use crate::report::{self, count, short, Labels};
 use crate::token_table;
@@ -106,7 +106,7 @@ fn readable(
     }
     let tokens = model.tokens();
     let vocabulary = model.vocabulary();
-    token_table::write(out, tokens, vocabulary)?;
+    token_table::write(out, tokens, vocabulary, Reads::of(&model.model))?;
     if let Some(pooled) = &model.run.pooled {
         let first: Vec<String> = pooled.iter().take(4).map(|&x| format!("{x:.4}")).collect();
         writeln!(out, "sentence embedding (mean of the last layer, unit length): {} numbers [{}, …]", pooled.len(), first.join(", "))?;

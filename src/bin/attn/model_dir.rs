@@ -159,6 +159,14 @@ impl TokenReader {
             TokenReader::Model(model) => Vocabulary::of_model(model),
         }
     }
+
+    /// How the token counts read.
+    pub fn reads(&self) -> Reads {
+        match self {
+            TokenReader::Tokenizer { reads, .. } => *reads,
+            TokenReader::Model(model) => Reads::of(model),
+        }
+    }
 }
 
 /// Where a shipped model's folder is looked for, in order: the current folder, then the

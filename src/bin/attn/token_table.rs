@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use attention_playground::Token;
 
+use crate::model_dir::Reads;
 use crate::report::count;
 use crate::table::{label, Table};
 use crate::token_text::{Vocabulary, SPACE};
@@ -19,12 +20,17 @@ fn span(t: &Token) -> String {
     }
 }
 
-/// "16 tokens ([CLS] and [SEP] included):" (an encoder's) or "9 tokens (byte-level BPE, ␣ is a
-/// space):" (a decoder's), then the table.
-pub fn write(out: &mut dyn Write, tokens: &[Token], vocabulary: Vocabulary) -> io::Result<()> {
+/// "16 tokens ([CLS] and [SEP] included):" (an encoder's), "9 tokens (byte-level BPE, ␣ is a
+/// space):" (a decoder's) or "9 tokens:", then the table.
+pub fn write(out: &mut dyn Write, tokens: &[Token], vocabulary: Vocabulary, reads: Reads) -> io::Result<()> {
     let id = |t: &Token| t.id.map_or_else(String::new, |id| id.to_string());
+    let counted = count(tokens.len(), "token");
+    match (reads, vocabulary.is_byte_level()) {
+        (Reads::Encoder, _) => writeln!(out, "{counted} ([CLS] and [SEP] included):")?,
+        (_, true) => writeln!(out, "{counted} (byte-level BPE, {SPACE} is a space):")?,
+        (_, false) => writeln!(out, "{counted}:")?,
+    }
     let table = if vocabulary.is_byte_level() {
-        writeln!(out, "{} (byte-level BPE, {SPACE} is a space):", count(tokens.len(), "token"))?;
         Table {
             corner: "token".to_owned(),
             columns: vec!["id".to_owned(), "vocabulary entry".to_owned(), "UTF-16 span".to_owned()],
@@ -35,7 +41,6 @@ pub fn write(out: &mut dyn Write, tokens: &[Token], vocabulary: Vocabulary) -> i
                 .collect(),
         }
     } else {
-        writeln!(out, "{} ([CLS] and [SEP] included):", count(tokens.len(), "token"))?;
         Table {
             corner: "token".to_owned(),
             columns: vec!["id".to_owned(), "UTF-16 span".to_owned()],

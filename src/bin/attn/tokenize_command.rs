@@ -25,7 +25,11 @@ pub fn run(args: TokenizeArgs) -> CliResult<()> {
     let reader = args.model.tokenizer()?;
     let encoding = reader.encode(&args.text.text)?;
     let vocabulary = reader.vocabulary();
-    output::to_stdout(
-        |out| if args.json { output::json_line(out, &encoding) } else { token_table::write(out, &encoding.tokens, vocabulary) },
-    )
+    output::to_stdout(|out| {
+        if args.json {
+            output::json_line(out, &encoding)
+        } else {
+            token_table::write(out, &encoding.tokens, vocabulary, reader.reads())
+        }
+    })
 }
