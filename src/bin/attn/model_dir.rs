@@ -188,8 +188,16 @@ pub fn locate(entry: &CatalogEntry, roots: &[PathBuf]) -> CliResult<PathBuf> {
     }
     let places: Vec<String> = roots
         .iter()
-        .map(|root| if root.as_os_str().is_empty() { "the current folder".to_owned() } else { root.display().to_string() })
+        .map(|root| match root.to_str() {
+            Some("") => "the current folder".to_owned(),
+            Some(REPOSITORY) => format!("the repository attn was built from ({REPOSITORY})"),
+            _ => root.display().to_string(),
+        })
         .collect();
+    let places = match &places[..] {
+        [one] => format!("is not in {one}"),
+        many => format!("is in neither {}", many.join(" nor ")),
+    };
     let how = match entry.origin {
         Origin::Pretrained => "fetch it with `bash scripts/fetch-model.sh` from the repository's root".to_owned(),
         Origin::Trained => {
@@ -197,7 +205,7 @@ pub fn locate(entry: &CatalogEntry, roots: &[PathBuf]) -> CliResult<PathBuf> {
                 .to_owned()
         }
     };
-    Err(CliError::new(format!("{} is not on this machine: {} is in neither {}; {how}", entry.name, entry.folder, places.join(" nor "))))
+    Err(CliError::new(format!("{} is not on this machine: {} {places}; {how}", entry.name, entry.folder)))
 }
 
 /// The message for a `--model` that is neither a shipped model nor an existing folder.
@@ -412,7 +420,12 @@ mod tests {
         assert!(err.starts_with("some-model is not on this machine: kept/some-model/ is in neither "), "{err}");
         assert!(err.contains("committed under trained/"), "{err}");
         let fetch = locate(&entry(Origin::Pretrained), &[PathBuf::new()]).unwrap_err().to_string();
-        assert!(fetch.contains("in neither the current folder;") && fetch.contains("`bash scripts/fetch-model.sh`"), "{fetch}");
+        assert!(fetch.contains("kept/some-model/ is not in the current folder; fetch it with `bash scripts/fetch-model.sh`"), "{fetch}");
+        let repository = locate(&model, &[PathBuf::new(), PathBuf::from(REPOSITORY)]).unwrap_err().to_string();
+        assert!(
+            repository.contains(&format!("is in neither the current folder nor the repository attn was built from ({REPOSITORY}); it is")),
+            "{repository}"
+        );
         // A folder with config.json but no weights is not the model.
         std::fs::create_dir_all(first.join("kept/some-model")).unwrap();
         std::fs::write(first.join("kept/some-model/config.json"), "{}").unwrap();
