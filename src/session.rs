@@ -1,6 +1,7 @@
-//! A session: one loaded model (or none: an encoder or a decoder), the toy's projections, and the last [`Run`]. Every
-//! source is asked for through one [`RunRequest`] and answers with the same run shape, so the
-//! WebAssembly handle, the worker and the page have one path for all of them.
+//! A session: one loaded model (or none: an encoder, a decoder or an encoder–decoder), the toy's
+//! projections, and the last [`Run`]. Every source is asked for through one [`RunRequest`] and
+//! answers with the same run shape, so the WebAssembly handle, the worker and the page have one
+//! path for all of them.
 
 use serde::Deserialize;
 
@@ -30,7 +31,7 @@ pub enum RunRequest {
         #[serde(default)]
         vectors: bool,
     },
-    /// The loaded model on the text.
+    /// The loaded model on the text (an encoder–decoder translates it).
     Model { text: String },
     /// The loaded decoder continues the text; the run covers the text and what was generated.
     Generate {

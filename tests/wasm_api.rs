@@ -2,13 +2,16 @@
 //! JavaScript equal the committed reference, which the native core reproduces
 //! (`tests/reference_run.rs`), so wasm and native agree. The pretrained-model side of the same
 //! `Session` is tested in `wasm_api/model.rs`, against the tiny encoders' reference attentions, and
-//! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations.
+//! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations, and in
+//! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "wasm_api/decoder.rs"]
 mod decoder;
 #[path = "wasm_api/model.rs"]
 mod model;
+#[path = "wasm_api/seq2seq.rs"]
+mod seq2seq;
 
 use attention_playground::wasm::Session;
 use js_sys::{Array, Reflect};

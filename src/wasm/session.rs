@@ -29,21 +29,22 @@ impl Session {
     }
 
     /// Loads a model from the contents of its files: `config.json` (whose `model_type` says
-    /// whether it is an encoder or a decoder), `tokenizer.json` and/or `vocab.txt` (tokenizer.json
-    /// wins when both are given; a decoder needs tokenizer.json), and `model.safetensors` (F32,
-    /// F16 or BF16). The model loaded before, and its run, are released first. Throws an `Error`
-    /// saying what is wrong with which file.
+    /// whether it is an encoder, a decoder or an encoder–decoder), the tokenizer's files, and
+    /// `model.safetensors` (F32, F16 or BF16). An encoder takes `tokenizer.json` and/or
+    /// `vocab.txt` (tokenizer.json wins when both are given), a decoder `tokenizer.json`, an
+    /// encoder–decoder (`seq2seq`) its `vocab.json` as `vocab`. The model loaded before, and its
+    /// run, are released first. Throws an `Error` saying what is wrong with which file.
     #[wasm_bindgen(js_name = loadModel, unchecked_return_type = "ModelInfo")]
     pub fn load_model(
         &mut self,
         name: &str,
         #[wasm_bindgen(js_name = configJson)] config_json: &str,
         #[wasm_bindgen(js_name = tokenizerJson)] tokenizer_json: Option<String>,
-        #[wasm_bindgen(js_name = vocabTxt)] vocab_txt: Option<String>,
+        vocab: Option<String>,
         weights: &[u8],
     ) -> Result<JsValue, JsValue> {
         self.core.set_model(None);
-        let model = LoadedModel::from_files(config_json, tokenizer_json.as_deref(), vocab_txt.as_deref(), weights).map_err(js_error)?;
+        let model = LoadedModel::from_files(config_json, tokenizer_json.as_deref(), vocab.as_deref(), weights).map_err(js_error)?;
         let info = model.info();
         self.core.set_model(Some(model.named(name)));
         to_js(&info)
@@ -55,8 +56,8 @@ impl Session {
         self.core.set_model(None);
     }
 
-    /// The tokens the loaded model would see for `text` (an encoder's with `[CLS]` … `[SEP]`),
-    /// without running it.
+    /// The tokens the loaded model would see for `text` (an encoder's with `[CLS]` … `[SEP]`, an
+    /// encoder–decoder's source tokens with `<eos>`), without running it.
     #[wasm_bindgen(unchecked_return_type = "Encoding")]
     pub fn tokenize(&self, text: &str) -> Result<JsValue, JsValue> {
         let model = self.core.model().ok_or_else(|| js_error(invalid!(Field::Model, "no pretrained model is loaded: load one first")))?;
@@ -65,7 +66,10 @@ impl Session {
 
     /// Computes what the request asks for (the toy, the loaded model, or a generation by the
     /// loaded decoder) and keeps it as the current run; returns its summary (with `generation`
-    /// when the decoder generated). After a failed run there is none.
+    /// when the decoder generated). A loaded encoder–decoder translates on `{source: "model"}`:
+    /// the summary's sequences are the source and the target, `generation` holds the output
+    /// step by step, `translation` the unknown source tokens and, for a model without
+    /// attention, why there is no block. After a failed run there is none.
     pub fn run(&mut self, #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue) -> Result<JsValue, JsValue> {
         let request: RunRequest = from_js(request, "run request")?;
         let run = self.core.run(&request).map_err(js_error)?;
@@ -144,9 +148,12 @@ impl Session {
         Ok(run.block(block).map_err(js_error)?.output.as_ref().map(matrix))
     }
 
-    /// The attention of generation step `step`'s query (the token before the generated one) over
-    /// every earlier token, flat `[block][head][key]` with keys `0..=position` (the step's
-    /// `position` and top candidates are in the run summary's `generation`).
+    /// The attention of generation step `step`'s query over the keys it could see, flat
+    /// `[block][head][key]`: for a decoder, every block, keys `0..=position` (the token before the
+    /// generated one and all earlier ones); for an encoder–decoder, the blocks whose queries are
+    /// the target, each causal block's keys `0..=position` and each cross-attention block's every
+    /// source token (the encoder's blocks are left out). The step's `position` and top candidates
+    /// are in the run summary's `generation`.
     #[wasm_bindgen(js_name = stepAttentions)]
     pub fn step_attentions(&self, step: usize) -> Result<Float32Array, JsValue> {
         Ok(Float32Array::from(self.core.current().map_err(js_error)?.step_attentions(step).map_err(js_error)?.as_slice()))

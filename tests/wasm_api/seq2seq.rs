@@ -1,0 +1,318 @@
+//! A `Session` with an encoder–decoder loaded: the three date models of `trained/` (GRU with
+//! additive attention, GRU without, Transformer) translate the reference inputs of
+//! `tests/fixtures/trained/` into the same outputs with the same attentions and top-10
+//! probabilities; the run summary carries the source and target sequences, the steps and the
+//! translation's extras; bad files and requests get one message each.
+
+use attention_playground::wasm::Session;
+use js_sys::Array;
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::{block, error_of, get, items, js_object, json_of, number, numbers, token_texts};
+
+struct Model {
+    name: &'static str,
+    config: &'static str,
+    vocab: &'static str,
+    weights: &'static [u8],
+    expected: &'static str,
+}
+
+macro_rules! model {
+    ($name:literal) => {
+        Model {
+            name: $name,
+            config: include_str!(concat!("../../trained/", $name, "/config.json")),
+            vocab: include_str!(concat!("../../trained/", $name, "/vocab.json")),
+            weights: include_bytes!(concat!("../../trained/", $name, "/model.safetensors")),
+            expected: include_str!(concat!("../fixtures/trained/", $name, ".json")),
+        }
+    };
+}
+
+const GRU_ADDITIVE: Model = model!("dates-gru-additive");
+const GRU: Model = model!("dates-gru");
+const TRANSFORMER: Model = model!("dates-transformer");
+
+/// Agreement required of every weight and probability.
+const TOLERANCE: f32 = 1e-4;
+
+fn load_into(session: &mut Session, m: &Model) -> JsValue {
+    session.load_model(m.name, m.config, None, Some(m.vocab.to_owned()), m.weights).unwrap()
+}
+
+fn loaded(m: &Model) -> Session {
+    let mut session = Session::new();
+    load_into(&mut session, m);
+    session
+}
+
+fn translate(session: &mut Session, text: &str) -> JsValue {
+    session.run(js_object(&json!({"source": "model", "text": text}))).unwrap()
+}
+
+fn flat(v: &Value) -> Vec<f32> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(flat).collect(),
+        other => vec![other.as_f64().unwrap() as f32],
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+}
+
+fn max_error(got: &[f32], want: &[f32], what: &str) -> f32 {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
+}
+
+/// Row `row` of a flat head whose rows are `keys` wide.
+fn row(weights: &[f32], keys: usize, row: usize) -> &[f32] {
+    &weights[row * keys..(row + 1) * keys]
+}
+
+fn cases(m: &Model) -> Vec<Value> {
+    let expected: Value = serde_json::from_str(m.expected).unwrap();
+    expected["cases"].as_array().unwrap().clone()
+}
+
+fn failure<T>(result: Result<T, JsValue>) -> (String, Option<String>) {
+    match result {
+        Ok(_) => panic!("succeeded"),
+        Err(e) => error_of(e),
+    }
+}
+
+/// The steps of a summary's generation.
+fn steps(summary: &JsValue) -> Vec<JsValue> {
+    items(&get(&get(summary, "generation"), "steps"))
+}
+
+/// Checks what every architecture shares: sequences, output, top-10 probabilities; returns the
+/// number of source tokens and of steps.
+fn check_output(summary: &JsValue, case: &Value, what: &str) -> (usize, usize) {
+    let roles: Vec<String> = items(&get(summary, "sequences")).iter().map(|s| get(s, "role").as_string().unwrap()).collect();
+    assert_eq!(roles, ["source", "target"]);
+    assert_eq!(token_texts(summary, 0), strings(&case["source"]["tokens"]), "{what}: source tokens");
+    assert_eq!(token_texts(summary, 1), strings(&case["output"]["tokens"]), "{what}: target tokens");
+    let generation = get(summary, "generation");
+    assert_eq!(get(&generation, "text").as_string().unwrap(), case["output"]["text"].as_str().unwrap(), "{what}");
+    assert_eq!(number(&generation, "promptTokens"), 0.0);
+    assert_eq!(get(&generation, "stopped").as_string().unwrap(), "endOfText");
+    let steps = steps(summary);
+    let want_steps = case["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), want_steps.len(), "{what}: steps");
+    for (i, (step, want)) in steps.iter().zip(want_steps).enumerate() {
+        assert_eq!((number(step, "position"), number(step, "id")), (i as f64, want["token_id"].as_f64().unwrap()), "{what}: step {i}");
+        let top = items(&get(step, "top"));
+        let probabilities: Vec<f32> = top.iter().map(|c| number(c, "probability") as f32).collect();
+        let err = max_error(&probabilities, &flat(&want["top_probs"]), what);
+        assert!(err <= TOLERANCE, "{what}: step {i}: top-10 probabilities differ by {err}");
+        assert_eq!(number(&top[0], "id"), want["top_ids"][0].as_f64().unwrap(), "{what}: step {i}: the most probable token");
+    }
+    (token_texts(summary, 0).len(), steps.len())
+}
+
+#[wasm_bindgen_test]
+fn the_gru_with_attention_equals_the_reference() {
+    let mut session = loaded(&GRU_ADDITIVE);
+    for case in cases(&GRU_ADDITIVE) {
+        let what = format!("dates-gru-additive: {}", case["input"]);
+        let summary = translate(&mut session, case["input"].as_str().unwrap());
+        let (s, t) = check_output(&summary, &case, &what);
+        let weights = session.weights(0, 0).unwrap().to_vec();
+        assert_eq!(weights.len(), t * s);
+        for (i, (step, want)) in steps(&summary).iter().zip(case["steps"].as_array().unwrap()).enumerate() {
+            let err = max_error(row(&weights, s, i), &flat(&want["cross_attention"]), &what);
+            assert!(err <= TOLERANCE, "{what}: step {i}: cross-attention differs by {err}");
+            assert_eq!(session.step_attentions(i).unwrap().to_vec(), row(&weights, s, i), "a step's attentions are its row");
+            assert_eq!(numbers(&get(step, "context")).len(), 128);
+            assert_eq!(numbers(&get(step, "state")).len(), 128);
+        }
+        assert!(get(&get(&summary, "translation"), "noAttention").is_null());
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_gru_without_attention_has_no_block_and_says_so() {
+    let mut session = loaded(&GRU);
+    for case in cases(&GRU) {
+        let what = format!("dates-gru: {}", case["input"]);
+        let summary = translate(&mut session, case["input"].as_str().unwrap());
+        check_output(&summary, &case, &what);
+        assert_eq!(items(&get(&summary, "blocks")).len(), 0);
+        let translation = get(&summary, "translation");
+        assert_eq!(
+            json_of(&translation),
+            json!({"architecture": "gru", "unknown": [],
+                   "noAttention": "this model has no attention: the decoder sees only the final encoder state"})
+        );
+        assert_eq!(session.attentions().unwrap().length(), 0);
+        assert_eq!(session.step_attentions(0).unwrap().length(), 0);
+        // The context is the same fixed vector at every step; the state moves.
+        let steps = steps(&summary);
+        let contexts: Vec<Vec<f32>> = steps.iter().map(|s| numbers(&get(s, "context"))).collect();
+        assert!(contexts.iter().all(|c| c == &contexts[0] && c.len() == 128));
+        assert_ne!(numbers(&get(&steps[0], "state")), numbers(&get(&steps[1], "state")));
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_transformer_equals_the_reference_block_by_block() {
+    let mut session = loaded(&TRANSFORMER);
+    for case in cases(&TRANSFORMER) {
+        let what = format!("dates-transformer: {}", case["input"]);
+        let summary = translate(&mut session, case["input"].as_str().unwrap());
+        let (s, t) = check_output(&summary, &case, &what);
+        let kinds: Vec<(String, f64, f64)> = items(&get(&summary, "blocks"))
+            .iter()
+            .map(|b| (get(b, "kind").as_string().unwrap(), number(b, "queries"), number(b, "keys")))
+            .collect();
+        let encoder = ("self".to_owned(), 0.0, 0.0);
+        let (causal, cross) = (("causal".to_owned(), 1.0, 1.0), ("cross".to_owned(), 1.0, 0.0));
+        assert_eq!(kinds, [encoder.clone(), encoder, causal.clone(), cross.clone(), causal, cross]);
+        let head = |b: usize, h: usize| session.weights(b, h).unwrap().to_vec();
+        let all = |blocks: &[usize]| blocks.iter().flat_map(|&b| (0..4).flat_map(move |h| head(b, h))).collect::<Vec<f32>>();
+        let err = max_error(&all(&[0, 1]), &flat(&case["encoder_self_attention"]), &what);
+        assert!(err <= TOLERANCE, "{what}: encoder self-attention differs by {err}");
+        let err = max_error(&all(&[2, 4]), &flat(&case["decoder_self_attention"]), &what);
+        assert!(err <= TOLERANCE, "{what}: decoder self-attention differs by {err}");
+        for (i, want) in case["steps"].as_array().unwrap().iter().enumerate() {
+            let got: Vec<f32> = [3, 5].iter().flat_map(|&b| (0..4).flat_map(move |h| row(&head(b, h), s, i).to_vec())).collect();
+            let err = max_error(&got, &flat(&want["cross_attention"]), &what);
+            assert!(err <= TOLERANCE, "{what}: step {i}: cross-attention differs by {err}");
+            // The step's attentions: per decoder layer, the causal heads' rows up to the step,
+            // then the cross-attention heads' rows over the source.
+            let mut expected = Vec::new();
+            for (causal, cross) in [(2, 3), (4, 5)] {
+                (0..4).for_each(|h| expected.extend_from_slice(&row(&head(causal, h), t, i)[..=i]));
+                (0..4).for_each(|h| expected.extend_from_slice(row(&head(cross, h), s, i)));
+            }
+            assert_eq!(session.step_attentions(i).unwrap().to_vec(), expected, "{what}: step {i}");
+        }
+        // The causal blocks' masks: step i sees steps 0..=i.
+        let causal_mask: Vec<u8> = (0..t * t).map(|n| u8::from(n % t <= n / t)).collect();
+        assert_eq!(session.allowed(2, 0).unwrap().to_vec(), causal_mask);
+        assert_eq!(session.allowed(3, 0).unwrap().to_vec(), vec![1; t * s]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn model_info_blocks_and_breakdowns_say_what_the_model_is() {
+    let mut session = Session::new();
+    let info = load_into(&mut session, &GRU_ADDITIVE);
+    let want = json!({"architecture": "gru-additive", "kind": "encoder-decoder", "layers": 1, "heads": 1, "kvHeads": 1, "hidden": 128,
+                      "dK": 128, "vocabSize": 45, "maxPositions": 48, "dtype": "F32", "parameters": 187791});
+    assert_eq!(json_of(&info), want);
+    let summary = translate(&mut session, "Sun, 29 Nov 2026");
+    assert_eq!(json_of(&get(&summary, "source")), json!({"name": "dates-gru-additive", "kind": "encoder-decoder", "trained": true}));
+    let want = json!({"layer": 0, "kind": "cross", "queries": 1, "keys": 0, "heads": 1, "kvHeads": 1, "dK": 128, "dV": 128,
+                      "score": "additive", "scale": 1, "temperature": 1, "fullyMaskedRows": [], "masked": false});
+    assert_eq!(json_of(&block(&summary, 0)), want);
+    // The player's breakdown of a step: the model's additive terms (v ∘ tanh(W₁s + W₂h + b), one
+    // per hidden unit of the attention) add up to the scores the weights came from.
+    let b = session.breakdown(0, 0, 2).unwrap();
+    assert_eq!(get(&b, "termLabel").as_string().unwrap(), "v ∘ tanh(W₁q + W₂k + b)");
+    let terms: Vec<Vec<f32>> = items(&get(&b, "terms")).iter().map(numbers).collect();
+    let scores = numbers(&get(&b, "scores"));
+    assert_eq!((terms.len(), terms[0].len()), (scores.len(), 64));
+    for (t, score) in terms.iter().zip(&scores) {
+        assert!((t.iter().sum::<f32>() - score).abs() < 1e-4);
+    }
+    let weights = numbers(&get(&b, "weights"));
+    let s = scores.len();
+    assert_eq!(weights, row(&session.weights(0, 0).unwrap().to_vec(), s, 2));
+    assert_eq!(session.stage_shape(0, 0, "q").unwrap(), vec![11, 128], "a query per step: the decoder state before it");
+    assert_eq!(session.stage_shape(0, 0, "k").unwrap(), vec![s as u32, 128], "a key per source token: its encoder state");
+
+    let info = load_into(&mut session, &TRANSFORMER);
+    assert_eq!(
+        (number(&info, "layers"), number(&info, "heads"), number(&info, "dK"), number(&info, "parameters")),
+        (2.0, 4.0, 16.0, 238543.0)
+    );
+    let info = load_into(&mut session, &GRU);
+    assert_eq!((number(&info, "heads"), number(&info, "dK"), number(&info, "parameters")), (0.0, 0.0, 171279.0));
+    // The source tokens, without translating.
+    let tokens = session.tokenize("3/3/1999").unwrap();
+    let list = items(&get(&tokens, "tokens"));
+    assert_eq!(list.len(), 9);
+    assert_eq!(get(&list[8], "text").as_string().unwrap(), "<eos>");
+}
+
+#[wasm_bindgen_test]
+fn unknown_characters_are_named_and_long_text_is_cut() {
+    let mut session = loaded(&TRANSFORMER);
+    let summary = translate(&mut session, "29 Décembre 2026");
+    let translation = get(&summary, "translation");
+    assert_eq!(json_of(&get(&translation, "unknown")), json!([{"index": 4, "text": "é"}]));
+    assert_eq!(get(&translation, "architecture").as_string().unwrap(), "transformer");
+    let sequence = Array::from(&get(&summary, "sequences")).get(0);
+    let e = Array::from(&get(&sequence, "tokens")).get(4);
+    assert_eq!((number(&e, "id"), number(&e, "start"), number(&e, "end")), (3.0, 4.0, 5.0));
+
+    let long = "Sunday, the 29th day of the month of November in the year 2026";
+    let summary = translate(&mut session, long);
+    let total = long.len() + 1;
+    assert_eq!(json_of(&get(&summary, "truncated")), json!({"limit": 48, "total": total, "which": "text"}));
+    assert_eq!(token_texts(&summary, 0).len(), 48);
+}
+
+#[wasm_bindgen_test]
+fn bad_files_and_requests_name_what_is_wrong() {
+    let mut session = Session::new();
+    let m = &GRU_ADDITIVE;
+    let load = |session: &mut Session, config: &str, vocab: Option<&str>, weights: &[u8]| {
+        failure(session.load_model("bad", config, None, vocab.map(str::to_owned), weights))
+    };
+    let with = |config: &str, key: &str, value: &str| {
+        let mut map: serde_json::Map<String, Value> = serde_json::from_str(config).unwrap();
+        map.insert(key.to_owned(), serde_json::from_str(value).unwrap());
+        serde_json::to_string(&map).unwrap()
+    };
+    let model = Some("model".to_owned());
+    assert_eq!(
+        load(&mut session, m.config, None, m.weights),
+        ("vocab.json: missing: an encoder–decoder reads its source and target vocabularies from vocab.json".into(), model.clone())
+    );
+    let (msg, field) = load(&mut session, m.config, Some("{\"source\": 3}"), m.weights);
+    assert_eq!((msg.as_str(), field), ("vocab.json: source must be a list of token strings, found a number", model.clone()));
+    let (msg, _) = load(&mut session, m.config, Some("source, target"), m.weights);
+    assert!(msg.starts_with("vocab.json: not valid JSON ("), "{msg}");
+    let (msg, _) = load(&mut session, &with(m.config, "embedding_size", "16"), Some(m.vocab), m.weights);
+    assert_eq!(msg, "tensor src_embedding.weight has shape [45, 32], but config.json implies [45, 16]");
+    let t = &TRANSFORMER;
+    let (msg, _) = load(&mut session, &with(t.config, "encoder_layers", "3"), Some(t.vocab), t.weights);
+    assert_eq!(msg, "model.safetensors has no tensor encoder_layers.2.ln1.weight: the weights do not match config.json");
+    let (msg, _) = load(&mut session, m.config, Some(m.vocab), &m.weights[..4096]);
+    assert!(msg.starts_with("model.safetensors: "), "{msg}");
+    // Sizes of 2³² and more would wrap to small numbers in a 32-bit usize: refused as they are.
+    for (key, value) in [("decoder_hidden_size", "4294967424"), ("max_source_length", "4294967344"), ("source_vocab_size", "4294967341")] {
+        let (msg, field) = load(&mut session, &with(m.config, key, value), Some(m.vocab), m.weights);
+        assert!(msg.starts_with(&format!("config.json: {key} must be a whole number from 1 to ")), "{msg}");
+        assert_eq!(field, model);
+    }
+    let (msg, _) = load(&mut session, &with(t.config, "d_model", "4294967360"), Some(t.vocab), t.weights);
+    assert!(msg.starts_with("config.json: d_model must be a whole number from 1 to 65536"), "{msg}");
+    // Sizes each within their limits whose weights would not fit 32-bit memory.
+    let huge = with(&with(m.config, "source_vocab_size", "1048576"), "embedding_size", "65536");
+    let (msg, _) = load(&mut session, &huge, Some(m.vocab), m.weights);
+    assert_eq!(msg, "config.json: vocabulary × embedding_size (1048576 × 65536) is too large for this build's memory");
+    assert!(session.tokenize("x").is_err(), "a failed load leaves no model");
+
+    load_into(&mut session, m);
+    for empty in ["", "   "] {
+        let (msg, field) = failure(session.run(js_object(&json!({"source": "model", "text": empty}))));
+        assert_eq!((msg.as_str(), field.as_deref()), ("the text is empty: type at least one word", Some("text")));
+    }
+    let (msg, field) = failure(session.run(js_object(&json!({"source": "generate", "text": "3/3/1999", "steps": 4}))));
+    assert_eq!(
+        (msg.as_str(), field.as_deref()),
+        ("dates-gru-additive is an encoder–decoder: it translates the text (run it as the model) rather than continuing it", Some("model"))
+    );
+    translate(&mut session, "3/3/1999");
+    let (msg, _) = failure(session.step_attentions(11));
+    assert_eq!(msg, "generation step 11 does not exist: the run generated 11 tokens");
+}
