@@ -9,6 +9,8 @@
 //! - `attn tokenize --text "…"` prints the tokens a pretrained model reads.
 //! - `attn generate --model DIR_OR_NAME --text "…" --steps N` continues a text with a decoder and
 //!   shows how each token was chosen.
+//! - `attn translate --model NAME --text "…"` translates with one of the project's encoder–decoders
+//!   and shows the alignment of a cross-attention head.
 //! - `attn models` lists the shipped models (the catalog) and where each is on this machine.
 //! - `attn render --view heatmap|lines --svg OUT.svg` (or `--png OUT.png`) draws a figure of the
 //!   toy's or a model's attention.
@@ -37,6 +39,7 @@ mod token_table;
 mod token_text;
 mod tokenize_command;
 mod toy_command;
+mod translate_command;
 mod weights_file;
 
 use std::process::ExitCode;
@@ -63,6 +66,8 @@ enum Command {
     Tokenize(tokenize_command::TokenizeArgs),
     /// A decoder continues a text: the tokens it chose, their probabilities and alternatives, each step's attention
     Generate(generate_command::GenerateArgs),
+    /// An encoder–decoder translates a text: the translation, unknown words, and a cross-attention head's alignment
+    Translate(translate_command::TranslateArgs),
     /// The shipped models (the catalog): name, kind, folder, description, and whether each is on this machine
     Models(models_command::ModelsArgs),
     /// A figure (heatmap or lines) of the toy's or a pretrained model's attention, as SVG or PNG
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
         Command::Model(args) => model_command::run(args),
         Command::Tokenize(args) => tokenize_command::run(args),
         Command::Generate(args) => generate_command::run(args),
+        Command::Translate(args) => translate_command::run(args),
         Command::Models(args) => models_command::run(args),
         Command::Render(args) => render_command::run(args),
     };

@@ -332,7 +332,7 @@ impl ModelRun {
 const CUT_CONTEXT: usize = 30;
 
 /// Says on stderr that the text was cut, and where: the last words kept.
-fn note_truncation(text: &str, encoding: &Encoding, reads: Reads) {
+pub fn note_truncation(text: &str, encoding: &Encoding, reads: Reads) {
     let Some(cut) = encoding.truncated else { return };
     let up_to = last_words(&prefix_utf16(text, kept_end(&encoding.tokens)));
     eprintln!("note: {}", cut_sentence(cut, reads, &up_to));

@@ -30,5 +30,26 @@ export const CATALOG = /** @type {import('./types').CatalogEntry[]} */ ([
     "folder": "trained/dates-transformer/",
     "description": "Dates written by people → ISO 8601: a small Transformer encoder–decoder (2 + 2 layers, 4 heads).",
     "origin": "trained"
+  },
+  {
+    "name": "grammar-gru-additive",
+    "kind": "encoder-decoder",
+    "folder": "trained/grammar-gru-additive/",
+    "description": "Generated English → simplified French, word by word: GRU encoder–decoder with additive (Bahdanau) attention.",
+    "origin": "trained"
+  },
+  {
+    "name": "grammar-gru",
+    "kind": "encoder-decoder",
+    "folder": "trained/grammar-gru/",
+    "description": "Generated English → simplified French, word by word: GRU encoder–decoder without attention (one fixed-length vector).",
+    "origin": "trained"
+  },
+  {
+    "name": "grammar-transformer",
+    "kind": "encoder-decoder",
+    "folder": "trained/grammar-transformer/",
+    "description": "Generated English → simplified French, word by word: a small Transformer encoder–decoder (2+2 layers, 4 heads).",
+    "origin": "trained"
   }
 ]);
