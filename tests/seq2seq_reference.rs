@@ -2,8 +2,8 @@
 //! (`tests/fixtures/trained/<task>-<architecture>.json`, written by the training framework and
 //! checked there against an independent NumPy implementation): source tokens, greedy outputs,
 //! every step's ten most probable tokens and cross-attention, the Transformer's encoder and decoder
-//! self-attentions. Every fixture whose model folder is present is checked, so the grammar models
-//! join when their files land.
+//! self-attentions. Every fixture whose model folder is present is checked: the date and the
+//! grammar models, and any trained later.
 
 use std::path::PathBuf;
 
@@ -83,6 +83,12 @@ fn check_case(name: &str, model: &Seq2Seq, case: &Value, worst: &mut Worst) {
     assert_eq!(texts, strings(&case["source"]["tokens"]), "{what}: source tokens");
     let source_ids: Vec<u32> = source.tokens.iter().map(|t| t.id.unwrap()).collect();
     assert_eq!(source_ids, ids(&case["source"]["ids"]), "{what}: source ids");
+    // The tokens read as <unk> are the ones the run names.
+    let unknown: Vec<(usize, &str)> = run.translation.as_ref().unwrap().unknown.iter().map(|u| (u.index, u.text.as_str())).collect();
+    let unk = model.config().unk_id;
+    let want: Vec<(usize, &str)> =
+        source_ids.iter().enumerate().filter(|(_, &id)| id == unk).map(|(i, _)| (i, texts[i].as_str())).collect();
+    assert_eq!(unknown, want, "{what}: unknown tokens");
 
     let generation = run.generation.as_ref().unwrap();
     let output: Vec<u32> = generation.steps.iter().map(|s| s.id).collect();

@@ -1,7 +1,7 @@
-//! A `Session` with an encoder–decoder loaded: the three date models of `trained/` (GRU with
-//! additive attention, GRU without, Transformer) translate the reference inputs of
-//! `tests/fixtures/trained/` into the same outputs with the same attentions and top-10
-//! probabilities; the run summary carries the source and target sequences, the steps and the
+//! A `Session` with an encoder–decoder loaded: the six models of `trained/` (GRU with additive
+//! attention, GRU without, Transformer; dates by characters and English → French by words)
+//! translate the reference inputs of `tests/fixtures/trained/` into the same outputs with the same
+//! attentions and top-10 probabilities; the run summary carries the source and target sequences, the steps and the
 //! translation's extras; bad files and requests get one message each.
 
 use attention_playground::wasm::Session;
@@ -35,6 +35,9 @@ macro_rules! model {
 const GRU_ADDITIVE: Model = model!("dates-gru-additive");
 const GRU: Model = model!("dates-gru");
 const TRANSFORMER: Model = model!("dates-transformer");
+const GRAMMAR_GRU_ADDITIVE: Model = model!("grammar-gru-additive");
+const GRAMMAR_GRU: Model = model!("grammar-gru");
+const GRAMMAR_TRANSFORMER: Model = model!("grammar-transformer");
 
 /// Agreement required of every weight and probability.
 const TOLERANCE: f32 = 1e-4;
@@ -118,9 +121,15 @@ fn check_output(summary: &JsValue, case: &Value, what: &str) -> (usize, usize) {
 
 #[wasm_bindgen_test]
 fn the_gru_with_attention_equals_the_reference() {
-    let mut session = loaded(&GRU_ADDITIVE);
-    for case in cases(&GRU_ADDITIVE) {
-        let what = format!("dates-gru-additive: {}", case["input"]);
+    for m in [&GRU_ADDITIVE, &GRAMMAR_GRU_ADDITIVE] {
+        check_gru_additive(m);
+    }
+}
+
+fn check_gru_additive(m: &Model) {
+    let mut session = loaded(m);
+    for case in cases(m) {
+        let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
         let (s, t) = check_output(&summary, &case, &what);
         let weights = session.weights(0, 0).unwrap().to_vec();
@@ -138,16 +147,26 @@ fn the_gru_with_attention_equals_the_reference() {
 
 #[wasm_bindgen_test]
 fn the_gru_without_attention_has_no_block_and_says_so() {
-    let mut session = loaded(&GRU);
-    for case in cases(&GRU) {
-        let what = format!("dates-gru: {}", case["input"]);
+    for m in [&GRU, &GRAMMAR_GRU] {
+        check_gru(m);
+    }
+}
+
+fn check_gru(m: &Model) {
+    let mut session = loaded(m);
+    for case in cases(m) {
+        let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
         check_output(&summary, &case, &what);
         assert_eq!(items(&get(&summary, "blocks")).len(), 0);
+        // The reference's <unk> (id 3) tokens are the ones named.
+        let source = strings(&case["source"]["tokens"]);
+        let unknown: Vec<Value> =
+            (0..source.len()).filter(|&i| case["source"]["ids"][i] == 3).map(|i| json!({"index": i, "text": source[i]})).collect();
         let translation = get(&summary, "translation");
         assert_eq!(
             json_of(&translation),
-            json!({"architecture": "gru", "unknown": [],
+            json!({"architecture": "gru", "unknown": unknown,
                    "noAttention": "this model has no attention: the decoder sees only the final encoder state"})
         );
         assert_eq!(session.attentions().unwrap().length(), 0);
@@ -162,9 +181,16 @@ fn the_gru_without_attention_has_no_block_and_says_so() {
 
 #[wasm_bindgen_test]
 fn the_transformer_equals_the_reference_block_by_block() {
-    let mut session = loaded(&TRANSFORMER);
-    for case in cases(&TRANSFORMER) {
-        let what = format!("dates-transformer: {}", case["input"]);
+    for m in [&TRANSFORMER, &GRAMMAR_TRANSFORMER] {
+        check_transformer(m);
+    }
+}
+
+/// Both Transformers have 2 encoder and 2 decoder layers of 4 heads.
+fn check_transformer(m: &Model) {
+    let mut session = loaded(m);
+    for case in cases(m) {
+        let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
         let (s, t) = check_output(&summary, &case, &what);
         let kinds: Vec<(String, f64, f64)> = items(&get(&summary, "blocks"))
@@ -252,6 +278,15 @@ fn unknown_characters_are_named_and_long_text_is_cut() {
     let sequence = Array::from(&get(&summary, "sequences")).get(0);
     let e = Array::from(&get(&sequence, "tokens")).get(4);
     assert_eq!((number(&e, "id"), number(&e, "start"), number(&e, "end")), (3.0, 4.0, 5.0));
+
+    // Words: punctuation goes, U+2019 is an apostrophe, a word the vocabulary lacks is named.
+    let mut words = loaded(&GRAMMAR_GRU_ADDITIVE);
+    let summary = translate(&mut words, "I don’t see the Zebra!");
+    assert_eq!(token_texts(&summary, 0), ["i", "don't", "see", "the", "zebra", "<eos>"]);
+    assert_eq!(json_of(&get(&get(&summary, "translation"), "unknown")), json!([{"index": 4, "text": "zebra"}]));
+    let sequence = Array::from(&get(&summary, "sequences")).get(0);
+    let zebra = Array::from(&get(&sequence, "tokens")).get(4);
+    assert_eq!((number(&zebra, "start"), number(&zebra, "end")), (16.0, 21.0));
 
     let long = "Sunday, the 29th day of the month of November in the year 2026";
     let summary = translate(&mut session, long);
