@@ -267,9 +267,14 @@ export function mountPlayground(container, options) {
     }, 150);
   }
 
-  /** A link pasted into the address bar of an open page. */
-  function onHashChange() {
-    const hash = win.location.hash.replace(/^#/, '');
+  /**
+   * A link pasted into the address bar of an open page. The event's own address is read: a
+   * write of the previous state that was still pending may already have replaced the location.
+   * @param {HashChangeEvent} event
+   */
+  function onHashChange(event) {
+    clearTimeout(urlTimer);
+    const hash = new URL(event.newURL).hash.replace(/^#/, '');
     if (hash !== writtenHash) dispatch({ type: 'hash', decoded: decodeState(hash) });
   }
   if (syncUrl) win.addEventListener('hashchange', onHashChange);
