@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkEveryPage, readWeightTable, screenshot } from './page-helpers.js';
 import { CATALOG } from '../../www/src/generated/catalog.js';
 import { readablePiece } from '../../www/src/tokens.js';
+import { headTag, parseHeads } from '../../www/src/model/heads.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TINY = 'tests/fixtures/decoder/tiny-gpt2/';
@@ -210,11 +211,17 @@ test('named heads from heads.json are offered in the head picker; special tokens
     heads: [{ layer: 1, head: 2, name: 'induction', score: 0.5, description: 'Looks at the token after an earlier copy of the current one.' }],
   };
   await loadFromFiles(page, { 'heads.json': JSON.stringify(heads) });
-  await expect(page.locator('.named-heads')).toContainText('L2 H3 · induction (score 0.500) — Looks at the token after an earlier copy');
+  await expect(page.locator('.named-heads')).toContainText('induction: L2 H3 0.500Looks at the token after an earlier copy');
+  await expect(page.locator('.trained-badge')).toHaveCount(0, { timeout: 1000 });
   await page.getByRole('combobox', { name: 'Named head' }).selectOption({ label: 'L2 H3 · induction' });
   await expect(page.getByRole('combobox', { name: 'Layer' })).toHaveValue('1');
   await expect(page.getByRole('combobox', { name: 'Head', exact: true })).toHaveValue('2');
   await expect(page.getByRole('combobox', { name: 'Head', exact: true }).locator('option:checked')).toHaveText('3 · induction');
+  // The model's description names it too, and shows it.
+  await page.getByRole('combobox', { name: 'Layer' }).selectOption('0');
+  await page.locator('.named-heads').getByRole('button', { name: 'L2 H3' }).click();
+  await expect(page.getByRole('combobox', { name: 'Layer' })).toHaveValue('1');
+  await expect(page.getByRole('combobox', { name: 'Named head' })).toHaveValue('1.2');
   // <|endoftext|> typed in the text is special: it can be hidden, and the option says its name.
   await sentenceBox(page).fill('Hello<|endoftext|> world');
   const hide = page.getByRole('checkbox', { name: 'Hide <|endoftext|> and renormalise' });
@@ -239,19 +246,31 @@ test('the phone layout: generate, the timeline and a decoding step fit 390 px', 
   await page.locator('.ap-views').screenshot({ path: path.join(repo, 'test-results', 'screenshots', 'decoder-step-phone.png') });
 });
 
-test('the trained decoder is chosen by name, labelled as trained here, and generates as the core does', async ({ page }) => {
+test('the trained decoder is chosen by name, labelled as trained here with its named heads, and generates as the core does', async ({ page }) => {
   test.skip(TRAINED === null, 'the catalog lists no trained decoder yet');
+  const named = parseHeads(readFileSync(path.join(repo, TRAINED.folder, 'heads.json'), 'utf8'));
   await page.goto('/');
   await modelSelect(page).selectOption(`catalog:${TRAINED.name}`);
   await decoderReady(page);
   await expect(modelSelect(page).locator('option:checked')).toHaveText(`${TRAINED.name} (decoder, trained here)`);
   await expect(page.locator('.model-group .field-hint').first()).toHaveText(TRAINED.description);
   await expect(page.locator('.trained-badge')).toHaveText('Trained here');
-  const text = 'Once upon a time, Mira went to the market. Mira';
+  await expect(page.locator('.named-heads .named-head')).toHaveText(named.map((n) => headTag(n).split(' · ')[0]));
+  await expect(page.getByRole('combobox', { name: 'Named head' }).locator('option')).toHaveText(['—', ...named.map(headTag)]);
+  // A list the model learned: it goes on with the days of the week.
+  const text = 'Monday, Tuesday, Wednesday';
   await sentenceBox(page).fill(text);
   await generate(page, 12);
   await expect(chips(page)).toHaveCount(12);
   const { summary } = coreRun(TRAINED.folder, { source: 'generate', text, steps: 12 });
   expect((await timeline(page)).map((c) => c.piece)).toEqual(generatedPieces(summary));
+  await expect(page.locator('.generate-text')).toHaveText(`${text}${summary.generation.text}`);
+  // Its best induction head, on the continuation.
+  const induction = named.filter((n) => n.name === 'induction').sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0];
+  if (induction) await page.getByRole('combobox', { name: 'Named head' }).selectOption({ label: headTag(induction) });
+  await chips(page).nth(6).click();
   await screenshot(page, 'decoder-trained-desktop', { fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('.ap-input').screenshot({ path: path.join(repo, 'test-results', 'screenshots', 'decoder-trained-generate-phone.png') });
+  await page.locator('.ap-views').screenshot({ path: path.join(repo, 'test-results', 'screenshots', 'decoder-trained-heatmap-phone.png') });
 });

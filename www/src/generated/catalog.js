@@ -11,6 +11,13 @@ export const CATALOG = /** @type {import('./types').CatalogEntry[]} */ ([
     "origin": "pretrained"
   },
   {
+    "name": "gpt2-2l-induction",
+    "kind": "decoder",
+    "folder": "trained/gpt2-2l-induction/",
+    "description": "A small GPT-2 decoder (2 layers × 4 heads) trained here on generated stories: it continues a text token by token, with previous-token and induction heads.",
+    "origin": "trained"
+  },
+  {
     "name": "dates-gru-additive",
     "kind": "encoder-decoder",
     "folder": "trained/dates-gru-additive/",

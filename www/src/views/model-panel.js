@@ -24,6 +24,7 @@ import { TOY_SOURCE } from '../state.js';
  * @property {(address: string) => void} onAddress
  * @property {(local: LocalFiles) => void} onFiles
  * @property {(on: boolean) => void} onVectors
+ * @property {(layer: number, head: number) => void} onHead  show a named head
  */
 
 /**
@@ -250,10 +251,20 @@ export function createModelPanel(root, callbacks) {
         : '',
       heads.length === 0
         ? el(doc, 'p', { class: 'field-hint', text: 'No head’s pattern was clear enough to be named (heads.json).' })
-        : el(doc, 'ul', { class: 'named-heads', attrs: { 'aria-label': 'Named heads' } }, heads.map((named) => el(doc, 'li', {}, [
-          el(doc, 'strong', { text: headTag(named) }),
-          named.score === null ? '' : el(doc, 'span', { class: 'named-score', text: ` (score ${formatWeight(named.score)})` }),
-          named.description ? ` — ${named.description}` : '',
+        : el(doc, 'ul', { class: 'named-heads', attrs: { 'aria-label': 'Named heads' } }, namedGroups(heads).map((group) => el(doc, 'li', {}, [
+          el(doc, 'strong', { text: group.name }),
+          ': ',
+          ...group.heads.flatMap((named, i) => [
+            i > 0 ? ', ' : '',
+            el(doc, 'button', {
+              class: 'named-head',
+              text: headTag(named).split(' · ')[0],
+              attrs: { type: 'button', title: `Show ${headTag(named)}${named.score === null ? '' : ` (score ${formatWeight(named.score)})`}` },
+              on: { click: () => callbacks.onHead(named.layer, named.head) },
+            }),
+            named.score === null ? '' : el(doc, 'span', { class: 'named-score', text: ` ${formatWeight(named.score)}` }),
+          ]),
+          group.description ? el(doc, 'span', { class: 'named-description', text: group.description }) : '',
         ]))),
     );
   }
@@ -266,4 +277,19 @@ export function createModelPanel(root, callbacks) {
       render();
     },
   };
+}
+
+/**
+ * Named heads grouped by name, in the order of their first head; each group says what its
+ * best-scored head does.
+ * @param {import('../model/heads.js').NamedHead[]} heads
+ */
+export function namedGroups(heads) {
+  /** @type {Map<string, import('../model/heads.js').NamedHead[]>} */
+  const groups = new Map();
+  for (const named of heads) groups.set(named.name, [...(groups.get(named.name) ?? []), named]);
+  return [...groups].map(([name, members]) => {
+    const best = members.reduce((a, b) => ((b.score ?? -Infinity) > (a.score ?? -Infinity) ? b : a));
+    return { name, heads: members, description: best.description };
+  });
 }

@@ -167,6 +167,7 @@ export function createPlaygroundViews(container, callbacks) {
     onAddress: callbacks.onAddress,
     onFiles: callbacks.onFiles,
     onVectors: callbacks.onVectors,
+    onHead: (layer, head) => onPatch({ layer, head }),
   });
   const controls = createControls(controlsHost, {
     onChange: callbacks.onModelChange,

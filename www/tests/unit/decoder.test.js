@@ -11,7 +11,7 @@ import { choiceWords, generationView } from '../../src/view-model.js';
 import { DEFAULT_GENERATE, defaultState } from '../../src/state.js';
 import { advance, describeStep, sameMoment, stageStart, stepAt, stepCount } from '../../src/timeline.js';
 import { mathText } from '../../src/math.js';
-import { describeModel, modelNote } from '../../src/views/model-panel.js';
+import { describeModel, modelNote, namedGroups } from '../../src/views/model-panel.js';
 import { clipFigureRequest, stepView } from '../../src/export/figure-input.js';
 import { DECODER_INFO, makeDecoderRun } from './fixtures.js';
 
@@ -55,6 +55,16 @@ test('heads.json names heads; anything unreadable is left out', () => {
   assert.deepEqual(heads.map(headTag), ['L1 H3 · previous token', 'L2 H2 · induction'], 'sorted, numbered from 1 as on the page');
   assert.equal(namedHead(heads, 1, 1)?.score, 0.61);
   assert.equal(namedHead(heads, 1, 0), null);
+  // The model's description groups them by name, with the best-scored head's description.
+  const groups = namedGroups(parseHeads(JSON.stringify({ heads: [
+    { layer: 0, head: 0, name: 'previous token', score: 0.5, description: 'half' },
+    { layer: 0, head: 2, name: 'previous token', score: 0.6, description: 'more' },
+    { layer: 1, head: 0, name: 'induction', score: 0.8, description: 'copies' },
+  ] })));
+  assert.deepEqual(groups.map((g) => [g.name, g.heads.map(headTag), g.description]), [
+    ['previous token', ['L1 H1 · previous token', 'L1 H3 · previous token'], 'more'],
+    ['induction', ['L2 H1 · induction'], 'copies'],
+  ]);
   assert.deepEqual(parseHeads('{'), []);
   assert.deepEqual(parseHeads(null), []);
   assert.deepEqual(parseHeads('{"heads": 3}'), []);
