@@ -15,7 +15,7 @@ use super::added::{AddedToken, AddedTokens, Segment};
 use super::normalizer::{normalize, AlignedChar, NormalizerOptions};
 use super::pretokenizer::split_words;
 use super::wordpiece::{Piece, WordPiece};
-use super::{bad, id_table, Encoding, TokenizerModel};
+use super::{bad, id_table, vocab_of, Encoding, TokenizerModel};
 use crate::error::Field;
 use crate::model::error::ModelResult;
 use crate::text::{utf16_len, Token, Truncation};
@@ -59,16 +59,7 @@ impl BertTokenizer {
             return Err(bad("tokenizer.json holds a BPE model; BERT-family encoders need WordPiece"));
         }
         let model = &json["model"];
-        let vocab: HashMap<String, u32> = model
-            .get("vocab")
-            .and_then(Value::as_object)
-            .ok_or_else(|| bad("tokenizer.json has no model.vocab object"))?
-            .iter()
-            .map(|(token, id)| match id.as_u64().and_then(|id| u32::try_from(id).ok()) {
-                Some(id) => Ok((token.clone(), id)),
-                None => Err(bad(format!("the vocabulary id of {token:?} is not a whole number"))),
-            })
-            .collect::<ModelResult<_>>()?;
+        let vocab = vocab_of(model)?;
         let text_field = |key: &str, default: &str| model.get(key).and_then(Value::as_str).unwrap_or(default).to_string();
         let unk = text_field("unk_token", "[UNK]");
         let prefix = text_field("continuing_subword_prefix", "##");

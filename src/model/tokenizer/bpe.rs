@@ -19,7 +19,7 @@ use super::added::{AddedToken, AddedTokens, Segment};
 use super::byte_level::{byte_char, bytes_to_symbols, char_byte};
 use super::gpt2_split::split;
 use super::merges::{Merges, Symbol};
-use super::{bad, id_table, Encoding, TokenizerModel};
+use super::{bad, id_table, vocab_of, Encoding, TokenizerModel};
 use crate::error::Field;
 use crate::model::error::ModelResult;
 use crate::text::{Token, Truncation};
@@ -66,16 +66,7 @@ impl BpeTokenizer {
         check_model_options(model)?;
         let split_pattern = pre_tokenizer_of(json.get("pre_tokenizer"))?;
         check_unsupported(&json)?;
-        let vocab: HashMap<String, u32> = model
-            .get("vocab")
-            .and_then(Value::as_object)
-            .ok_or_else(|| bad("tokenizer.json has no model.vocab object"))?
-            .iter()
-            .map(|(token, id)| match id.as_u64().and_then(|id| u32::try_from(id).ok()) {
-                Some(id) => Ok((token.clone(), id)),
-                None => Err(bad(format!("tokenizer.json: the vocabulary id of {token:?} is not a whole number"))),
-            })
-            .collect::<ModelResult<_>>()?;
+        let vocab = vocab_of(model)?;
         let merges = merges_of(model.get("merges"), &vocab)?;
         let added = added_tokens_of(json.get("added_tokens"))?;
         let id_to_token = id_table(&vocab, added.iter().map(|t| (t.content.as_str(), t.id)))?;

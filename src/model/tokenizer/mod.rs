@@ -149,6 +149,20 @@ pub(crate) fn bad(message: impl Into<String>) -> ModelError {
 /// Every id's token, from the vocabulary and the added tokens (an added token wins); ids nothing
 /// uses stay empty. Refuses an empty vocabulary, and ids far beyond the number of entries (a
 /// corrupt file would otherwise reserve memory for them).
+/// The `model.vocab` object of a `tokenizer.json` (WordPiece or BPE): token → id.
+pub(crate) fn vocab_of(model: &Value) -> ModelResult<HashMap<String, u32>> {
+    model
+        .get("vocab")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("tokenizer.json has no model.vocab object"))?
+        .iter()
+        .map(|(token, id)| match id.as_u64().and_then(|id| u32::try_from(id).ok()) {
+            Some(id) => Ok((token.clone(), id)),
+            None => Err(bad(format!("tokenizer.json: the vocabulary id of {token:?} is not a whole number"))),
+        })
+        .collect()
+}
+
 pub(crate) fn id_table<'a>(vocab: &HashMap<String, u32>, added: impl Iterator<Item = (&'a str, u32)> + Clone) -> ModelResult<Vec<String>> {
     let entries = vocab.len() + added.clone().count();
     let size = vocab.values().copied().chain(added.clone().map(|(_, id)| id)).max().map_or(0, |m| m as usize + 1);
