@@ -74,36 +74,24 @@ fn readable(
     steps: &[HeadBreakdown],
 ) -> io::Result<()> {
     let info = model.model.info();
-    if model.is_decoder() {
+    // A decoder names its kind, its shared key/value heads and its context; an encoder its limit.
+    let (kind, kv, limit) = if model.is_decoder() {
         let kv = if info.kv_heads == info.heads { String::new() } else { format!(" ({})", count(info.kv_heads, "key/value head")) };
-        writeln!(
-            out,
-            "{} ({} decoder): {} × {}{kv}, d_model {}, d_k {}, a context of {} tokens, {} stored as {:?}",
-            model.model.name(),
-            info.architecture,
-            count(info.layers, "layer"),
-            count(info.heads, "head"),
-            info.hidden,
-            info.d_k,
-            info.max_positions,
-            parameters(info.parameters),
-            info.dtype
-        )?;
+        (format!("{} decoder", info.architecture), kv, format!("a context of {} tokens", info.max_positions))
     } else {
-        writeln!(
-            out,
-            "{} ({}): {} × {}, d_model {}, d_k {}, up to {} tokens, {} stored as {:?}",
-            model.model.name(),
-            info.architecture,
-            count(info.layers, "layer"),
-            count(info.heads, "head"),
-            info.hidden,
-            info.d_k,
-            info.max_positions,
-            parameters(info.parameters),
-            info.dtype
-        )?;
-    }
+        (info.architecture.to_string(), String::new(), format!("up to {} tokens", info.max_positions))
+    };
+    writeln!(
+        out,
+        "{} ({kind}): {} × {}{kv}, d_model {}, d_k {}, {limit}, {} stored as {:?}",
+        model.model.name(),
+        count(info.layers, "layer"),
+        count(info.heads, "head"),
+        info.hidden,
+        info.d_k,
+        parameters(info.parameters),
+        info.dtype
+    )?;
     let tokens = model.tokens();
     let vocabulary = model.vocabulary();
     token_table::write(out, tokens, vocabulary, Reads::of(&model.model))?;
