@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod embedding;
 pub mod error;
 pub mod generation;
+pub mod limits;
 pub mod linear;
 pub mod model;
 mod parallel;

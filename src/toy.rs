@@ -10,15 +10,12 @@ use crate::attention::multi_head::{MultiHeadAttention, Projections};
 use crate::attention::score::{ScoreFunction, ScoreKind};
 use crate::embedding::embed_tokens;
 use crate::error::{invalid, Error, Field, Result};
+use crate::limits::{MAX_D_MODEL, MAX_HEADS, MAX_TOKENS};
 use crate::linear::Linear;
 use crate::positions::{add_sinusoidal, Positions};
 use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
 use crate::text::{tokenize, utf16_len, Token, TokenizerKind, Truncation};
 
-/// Largest accepted `d_model`.
-pub const MAX_D_MODEL: usize = 1024;
-/// Largest accepted `max_tokens`.
-pub const MAX_TOKENS_LIMIT: usize = 4096;
 /// The token appended by the padding mask.
 pub const PAD: &str = "[PAD]";
 
@@ -114,7 +111,10 @@ impl ToyConfig {
         if !(2..=MAX_D_MODEL).contains(&d) {
             return Err(invalid!(Field::DModel, "d_model must be between 2 and {MAX_D_MODEL}, not {d}"));
         }
-        if h == 0 || d % h != 0 {
+        if !(1..=MAX_HEADS).contains(&h) {
+            return Err(invalid!(Field::Heads, "heads must be between 1 and {MAX_HEADS}, not {h}"));
+        }
+        if d % h != 0 {
             return Err(invalid!(Field::Heads, "d_model {d} is not divisible by {h} heads: choose heads that divide d_model"));
         }
         if kv == 0 || h % kv != 0 {
@@ -126,8 +126,8 @@ impl ToyConfig {
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(invalid!(Field::Temperature, "temperature must be a positive number, not {}", self.temperature));
         }
-        if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
-            return Err(invalid!(Field::MaxTokens, "max tokens must be between 1 and {MAX_TOKENS_LIMIT}, not {}", self.max_tokens));
+        if !(1..=MAX_TOKENS).contains(&self.max_tokens) {
+            return Err(invalid!(Field::MaxTokens, "max tokens must be between 1 and {MAX_TOKENS}, not {}", self.max_tokens));
         }
         for mask in &self.masks {
             if let MaskSpec::Padding { pad_to } = mask {

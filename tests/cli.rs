@@ -275,6 +275,32 @@ fn qkv_general_and_additive_scores_take_their_weights() {
 }
 
 #[test]
+fn work_and_reads_are_bounded_by_the_playgrounds_limits() {
+    let column = |n: usize| format!("[{}]", vec!["[1]"; n].join(", "));
+    let tall = format!(r#"{{"q": {0}, "k": {0}, "v": {0}}}"#, column(10_000));
+    fails(&["qkv", "--input", "-"], &tall, "q is 10000×1, larger than the 1024×1024 attn takes (the playground's limits)");
+    let wide = format!(r#"{{"q": [[{}]], "k": [[1]], "v": [[1]]}}"#, vec!["0"; 1025].join(", "));
+    fails(&["qkv", "--input", "-"], &wide, "q is 1×1025, larger than the 1024×1024 attn takes");
+    let mask = format!(r#"{{"q": [[1]], "k": [[1]], "v": [[1]], "mask": [[{}]]}}"#, vec!["true"; 1025].join(", "));
+    fails(&["qkv", "--input", "-"], &mask, "mask is 1×1025, larger than the 1024×1024 attn takes");
+    let long = "a ".repeat(4096);
+    fails(&["toy", "--text", &long, "--max-tokens", "4096"], "", "max tokens must be between 1 and 1024, not 4096");
+    fails(
+        &["toy", "--text", &long],
+        "",
+        "--text has 4096 tokens, more than --max-tokens 1024: shorten it or raise --max-tokens (at most 1024)",
+    );
+    fails(&["toy", "--text", "hi", "--d-model", "1024", "--heads", "512"], "", "heads must be between 1 and 16, not 512");
+    for (args, what) in [
+        (vec!["qkv", "--input", "/dev/zero"], "the input file '/dev/zero'"),
+        (vec!["toy", "--text", "hi", "--weights", "/dev/zero"], "the weights file '/dev/zero'"),
+        (vec!["toy", "--text", "hi", "--mask", "custom:/dev/zero"], "the custom mask file '/dev/zero'"),
+    ] {
+        fails(&args, "", &format!("{what} is larger than 16 MiB, the most attn reads from an input file"));
+    }
+}
+
+#[test]
 fn bad_input_gives_one_clear_message_and_no_panic() {
     fn toy<'a>(args: &[&'a str]) -> (Vec<&'a str>, String) {
         ([&["toy"][..], args].concat(), String::new())
@@ -288,7 +314,7 @@ fn bad_input_gives_one_clear_message_and_no_panic() {
         (toy(&["--text", "hi", "--heads", "4", "--kv-heads", "3"]), "key/value heads must divide heads"),
         (toy(&["--text", "a b c d e", "--max-tokens", "3"]), "--text has 5 tokens, more than --max-tokens 3"),
         (toy(&["--text", "a", "--cross-text", "a b c", "--max-tokens", "2"]), "--cross-text has 3 tokens, more than --max-tokens 2"),
-        (toy(&["--text", "hi", "--max-tokens", "5000"]), "max tokens must be between 1 and 4096"),
+        (toy(&["--text", "hi", "--max-tokens", "5000"]), "max tokens must be between 1 and 1024"),
         (toy(&["--text", "hi", "--temperature", "0"]), "temperature must be a positive number"),
         (toy(&["--text", "hi", "--temperature", "-2"]), "temperature must be a positive number"),
         (toy(&["--text", "hi", "--mode", "cross"]), "--mode cross needs --cross-text"),

@@ -10,8 +10,11 @@ use attention_playground::model::tokenizer::Encoding;
 use attention_playground::model::{Decoder, LoadedModel, ModelError};
 use attention_playground::run::BlockKind;
 use attention_playground::session::{RunRequest, Session};
+use json_numbers::{flat, ids, max_error};
 use proptest::prelude::*;
 use serde_json::Value;
+
+mod json_numbers;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -219,22 +222,19 @@ fn check_trained(reference: &Path) {
     };
     let mut worst = (0f32, 0f32);
     for case in expected["cases"].as_array().unwrap() {
-        let ids: Vec<u32> = case["ids"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect();
+        let want = ids(&case["ids"]);
         let encoding = match case["text"].as_str() {
             Some(text) => model.tokenize(text),
-            None => Encoding { tokens: model.tokens_of_ids(&ids).0, truncated: None },
+            None => Encoding { tokens: model.tokens_of_ids(&want).0, truncated: None },
         };
-        assert_eq!(encoding.ids(), ids, "{}: {}", reference.display(), case["text"]);
+        assert_eq!(encoding.ids(), want, "{}: {}", reference.display(), case["text"]);
         let trace = model.trace(encoding).unwrap();
-        let want: Vec<f32> = flat(&case["attentions"]);
-        let got = trace.run.attentions_flat();
-        assert_eq!(got.len(), want.len());
-        worst.0 = worst.0.max(got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max));
+        worst.0 = worst.0.max(max_error(&trace.run.attentions_flat(), &flat(&case["attentions"]), "attentions"));
         let logits = trace.logits.to_vec();
         let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let sum: f32 = logits.iter().map(|l| (l - max).exp()).sum();
         let top = &case["top10_probs"];
-        let top_ids: Vec<u32> = top["ids"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect();
+        let top_ids = ids(&top["ids"]);
         assert_eq!(attention_playground::generation::best(&logits, 10), top_ids, "{}", reference.display());
         for (id, p) in top_ids.iter().zip(flat(&top["values"])) {
             worst.1 = worst.1.max(((logits[*id as usize] - max).exp() / sum - p).abs());
@@ -242,13 +242,6 @@ fn check_trained(reference: &Path) {
     }
     assert!(worst.0 <= 1e-4 && worst.1 <= 1e-4, "{}: attentions {} probabilities {}", reference.display(), worst.0, worst.1);
     eprintln!("{}: max abs error attentions {:.1e}, probabilities {:.1e}", reference.display(), worst.0, worst.1);
-}
-
-fn flat(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(flat).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
 }
 
 #[test]

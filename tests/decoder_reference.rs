@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use attention_playground::generation::{Sampling, StopReason};
 use attention_playground::model::{Decoder, LoadedModel};
 use attention_playground::run::{BlockKind, SourceKind};
+use json_numbers::{flat, ids, max_error};
 use serde_json::Value;
+
+mod json_numbers;
 
 const MODELS: [&str; 4] = ["tiny-gpt2", "tiny-gpt2-f16", "tiny-llama", "tiny-llama-bf16"];
 
@@ -20,23 +23,6 @@ fn load(name: &str) -> (Decoder, Value) {
     let model = Decoder::from_dir(&dir(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let expected = std::fs::read_to_string(dir(name).join("expected.json")).unwrap();
     (model, serde_json::from_str(&expected).unwrap())
-}
-
-/// Every number of a nested JSON array, in order.
-fn flat(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(flat).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
-}
-
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect()
-}
-
-fn max_error(got: &[f32], want: &[f32], what: &str) -> f32 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
 }
 
 #[test]

@@ -11,7 +11,10 @@ use attention_playground::generation::StopReason;
 use attention_playground::model::{LoadedModel, Seq2Seq};
 use attention_playground::run::{BlockKind, Role, Run, SourceKind};
 use attention_playground::translation::Seq2SeqArchitecture;
+use json_numbers::{flat, ids, max_error, strings};
 use serde_json::Value;
+
+mod json_numbers;
 
 /// Agreement required of every weight and probability.
 const TOLERANCE: f32 = 1e-4;
@@ -36,27 +39,6 @@ fn fixtures() -> Vec<(String, Value, Seq2Seq)> {
         found.push((name.to_owned(), json, model));
     }
     found
-}
-
-/// Every number of a nested JSON array, in order.
-fn flat(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(flat).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
-}
-
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect()
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
-}
-
-fn max_error(got: &[f32], want: &[f32], what: &str) -> f32 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
 }
 
 /// Row `row` of every head of `block`, heads in order.

@@ -9,6 +9,7 @@ use std::path::Path;
 use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
 use attention_playground::catalog::{catalog, CatalogEntry, CatalogKind, Origin};
 use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
+use attention_playground::limits;
 use attention_playground::model::info::ModelInfo;
 use attention_playground::model::weights::StoredAs;
 use attention_playground::model::Encoding;
@@ -17,7 +18,7 @@ use attention_playground::run::{
     BlockKind, BlockSummary, HeadBreakdown, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
 };
 use attention_playground::session::RunRequest;
-use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig, MAX_D_MODEL, MAX_TOKENS_LIMIT};
+use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
 use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};
 use ts_rs::TS;
@@ -73,14 +74,22 @@ fn types() -> String {
 
 fn core_constants() -> String {
     let defaults = serde_json::to_string_pretty(&ToyConfig::default()).unwrap();
+    let limits = serde_json::to_string_pretty(&serde_json::json!({
+        "maxTokens": limits::MAX_TOKENS,
+        "maxHeads": limits::MAX_HEADS,
+        "maxDModel": limits::MAX_D_MODEL,
+        "maxModelCount": limits::MAX_MODEL_COUNT,
+        "maxTextUnits": limits::MAX_TEXT_UNITS,
+        "maxInputBytes": limits::MAX_INPUT_BYTES,
+        "maxModelFileBytes": limits::MAX_MODEL_FILE_BYTES,
+    }))
+    .unwrap();
     format!(
         "{HEADER}\n\
 /** The toy's default configuration. */\n\
 export const DEFAULT_TOY_CONFIG = /** @type {{import('./types').ToyConfig}} */ ({defaults});\n\n\
-/** Largest d_model the toy accepts. */\n\
-export const MAX_D_MODEL = {MAX_D_MODEL};\n\n\
-/** Largest token limit the toy accepts. */\n\
-export const MAX_TOKENS_LIMIT = {MAX_TOKENS_LIMIT};\n"
+/** How much work any input may ask for (src/limits.rs): the same for the command-line tool, the worker and the page. */\n\
+export const CORE_LIMITS = /** @type {{const}} */ ({limits});\n"
     )
 }
 

@@ -6,8 +6,40 @@
 //! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions.
 #![cfg(target_arch = "wasm32")]
 
+/// A model folder's files compiled into the tests: `fixture!(FOLDER, NAME, tokenizer: FILE)` or
+/// `fixture!(FOLDER, NAME, vocab: FILE)` reads `config.json`, FILE (a `tokenizer.json`, or a
+/// `vocab.txt` or `vocab.json`) and `model.safetensors` of FOLDER/NAME/, and the reference outputs
+/// of FOLDER/NAME/expected.json or of the file `expected: PATH` names (paths from the
+/// repository's root).
+macro_rules! fixture {
+    ($folder:literal, $name:literal, tokenizer: $file:literal) => {
+        fixture!(@make $folder, $name, Some(fixture!(@text $folder, $name, $file)), None, concat!($folder, "/", $name, "/expected.json"))
+    };
+    ($folder:literal, $name:literal, vocab: $file:literal) => {
+        fixture!(@make $folder, $name, None, Some(fixture!(@text $folder, $name, $file)), concat!($folder, "/", $name, "/expected.json"))
+    };
+    ($folder:literal, $name:literal, vocab: $file:literal, expected: $expected:expr) => {
+        fixture!(@make $folder, $name, None, Some(fixture!(@text $folder, $name, $file)), $expected)
+    };
+    (@text $folder:literal, $name:literal, $file:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $folder, "/", $name, "/", $file))
+    };
+    (@make $folder:literal, $name:literal, $tokenizer:expr, $vocab:expr, $expected:expr) => {
+        $crate::Fixture {
+            name: $name,
+            config: fixture!(@text $folder, $name, "config.json"),
+            tokenizer: $tokenizer,
+            vocab: $vocab,
+            weights: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $folder, "/", $name, "/model.safetensors")),
+            expected: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $expected)),
+        }
+    };
+}
+
 #[path = "wasm_api/decoder.rs"]
 mod decoder;
+#[path = "json_numbers/mod.rs"]
+mod json_numbers;
 #[path = "wasm_api/model.rs"]
 mod model;
 #[path = "wasm_api/seq2seq.rs"]
@@ -20,6 +52,33 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const REFERENCE: &str = include_str!("fixtures/reference/toy_runs.json");
+
+/// A model's files and reference outputs, as `fixture!` reads them.
+struct Fixture {
+    name: &'static str,
+    config: &'static str,
+    /// `tokenizer.json`.
+    tokenizer: Option<&'static str>,
+    /// `vocab.txt` or `vocab.json`.
+    vocab: Option<&'static str>,
+    /// `model.safetensors`.
+    weights: &'static [u8],
+    expected: &'static str,
+}
+
+impl Fixture {
+    /// Loads the model into `session`, in place of any other; returns the model's info.
+    fn load_into(&self, session: &mut Session) -> JsValue {
+        session.load_model(self.name, self.config, self.tokenizer.map(str::to_owned), self.vocab.map(str::to_owned), self.weights).unwrap()
+    }
+
+    /// A new session with the model loaded.
+    fn loaded(&self) -> Session {
+        let mut session = Session::new();
+        self.load_into(&mut session);
+        session
+    }
+}
 
 /// What every call on a session without a run says.
 const NOTHING_YET: &str = "nothing has been computed yet: run a text first";
@@ -82,6 +141,20 @@ fn error_field(err: &JsValue) -> Option<String> {
 /// An error's message and field together.
 fn error_of(err: JsValue) -> (String, Option<String>) {
     (error_message(&err), error_field(&err))
+}
+
+/// The message and field of a call that must fail.
+fn failure<T>(result: Result<T, JsValue>) -> (String, Option<String>) {
+    match result {
+        Ok(_) => panic!("succeeded"),
+        Err(e) => error_of(e),
+    }
+}
+
+/// Size of the WebAssembly memory (it grows, never shrinks).
+fn memory_bytes() -> u32 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
 }
 
 /// The message of an error that names no field.

@@ -3,11 +3,12 @@
 Everything is generated from a seed, so training and evaluation data are reproducible and the
 evaluation's held-out data (another seed) is drawn independently of the training stream.
 
-Stories are short paragraphs built from a small grammar. Each one has two characters, one
-with an ordinary name and one with an invented name made of random syllables (several tokens
-long), who come back in later sentences: copying a name seen earlier is what an induction head
-does in ordinary text. A share of the sentences are runs of days, months, numbers or letters,
-whose next item follows from the one before it.
+Stories are short paragraphs built from a small grammar (its words, sentence templates and lists
+are in decoder_grammar.json). Each one has two characters, one with an ordinary name and one
+with an invented name made of random syllables (several tokens long), who come back in later
+sentences: copying a name seen earlier is what an induction head does in ordinary text. A share
+of the sentences are runs of days, months, numbers or letters, whose next item follows from the
+one before it.
 
 Repeated sequences are the classic induction task: `<|endoftext|>`, then L random token ids,
 then the same L ids again. The first copy cannot be predicted; the second can, by looking up
@@ -17,84 +18,39 @@ Echoes are triples (x, y, x) of random ids: predicting the second x needs exactl
 before the current one, which a single first-layer head can fetch.
 """
 
+import json
 import random
+from pathlib import Path
 
-NAMES = ["Anna", "Ben", "Carla", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack",
-         "Lena", "Max", "Nora", "Omar", "Paula", "Sam", "Tara", "Victor", "Wendy", "Yusuf"]
-SYLLABLES = ["ka", "zo", "mi", "ru", "te", "vo", "la", "shi", "nu", "pe", "dra", "go", "fi",
-             "xa", "bel", "tor", "qui", "mo", "sa", "ren", "ul", "bri", "ko", "yas"]
-ADJECTIVES = ["small", "big", "red", "blue", "green", "old", "young", "happy", "sad", "quiet",
-              "loud", "bright", "dark", "warm", "cold", "tired", "clever", "brave", "kind",
-              "tall", "short", "new", "yellow", "soft"]
-NOUNS = ["cat", "dog", "bird", "fox", "horse", "fish", "book", "ball", "box", "cup", "apple",
-         "tree", "flower", "boat", "car", "house", "key", "letter", "hat", "song", "cake",
-         "lamp", "chair", "river", "kite", "coin", "map", "robot", "teacher", "farmer"]
-PLACES = ["park", "garden", "kitchen", "school", "market", "forest", "beach", "library",
-          "station", "village", "city", "hill", "lake", "shop", "room", "bridge"]
-VERBS = ["saw", "found", "took", "liked", "painted", "carried", "watched", "opened", "helped",
-         "followed", "washed", "lost", "kept", "made", "brought", "heard"]
-INTRANSITIVE = ["slept", "laughed", "waited", "sang", "ran", "smiled", "danced", "listened",
-                "worked", "played", "rested", "cried"]
-PREPOSITIONS = ["in", "near", "behind", "under", "next to", "outside", "inside", "across"]
-TIMES = ["In the morning", "At noon", "Later", "That evening", "The next day", "After lunch",
-         "On Monday", "Before dinner", "One day", "Soon"]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-
-LIST_SHARE = 0.4
+# The grammar's words, templates and lists, shared with the Rust test of the named heads.
+GRAMMAR = json.loads((Path(__file__).resolve().parent / "decoder_grammar.json").read_text())
+LISTS = [(kind["items"], kind["wrap"]) for kind in GRAMMAR["lists"]]
+LIST_SHARE = GRAMMAR["list_share"]
 
 
 def invented_name(rng):
-    name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+    low, high = GRAMMAR["syllables_per_invented_name"]
+    name = "".join(rng.choice(GRAMMAR["syllables"]) for _ in range(rng.randint(low, high)))
     return name.capitalize()
 
 
 def sentence(rng, a, b):
     """One sentence about the characters a and b."""
-    adj, adj2 = rng.choice(ADJECTIVES), rng.choice(ADJECTIVES)
-    noun, noun2 = rng.choice(NOUNS), rng.choice(NOUNS)
-    place, prep = rng.choice(PLACES), rng.choice(PREPOSITIONS)
-    verb, rest = rng.choice(VERBS), rng.choice(INTRANSITIVE)
-    x, y = (a, b) if rng.random() < 0.5 else (b, a)
-    templates = [
-        f"{x} {verb} a {adj} {noun} {prep} the {place}.",
-        f"The {adj} {noun} {verb} the {noun2}.",
-        f"{x} gave the {noun} to {y}.",
-        f"Then {x} went to the {place} with {y}.",
-        f"The {noun} was {adj} and {adj2}.",
-        f"{rng.choice(TIMES)}, {x} {rest} {prep} the {place}.",
-        f"Where is the {noun}? It is {prep} the {place}.",
-        f"{x} said, \"I like the {adj} {noun}.\"",
-        f"{x} and {y} {rest} in the {place}.",
-        f"{y} asked {x} about the {noun}, and {x} {verb} it.",
-        f"{x} has a {adj} {noun} and {y} has a {adj2} {noun2}.",
-    ]
-    return rng.choice(templates)
-
-
-NUMBER_WORDS = NUMBERS + ["eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-                          "seventeen", "eighteen", "nineteen", "twenty"]
-LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+    g = GRAMMAR
+    fields = {"adj": rng.choice(g["adjectives"]), "adj2": rng.choice(g["adjectives"]),
+              "noun": rng.choice(g["nouns"]), "noun2": rng.choice(g["nouns"]),
+              "place": rng.choice(g["places"]), "prep": rng.choice(g["prepositions"]),
+              "verb": rng.choice(g["verbs"]), "rest": rng.choice(g["intransitive"])}
+    fields["x"], fields["y"] = (a, b) if rng.random() < 0.5 else (b, a)
+    fields["time"] = rng.choice(g["times"])
+    return rng.choice(g["templates"]).format(**fields)
 
 
 def list_sentence(rng):
     """A run of days, months, number words, digits or letters, in order, from a random start.
     Each item follows from the one before it, so these reward looking one token back."""
-    kind = rng.randrange(5)
-    if kind == 0:
-        items, wrap = DAYS, True
-    elif kind == 1:
-        items, wrap = MONTHS, True
-    elif kind == 2:
-        items, wrap = NUMBER_WORDS, False
-    elif kind == 3:
-        items, wrap = [str(n) for n in range(1, 41)], False
-    else:
-        items, wrap = LETTERS, False
-    count = rng.randint(3, 12)
+    items, wrap = LISTS[rng.randrange(len(LISTS))]
+    count = rng.randint(*GRAMMAR["list_length"])
     if wrap:
         start = rng.randrange(len(items))
         run = [items[(start + i) % len(items)] for i in range(count)]
@@ -107,11 +63,11 @@ def list_sentence(rng):
 
 def story(rng):
     """A paragraph of 3–7 sentences about two characters."""
-    a, b = rng.choice(NAMES), invented_name(rng)
+    a, b = rng.choice(GRAMMAR["names"]), invented_name(rng)
     if rng.random() < 0.5:
         a, b = b, a
     parts = []
-    for _ in range(rng.randint(3, 7)):
+    for _ in range(rng.randint(*GRAMMAR["sentences_per_story"])):
         parts.append(list_sentence(rng) if rng.random() < LIST_SHARE else sentence(rng, a, b))
     return " ".join(parts)
 

@@ -9,60 +9,20 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use super::{block, error_of, get, items, js_object, json_of, number, token_texts};
+use super::json_numbers::{flat, ids, max_error, strings};
+use super::{block, failure, get, items, js_object, json_of, memory_bytes, number, token_texts, Fixture};
 
-struct Fixture {
-    name: &'static str,
-    config: &'static str,
-    tokenizer: &'static str,
-    weights: &'static [u8],
-    expected: &'static str,
-}
-
-macro_rules! fixture {
-    ($name:literal) => {
-        Fixture {
-            name: $name,
-            config: include_str!(concat!("../fixtures/decoder/", $name, "/config.json")),
-            tokenizer: include_str!(concat!("../fixtures/decoder/", $name, "/tokenizer.json")),
-            weights: include_bytes!(concat!("../fixtures/decoder/", $name, "/model.safetensors")),
-            expected: include_str!(concat!("../fixtures/decoder/", $name, "/expected.json")),
-        }
-    };
-}
-
-const TINY_GPT2: Fixture = fixture!("tiny-gpt2");
-const TINY_LLAMA: Fixture = fixture!("tiny-llama");
-const FIXTURES: [Fixture; 4] = [TINY_GPT2, fixture!("tiny-gpt2-f16"), TINY_LLAMA, fixture!("tiny-llama-bf16")];
-
-fn load_into(session: &mut Session, f: &Fixture) -> JsValue {
-    session.load_model(f.name, f.config, Some(f.tokenizer.to_owned()), None, f.weights).unwrap()
-}
-
-fn loaded(f: &Fixture) -> Session {
-    let mut session = Session::new();
-    load_into(&mut session, f);
-    session
-}
+const TINY_GPT2: Fixture = fixture!("tests/fixtures/decoder", "tiny-gpt2", tokenizer: "tokenizer.json");
+const TINY_LLAMA: Fixture = fixture!("tests/fixtures/decoder", "tiny-llama", tokenizer: "tokenizer.json");
+const FIXTURES: [Fixture; 4] = [
+    TINY_GPT2,
+    fixture!("tests/fixtures/decoder", "tiny-gpt2-f16", tokenizer: "tokenizer.json"),
+    TINY_LLAMA,
+    fixture!("tests/fixtures/decoder", "tiny-llama-bf16", tokenizer: "tokenizer.json"),
+];
 
 fn request(value: Value) -> JsValue {
     js_object(&value)
-}
-
-fn flat(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(flat).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
-}
-
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect()
-}
-
-fn max_error(got: &[f32], want: &[f32]) -> f32 {
-    assert_eq!(got.len(), want.len());
-    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
 }
 
 /// The ids of sequence 0 of a run summary.
@@ -71,26 +31,18 @@ fn token_ids(summary: &JsValue) -> Vec<u32> {
     items(&get(&sequence, "tokens")).iter().map(|t| number(t, "id") as u32).collect()
 }
 
-/// The message and field of a failed call.
-fn failure<T>(result: Result<T, JsValue>) -> (String, Option<String>) {
-    match result {
-        Ok(_) => panic!("succeeded"),
-        Err(e) => error_of(e),
-    }
-}
-
 #[wasm_bindgen_test]
 fn attentions_and_causal_masks_equal_transformers() {
     let mut session = Session::new();
     for fixture in &FIXTURES {
-        load_into(&mut session, fixture);
+        fixture.load_into(&mut session);
         let expected: Value = serde_json::from_str(fixture.expected).unwrap();
         for case in expected["cases"].as_array().unwrap() {
             let summary = session.run(request(json!({"source": "model", "text": case["text"]}))).unwrap();
             assert_eq!(token_ids(&summary), ids(&case["ids"]), "{}", fixture.name);
-            let want: Vec<String> = case["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+            let want = strings(&case["tokens"]);
             assert_eq!(token_texts(&summary, 0), want);
-            let worst = max_error(&session.attentions().unwrap().to_vec(), &flat(&case["attentions"]));
+            let worst = max_error(&session.attentions().unwrap().to_vec(), &flat(&case["attentions"]), "attentions");
             assert!(worst <= 1e-4, "{}: attentions differ by {worst}", fixture.name);
             // Every block is causal: key j is allowed for query i when j ≤ i.
             let t = want.len();
@@ -106,7 +58,7 @@ fn attentions_and_causal_masks_equal_transformers() {
 #[wasm_bindgen_test]
 fn a_decoder_run_has_one_causal_block_per_layer() {
     let mut session = Session::new();
-    let info = load_into(&mut session, &TINY_LLAMA);
+    let info = TINY_LLAMA.load_into(&mut session);
     let want = json!({"architecture": "llama", "kind": "decoder", "layers": 2, "heads": 4, "kvHeads": 2, "hidden": 64, "dK": 16,
                       "vocabSize": 1002, "maxPositions": 64, "dtype": "F32", "parameters": 202304});
     assert_eq!(json_of(&info), want);
@@ -142,7 +94,7 @@ fn a_decoder_run_has_one_causal_block_per_layer() {
 fn greedy_generation_equals_transformers() {
     let mut session = Session::new();
     for fixture in &FIXTURES {
-        load_into(&mut session, fixture);
+        fixture.load_into(&mut session);
         let expected: Value = serde_json::from_str(fixture.expected).unwrap();
         for case in expected["generation"].as_array().unwrap() {
             let summary =
@@ -162,12 +114,12 @@ fn greedy_generation_equals_transformers() {
             assert_eq!(session.stage_shape(0, 0, "weights").unwrap(), vec![t as u32, t as u32]);
             for (s, step) in case["steps"].as_array().unwrap().iter().enumerate() {
                 assert_eq!(number(&steps[s], "position") as u64, step["position"].as_u64().unwrap());
-                let worst = max_error(&session.step_attentions(s).unwrap().to_vec(), &flat(&step["attentions"]));
+                let worst = max_error(&session.step_attentions(s).unwrap().to_vec(), &flat(&step["attentions"]), "step attentions");
                 assert!(worst <= 1e-4, "{}: step {s} attentions differ by {worst}", fixture.name);
                 let top = items(&get(&steps[s], "top"));
                 assert_eq!(top.iter().map(|c| number(c, "id") as u32).collect::<Vec<_>>(), ids(&step["top10_probs"]["ids"]));
                 let probabilities: Vec<f32> = top.iter().map(|c| number(c, "probability") as f32).collect();
-                let worst = max_error(&probabilities, &flat(&step["top10_probs"]["values"]));
+                let worst = max_error(&probabilities, &flat(&step["top10_probs"]["values"]), "probabilities");
                 assert!(worst <= 1e-4, "{}: step {s} probabilities differ by {worst}", fixture.name);
             }
         }
@@ -176,7 +128,7 @@ fn greedy_generation_equals_transformers() {
 
 #[wasm_bindgen_test]
 fn sampling_repeats_with_its_seed_and_stops_at_the_context() {
-    let mut session = loaded(&TINY_GPT2);
+    let mut session = TINY_GPT2.loaded();
     let sample = |session: &mut Session, seed: u32| {
         let summary = session
             .run(request(json!({"source": "generate", "text": "Once", "steps": 12, "temperature": 1.2, "topK": 20, "seed": seed})))
@@ -204,6 +156,45 @@ fn sampling_repeats_with_its_seed_and_stops_at_the_context() {
 }
 
 #[wasm_bindgen_test]
+fn a_prompt_longer_than_the_context_is_cut_and_says_so() {
+    let mut session = TINY_GPT2.loaded();
+    let text = "Once upon a time, ".repeat(20);
+    let summary = session.run(request(json!({"source": "generate", "text": text, "steps": 5}))).unwrap();
+    let truncated = json_of(&get(&summary, "truncated"));
+    assert_eq!((&truncated["limit"], &truncated["which"]), (&json!(64), &json!("text")));
+    assert!(truncated["total"].as_u64().unwrap() > 64, "{truncated}");
+    let generation = get(&summary, "generation");
+    assert_eq!(get(&generation, "stopped").as_string().unwrap(), "context");
+    assert_eq!(items(&get(&generation, "steps")).len(), 0, "a full context leaves no room for a new token");
+    assert_eq!(token_ids(&summary).len(), 64);
+}
+
+/// One round of a page's use of a decoder: load, generate, read a step, free.
+fn load_generate_and_free(session: &mut Session, fixture: &Fixture) {
+    fixture.load_into(session);
+    session.run(request(json!({"source": "generate", "text": "Once upon a time", "steps": 24}))).unwrap();
+    session.step_attentions(23).unwrap();
+    session.unload_model();
+}
+
+#[wasm_bindgen_test]
+fn generating_again_and_again_reuses_the_memory() {
+    let mut session = Session::new();
+    load_generate_and_free(&mut session, &TINY_GPT2);
+    load_generate_and_free(&mut session, &TINY_LLAMA);
+    let before = memory_bytes();
+    for _ in 0..20 {
+        load_generate_and_free(&mut session, &TINY_GPT2);
+        load_generate_and_free(&mut session, &TINY_LLAMA);
+    }
+    assert_eq!(
+        before,
+        memory_bytes(),
+        "40 rounds of loading a decoder, generating 24 tokens and freeing it must reuse the memory of the first two"
+    );
+}
+
+#[wasm_bindgen_test]
 fn bad_files_and_requests_name_what_is_wrong() {
     let load = |config: &str, tokenizer: Option<&str>, vocab: Option<&str>, weights: &[u8]| {
         let mut session = Session::new();
@@ -215,20 +206,20 @@ fn bad_files_and_requests_name_what_is_wrong() {
     assert_eq!(field, model);
     assert!(msg.starts_with("tokenizer: vocab.txt holds a WordPiece vocabulary; GPT-2 and Llama decoders need tokenizer.json"), "{msg}");
     // Another family's weights.
-    let (msg, _) = load(TINY_LLAMA.config, Some(f.tokenizer), None, f.weights);
+    let (msg, _) = load(TINY_LLAMA.config, f.tokenizer, None, f.weights);
     assert_eq!(msg, "model.safetensors has no tensor model.embed_tokens.weight: the weights do not match config.json");
     // A truncated weights file.
-    let (msg, _) = load(f.config, Some(f.tokenizer), None, &f.weights[..f.weights.len() - 100]);
+    let (msg, _) = load(f.config, f.tokenizer, None, &f.weights[..f.weights.len() - 100]);
     assert!(msg.starts_with("model.safetensors: ") && msg.contains("truncated"), "{msg}");
     // 2³² + 64 is refused as it is, not wrapped to 64 by 32-bit arithmetic.
-    let (msg, _) = load(&f.config.replace("\"n_embd\": 64", "\"n_embd\": 4294967360"), Some(f.tokenizer), None, f.weights);
+    let (msg, _) = load(&f.config.replace("\"n_embd\": 64", "\"n_embd\": 4294967360"), f.tokenizer, None, f.weights);
     assert_eq!(msg, "config.json: n_embd must be a whole number from 1 to 65536, found 4294967360");
     // Sizes each within their limits whose product is beyond 32-bit memory.
     let huge = f.config.replace("\"vocab_size\": 1002", "\"vocab_size\": 1048576").replace("\"n_embd\": 64", "\"n_embd\": 65536");
-    let (msg, _) = load(&huge, Some(f.tokenizer), None, f.weights);
+    let (msg, _) = load(&huge, f.tokenizer, None, f.weights);
     assert_eq!(msg, "config.json: vocab_size × hidden size (1048576 × 65536) is too large for this build's memory");
 
-    let mut session = loaded(f);
+    let mut session = f.loaded();
     let generate = |extra: Value| {
         let mut value = json!({"source": "generate", "text": "Once"});
         for (key, v) in extra.as_object().unwrap() {

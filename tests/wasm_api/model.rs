@@ -8,52 +8,26 @@ use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use super::json_numbers::{flat, max_error};
 use super::{
-    block, error_message, error_of, floats, get, items, js_object, json_of, number, numbers, plain_error, token_texts, NOTHING_YET,
+    block, error_message, error_of, floats, get, items, js_object, json_of, memory_bytes, number, numbers, plain_error, token_texts,
+    Fixture, NOTHING_YET,
 };
 
-struct Fixture {
-    name: &'static str,
-    config: &'static str,
-    vocab: &'static str,
-    weights: &'static [u8],
-    expected: &'static str,
-}
-
-macro_rules! fixture {
-    ($name:literal) => {
-        Fixture {
-            name: $name,
-            config: include_str!(concat!("../fixtures/model/", $name, "/config.json")),
-            vocab: include_str!(concat!("../fixtures/model/", $name, "/vocab.txt")),
-            weights: include_bytes!(concat!("../fixtures/model/", $name, "/model.safetensors")),
-            expected: include_str!(concat!("../fixtures/model/", $name, "/expected.json")),
-        }
-    };
-}
-
-const TINY_BERT: Fixture = fixture!("tiny-bert");
-const FIXTURES: [Fixture; 3] = [TINY_BERT, fixture!("tiny-bert-mlm-f16"), fixture!("tiny-distilbert-bf16")];
+const TINY_BERT: Fixture = fixture!("tests/fixtures/model", "tiny-bert", vocab: "vocab.txt");
+const FIXTURES: [Fixture; 3] = [
+    TINY_BERT,
+    fixture!("tests/fixtures/model", "tiny-bert-mlm-f16", vocab: "vocab.txt"),
+    fixture!("tests/fixtures/model", "tiny-distilbert-bf16", vocab: "vocab.txt"),
+];
 
 const NO_MODEL: &str = "no pretrained model is loaded: load one first";
-
-/// Loads `f` into `session`; returns the model's info.
-fn load_into(session: &mut Session, f: &Fixture) -> JsValue {
-    session.load_model(f.name, f.config, None, Some(f.vocab.to_owned()), f.weights).unwrap()
-}
-
-/// A new session with `f` loaded.
-fn loaded(f: &Fixture) -> Session {
-    let mut session = Session::new();
-    load_into(&mut session, f);
-    session
-}
 
 /// The message of a failed load of the tiny BERT's vocabulary with `config` and `weights`; the
 /// error must be about the model.
 fn load_error(config: &str, weights: &[u8]) -> String {
     let mut session = Session::new();
-    match session.load_model("broken", config, None, Some(TINY_BERT.vocab.to_owned()), weights) {
+    match session.load_model("broken", config, None, TINY_BERT.vocab.map(str::to_owned), weights) {
         Ok(_) => panic!("loaded"),
         Err(e) => model_error(e),
     }
@@ -70,25 +44,12 @@ fn model_request(text: &str) -> JsValue {
     js_object(&json!({"source": "model", "text": text}))
 }
 
-fn max_error(got: &[f32], want: &[f32]) -> f32 {
-    assert_eq!(got.len(), want.len());
-    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
-}
-
-/// All numbers of a nested JSON array, in order.
-fn floats_deep(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(floats_deep).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
-}
-
 #[wasm_bindgen_test]
 fn attentions_and_pooled_equal_transformers() {
     // One session, each model loaded in place of the one before.
     let mut session = Session::new();
     for fixture in &FIXTURES {
-        load_into(&mut session, fixture);
+        fixture.load_into(&mut session);
         let expected: Value = serde_json::from_str(fixture.expected).unwrap();
         for case in expected["cases"].as_array().unwrap() {
             let summary = session.run(model_request(case["text"].as_str().unwrap())).unwrap();
@@ -98,12 +59,12 @@ fn attentions_and_pooled_equal_transformers() {
             let ids: Vec<u64> = items(&get(&sequence, "tokens")).iter().map(|t| number(t, "id") as u64).collect();
             let want_ids: Vec<u64> = case["ids"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap()).collect();
             assert_eq!(ids, want_ids);
-            let want = floats_deep(&case["attentions"]);
+            let want = flat(&case["attentions"]);
             let got = session.attentions().unwrap().to_vec();
-            let worst = max_error(&got, &want);
+            let worst = max_error(&got, &want, "attentions");
             assert!(worst <= 1e-4, "{}: attentions differ by {worst}", expected["model"]);
             let pooled = session.pooled().unwrap().expect("an encoder run has a sentence embedding").to_vec();
-            assert!(max_error(&pooled, &floats(&case["pooled"])) <= 1e-4, "{}: pooled", expected["model"]);
+            assert!(max_error(&pooled, &floats(&case["pooled"]), "pooled") <= 1e-4, "{}: pooled", expected["model"]);
         }
     }
 }
@@ -111,13 +72,13 @@ fn attentions_and_pooled_equal_transformers() {
 #[wasm_bindgen_test]
 fn info_and_tokens_describe_the_model() {
     let mut session = Session::new();
-    let info = load_into(&mut session, &TINY_BERT);
+    let info = TINY_BERT.load_into(&mut session);
     let want = json!({"architecture": "bert", "kind": "encoder", "layers": 2, "heads": 4, "kvHeads": 4, "hidden": 32, "dK": 8,
                       "vocabSize": 76, "maxPositions": 40, "dtype": "F32", "parameters": 20928});
     assert_eq!(json_of(&info), want);
     let mut other = Session::new();
-    assert_eq!(get(&load_into(&mut other, &FIXTURES[1]), "dtype").as_string().unwrap(), "F16");
-    assert_eq!(get(&load_into(&mut other, &FIXTURES[2]), "architecture").as_string().unwrap(), "distilbert");
+    assert_eq!(get(&FIXTURES[1].load_into(&mut other), "dtype").as_string().unwrap(), "F16");
+    assert_eq!(get(&FIXTURES[2].load_into(&mut other), "architecture").as_string().unwrap(), "distilbert");
 
     let text = "é cat [MASK]";
     let tokens = session.tokenize(text).unwrap();
@@ -143,7 +104,7 @@ fn info_and_tokens_describe_the_model() {
 
 #[wasm_bindgen_test]
 fn a_model_run_has_one_block_per_layer() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     let summary = session.run(model_request("the cat sat on the mat.")).unwrap();
     assert_eq!(json_of(&get(&summary, "source")), json!({"name": "tiny-bert", "kind": "encoder", "trained": true}));
     assert_eq!(number(&summary, "dModel"), 32.0);
@@ -169,7 +130,7 @@ fn a_model_run_has_one_block_per_layer() {
 
 #[wasm_bindgen_test]
 fn a_model_head_breaks_down_like_a_toy_head() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     let summary = session.run(model_request("the cat sat on the mat.")).unwrap();
     let b1 = block(&summary, 1);
     assert_eq!((number(&b1, "layer"), number(&b1, "heads"), number(&b1, "dK")), (1.0, 4.0, 8.0));
@@ -186,7 +147,7 @@ fn a_model_head_breaks_down_like_a_toy_head() {
     assert_eq!((number(&b, "block"), number(&b, "layer"), number(&b, "head"), number(&b, "query")), (1.0, 1.0, 2.0, 4.0));
     let row = numbers(&get(&b, "weights"));
     assert_eq!(row.len(), t, "one weight per key");
-    assert!(max_error(&row, &weights[4 * t..5 * t]) <= 1e-6);
+    assert!(max_error(&row, &weights[4 * t..5 * t], "row") <= 1e-6);
     assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     let exp = numbers(&get(&b, "exp"));
     assert!((exp.iter().sum::<f32>() - number(&b, "sumExp") as f32).abs() < 1e-4);
@@ -206,7 +167,7 @@ fn a_model_head_breaks_down_like_a_toy_head() {
 
 #[wasm_bindgen_test]
 fn without_special_renormalises_the_rows() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     session.run(model_request("the cat sat on the mat.")).unwrap();
     let (t, kept_t) = (9, 7);
     let without = session.without_special().unwrap();
@@ -224,7 +185,7 @@ fn without_special_renormalises_the_rows() {
         let sum: f32 = row.iter().sum();
         want.extend(row.iter().map(|x| x / sum));
     }
-    assert!(max_error(&w[kept_t * kept_t..2 * kept_t * kept_t], &want) <= 1e-6);
+    assert!(max_error(&w[kept_t * kept_t..2 * kept_t * kept_t], &want, "renormalised rows") <= 1e-6);
 }
 
 #[wasm_bindgen_test]
@@ -250,11 +211,11 @@ fn bad_files_and_calls_give_readable_errors() {
     assert_eq!(none.unwrap_err(), "tokenizer: give tokenizer.json or vocab.txt with the model");
 
     // A failed load leaves no model, even when one was loaded before.
-    load_into(&mut session, &TINY_BERT);
-    session.load_model("broken", TINY_BERT.config, None, Some(TINY_BERT.vocab.to_owned()), b"abc").unwrap_err();
+    TINY_BERT.load_into(&mut session);
+    session.load_model("broken", TINY_BERT.config, None, TINY_BERT.vocab.map(str::to_owned), b"abc").unwrap_err();
     assert_eq!(model_error(session.run(model_request("a cat")).unwrap_err()), NO_MODEL);
 
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     assert_eq!(plain_error(session.attentions().unwrap_err()), NOTHING_YET);
     session.run(model_request("a cat")).unwrap();
     let (msg, field) = error_of(session.run(model_request(" \u{7} ")).unwrap_err());
@@ -273,7 +234,7 @@ fn bad_files_and_calls_give_readable_errors() {
 
 #[wasm_bindgen_test]
 fn an_unloaded_model_can_no_longer_run() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     session.run(model_request("the cat sat")).unwrap();
     session.unload_model();
     assert_eq!(plain_error(session.attentions().unwrap_err()), NOTHING_YET, "the model's run goes with it");
@@ -282,25 +243,19 @@ fn an_unloaded_model_can_no_longer_run() {
     // The toy still runs.
     session.run(js_object(&json!({"source": "toy", "config": {}, "text": "the cat sat"}))).unwrap();
     // And a model can be loaded again.
-    load_into(&mut session, &TINY_BERT);
+    TINY_BERT.load_into(&mut session);
     session.run(model_request("the cat sat")).unwrap();
-}
-
-/// Size of the WebAssembly memory (it grows, never shrinks).
-fn memory_bytes() -> u32 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
 }
 
 #[wasm_bindgen_test]
 fn loading_again_and_again_reuses_the_memory() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     session.run(model_request("the cat sat on the mat.")).unwrap();
     session.unload_model();
     let before = memory_bytes();
     for i in 0..50 {
         // Half the loads replace the model in place, half follow an unloadModel().
-        load_into(&mut session, &TINY_BERT);
+        TINY_BERT.load_into(&mut session);
         session.run(model_request("the cat sat on the mat.")).unwrap();
         if i % 2 == 0 {
             session.unload_model();
@@ -316,7 +271,7 @@ fn loading_again_and_again_reuses_the_memory() {
 
 #[wasm_bindgen_test]
 fn toy_mode_borrows_the_model_embeddings() {
-    let mut session = loaded(&TINY_BERT);
+    let mut session = TINY_BERT.loaded();
     let request =
         |config: Value, vectors: bool| js_object(&json!({"source": "toy", "config": config, "text": "the cat sat", "vectors": vectors}));
     let config = json!({"dModel": 32, "heads": 4, "kvHeads": 4});
@@ -362,7 +317,7 @@ fn with_weights(names: &[&str], value: f32) -> Vec<u8> {
 fn weights_too_large_for_f32_are_refused_as_natively_never_shown_as_zeros() {
     let weights = with_weights(&["layer.0.attention.self.query.weight", "layer.0.attention.self.key.weight"], 3e38);
     let mut session = Session::new();
-    session.load_model("huge", TINY_BERT.config, None, Some(TINY_BERT.vocab.to_owned()), &weights).unwrap();
+    session.load_model("huge", TINY_BERT.config, None, TINY_BERT.vocab.map(str::to_owned), &weights).unwrap();
     let (message, field) = error_of(session.run(model_request("the cat sat on the mat.")).unwrap_err());
     assert_eq!(field.as_deref(), Some("model"));
     assert!(message.contains("layer 0 produced a non-finite number"), "{message}");

@@ -10,66 +10,28 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use super::{block, error_of, get, items, js_object, json_of, number, numbers, token_texts};
+use super::json_numbers::{flat, max_error, strings};
+use super::{block, failure, get, items, js_object, json_of, number, numbers, token_texts, Fixture};
 
-struct Model {
-    name: &'static str,
-    config: &'static str,
-    vocab: &'static str,
-    weights: &'static [u8],
-    expected: &'static str,
-}
-
+/// A trained encoder–decoder of `trained/` with its reference of `tests/fixtures/trained/`.
 macro_rules! model {
     ($name:literal) => {
-        Model {
-            name: $name,
-            config: include_str!(concat!("../../trained/", $name, "/config.json")),
-            vocab: include_str!(concat!("../../trained/", $name, "/vocab.json")),
-            weights: include_bytes!(concat!("../../trained/", $name, "/model.safetensors")),
-            expected: include_str!(concat!("../fixtures/trained/", $name, ".json")),
-        }
+        fixture!("trained", $name, vocab: "vocab.json", expected: concat!("tests/fixtures/trained/", $name, ".json"))
     };
 }
 
-const GRU_ADDITIVE: Model = model!("dates-gru-additive");
-const GRU: Model = model!("dates-gru");
-const TRANSFORMER: Model = model!("dates-transformer");
-const GRAMMAR_GRU_ADDITIVE: Model = model!("grammar-gru-additive");
-const GRAMMAR_GRU: Model = model!("grammar-gru");
-const GRAMMAR_TRANSFORMER: Model = model!("grammar-transformer");
+const GRU_ADDITIVE: Fixture = model!("dates-gru-additive");
+const GRU: Fixture = model!("dates-gru");
+const TRANSFORMER: Fixture = model!("dates-transformer");
+const GRAMMAR_GRU_ADDITIVE: Fixture = model!("grammar-gru-additive");
+const GRAMMAR_GRU: Fixture = model!("grammar-gru");
+const GRAMMAR_TRANSFORMER: Fixture = model!("grammar-transformer");
 
 /// Agreement required of every weight and probability.
 const TOLERANCE: f32 = 1e-4;
 
-fn load_into(session: &mut Session, m: &Model) -> JsValue {
-    session.load_model(m.name, m.config, None, Some(m.vocab.to_owned()), m.weights).unwrap()
-}
-
-fn loaded(m: &Model) -> Session {
-    let mut session = Session::new();
-    load_into(&mut session, m);
-    session
-}
-
 fn translate(session: &mut Session, text: &str) -> JsValue {
     session.run(js_object(&json!({"source": "model", "text": text}))).unwrap()
-}
-
-fn flat(v: &Value) -> Vec<f32> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(flat).collect(),
-        other => vec![other.as_f64().unwrap() as f32],
-    }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
-}
-
-fn max_error(got: &[f32], want: &[f32], what: &str) -> f32 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
 }
 
 /// Row `row` of a flat head whose rows are `keys` wide.
@@ -77,16 +39,9 @@ fn row(weights: &[f32], keys: usize, row: usize) -> &[f32] {
     &weights[row * keys..(row + 1) * keys]
 }
 
-fn cases(m: &Model) -> Vec<Value> {
+fn cases(m: &Fixture) -> Vec<Value> {
     let expected: Value = serde_json::from_str(m.expected).unwrap();
     expected["cases"].as_array().unwrap().clone()
-}
-
-fn failure<T>(result: Result<T, JsValue>) -> (String, Option<String>) {
-    match result {
-        Ok(_) => panic!("succeeded"),
-        Err(e) => error_of(e),
-    }
 }
 
 /// The steps of a summary's generation.
@@ -126,8 +81,8 @@ fn the_gru_with_attention_equals_the_reference() {
     }
 }
 
-fn check_gru_additive(m: &Model) {
-    let mut session = loaded(m);
+fn check_gru_additive(m: &Fixture) {
+    let mut session = m.loaded();
     for case in cases(m) {
         let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
@@ -152,8 +107,8 @@ fn the_gru_without_attention_has_no_block_and_says_so() {
     }
 }
 
-fn check_gru(m: &Model) {
-    let mut session = loaded(m);
+fn check_gru(m: &Fixture) {
+    let mut session = m.loaded();
     for case in cases(m) {
         let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
@@ -187,8 +142,8 @@ fn the_transformer_equals_the_reference_block_by_block() {
 }
 
 /// Both Transformers have 2 encoder and 2 decoder layers of 4 heads.
-fn check_transformer(m: &Model) {
-    let mut session = loaded(m);
+fn check_transformer(m: &Fixture) {
+    let mut session = m.loaded();
     for case in cases(m) {
         let what = format!("{}: {}", m.name, case["input"]);
         let summary = translate(&mut session, case["input"].as_str().unwrap());
@@ -229,7 +184,7 @@ fn check_transformer(m: &Model) {
 #[wasm_bindgen_test]
 fn model_info_blocks_and_breakdowns_say_what_the_model_is() {
     let mut session = Session::new();
-    let info = load_into(&mut session, &GRU_ADDITIVE);
+    let info = GRU_ADDITIVE.load_into(&mut session);
     let want = json!({"architecture": "gru-additive", "kind": "encoder-decoder", "layers": 1, "heads": 1, "kvHeads": 1, "hidden": 128,
                       "dK": 128, "vocabSize": 45, "maxPositions": 48, "dtype": "F32", "parameters": 187791});
     assert_eq!(json_of(&info), want);
@@ -254,12 +209,12 @@ fn model_info_blocks_and_breakdowns_say_what_the_model_is() {
     assert_eq!(session.stage_shape(0, 0, "q").unwrap(), vec![11, 128], "a query per step: the decoder state before it");
     assert_eq!(session.stage_shape(0, 0, "k").unwrap(), vec![s as u32, 128], "a key per source token: its encoder state");
 
-    let info = load_into(&mut session, &TRANSFORMER);
+    let info = TRANSFORMER.load_into(&mut session);
     assert_eq!(
         (number(&info, "layers"), number(&info, "heads"), number(&info, "dK"), number(&info, "parameters")),
         (2.0, 4.0, 16.0, 238543.0)
     );
-    let info = load_into(&mut session, &GRU);
+    let info = GRU.load_into(&mut session);
     assert_eq!((number(&info, "heads"), number(&info, "dK"), number(&info, "parameters")), (0.0, 0.0, 171279.0));
     // The source tokens, without translating.
     let tokens = session.tokenize("3/3/1999").unwrap();
@@ -270,7 +225,7 @@ fn model_info_blocks_and_breakdowns_say_what_the_model_is() {
 
 #[wasm_bindgen_test]
 fn unknown_characters_are_named_and_long_text_is_cut() {
-    let mut session = loaded(&TRANSFORMER);
+    let mut session = TRANSFORMER.loaded();
     let summary = translate(&mut session, "29 Décembre 2026");
     let translation = get(&summary, "translation");
     assert_eq!(json_of(&get(&translation, "unknown")), json!([{"index": 4, "text": "é"}]));
@@ -280,7 +235,7 @@ fn unknown_characters_are_named_and_long_text_is_cut() {
     assert_eq!((number(&e, "id"), number(&e, "start"), number(&e, "end")), (3.0, 4.0, 5.0));
 
     // Words: punctuation goes, U+2019 is an apostrophe, a word the vocabulary lacks is named.
-    let mut words = loaded(&GRAMMAR_GRU_ADDITIVE);
+    let mut words = GRAMMAR_GRU_ADDITIVE.loaded();
     let summary = translate(&mut words, "I don’t see the Zebra!");
     assert_eq!(token_texts(&summary, 0), ["i", "don't", "see", "the", "zebra", "<eos>"]);
     assert_eq!(json_of(&get(&get(&summary, "translation"), "unknown")), json!([{"index": 4, "text": "zebra"}]));
@@ -316,28 +271,28 @@ fn bad_files_and_requests_name_what_is_wrong() {
     assert_eq!((msg.as_str(), field), ("vocab.json: source must be a list of token strings, found a number", model.clone()));
     let (msg, _) = load(&mut session, m.config, Some("source, target"), m.weights);
     assert!(msg.starts_with("vocab.json: not valid JSON ("), "{msg}");
-    let (msg, _) = load(&mut session, &with(m.config, "embedding_size", "16"), Some(m.vocab), m.weights);
+    let (msg, _) = load(&mut session, &with(m.config, "embedding_size", "16"), m.vocab, m.weights);
     assert_eq!(msg, "tensor src_embedding.weight has shape [45, 32], but config.json implies [45, 16]");
     let t = &TRANSFORMER;
-    let (msg, _) = load(&mut session, &with(t.config, "encoder_layers", "3"), Some(t.vocab), t.weights);
+    let (msg, _) = load(&mut session, &with(t.config, "encoder_layers", "3"), t.vocab, t.weights);
     assert_eq!(msg, "model.safetensors has no tensor encoder_layers.2.ln1.weight: the weights do not match config.json");
-    let (msg, _) = load(&mut session, m.config, Some(m.vocab), &m.weights[..4096]);
+    let (msg, _) = load(&mut session, m.config, m.vocab, &m.weights[..4096]);
     assert!(msg.starts_with("model.safetensors: "), "{msg}");
     // Sizes of 2³² and more would wrap to small numbers in a 32-bit usize: refused as they are.
     for (key, value) in [("decoder_hidden_size", "4294967424"), ("max_source_length", "4294967344"), ("source_vocab_size", "4294967341")] {
-        let (msg, field) = load(&mut session, &with(m.config, key, value), Some(m.vocab), m.weights);
+        let (msg, field) = load(&mut session, &with(m.config, key, value), m.vocab, m.weights);
         assert!(msg.starts_with(&format!("config.json: {key} must be a whole number from 1 to ")), "{msg}");
         assert_eq!(field, model);
     }
-    let (msg, _) = load(&mut session, &with(t.config, "d_model", "4294967360"), Some(t.vocab), t.weights);
+    let (msg, _) = load(&mut session, &with(t.config, "d_model", "4294967360"), t.vocab, t.weights);
     assert!(msg.starts_with("config.json: d_model must be a whole number from 1 to 65536"), "{msg}");
     // Sizes each within their limits whose weights would not fit 32-bit memory.
     let huge = with(&with(m.config, "source_vocab_size", "1048576"), "embedding_size", "65536");
-    let (msg, _) = load(&mut session, &huge, Some(m.vocab), m.weights);
+    let (msg, _) = load(&mut session, &huge, m.vocab, m.weights);
     assert_eq!(msg, "config.json: vocabulary × embedding_size (1048576 × 65536) is too large for this build's memory");
     assert!(session.tokenize("x").is_err(), "a failed load leaves no model");
 
-    load_into(&mut session, m);
+    m.load_into(&mut session);
     for empty in ["", "   "] {
         let (msg, field) = failure(session.run(js_object(&json!({"source": "model", "text": empty}))));
         assert_eq!((msg.as_str(), field.as_deref()), ("the text is empty: type at least one word", Some("text")));

@@ -1,10 +1,11 @@
 // How much typed text the playground analyses, and how it says so.
 // Pure module: no DOM access.
 
+import { CORE_LIMITS } from './generated/core.js';
 import { MAX_TOKENS } from './state.js';
 
 /** Characters sent to the core; longer text is cut here so a huge paste stays responsive. */
-export const TEXT_LIMIT = 20000;
+export const TEXT_LIMIT = CORE_LIMITS.maxTextUnits;
 
 /**
  * @typedef {Object} LimitedText

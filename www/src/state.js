@@ -1,7 +1,7 @@
 // The playground's state: one plain object that every view renders from.
 // Pure module: no DOM access, testable in Node.
 
-import { DEFAULT_TOY_CONFIG, MAX_D_MODEL } from './generated/core.js';
+import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
 
 /** @typedef {import('./types').ScoreKind} ScoreName */
 /** @typedef {import('./types').TokenizerKind} TokenizerName */
@@ -96,8 +96,8 @@ import { DEFAULT_TOY_CONFIG, MAX_D_MODEL } from './generated/core.js';
 export const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 export const DEFAULT_CROSS_TEXT = "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.";
 
-/** Longest token sequence the toy model accepts (the core's default). */
-export const MAX_TOKENS = DEFAULT_TOY_CONFIG.maxTokens;
+/** Longest token sequence the toy model accepts (the core's limit, also its default). */
+export const MAX_TOKENS = CORE_LIMITS.maxTokens;
 
 export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player']);
 export const SCORES = /** @type {const} */ (['dot', 'additive', 'general', 'cosine']);
@@ -109,17 +109,22 @@ export const SPEEDS = /** @type {const} */ ([0.25, 0.5, 1, 2, 4]);
 export const CONTROLS = /** @type {const} */ (['full', 'minimal', 'none']);
 export const TOY_SOURCE = 'toy';
 
-/** Inclusive ranges of the numeric fields; the core checks the rest (e.g. divisibility). */
+/**
+ * Inclusive ranges of the numeric fields, from the core's limits where it has them; the core
+ * checks the rest (e.g. divisibility). A link's layer and head are bounded by the largest model
+ * the core loads, then by the model's own counts once it is known.
+ */
 export const LIMITS = {
-  dModel: { min: 2, max: MAX_D_MODEL },
-  heads: { min: 1, max: 16 },
-  kvHeads: { min: 1, max: 16 },
+  dModel: { min: 2, max: CORE_LIMITS.maxDModel },
+  heads: { min: 1, max: CORE_LIMITS.maxHeads },
+  kvHeads: { min: 1, max: CORE_LIMITS.maxHeads },
   temperature: { min: 0.01, max: 100 },
   seed: { min: 0, max: 4294967295 },
   window: { min: 0, max: MAX_TOKENS },
   padTo: { min: 1, max: MAX_TOKENS },
   index: { min: 0, max: MAX_TOKENS - 1 },
-  layer: { min: 0, max: 63 },
+  layer: { min: 0, max: CORE_LIMITS.maxModelCount - 1 },
+  head: { min: 0, max: CORE_LIMITS.maxModelCount - 1 },
   blockedCells: 4096,
   generateSteps: { min: 1, max: 64 },
   generateTemperature: { min: 0.05, max: 10 },

@@ -194,12 +194,12 @@ export function decodeParams(params) {
   m.masks.padTo = read.optionalInteger('pad', LIMITS.padTo, m.masks.padTo);
   m.masks.blocked = read.cells('cells', m.masks.blocked);
   state.layer = read.integer('layer', LIMITS.layer, state.layer);
-  state.head = read.integer('head', { min: 0, max: LIMITS.heads.max - 1 }, state.head);
+  state.head = read.integer('head', LIMITS.head, state.head);
   state.query = read.integer(params.has('query') ? 'query' : 'q', LIMITS.index, state.query);
   state.step = read.integer('step', { min: 0, max: 2 * LIMITS.index.max + 6 }, state.step);
   state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
   state.pin = read.pin('pin', state.pin);
-  state.hiddenHeads = read.indexList('hide', LIMITS.heads.max - 1, state.hiddenHeads);
+  state.hiddenHeads = read.indexList('hide', LIMITS.head.max, state.hiddenHeads);
   const g = state.generate;
   g.on = read.flag('gen', g.on);
   g.steps = read.integer('gn', LIMITS.generateSteps, g.steps);

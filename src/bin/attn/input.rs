@@ -6,13 +6,15 @@
 //! precisely ("q holds a non-finite number (NaN) at row 0, column 1") instead of as a syntax
 //! error at some line and column.
 
+use std::io::Read;
 use std::path::Path;
 
+use attention_playground::limits::{format_bytes, MAX_D_MODEL, MAX_INPUT_BYTES, MAX_TOKENS};
 use attention_playground::linear::ensure_finite;
 use ndarray::{Array1, Array2};
 use serde_json::{Map, Value};
 
-use crate::error::{CliError, CliResult};
+use super::error::{CliError, CliResult};
 
 /// The bare words Python writes for non-finite numbers, and the number each stands for.
 const NON_FINITE: [(&str, f64); 3] = [("-Infinity", f64::NEG_INFINITY), ("Infinity", f64::INFINITY), ("NaN", f64::NAN)];
@@ -26,12 +28,37 @@ pub fn describe(kind: &str, path: &Path) -> String {
     }
 }
 
+/// The most rows and columns of a matrix: `(rows, columns)`.
+pub type Bounds = (usize, usize);
+/// Q, K and V: a row per token, a column per dimension.
+pub const QKV_BOUNDS: Bounds = (MAX_TOKENS, MAX_D_MODEL);
+/// A projection or score weight: `d_in × d_out`.
+pub const WEIGHT_BOUNDS: Bounds = (MAX_D_MODEL, MAX_D_MODEL);
+/// A mask: a row per query, a column per key.
+pub const MASK_BOUNDS: Bounds = (MAX_TOKENS, MAX_TOKENS);
+
 /// Reads and parses the JSON file at `path` (`-` reads stdin); `what` names the file in
-/// messages (see [`describe`]).
+/// messages (see [`describe`]). At most [`MAX_INPUT_BYTES`] are read.
 pub fn read_json(path: &Path, what: &str) -> CliResult<Value> {
-    let text = if path == Path::new("-") { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) }
-        .map_err(|e| CliError::new(format!("cannot read {what}: {e}")))?;
-    serde_json::from_str(&quote_non_finite(&text)).map_err(|e| {
+    let cannot = |e: std::io::Error| CliError::new(format!("cannot read {what}: {e}"));
+    let source: Box<dyn Read> =
+        if path == Path::new("-") { Box::new(std::io::stdin()) } else { Box::new(std::fs::File::open(path).map_err(cannot)?) };
+    let mut bytes = Vec::new();
+    source.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(CliError::new(format!(
+            "{what} is larger than {}, the most attn reads from an input file",
+            format_bytes(MAX_INPUT_BYTES)
+        )));
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|e| CliError::new(format!("{what} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    parse_json(&text, what)
+}
+
+/// Parses the text of a JSON input file, `NaN` and `Infinity` included; `what` names the file.
+pub fn parse_json(text: &str, what: &str) -> CliResult<Value> {
+    serde_json::from_str(&quote_non_finite(text)).map_err(|e| {
         CliError::new(if e.to_string().starts_with("number out of range") {
             format!("{what} holds a number too large to be finite at line {}, column {}; give finite numbers only", e.line(), e.column())
         } else {
@@ -81,14 +108,20 @@ fn list(keys: &[&str]) -> String {
     keys.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
 }
 
-/// The rows of a matrix-shaped value, all of the same non-zero length.
-fn rows<'a>(value: &'a Value, name: &str, element: &str) -> CliResult<Vec<&'a Vec<Value>>> {
+/// The rows of a matrix-shaped value, all of the same non-zero length, within `bounds`.
+fn rows<'a>(value: &'a Value, name: &str, element: &str, (max_rows, max_columns): Bounds) -> CliResult<Vec<&'a Vec<Value>>> {
     let not_matrix = || CliError::new(format!("{name} must be a list of rows, each a list of {element}"));
     let rows: Vec<&Vec<Value>> =
         value.as_array().ok_or_else(not_matrix)?.iter().map(|r| r.as_array().ok_or_else(not_matrix)).collect::<CliResult<_>>()?;
     let width = rows.first().map(|r| r.len()).ok_or_else(|| CliError::new(format!("{name} has no rows")))?;
     if width == 0 {
         return Err(CliError::new(format!("{name} row 0 is empty")));
+    }
+    if rows.len() > max_rows || width > max_columns {
+        return Err(CliError::new(format!(
+            "{name} is {}×{width}, larger than the {max_rows}×{max_columns} attn takes (the playground's limits)",
+            rows.len()
+        )));
     }
     if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != width) {
         let entries = |n: usize| if n == 1 { "1 entry".to_owned() } else { format!("{n} entries") };
@@ -107,9 +140,9 @@ fn number(value: &Value, name: &str, at: &str) -> CliResult<f64> {
     .ok_or_else(|| CliError::new(format!("{name} {at} is {value}, not a number")))
 }
 
-/// A matrix of finite 32-bit numbers.
-pub fn matrix(value: &Value, name: &str) -> CliResult<Array2<f32>> {
-    let rows = rows(value, name, "numbers")?;
+/// A matrix of finite 32-bit numbers, within `bounds`.
+pub fn matrix(value: &Value, name: &str, bounds: Bounds) -> CliResult<Array2<f32>> {
+    let rows = rows(value, name, "numbers", bounds)?;
     let mut m = Array2::zeros((rows.len(), rows[0].len()));
     for (i, row) in rows.iter().enumerate() {
         for (j, x) in row.iter().enumerate() {
@@ -120,19 +153,22 @@ pub fn matrix(value: &Value, name: &str) -> CliResult<Array2<f32>> {
     Ok(m)
 }
 
-/// A vector of finite 32-bit numbers.
+/// A vector of finite 32-bit numbers, at most [`MAX_D_MODEL`] long.
 pub fn vector(value: &Value, name: &str) -> CliResult<Array1<f32>> {
     let items =
         value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| CliError::new(format!("{name} must be a non-empty list of numbers")))?;
+    if items.len() > MAX_D_MODEL {
+        return Err(CliError::new(format!("{name} has {} entries, more than the {MAX_D_MODEL} attn takes", items.len())));
+    }
     let v: Array1<f32> =
         items.iter().enumerate().map(|(j, x)| number(x, name, &format!("entry {j}")).map(|x| x as f32)).collect::<CliResult<_>>()?;
     ensure_finite(name, v.view().insert_axis(ndarray::Axis(0)))?;
     Ok(v)
 }
 
-/// A matrix of booleans (`true` = allowed).
-pub fn bool_matrix(value: &Value, name: &str) -> CliResult<Array2<bool>> {
-    let rows = rows(value, name, "true/false")?;
+/// A matrix of booleans (`true` = allowed), within `bounds`.
+pub fn bool_matrix(value: &Value, name: &str, bounds: Bounds) -> CliResult<Array2<bool>> {
+    let rows = rows(value, name, "true/false", bounds)?;
     let mut m = Array2::from_elem((rows.len(), rows[0].len()), false);
     for (i, row) in rows.iter().enumerate() {
         for (j, x) in row.iter().enumerate() {
@@ -155,18 +191,18 @@ mod tests {
     fn non_finite_is_named_with_row_and_column() {
         let v: Value = serde_json::from_str(&quote_non_finite("[[1, 2], [3, NaN]]")).unwrap();
         assert_eq!(
-            matrix(&v, "q").unwrap_err().to_string(),
+            matrix(&v, "q", QKV_BOUNDS).unwrap_err().to_string(),
             "q holds a non-finite number (NaN) at row 1, column 1; give finite numbers only"
         );
         let big: Value = serde_json::from_str("[[1e300]]").unwrap();
-        assert!(matrix(&big, "k").unwrap_err().to_string().starts_with("k holds a non-finite number (inf) at row 0, column 0"));
+        assert!(matrix(&big, "k", QKV_BOUNDS).unwrap_err().to_string().starts_with("k holds a non-finite number (inf) at row 0, column 0"));
     }
 
     #[test]
     fn ragged_and_wrong_types_are_explained() {
         let v: Value = serde_json::from_str("[[1, 2], [3]]").unwrap();
-        assert_eq!(matrix(&v, "v").unwrap_err().to_string(), "v row 1 has 1 entry but row 0 has 2 entries");
+        assert_eq!(matrix(&v, "v", QKV_BOUNDS).unwrap_err().to_string(), "v row 1 has 1 entry but row 0 has 2 entries");
         let v: Value = serde_json::from_str(r#"[[1, "x"]]"#).unwrap();
-        assert_eq!(matrix(&v, "v").unwrap_err().to_string(), "v row 0, column 1 is \"x\", not a number");
+        assert_eq!(matrix(&v, "v", QKV_BOUNDS).unwrap_err().to_string(), "v row 0, column 1 is \"x\", not a number");
     }
 }

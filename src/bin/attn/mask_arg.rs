@@ -63,7 +63,7 @@ impl CustomMask {
         let what = input::describe("the custom mask file", path);
         let value = input::read_json(path, &what)?;
         let (shape, blocked) = if value.is_array() {
-            let allowed = input::bool_matrix(&value, &what)?;
+            let allowed = input::bool_matrix(&value, &what, input::MASK_BOUNDS)?;
             (Some(allowed.dim()), blocked_cells(&allowed))
         } else {
             let map = input::object(&value, &what, &["blocked"])?;

@@ -45,10 +45,10 @@ pub struct QkvArgs {
     view: ViewArgs,
 }
 
-/// The matrix under `key`, which must be present.
-fn required(map: &Map<String, Value>, what: &str, key: &str, why: &str) -> CliResult<Array2<f32>> {
+/// The matrix under `key`, which must be present and within `bounds`.
+fn required(map: &Map<String, Value>, what: &str, key: &str, why: &str, bounds: input::Bounds) -> CliResult<Array2<f32>> {
     let value = map.get(key).ok_or_else(|| CliError::new(format!("{what} has no \"{key}\": {why}")))?;
-    input::matrix(value, key)
+    input::matrix(value, key, bounds)
 }
 
 fn expect_shape(name: &str, m: &Array2<f32>, rows: usize, cols: usize, meaning: &str) -> CliResult<()> {
@@ -81,12 +81,13 @@ fn score_function(map: &Map<String, Value>, what: &str, kind: ScoreKind, d_q: us
         ScoreKind::Dot => ScoreFunction::Dot,
         ScoreKind::Cosine => ScoreFunction::Cosine,
         ScoreKind::General => {
-            let w = required(map, what, "w", &needs)?;
+            let w = required(map, what, "w", &needs, input::WEIGHT_BOUNDS)?;
             expect_shape("w", &w, d_q, d_k, "d_q × d_k, score = qᵀ W k")?;
             ScoreFunction::General { w }
         }
         ScoreKind::Additive => {
-            let (w_q, w_k) = (required(map, what, "w_q", &needs)?, required(map, what, "w_k", &needs)?);
+            let (w_q, w_k) =
+                (required(map, what, "w_q", &needs, input::WEIGHT_BOUNDS)?, required(map, what, "w_k", &needs, input::WEIGHT_BOUNDS)?);
             let v = input::vector(map.get("v_a").ok_or_else(|| CliError::new(format!("{what} has no \"v_a\": {needs}")))?, "v_a")?;
             let d_a = v.len();
             expect_shape("w_q", &w_q, d_q, d_a, "d_q × d_a, with d_a the length of v_a")?;
@@ -100,7 +101,7 @@ fn score_function(map: &Map<String, Value>, what: &str, kind: ScoreKind, d_q: us
 fn allowed(map: &Map<String, Value>, args: &[MaskArg], t_q: usize, t_k: usize) -> CliResult<Option<Array2<bool>>> {
     let mut masks = Vec::new();
     if let Some(value) = map.get("mask") {
-        let m = input::bool_matrix(value, "mask")?;
+        let m = input::bool_matrix(value, "mask", input::MASK_BOUNDS)?;
         if m.dim() != (t_q, t_k) {
             return Err(CliError::new(format!("mask must be {t_q}×{t_k} (queries × keys), not {}×{}", m.nrows(), m.ncols())));
         }
@@ -125,9 +126,9 @@ fn compute(args: &QkvArgs) -> CliResult<(HeadTrace, Array2<f32>)> {
     let what = input::describe("the input file", &args.input);
     let value = input::read_json(&args.input, &what)?;
     let map = input::object(&value, &what, &KEYS)?;
-    let q = required(map, &what, "q", "give the queries as a list of rows")?;
-    let k = required(map, &what, "k", "give the keys as a list of rows")?;
-    let v = required(map, &what, "v", "give the values as a list of rows")?;
+    let q = required(map, &what, "q", "give the queries as a list of rows", input::QKV_BOUNDS)?;
+    let k = required(map, &what, "k", "give the keys as a list of rows", input::QKV_BOUNDS)?;
+    let v = required(map, &what, "v", "give the values as a list of rows", input::QKV_BOUNDS)?;
     if k.nrows() != v.nrows() {
         return Err(CliError::new(format!("k has {} rows but v has {}: every key needs one value row", k.nrows(), v.nrows())));
     }

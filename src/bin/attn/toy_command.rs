@@ -3,10 +3,11 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use attention_playground::limits::{MAX_HEADS, MAX_TOKENS};
 use attention_playground::positions::Positions;
 use attention_playground::run::{Block, HeadBreakdown, Run};
 use attention_playground::text::tokenize;
-use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig, MAX_TOKENS_LIMIT};
+use attention_playground::toy::{run_toy, run_toy_with, Mode, ProjectionKind, ToyConfig};
 use attention_playground::TokenizerKind;
 use clap::Args;
 
@@ -42,8 +43,7 @@ pub struct ToyOptions {
     /// Width of the token vectors
     #[arg(long, default_value_t = defaults().d_model)]
     d_model: usize,
-    /// Attention heads; each has width d_model / heads
-    #[arg(long, default_value_t = defaults().heads)]
+    #[arg(long, default_value_t = defaults().heads, help = format!("Attention heads (at most {MAX_HEADS}); each has width d_model / heads"))]
     heads: usize,
     /// Key/value heads (fewer than heads: grouped-query; 1: multi-query) [default: --heads]
     #[arg(long)]
@@ -67,8 +67,7 @@ pub struct ToyOptions {
     /// Seed of the random projections and score weights
     #[arg(long, default_value_t = defaults().seed)]
     seed: u32,
-    /// Longest accepted text, in tokens (at most 4096)
-    #[arg(long, default_value_t = defaults().max_tokens)]
+    #[arg(long, default_value_t = defaults().max_tokens, help = format!("Longest accepted text, in tokens (at most {MAX_TOKENS})"))]
     max_tokens: usize,
 }
 
@@ -178,7 +177,7 @@ fn check_length(config: &ToyConfig, flag: &str, text: &str) -> CliResult<()> {
     let total = tokenize(text, config.tokenizer, config.max_tokens).total;
     if total > config.max_tokens {
         return Err(CliError::new(format!(
-            "{flag} has {total} tokens, more than --max-tokens {}: shorten it or raise --max-tokens (at most {MAX_TOKENS_LIMIT})",
+            "{flag} has {total} tokens, more than --max-tokens {}: shorten it or raise --max-tokens (at most {MAX_TOKENS})",
             config.max_tokens
         )));
     }

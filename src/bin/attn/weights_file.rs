@@ -21,7 +21,7 @@ pub fn read(path: &Path) -> CliResult<Projections> {
     let map = input::object(&value, &what, &KEYS)?;
     let [w_q, w_k, w_v, w_o] = KEYS.map(|key| {
         let m = map.get(key).ok_or_else(|| CliError::new(format!("{what} has no \"{key}\": it needs {}", KEYS.join(", "))))?;
-        input::matrix(m, &key.to_uppercase()).map(Linear::new)
+        input::matrix(m, &key.to_uppercase(), input::WEIGHT_BOUNDS).map(Linear::new)
     });
     Ok(Projections { w_q: w_q?, w_k: w_k?, w_v: w_v?, w_o: w_o? })
 }

@@ -65,7 +65,8 @@ pub struct DecoderConfig {
 
 /// Limits on single sizes, refused before anything is reserved for them.
 const MAX_WIDTH: u32 = 1 << 16;
-const MAX_COUNT: u32 = 1 << 12;
+/// Layers and heads: the limit a link's layer and head indices share.
+const MAX_COUNT: u32 = crate::limits::MAX_MODEL_COUNT as u32;
 const MAX_VOCABULARY: u32 = 1 << 20;
 const MAX_POSITIONS: u32 = 1 << 20;
 const MAX_INNER: u32 = 1 << 18;

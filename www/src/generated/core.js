@@ -18,8 +18,14 @@ export const DEFAULT_TOY_CONFIG = /** @type {import('./types').ToyConfig} */ ({
   "maxTokens": 1024
 });
 
-/** Largest d_model the toy accepts. */
-export const MAX_D_MODEL = 1024;
-
-/** Largest token limit the toy accepts. */
-export const MAX_TOKENS_LIMIT = 4096;
+/** How much work any input may ask for (src/limits.rs): the same for the command-line tool, the worker and the page. */
+export const CORE_LIMITS = /** @type {const} */ ({
+  "maxAttentionCells": 1048576,
+  "maxDModel": 1024,
+  "maxHeads": 16,
+  "maxInputBytes": 16777216,
+  "maxModelCount": 4096,
+  "maxModelFileBytes": 734003200,
+  "maxTextUnits": 20000,
+  "maxTokens": 1024
+});

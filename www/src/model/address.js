@@ -3,6 +3,8 @@
 // loader asks for. Files a reader drops or picks are sorted by their names the same way.
 // Pure module: no DOM access.
 
+import { CORE_LIMITS } from '../generated/core.js';
+
 /** The model the playground offers by default, served from the site's `models/` folder. */
 export const SERVED_MODEL = { name: 'all-MiniLM-L6-v2', folder: 'models/all-MiniLM-L6-v2/' };
 
@@ -12,8 +14,8 @@ export const WEIGHTS_FILES = /** @type {const} */ (['model.f16.safetensors', 'mo
 /** A source that names files from the reader's computer: a link cannot carry them. */
 export const LOCAL_PREFIX = 'local:';
 
-/** Larger weights files are refused before they are downloaded or read. */
-export const MAX_WEIGHTS_BYTES = 700 * 1024 * 1024;
+/** Larger weights files are refused before they are downloaded or read (the core's limit). */
+export const MAX_WEIGHTS_BYTES = CORE_LIMITS.maxModelFileBytes;
 
 /**
  * The files of a model, as URLs.

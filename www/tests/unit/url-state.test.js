@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeState, encodeState } from '../../src/url-state.js';
 import { defaultState } from '../../src/state.js';
+import { CORE_LIMITS } from '../../src/generated/core.js';
 
 test('the default state round-trips exactly', () => {
   const state = defaultState();
@@ -116,4 +117,17 @@ test('bad generation settings fall back or are clamped, one note each', () => {
   ]);
   assert.equal(decodeState('v=1&gn=0').state.generate.steps, 1, 'at least one token');
   assert.equal(decodeState('v=1&gtopk=').state.generate.topK, null, 'empty: among all tokens');
+});
+
+test("a link's layer and head are bounded by the largest model the core loads, not by the toy's limits", () => {
+  // A 32-head decoder's head 31 in layer 40: the toy allows 16 heads, the model's own counts decide later.
+  const { state, problems } = decodeState('v=1&layer=40&head=31&hide=20-31');
+  assert.deepEqual(problems, []);
+  assert.equal(state.layer, 40);
+  assert.equal(state.head, 31);
+  assert.deepEqual(state.hiddenHeads, [20, 31]);
+  const beyond = decodeState(`v=1&head=${CORE_LIMITS.maxModelCount}`);
+  assert.equal(beyond.state.head, CORE_LIMITS.maxModelCount - 1);
+  assert.deepEqual(beyond.problems, [`head ${CORE_LIMITS.maxModelCount} was clamped to ${CORE_LIMITS.maxModelCount - 1}`]);
+  assert.equal(decodeState('v=1&h=32').state.model.heads, CORE_LIMITS.maxHeads, "the toy's own heads keep the toy's limit");
 });

@@ -1,0 +1,43 @@
+//! How much work any input may ask for: one set of limits for the command-line tool, the worker
+//! and the page (written to `www/src/generated/core.js` by `tests/typescript.rs`).
+//!
+//! Each limit is checked before memory is reserved for what it bounds, with a message that names
+//! the input and the limit.
+
+/// Most tokens in one sequence of the toy (and the longest `max_tokens` it accepts).
+pub const MAX_TOKENS: usize = 1024;
+/// Most heads of the toy (and of its key/value heads).
+pub const MAX_HEADS: usize = 16;
+/// Widest token vector (`d_model`) of the toy, and widest matrix given by hand.
+pub const MAX_D_MODEL: usize = 1024;
+/// Most layers, and most heads per layer, of a pretrained model: a link's layer and head stay
+/// below this until the model's own counts are known.
+pub const MAX_MODEL_COUNT: usize = 4096;
+/// Most characters (UTF-16 units) of a typed text that are analysed; the rest is cut with a note.
+pub const MAX_TEXT_UNITS: usize = 20_000;
+/// Most bytes read from one JSON input file of the command-line tool (Q/K/V, weights, mask).
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+/// Most bytes of a model's weights file (`model.safetensors`).
+pub const MAX_MODEL_FILE_BYTES: u64 = 700 * 1024 * 1024;
+
+/// A size in bytes as people read it: "16 MiB", "700 MiB", "512 bytes".
+pub fn format_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(format_bytes(MAX_INPUT_BYTES), "16 MiB");
+        assert_eq!(format_bytes(MAX_MODEL_FILE_BYTES), "700 MiB");
+        assert_eq!(format_bytes(1000), "1000 bytes");
+    }
+}
