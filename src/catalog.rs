@@ -60,6 +60,116 @@ pub fn find(name: &str) -> Option<CatalogEntry> {
     catalog().into_iter().find(|entry| entry.name == name)
 }
 
+/// How a model's evaluation is split: by the source's length in words (the grammar task) or by
+/// the style a date is written in (the dates task).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum EvalGrouping {
+    Length,
+    Style,
+}
+
+/// One group of a held-out evaluation: its label (`"36-40"` words, `"dd/mm/yyyy"`), the share of
+/// translations exactly right, and how many examples it holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct EvalBucket {
+    pub label: String,
+    pub exact_match: f64,
+    pub n: u32,
+}
+
+/// A trained translation model's measured accuracy, read from the `eval.json` its training script
+/// wrote beside the weights: overall and per group, in the file's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// The catalog's name of the model.
+    pub name: String,
+    /// `dates` or `grammar`.
+    pub task: String,
+    /// `gru-additive`, `gru` or `transformer`.
+    pub architecture: String,
+    pub exact_match: f64,
+    pub test_examples: u32,
+    pub grouping: EvalGrouping,
+    pub buckets: Vec<EvalBucket>,
+}
+
+/// The groups of an `eval.json`, in the order the file lists them.
+struct Buckets(Vec<EvalBucket>);
+
+impl<'de> Deserialize<'de> for Buckets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Group {
+            exact_match: f64,
+            n: u32,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Buckets;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of groups, each {\"exact_match\": …, \"n\": …}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Buckets, A::Error> {
+                let mut buckets = Vec::new();
+                while let Some((label, group)) = map.next_entry::<String, Group>()? {
+                    buckets.push(EvalBucket { label, exact_match: group.exact_match, n: group.n });
+                }
+                Ok(Buckets(buckets))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Deserialize)]
+struct EvalFile {
+    task: String,
+    architecture: String,
+    exact_match: f64,
+    test_examples: u32,
+    by_length: Option<Buckets>,
+    by_style: Option<Buckets>,
+}
+
+/// The evaluation of every shipped encoder–decoder, read from `<root>/<folder>/eval.json`. Errors
+/// name the file and what is wrong with it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn evaluations(root: &std::path::Path) -> Result<Vec<Evaluation>, String> {
+    catalog()
+        .into_iter()
+        .filter(|entry| entry.kind == CatalogKind::EncoderDecoder)
+        .map(|entry| {
+            let path = root.join(&entry.folder).join("eval.json");
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let file: EvalFile = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let (grouping, buckets) = match (file.by_length, file.by_style) {
+                (Some(Buckets(b)), _) => (EvalGrouping::Length, b),
+                (None, Some(Buckets(b))) => (EvalGrouping::Style, b),
+                (None, None) => return Err(format!("{}: neither by_length nor by_style", path.display())),
+            };
+            let share = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+            if !share(file.exact_match) || buckets.is_empty() || !buckets.iter().all(|b| share(b.exact_match) && b.n > 0) {
+                return Err(format!("{}: an exact_match outside 0–1, a group without examples, or no groups", path.display()));
+            }
+            Ok(Evaluation {
+                name: entry.name,
+                task: file.task,
+                architecture: file.architecture,
+                exact_match: file.exact_match,
+                test_examples: file.test_examples,
+                grouping,
+                buckets,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +189,25 @@ mod tests {
         }
         assert_eq!(find("dates-transformer").map(|e| e.kind), Some(CatalogKind::EncoderDecoder));
         assert_eq!(find("no such model"), None);
+    }
+
+    /// What the page and the README say of the translation models, checked loosely against the
+    /// numbers their evaluation wrote.
+    #[test]
+    fn the_evaluations_tell_the_bottleneck_story() {
+        let all = evaluations(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let of = |name: &str| all.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("{name} has no evaluation"));
+        assert_eq!(all.len(), catalog().iter().filter(|e| e.kind == CatalogKind::EncoderDecoder).count());
+        for name in ["dates-gru-additive", "dates-transformer"] {
+            assert!(of(name).exact_match >= 0.99 && of(name).grouping == EvalGrouping::Style, "{name}");
+            assert!(of(name).buckets.iter().all(|b| b.exact_match >= 0.99), "{name}: every style");
+        }
+        let longest = |name: &str| of(name).buckets.last().unwrap().exact_match;
+        assert_eq!(of("grammar-gru").buckets.last().unwrap().label, "36-40");
+        assert!(of("grammar-gru-additive").exact_match >= 0.95);
+        assert!(of("grammar-transformer").exact_match >= 0.9);
+        assert!(longest("grammar-gru-additive") >= 0.85 && longest("grammar-transformer") >= 0.8);
+        assert!(longest("grammar-gru") <= 0.05, "without attention the longest sentences fail");
+        assert!(of("grammar-gru").buckets[0].exact_match >= 0.9, "…while the shortest still work");
     }
 }

@@ -33,3 +33,18 @@ pub struct Translation {
     /// "this model has no attention: the decoder sees only the final encoder state".
     pub no_attention: Option<String>,
 }
+
+/// An encoder–decoder's two vocabularies (its `vocab.json`), token strings by id, for the page's
+/// list of the words or characters a model knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct Vocabularies {
+    pub source: Vec<String>,
+    pub target: Vec<String>,
+}
+
+impl From<&crate::model::seq2seq::Vocabulary> for Vocabularies {
+    fn from(vocabulary: &crate::model::seq2seq::Vocabulary) -> Self {
+        Vocabularies { source: vocabulary.source().to_vec(), target: vocabulary.target().to_vec() }
+    }
+}

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
-use attention_playground::catalog::{catalog, CatalogEntry, CatalogKind, Origin};
+use attention_playground::catalog::{catalog, evaluations, CatalogEntry, CatalogKind, EvalBucket, EvalGrouping, Evaluation, Origin};
 use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
 use attention_playground::limits;
 use attention_playground::model::info::ModelInfo;
@@ -19,7 +19,7 @@ use attention_playground::run::{
 };
 use attention_playground::session::RunRequest;
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
-use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken};
+use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken, Vocabularies};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};
 use ts_rs::TS;
 
@@ -37,6 +37,9 @@ fn types() -> String {
         declaration::<CatalogKind>(),
         declaration::<Origin>(),
         declaration::<CatalogEntry>(),
+        declaration::<EvalGrouping>(),
+        declaration::<EvalBucket>(),
+        declaration::<Evaluation>(),
         declaration::<Token>(),
         declaration::<Truncation>(),
         declaration::<TokenizerKind>(),
@@ -61,6 +64,7 @@ fn types() -> String {
         declaration::<Seq2SeqArchitecture>(),
         declaration::<UnknownToken>(),
         declaration::<Translation>(),
+        declaration::<Vocabularies>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
         declaration::<HeadBreakdown>(),
@@ -95,10 +99,13 @@ export const CORE_LIMITS = /** @type {{const}} */ ({limits});\n"
 
 fn catalog_module() -> String {
     let models = serde_json::to_string_pretty(&catalog()).unwrap();
+    let evaluations = serde_json::to_string_pretty(&evaluations(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
     format!(
         "{HEADER}\n\
 /** The models the project ships (trained/catalog.json): the pretrained encoder setup fetches and the models it trains. */\n\
-export const CATALOG = /** @type {{import('./types').CatalogEntry[]}} */ ({models});\n"
+export const CATALOG = /** @type {{import('./types').CatalogEntry[]}} */ ({models});\n\n\
+/** The translation models' held-out evaluations (each eval.json): exact match overall and by source length or date style. */\n\
+export const EVALUATIONS = /** @type {{import('./types').Evaluation[]}} */ ({evaluations});\n"
     )
 }
 

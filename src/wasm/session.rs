@@ -9,6 +9,7 @@ use crate::attention::Stage;
 use crate::error::invalid;
 use crate::model::LoadedModel;
 use crate::session::{RunRequest, Session as CoreSession};
+use crate::translation::Vocabularies;
 
 /// One loaded model (or none), the toy's projections and the last run.
 ///
@@ -157,6 +158,16 @@ impl Session {
     #[wasm_bindgen(js_name = stepAttentions)]
     pub fn step_attentions(&self, step: usize) -> Result<Float32Array, JsValue> {
         Ok(Float32Array::from(self.core.current().map_err(js_error)?.step_attentions(step).map_err(js_error)?.as_slice()))
+    }
+
+    /// The loaded encoder–decoder's source and target vocabularies (`vocab.json`, token strings
+    /// by id), or `undefined` when no encoder–decoder is loaded.
+    #[wasm_bindgen(unchecked_return_type = "Vocabularies | undefined")]
+    pub fn vocabulary(&self) -> Result<JsValue, JsValue> {
+        match self.core.model().and_then(LoadedModel::seq2seq) {
+            Some(model) => to_js(&Vocabularies::from(model.vocabulary())),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// The sentence embedding of the last run, when it has one (an encoder's: mean of the last

@@ -60,3 +60,367 @@ export const CATALOG = /** @type {import('./types').CatalogEntry[]} */ ([
     "origin": "trained"
   }
 ]);
+
+/** The translation models' held-out evaluations (each eval.json): exact match overall and by source length or date style. */
+export const EVALUATIONS = /** @type {import('./types').Evaluation[]} */ ([
+  {
+    "name": "dates-gru-additive",
+    "task": "dates",
+    "architecture": "gru-additive",
+    "exactMatch": 1.0,
+    "testExamples": 6000,
+    "grouping": "style",
+    "buckets": [
+      {
+        "label": "d_month_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_d_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd/mm/yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "weekday_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "mon_d_yy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "yyyy.mm.dd",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "the_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "wkd_d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_dth_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd.mm.yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d-mon-yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      }
+    ]
+  },
+  {
+    "name": "dates-gru",
+    "task": "dates",
+    "architecture": "gru",
+    "exactMatch": 0.9998,
+    "testExamples": 6000,
+    "grouping": "style",
+    "buckets": [
+      {
+        "label": "d_month_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_d_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd/mm/yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "weekday_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "mon_d_yy",
+        "exactMatch": 0.998,
+        "n": 500
+      },
+      {
+        "label": "yyyy.mm.dd",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "the_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "wkd_d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_dth_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd.mm.yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d-mon-yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      }
+    ]
+  },
+  {
+    "name": "dates-transformer",
+    "task": "dates",
+    "architecture": "transformer",
+    "exactMatch": 1.0,
+    "testExamples": 6000,
+    "grouping": "style",
+    "buckets": [
+      {
+        "label": "d_month_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_d_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd/mm/yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "weekday_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "mon_d_yy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "yyyy.mm.dd",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "the_dth_of_month",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "wkd_d_mon_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "month_dth_yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "dd.mm.yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      },
+      {
+        "label": "d-mon-yyyy",
+        "exactMatch": 1.0,
+        "n": 500
+      }
+    ]
+  },
+  {
+    "name": "grammar-gru-additive",
+    "task": "grammar",
+    "architecture": "gru-additive",
+    "exactMatch": 0.9765,
+    "testExamples": 2000,
+    "grouping": "length",
+    "buckets": [
+      {
+        "label": "1-5",
+        "exactMatch": 1.0,
+        "n": 250
+      },
+      {
+        "label": "6-10",
+        "exactMatch": 0.996,
+        "n": 250
+      },
+      {
+        "label": "11-15",
+        "exactMatch": 0.996,
+        "n": 250
+      },
+      {
+        "label": "16-20",
+        "exactMatch": 0.984,
+        "n": 250
+      },
+      {
+        "label": "21-25",
+        "exactMatch": 0.976,
+        "n": 250
+      },
+      {
+        "label": "26-30",
+        "exactMatch": 0.992,
+        "n": 250
+      },
+      {
+        "label": "31-35",
+        "exactMatch": 0.944,
+        "n": 250
+      },
+      {
+        "label": "36-40",
+        "exactMatch": 0.924,
+        "n": 250
+      }
+    ]
+  },
+  {
+    "name": "grammar-gru",
+    "task": "grammar",
+    "architecture": "gru",
+    "exactMatch": 0.195,
+    "testExamples": 2000,
+    "grouping": "length",
+    "buckets": [
+      {
+        "label": "1-5",
+        "exactMatch": 0.956,
+        "n": 250
+      },
+      {
+        "label": "6-10",
+        "exactMatch": 0.56,
+        "n": 250
+      },
+      {
+        "label": "11-15",
+        "exactMatch": 0.044,
+        "n": 250
+      },
+      {
+        "label": "16-20",
+        "exactMatch": 0.0,
+        "n": 250
+      },
+      {
+        "label": "21-25",
+        "exactMatch": 0.0,
+        "n": 250
+      },
+      {
+        "label": "26-30",
+        "exactMatch": 0.0,
+        "n": 250
+      },
+      {
+        "label": "31-35",
+        "exactMatch": 0.0,
+        "n": 250
+      },
+      {
+        "label": "36-40",
+        "exactMatch": 0.0,
+        "n": 250
+      }
+    ]
+  },
+  {
+    "name": "grammar-transformer",
+    "task": "grammar",
+    "architecture": "transformer",
+    "exactMatch": 0.956,
+    "testExamples": 2000,
+    "grouping": "length",
+    "buckets": [
+      {
+        "label": "1-5",
+        "exactMatch": 1.0,
+        "n": 250
+      },
+      {
+        "label": "6-10",
+        "exactMatch": 0.992,
+        "n": 250
+      },
+      {
+        "label": "11-15",
+        "exactMatch": 0.992,
+        "n": 250
+      },
+      {
+        "label": "16-20",
+        "exactMatch": 0.976,
+        "n": 250
+      },
+      {
+        "label": "21-25",
+        "exactMatch": 0.968,
+        "n": 250
+      },
+      {
+        "label": "26-30",
+        "exactMatch": 0.944,
+        "n": 250
+      },
+      {
+        "label": "31-35",
+        "exactMatch": 0.924,
+        "n": 250
+      },
+      {
+        "label": "36-40",
+        "exactMatch": 0.852,
+        "n": 250
+      }
+    ]
+  }
+]);

@@ -31,6 +31,36 @@ folder: string,
 description: string, origin: Origin, };
 
 /**
+ * How a model's evaluation is split: by the source's length in words (the grammar task) or by
+ * the style a date is written in (the dates task).
+ */
+export type EvalGrouping = "length" | "style";
+
+/**
+ * One group of a held-out evaluation: its label (`"36-40"` words, `"dd/mm/yyyy"`), the share of
+ * translations exactly right, and how many examples it holds.
+ */
+export type EvalBucket = { label: string, exactMatch: number, n: number, };
+
+/**
+ * A trained translation model's measured accuracy, read from the `eval.json` its training script
+ * wrote beside the weights: overall and per group, in the file's order.
+ */
+export type Evaluation = { 
+/**
+ * The catalog's name of the model.
+ */
+name: string, 
+/**
+ * `dates` or `grammar`.
+ */
+task: string, 
+/**
+ * `gru-additive`, `gru` or `transformer`.
+ */
+architecture: string, exactMatch: number, testExamples: number, grouping: EvalGrouping, buckets: Array<EvalBucket>, };
+
+/**
  * One token of any source (a toy word, a model's vocabulary piece, an image patch) and where it
  * sits in the typed text.
  */
@@ -321,6 +351,12 @@ unknown: Array<UnknownToken>,
  * "this model has no attention: the decoder sees only the final encoder state".
  */
 noAttention: string | null, };
+
+/**
+ * An encoder–decoder's two vocabularies (its `vocab.json`), token strings by id, for the page's
+ * list of the words or characters a model knows.
+ */
+export type Vocabularies = { source: Array<string>, target: Array<string>, };
 
 /**
  * What a run computed, without its numbers: the sequences, the blocks' shapes and settings.
