@@ -20,7 +20,6 @@ export const DEFAULT_TOY_CONFIG = /** @type {import('./types').ToyConfig} */ ({
 
 /** How much work any input may ask for (src/limits.rs): the same for the command-line tool, the worker and the page. */
 export const CORE_LIMITS = /** @type {const} */ ({
-  "maxAttentionCells": 1048576,
   "maxDModel": 1024,
   "maxHeads": 16,
   "maxInputBytes": 16777216,
