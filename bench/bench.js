@@ -1,7 +1,12 @@
 // Times the WebAssembly core in the browser. Each suite returns rows of
-// { name, n, medianMs, minMs, runs } and memory readings { label, MiB }; the page shows them and
-// exposes them on `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
+// { name, n, medianMs, minMs, runs } and memory readings { label, MiB }, and the suites that race
+// onnxruntime-web (bench/peer.js) comparisons { model, what, n, core, peer, ratioMedian, ratioMin }
+// and agreements { model, n, attentions }; the page shows them and exposes them on
+// `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
 import init, { Session } from '../pkg/attention_playground.js';
+import { fetchFile, textOfTokens } from './common.js';
+import { alternate, idsTensor, maxAbsDifference, peerAttentions, peerGraph, peerSession } from './peer.js';
+import { decoderSuite } from './decoder.js';
 
 /** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
 function time(fn, runs, warmup = 3) {
@@ -34,22 +39,8 @@ function toySuite() {
 }
 
 const MODEL_DIR = '../models/all-MiniLM-L6-v2/';
-/** Words that are one WordPiece token each in MiniLM's vocabulary, to build texts of exact lengths. */
-const WORDS = ('the teacher asked the students to read the story about a small dog that ran across the busy '
-  + 'street because it wanted to find its way back home before the rain started again').split(' ');
-
-async function fetchModelFile(name, as) {
-  const response = await fetch(MODEL_DIR + name);
-  if (!response.ok) throw new Error(`${MODEL_DIR}${name}: HTTP ${response.status} (run scripts/fetch-model.sh)`);
-  return as === 'text' ? response.text() : new Uint8Array(await response.arrayBuffer());
-}
-
-/** A text the model reads as exactly `t` tokens, [CLS] and [SEP] included (checked). */
-function textOfTokens(session, t) {
-  const text = Array.from({ length: t - 2 }, (_, i) => WORDS[i % WORDS.length]).join(' ');
-  const got = session.tokenize(text).tokens.length;
-  if (got !== t) throw new Error(`the benchmark text has ${got} tokens, not ${t}`);
-  return text;
+function fetchModelFile(name, as) {
+  return fetchFile(MODEL_DIR + name, as, 'run scripts/fetch-model.sh');
 }
 
 /**
@@ -80,8 +71,10 @@ function loaded(config, tokenizer, bytes) {
 
 /**
  * all-MiniLM-L6-v2: loading from the files' bytes (F16 and F32 weights), then the forward pass
- * with every attention map handed to JavaScript (`run` + `attentions()`), and the pass alone.
- * Both weight files are also checked against the transformers reference.
+ * with every attention map handed to JavaScript (`run` + `attentions()`), timed alternately with
+ * onnxruntime-web's on the graph exported from the F32 file (every map and the pooled embedding
+ * as outputs), and the two engines' maps compared. Both weight files are also checked against the
+ * transformers reference.
  */
 async function modelSuite(memory) {
   const mib = () => memory.buffer.byteLength / 2 ** 20;
@@ -105,18 +98,29 @@ async function modelSuite(memory) {
     checked.free();
   }
   const session = loaded(config, tokenizer, weights.F32);
+  const graph = await peerGraph('minilm');
+  const t0 = performance.now();
+  const other = await peerSession(graph);
+  rows.push({ name: 'onnxruntime-web: InferenceSession.create, F32 graph', n: graph.length, medianMs: performance.now() - t0, minMs: performance.now() - t0, runs: 1 });
+  const comparisons = [];
+  const agreements = [];
   for (const t of [16, 64, 128, 512]) {
     const request = { source: 'model', text: textOfTokens(session, t) };
-    const runs = t >= 512 ? 10 : 30;
-    rows.push({ name: 'run + attentions()', n: t, ...time(() => { session.run(request); session.attentions(); }, runs) });
-    rows.push({ name: 'run', n: t, ...time(() => session.run(request), runs) });
+    const feeds = { input_ids: await idsTensor(session.tokenize(request.text).tokens.map((token) => token.id)) };
+    const layers = other.outputNames.filter((name) => name.startsWith('attentions.')).length;
+    const result = await alternate(() => { session.run(request); return session.attentions(); },
+      async () => peerAttentions(await other.run(feeds), layers), t >= 512 ? 10 : 30);
+    comparisons.push({ model: 'all-MiniLM-L6-v2', what: 'forward pass, all attention maps', n: t, ...result });
+    session.run(request);
+    agreements.push({ model: 'all-MiniLM-L6-v2', n: t, attentions: maxAbsDifference(session.attentions(), peerAttentions(await other.run(feeds), layers)) });
     readings.push({ label: `after T = ${t}`, MiB: mib() });
   }
+  await other.release();
   session.free();
-  return { rows, memory: readings, accuracy };
+  return { rows, memory: readings, accuracy, comparisons, agreements };
 }
 
-const suites = { toy: toySuite, model: modelSuite };
+const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite };
 
 async function main() {
   const log = /** @type {HTMLElement} */ (document.querySelector('#log'));
@@ -125,11 +129,13 @@ async function main() {
     const wanted = new URLSearchParams(location.search).get('suite') ?? 'toy';
     const suite = suites[wanted];
     if (!suite) throw new Error(`unknown suite '${wanted}': use ${Object.keys(suites).join(', ')}`);
-    const { rows, memory = [], accuracy = {} } = await suite(wasm.memory);
+    const { rows, memory = [], accuracy = {}, comparisons = [], agreements = [] } = await suite(wasm.memory);
     // The memory only grows, so its final size is the suite's peak.
     const memoryMiB = wasm.memory.buffer.byteLength / 2 ** 20;
-    window.benchResults = { suite: wanted, rows, memory, accuracy, memoryMiB, userAgent: navigator.userAgent };
+    window.benchResults = { suite: wanted, rows, memory, accuracy, comparisons, agreements, memoryMiB, userAgent: navigator.userAgent };
     log.textContent = rows.map((r) => `${r.name} n=${r.n}: median ${r.medianMs.toFixed(2)} ms (min ${r.minMs.toFixed(2)})`).join('\n')
+      + comparisons.map((c) => `\n${c.model}, ${c.what}, n=${c.n}: core ${c.core.medianMs.toFixed(2)} ms, `
+        + `onnxruntime-web ${c.peer.medianMs.toFixed(2)} ms (medians; ratio ${c.ratioMedian.toFixed(2)})`).join('')
       + memory.map((m) => `\nwasm memory ${m.label}: ${m.MiB.toFixed(1)} MiB`).join('')
       + Object.entries(accuracy).map(([w, a]) => `\n${w} weights vs transformers: attentions ${a.attentions.toExponential(1)}, pooled ${a.pooled.toExponential(1)}`).join('')
       + `\nwasm memory: ${memoryMiB.toFixed(1)} MiB`;

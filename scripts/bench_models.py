@@ -19,7 +19,7 @@
      step's past) and `attentions.i` [1, heads, n, P + n] (zeros above the causal diagonal).
 
 The graphs are written out node by node with the `onnx` package from the safetensors' arrays:
-F32 everywhere (F16 weights are widened exactly), opset 17.
+F32 everywhere (F16 weights are widened exactly), opset 17, IR version 10.
 """
 
 import json
@@ -41,6 +41,8 @@ MINILM = ROOT / "models" / "all-MiniLM-L6-v2"
 TRAINED = ROOT / "trained" / "gpt2-2l-induction"
 RANDOM = OUT / "gpt2-small-random"
 OPSET = 17
+# onnxruntime-web 1.30 reads IR versions up to 13 (the onnx package writes 14 by default).
+IR_VERSION = 10
 
 GPT2_SMALL = {"n_layer": 12, "n_head": 12, "n_embd": 768, "vocab_size": 50257, "n_positions": 1024}
 # Initial standard deviations: GPT-2's 0.02, the attention's projections wider so its heads are
@@ -133,7 +135,7 @@ class Graph:
 
     def save(self, path, doc):
         graph = helper.make_graph(self.nodes, path.stem, self.inputs, self.outputs, self.initializers)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="bench_models.py",
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="bench_models.py",
                                   doc_string=doc)
         onnx.checker.check_model(model)
         path.parent.mkdir(parents=True, exist_ok=True)

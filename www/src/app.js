@@ -10,17 +10,18 @@ import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
 import { SERVED_MODEL, foreignHost, relativeAddress } from './model/address.js';
-import { shippedAt, shippedModels } from './model/catalog.js';
+import { shippedAt, shippedModels, taskOf } from './model/catalog.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
 import { atLayer, describeRun, hasSpecial, runData, runIndex, shape, specialNames } from './run-data.js';
 import { createScheduler } from './scheduler.js';
-import { TOY_SOURCE, cloneState, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
+import { LIMITS, TOY_SOURCE, cloneState, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
 import { STEP_MS } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
 import { computingKind, focusIn, generationView, stateIn, viewOf } from './view-model.js';
 import { createPlaygroundViews } from './views/playground.js';
+import { readsCharacters } from './views/translation.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
 /** @typedef {import('./state.js').Presentation} Presentation */
@@ -68,10 +69,12 @@ export function mountPlayground(container, options) {
     base: () => doc.baseURI,
     onChange: () => dispatch({ type: 'model-status' }),
     // The models trained here keep their weights in model.safetensors (docs/trained-models.md),
-    // and a trained decoder names its heads in heads.json beside them.
+    // a trained decoder names its heads in heads.json beside them, and an encoder–decoder reads
+    // its vocabularies from vocab.json.
     known: (address) => {
       const entry = shippedAt(shipped, address)?.entry;
-      return entry?.origin === 'trained' ? { weights: 'model.safetensors', heads: entry.kind === 'decoder' } : null;
+      if (entry?.origin !== 'trained') return null;
+      return { weights: 'model.safetensors', heads: entry.kind === 'decoder', ...(entry.kind === 'encoder-decoder' ? { vocab: 'vocab.json' } : {}) };
     },
   });
   const scheduler = createScheduler({ timers, start: runNow });
@@ -100,7 +103,10 @@ export function mountPlayground(container, options) {
     onEvent: dispatch,
     onCancelLoad: () => loader.cancel(),
     onToy: () => choose({ source: TOY_SOURCE, hiddenHeads: [] }),
-    onAddress: (address) => choose({ source: address, vectors: null, hiddenHeads: [] }),
+    // An encoder–decoder opens on its last block: the cross-attention of the decoder's last layer.
+    onAddress: (address) => choose({
+      source: address, vectors: null, hiddenHeads: [], ...(shippedAt(shipped, address)?.entry.kind === 'encoder-decoder' ? { layer: LIMITS.layer.max, head: 0 } : {}),
+    }),
     onFiles: (local) => {
       loader.clear();
       dispatch({ type: 'choose-source', patch: { source: loader.loadFiles(local), vectors: null, hiddenHeads: [] } });
@@ -178,7 +184,7 @@ export function mountPlayground(container, options) {
       return;
     }
     const result = outcome.value;
-    const model = kind === 'model' && status.info ? { name: status.name, info: status.info, heads: status.heads } : null;
+    const model = kind === 'model' && status.info ? { name: status.name, info: status.info, heads: status.heads, vocabulary: status.vocabulary } : null;
     const { full, shown } = runData(result, page.runCount + 1, model);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';
     const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model?.name ?? null });
@@ -220,9 +226,11 @@ export function mountPlayground(container, options) {
     const kind = computingKind(state, status);
     const f = focusIn(state, shown);
     const decoder = shown?.full.run.source.kind === 'decoder' && kind === 'model';
+    const translating = shown?.full.run.source.kind === 'encoder-decoder' && kind === 'model';
     // The generation as it was computed: the settings and the text of the run on screen.
     const computed = page.lastGood ?? state;
-    const generation = shown && decoder ? generationView(shown.full, f.query, computed.generate) : null;
+    const generation = shown && (decoder || translating) ? generationView(atLayer(shown.full, f.layer), f.query, computed.generate) : null;
+    const vocabulary = translating ? status.vocabulary : null;
     views.render({
       page,
       status,
@@ -231,7 +239,15 @@ export function mountPlayground(container, options) {
       notes: notesOf(page, status),
       borrowed: kind === 'vectors' ? status.info : null,
       controlErrors: page.fieldErrors,
-      generation: { decoder, prompt: limitText(computed.text).text, view: generation },
+      generation: { decoder, translation: translating, attention: (shown?.full.layers ?? 0) > 0, prompt: limitText(computed.text).text, view: generation },
+      translation: {
+        on: translating,
+        model: status.name,
+        task: taskOf(shippedAt(shipped, state.source)?.entry.name ?? ''),
+        unknown: (translating && shown?.full.run.translation?.unknown) || [],
+        vocabulary,
+        characters: vocabulary !== null && readsCharacters(vocabulary),
+      },
     });
     writeUrlSoon();
     if (!shown) return;

@@ -295,7 +295,8 @@ function wantModel(state) {
  * @returns {Effect[]}
  */
 function requestBreakdown(page) {
-  if (!page.shown || page.runPending) return [];
+  // A run without attention (an encoder–decoder without it) has no head to break down.
+  if (!page.shown || page.runPending || page.shown.full.layers === 0) return [];
   const { layer, head, query } = focusIn(page.state, page.shown);
   return [{ type: 'breakdown', runId: page.shown.full.runId, focus: { block: layer, head, query } }];
 }

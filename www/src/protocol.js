@@ -94,6 +94,8 @@
  * @property {'load'} type
  * @property {number} id
  * @property {ModelInfo} info
+ * @property {import('./types').Vocabularies | null} vocabulary  an encoder–decoder's source and
+ *   target tokens (vocab.json), null for other models
  * @property {number} milliseconds  time the core took to read the files
  */
 

@@ -27,6 +27,8 @@ import { readableToken } from './tokens.js';
  * @property {string} name
  * @property {ModelInfo} info
  * @property {NamedHead[]} heads  the heads its heads.json names (none for most models)
+ * @property {import('./types').Vocabularies | null} vocabulary  an encoder–decoder's source and
+ *   target tokens
  * @property {number[] | null} kept  when [CLS], [SEP] and other special tokens are hidden: the
  *   indices (into the run's tokens) of the tokens shown, whose weights are renormalised per row
  * @property {Float32Array | null} pooled   the sentence embedding
@@ -59,14 +61,14 @@ import { readableToken } from './tokens.js';
  * decoder's byte-level tokens are shown decoded (tokens.js).
  * @param {RunResult} result
  * @param {number} runId
- * @param {{ name: string, info: ModelInfo, heads?: NamedHead[] } | null} model
+ * @param {{ name: string, info: ModelInfo, heads?: NamedHead[], vocabulary?: import('./types').Vocabularies | null } | null} model
  * @returns {{ full: RunData, shown: RunData | null }}
  */
 export function runData(result, runId, model) {
   const { summary } = result;
   const decoder = summary.source.kind === 'decoder';
   const tokens = summary.sequences.map((s) => (decoder ? s.tokens.map(readableToken) : s.tokens));
-  const modelRun = model && { heads: [], ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
+  const modelRun = model && { heads: [], vocabulary: null, ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
   const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun }, 0);
   const without = result.withoutSpecial;
   if (!without || !modelRun) return { full, shown: null };
@@ -112,7 +114,7 @@ function offsets(data) {
  * @returns {RunData}
  */
 function withBlock(data, layer) {
-  const block = data.run.blocks[layer];
+  const block = data.run.blocks[layer] ?? withoutAttention(data.run);
   const queryTokens = data.sequences[block.queries];
   const keyTokens = data.sequences[block.keys];
   const at = offsets(data).masks[layer];
@@ -123,6 +125,56 @@ function withBlock(data, layer) {
     layers: data.run.blocks.length,
     layer,
   };
+}
+
+/**
+ * The block a run without attention stands on (an encoder–decoder without it has none): the
+ * target over the source, no head, so the views have nothing to draw and say why instead.
+ * @param {RunSummary} run
+ * @returns {BlockSummary}
+ */
+function withoutAttention(run) {
+  const role = (/** @type {import('./types').Role} */ r) => Math.max(0, run.sequences.findIndex((s) => s.role === r));
+  return {
+    layer: 0, kind: 'cross', queries: role('target'), keys: role('source'), heads: 0, kvHeads: 0, dK: 0, dV: 0,
+    score: 'dot', scale: 1, temperature: 1, fullyMaskedRows: [], masked: false,
+  };
+}
+
+/**
+ * The index of the sequence a run generated (an encoder–decoder's target; a decoder's one
+ * sequence, prompt then continuation).
+ * @param {RunSummary} run
+ */
+export function generatedSequence(run) {
+  return Math.max(0, run.sequences.findIndex((s) => s.role === 'target'));
+}
+
+/**
+ * The block a translation's decoding step is read in: `layer` when its queries are the target,
+ * else the last block whose are (the cross-attention of the decoder's last layer).
+ * @param {RunSummary} run
+ * @param {number} layer
+ */
+export function targetBlock(run, layer) {
+  const target = generatedSequence(run);
+  if (run.blocks[layer]?.queries === target) return layer;
+  const last = run.blocks.map((block) => block.queries).lastIndexOf(target);
+  return last < 0 ? layer : last;
+}
+
+/**
+ * What the axes of a block over two sequences are (a translation: the generated target over the
+ * source), or null for self-attention within one sequence.
+ * @param {RunData} data
+ * @returns {{ queries: string, keys: string } | null}
+ */
+export function axisTitles(data) {
+  const { queries, keys } = data.summary;
+  if (queries === keys) return null;
+  const roles = data.run.sequences.map((s) => s.role);
+  if (roles[queries] === 'target' && roles[keys] === 'source') return { queries: 'target (generated)', keys: 'source' };
+  return { queries: 'first text (queries)', keys: 'second text (keys and values)' };
 }
 
 /** @param {RunData} data */
@@ -200,6 +252,19 @@ export function headName(data, head) {
 export const BLOCK_KINDS = /** @type {const} */ ({ self: 'self-attention', causal: 'causal self-attention', cross: 'cross-attention' });
 
 /**
+ * A block named for the block picker: what it attends, and for an encoder–decoder where
+ * ("encoder self-attention", "decoder self-attention (causal)", "cross-attention").
+ * @param {RunSummary} run
+ * @param {number} block
+ */
+export function blockName(run, block) {
+  const { kind, queries } = run.blocks[block];
+  if (!run.translation) return BLOCK_KINDS[kind];
+  if (kind === 'cross') return 'cross-attention';
+  return run.sequences[queries]?.role === 'source' ? 'encoder self-attention' : 'decoder self-attention (causal)';
+}
+
+/**
  * The status line above the views: what was computed, for which layer and head.
  * @param {RunData} data
  * @param {{ layer: number, head: number }} at
@@ -215,6 +280,13 @@ export function describeRun(data, at, specialsHidden, stale) {
   }
   const hidden = specialsHidden ? ` · ${specialNames(data.run)} hidden, rows renormalised` : '';
   const generation = data.run.generation;
+  if (data.run.translation) {
+    const source = data.run.sequences[generatedSequence(data.run) === 0 ? 1 : 0]?.tokens.length ?? 0;
+    const sizes = `${source} source tokens → ${generation?.steps.length ?? 0} target tokens`;
+    if (layers === 0) return `${data.model.name} · no attention · ${sizes}`;
+    const scores = summary.score === 'additive' ? 'additive scores' : 'scaled dot-product scores';
+    return `${data.model.name} · ${blockName(data.run, at.layer)} · ${sizes} · block ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · ${scores}`;
+  }
   const tokens = generation ? `${generation.promptTokens} + ${generation.steps.length} generated tokens` : `${queries} tokens`;
   return `${data.model.name} · ${BLOCK_KINDS[summary.kind]} · ${tokens} · layer ${at.layer + 1} of ${layers}, head ${at.head + 1} of ${heads} · d_k = ${summary.dK} · scaled dot-product scores${hidden}`;
 }
@@ -260,8 +332,11 @@ export function decodingStep(data, query) {
  * @returns {import('./timeline.js').Row}
  */
 export function playerRow(data, query) {
-  const decoding = data.summary.kind === 'causal' ? decodingStep(data, query) : null;
-  if (decoding) return { keys: query + 1, predict: true };
+  const generating = data.summary.queries === generatedSequence(data.run);
+  const decoding = generating && data.summary.kind !== 'self' ? decodingStep(data, query) : null;
+  // A decoder's new query walks the tokens so far (its matrix cropped to them); a translation's
+  // every key of its block (the whole source; the later target tokens masked).
+  if (decoding) return { keys: data.run.translation ? data.summary.keyTokens.length : query + 1, predict: true };
   return { keys: data.summary.keyTokens.length, predict: false };
 }
 

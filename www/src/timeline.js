@@ -196,15 +196,19 @@ export function exampleKey(b, kind) {
 /**
  * @param {QueryBreakdown} b
  * @param {number} stepIndex
- * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null }} context
+ * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null, cross?: boolean, cache?: boolean }} context
+ *   `cross`: a translation's cross-attention, whose query is the decoder's state s and whose keys
+ *   and values are the encoder's states h of the source tokens; `cache: false`: a decoding step
+ *   shown on its whole row (a translation's), whose keys are not told as the key/value cache's
  * @returns {StepStory}
  */
 export function describeStep(b, stepIndex, context) {
   const decoding = context.decoding ?? null;
+  const cross = context.cross ?? false;
   const step = stepAt(b.keys, stepIndex, decoding !== null);
   const key = step.key ?? exampleKey(b, step.kind);
-  const q = quoteToken(context.query.text);
-  const k = quoteToken(context.keys[key]?.text ?? `#${key}`);
+  const q = cross ? `the decoder state s (writing ${quoteToken(context.query.text)})` : quoteToken(context.query.text);
+  const k = cross ? `the encoder state h of ${quoteToken(context.keys[key]?.text ?? `#${key}`)}` : quoteToken(context.keys[key]?.text ?? `#${key}`);
   const ij = row(mi('i'), mi('j'));
   const s = sub('s', ij);
   const scaled = sub('ŝ', ij);
@@ -216,7 +220,7 @@ export function describeStep(b, stepIndex, context) {
   const gives = `${q} gives ${formatWeight(b.weights[key])} of its attention to ${k}.`;
   const newest = b.keys - 1;
   /** Where a decoding step's key or value vector comes from. */
-  const cached = (/** @type {'key' | 'value'} */ what) => (!decoding ? ''
+  const cached = (/** @type {'key' | 'value'} */ what) => (!decoding || cross || context.cache === false ? ''
     : key === newest ? ` ${q} is the new token: its ${what} is computed now and joins the key/value cache.`
       : ` The ${what} of ${k} is not computed again: it comes from the key/value cache, kept since ${k} was new.`);
 
@@ -227,7 +231,7 @@ export function describeStep(b, stepIndex, context) {
         step,
         key,
         title,
-        explanation: `${scoreSentence(context.score, q, k)}${cached('key')}`,
+        explanation: `${cross && context.score === 'additive' ? additiveCrossSentence(q, k) : scoreSentence(context.score, q, k)}${cached('key')}`,
         formula: row(s, mo('='), under(mo('∑'), mtext(b.termLabel)), mo('='), signedSum(terms), mo('='), mn(b.scores[key])),
         announcement: `Score of ${q} with ${k}: ${formatNumber(b.scores[key])}.`,
       };
@@ -305,6 +309,16 @@ export function describeStep(b, stepIndex, context) {
       };
     }
     case 'output': {
+      if (cross) {
+        return {
+          step,
+          key,
+          title,
+          explanation: `Adding up the weighted values gives the context vector: what the decoder reads from the source at this step${decoding ? `, before it writes ${quoteToken(decoding.chosen.text)}` : ''}.`,
+          formula: row(sub('c', 'i'), mo('='), under(mo('∑'), mi('j')), w, sub('v', 'j'), mo('='), vector(b.output)),
+          announcement: `The context vector is the weighted sum of the ${b.keys} encoder states' values.`,
+        };
+      }
       return {
         step,
         key,
@@ -322,7 +336,9 @@ export function describeStep(b, stepIndex, context) {
         step,
         key,
         title: `${STAGE_LABELS.predict} · step ${next.index + 1} of ${next.count}`,
-        explanation: `After the last layer, the vector of ${q} is compared with every entry of the vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits), whose softmax is the distribution of the next token. ${capitalisedFirst(next.how)}: ${chosen}, with probability ${formatWeight(next.chosen.probability)}.`,
+        explanation: `${cross
+          ? `The decoder combines its state with the context vector and scores every entry of the target vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits)`
+          : `After the last layer, the vector of ${q} is compared with every entry of the vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits)`}, whose softmax is the distribution of the next token. ${capitalisedFirst(next.how)}: ${chosen}, with probability ${formatWeight(next.chosen.probability)}.`,
         formula: row(mi('P'), mo('('), mtext(chosen), mo(')'), mo('='), frac(row(mi('exp'), mo('('), z('t'), mo(')')), row(under(mo('∑'), mi('u')), mi('exp'), mo('('), z('u'), mo(')'))), mo('='), mn(next.chosen.probability)),
         announcement: `Decoding step ${next.index + 1}: the next token is ${chosen}, probability ${formatWeight(next.chosen.probability)}.`,
       };
@@ -333,6 +349,30 @@ export function describeStep(b, stepIndex, context) {
 /** @param {string} text */
 function capitalisedFirst(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The additive (Bahdanau) score of a translation's cross-attention, stage by stage.
+ * @param {string} q  the decoder state
+ * @param {string} k  the encoder state
+ */
+function additiveCrossSentence(q, k) {
+  return `How well does ${q} match ${k}? The additive score: W s (the decoder state through W) and U h (the encoder state through U) are added with the bias b, tanh squashes each unit to −1…1, and the dot with v weighs the units: the terms of v ∘ tanh(W s + U h + b) add up to the score.`;
+}
+
+/**
+ * What a translation's decoding step is, told above the player: its query and where its keys
+ * and values come from.
+ * @param {'cross' | 'causal' | 'self'} kind  the block's
+ * @param {Decoding} decoding
+ * @param {string} written  the token the step writes, quoted
+ */
+export function translationStepNote(kind, decoding, written) {
+  const at = `Step ${decoding.index + 1} writes ${written}.`;
+  if (kind === 'causal') {
+    return `${at} The decoder's self-attention is causal: its query, at the newest target position, sees the target tokens written so far and none after.`;
+  }
+  return `${at} Its query is the decoder's state s after the tokens written so far; the keys and values come from the encoder's states h, one per source token, computed once for the whole source.`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // which shows the model's own computation), and the state in the indices of the tokens a view
 // shows. Pure module.
 
-import { atLayer, clampIndex, decodingStep, playerRow, runIndex, shape, shownIndex } from './run-data.js';
+import { atLayer, clampIndex, decodingStep, generatedSequence, playerRow, runIndex, shape, shownIndex } from './run-data.js';
 import { cloneState, neededModel, TOY_SOURCE } from './state.js';
 import { clampStep } from './timeline.js';
 import { decodedShares, readablePiece } from './tokens.js';
@@ -147,9 +147,15 @@ export function choiceWords(generate) {
 export function generationView(full, query, generate) {
   const generation = full.run.generation;
   if (!generation) return null;
-  const tokens = full.sequences[0];
+  const translation = full.run.translation ?? null;
+  const tokens = full.sequences[generatedSequence(full.run)];
   const generated = generation.steps.map((_, i) => tokens[generation.promptTokens + i]);
-  const shares = decodedShares(generated.map((token) => ({ text: token?.piece ?? token?.text ?? '', special: token?.special ?? false })));
+  // A translation's tokens are words or characters of its output text: each one's share runs
+  // from the end of the one before (the space between words included).
+  const shares = translation
+    ? generated.map((token, i) => (!token || token.special ? '' : generation.text.slice(i === 0 ? 0 : generated[i - 1]?.end ?? token.start, token.end)))
+    : decodedShares(generated.map((token) => ({ text: token?.piece ?? token?.text ?? '', special: token?.special ?? false })));
+  const readable = translation ? (/** @type {string} */ text) => text : readablePiece;
   /** @type {GeneratedToken[]} */
   const list = generation.steps.map((step, i) => {
     const token = generated[i];
@@ -164,7 +170,8 @@ export function generationView(full, query, generate) {
       special: token?.special ?? false,
     };
   });
-  const at = decodingStep(full, query);
+  // A translation's step is read from the target's rows (its encoder's blocks have none).
+  const at = !translation || full.summary.queries === generatedSequence(full.run) || full.layers === 0 ? decodingStep(full, query) : null;
   /** @type {Decoding | null} */
   let decoding = null;
   if (at) {
@@ -172,21 +179,24 @@ export function generationView(full, query, generate) {
     decoding = {
       index: at.index,
       count: at.count,
-      top: at.step.top.map((c) => ({ id: c.id, text: readablePiece(c.text), probability: c.probability })),
+      top: at.step.top.map((c) => ({ id: c.id, text: readable(c.text), probability: c.probability })),
       chosen: { id: at.step.id, text: chosen.text, probability: at.step.probability },
-      vocabSize: full.model?.info.vocabSize ?? 0,
+      vocabSize: full.model?.vocabulary?.target.length ?? full.model?.info.vocabSize ?? 0,
       how: choiceWords(generate),
     };
   }
   const n = list.length;
   const why = generation.stopped === 'endOfText' ? ': the last is the end-of-text token, where generation stops'
     : generation.stopped === 'context' ? `: the context of ${full.model?.info.maxPositions ?? '?'} tokens is full` : '';
+  const written = translation
+    ? `${n} target token${n === 1 ? '' : 's'} written one by one${generation.stopped === 'endOfText' ? ', the last the end-of-sequence token <eos>, where translation stops' : ', the most the model writes'}.`
+    : `${n} token${n === 1 ? '' : 's'} generated after the ${generation.promptTokens}-token prompt${why}.`;
   return {
     promptTokens: generation.promptTokens,
     tokens: list,
     selected: at?.index ?? null,
     decoding,
     stopped: generation.stopped,
-    summary: `${n} token${n === 1 ? '' : 's'} generated after the ${generation.promptTokens}-token prompt${why}.`,
+    summary: written,
   };
 }

@@ -42,11 +42,13 @@ function reply(response, transfer = []) {
 }
 
 /**
- * The focus clamped to the run: a block that exists, a head of it, one of its queries.
+ * The focus clamped to the run: a block that exists, a head of it, one of its queries; null for a
+ * run without attention (an encoder–decoder without it has no block).
  * @param {RunSummary} summary
  * @param {FocusRequest} focus
  */
 function clampFocus(summary, focus) {
+  if (summary.blocks.length === 0) return null;
   const clamp = (/** @type {number} */ value, /** @type {number} */ count) => Math.min(Math.max(0, value), count - 1);
   const block = clamp(focus.block, summary.blocks.length);
   const { heads, queries } = summary.blocks[block];
@@ -65,12 +67,12 @@ function run(session, message) {
   const without = message.withoutSpecial ? session.withoutSpecial() : undefined;
   const withoutSpecial = without ? { kept: without.kept, weights: without.weights } : null;
   const pooled = session.pooled() ?? null;
-  const { block, head, query } = clampFocus(summary, message.focus);
-  const breakdown = detachedBreakdown(session.breakdown(block, head, query));
+  const focus = clampFocus(summary, message.focus);
+  const breakdown = focus && detachedBreakdown(session.breakdown(focus.block, focus.head, focus.query));
   const milliseconds = performance.now() - started;
   reply(
     { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, breakdown, milliseconds },
-    [weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...breakdownBuffers(breakdown)],
+    [weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
   );
 }
 
@@ -81,7 +83,8 @@ function run(session, message) {
 function load(session, message) {
   const started = performance.now();
   const info = session.loadModel(message.name, message.config, message.tokenizer ?? undefined, message.vocab ?? undefined, new Uint8Array(message.weights));
-  reply({ type: 'load', id: message.id, info, milliseconds: performance.now() - started });
+  const vocabulary = session.vocabulary() ?? null;
+  reply({ type: 'load', id: message.id, info, vocabulary, milliseconds: performance.now() - started });
 }
 
 /**

@@ -23,8 +23,8 @@ export const MAX_WEIGHTS_BYTES = CORE_LIMITS.maxModelFileBytes;
  * @property {string} name     a short name for notes, e.g. "all-MiniLM-L6-v2"
  * @property {URL} folder
  * @property {URL} config
- * @property {URL} tokenizer
- * @property {URL} vocab
+ * @property {URL | null} tokenizer  null where the model is known to have none (an encoder–decoder)
+ * @property {URL} vocab      vocab.txt, or an encoder–decoder's vocab.json
  * @property {URL[]} weights   tried in order; the first that exists is used
  * @property {URL | null} heads  the model's named heads (heads.json), asked for only where the
  *   model is known to have them (the project's trained models)
@@ -145,7 +145,8 @@ export function relativeAddress(from, to) {
  */
 
 /**
- * Sorts a model's files by name: config.json, tokenizer.json, vocab.txt and one .safetensors file
+ * Sorts a model's files by name: config.json, tokenizer.json, vocab.txt (or an encoder–decoder's
+ * vocab.json) and one .safetensors file
  * (model.f16.safetensors before model.safetensors before any other). Throws an Error with a
  * sentence when a needed file is missing or the weights are split into shards.
  * @template {NamedFile} F
@@ -161,17 +162,17 @@ export function sortModelFiles(files) {
   }
   const preferred = [...WEIGHTS_FILES].map((name) => safetensors.find((file) => file.name.toLowerCase() === name));
   const weights = preferred.find(Boolean) ?? [...safetensors].sort((a, b) => a.name.localeCompare(b.name))[0] ?? null;
-  const sorted = { config: byName('config.json'), tokenizer: byName('tokenizer.json'), vocab: byName('vocab.txt'), weights, heads: byName('heads.json') };
+  const sorted = { config: byName('config.json'), tokenizer: byName('tokenizer.json'), vocab: byName('vocab.txt') ?? byName('vocab.json'), weights, heads: byName('heads.json') };
   const used = new Set(Object.values(sorted));
   const ignored = files.filter((file) => !used.has(file)).map((file) => file.name);
   /** @type {string[]} */
   const missing = [];
   if (!sorted.config) missing.push('config.json');
-  if (!sorted.tokenizer && !sorted.vocab) missing.push('tokenizer.json or vocab.txt');
+  if (!sorted.tokenizer && !sorted.vocab) missing.push('tokenizer.json, vocab.txt or vocab.json');
   if (!sorted.weights) missing.push('a .safetensors weights file');
   if (missing.length > 0) {
     const given = files.length === 0 ? 'No files were given' : `Among ${files.map((file) => file.name).slice(0, 6).join(', ')}${files.length > 6 ? ', …' : ''}`;
-    throw new Error(`${given}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. A model needs config.json, tokenizer.json or vocab.txt, and its .safetensors weights.`);
+    throw new Error(`${given}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. A model needs config.json, tokenizer.json or vocab.txt (an encoder–decoder vocab.json), and its .safetensors weights.`);
   }
   return { ...sorted, ignored };
 }

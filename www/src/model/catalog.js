@@ -2,13 +2,14 @@
 // generated/catalog.js): the kinds the page runs, each at its address relative to the page.
 // Pure module.
 
-import { CATALOG } from '../generated/catalog.js';
+import { CATALOG, EVALUATIONS } from '../generated/catalog.js';
 import { relativeAddress } from './address.js';
 
 /** @typedef {import('../types').CatalogEntry} CatalogEntry */
+/** @typedef {import('../types').Evaluation} Evaluation */
 
-/** The kinds of model the page computes (an encoder–decoder is not wired to the views yet). */
-export const PAGE_KINDS = /** @type {const} */ (['encoder', 'decoder']);
+/** The kinds of model the page computes. */
+export const PAGE_KINDS = /** @type {const} */ (['encoder', 'decoder', 'encoder-decoder']);
 
 /**
  * A shipped model as the Model settings offer it.
@@ -45,5 +46,58 @@ export function shippedAt(shipped, address) {
  * @param {CatalogEntry} entry
  */
 export function shippedLabel(entry) {
-  return entry.origin === 'trained' ? `${entry.kind}, trained here` : `${entry.origin} ${entry.kind}`;
+  const kind = entry.kind.replace('-', '–');
+  return entry.origin === 'trained' ? `${kind}, trained here` : `${entry.origin} ${kind}`;
+}
+
+/**
+ * The translation tasks the project trains models for: their titles in the Model settings, and
+ * example sources a reader can try (dates in every style the models learned; sentences whose
+ * adjectives move after their nouns).
+ */
+export const TASKS = /** @type {const} */ ({
+  dates: {
+    title: 'Dates → ISO 8601',
+    examples: ['29 November 2026', 'November 29, 2026', '29/11/2026', 'Sunday, 29th of November 2026', 'nov 29 26', '2026.11.29', 'the 3rd of March 1999'],
+  },
+  grammar: {
+    title: 'English → French-like',
+    examples: [
+      'the small cat sees the red car',
+      'the hungry fox follows the white rabbit',
+      'my brother buys a green umbrella',
+      'the brave king and the beautiful queen watch the noisy birds in the old forest',
+      'the old teacher and the young students visit the famous castle near the blue river',
+    ],
+  },
+});
+
+/** @typedef {keyof typeof TASKS} TaskName */
+
+/**
+ * The evaluation of a shipped translation model (its eval.json, through the generated catalog).
+ * @param {string} name
+ * @param {Evaluation[]} [evaluations]
+ */
+export function evaluationOf(name, evaluations = EVALUATIONS) {
+  return evaluations.find((evaluation) => evaluation.name === name) ?? null;
+}
+
+/**
+ * The task of a shipped translation model, or null for other models.
+ * @param {string} name
+ * @returns {TaskName | null}
+ */
+export function taskOf(name) {
+  const task = evaluationOf(name)?.task;
+  return task === 'dates' || task === 'grammar' ? task : null;
+}
+
+/**
+ * The evaluations of one task's models, in the catalog's order.
+ * @param {TaskName} task
+ * @param {Evaluation[]} [evaluations]
+ */
+export function taskEvaluations(task, evaluations = EVALUATIONS) {
+  return evaluations.filter((evaluation) => evaluation.task === task);
 }

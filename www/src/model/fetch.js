@@ -46,6 +46,9 @@ export class LoadError extends Error {}
  * @typedef {{ exists: true, validators: Validators } | { exists: false, status: number } | { exists: null }} Probe
  */
 
+/** A file the plan knows is not there (not asked for). @type {Probe} */
+const NO_FILE = { exists: false, status: 404 };
+
 /** @param {URL} url */
 const fileName = (url) => decodeURIComponent(url.pathname.split('/').pop() ?? url.href);
 
@@ -138,7 +141,7 @@ export async function fetchModel(plan, { signal, onProgress }) {
   const cache = await openModelCache();
   onProgress({ phase: 'check', file: 'config.json', done: 0, total: null });
   const [configProbe, tokenizerProbe, firstWeights] = await Promise.all([
-    probe(plan.config, signal), probe(plan.tokenizer, signal), probe(plan.weights[0], signal),
+    probe(plan.config, signal), plan.tokenizer ? probe(plan.tokenizer, signal) : NO_FILE, probe(plan.weights[0], signal),
   ]);
   if (configProbe.exists === false) {
     throw new LoadError(`No model at ${plan.folder.href}: its config.json was not found (HTTP ${configProbe.status}).`);
@@ -163,7 +166,7 @@ export async function fetchModel(plan, { signal, onProgress }) {
   /** @type {Array<{ url: URL, probe: Probe, optional: boolean }>} */
   const wanted = [{ url: plan.config, probe: configProbe, optional: false }];
   // tokenizer.json is optional while vocab.txt may stand in for it.
-  if (tokenizerProbe.exists !== false) wanted.push({ url: plan.tokenizer, probe: tokenizerProbe, optional: true });
+  if (plan.tokenizer && tokenizerProbe.exists !== false) wanted.push({ url: plan.tokenizer, probe: tokenizerProbe, optional: true });
   if (vocabProbe) wanted.push({ url: plan.vocab, probe: vocabProbe, optional: false });
   wanted.push({ url: weights.url, probe: weights.probe, optional: false });
   const sizes = wanted.map(({ probe: p }) => (p.exists ? p.validators.size : null));
@@ -218,7 +221,7 @@ export async function fetchModel(plan, { signal, onProgress }) {
 
   const got = await Promise.all(wanted.map(get));
   wanted.forEach((entry, i) => contents.set(entry.url, got[i]));
-  if (!contents.get(plan.tokenizer) && !contents.has(plan.vocab)) {
+  if (!(plan.tokenizer && contents.get(plan.tokenizer)) && !contents.has(plan.vocab)) {
     contents.set(plan.vocab, await get({ url: plan.vocab, probe: { exists: null }, optional: false }));
   }
 
@@ -229,7 +232,7 @@ export async function fetchModel(plan, { signal, onProgress }) {
   return {
     files: {
       config: text(plan.config) ?? '',
-      tokenizer: text(plan.tokenizer),
+      tokenizer: plan.tokenizer && text(plan.tokenizer),
       vocab: text(plan.vocab),
       weights: /** @type {Uint8Array} */ (contents.get(weights.url)),
       weightsName: fileName(weights.url),

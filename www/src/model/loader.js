@@ -33,16 +33,19 @@ import { parseHeads } from './heads.js';
  * @property {ModelInfo | null} info  once ready
  * @property {LoadReport | null} report  once ready
  * @property {import('./heads.js').NamedHead[]} heads  once ready: the heads its heads.json names
+ * @property {import('../types').Vocabularies | null} vocabulary  once ready: an encoder–decoder's
+ *   source and target tokens, as the core read them from vocab.json
  * @property {string | null} message  why it failed
  */
 
 /** @type {ModelStatus} */
-const NONE = { phase: 'none', source: null, name: '', progress: null, info: null, report: null, heads: [], message: null };
+const NONE = { phase: 'none', source: null, name: '', progress: null, info: null, report: null, heads: [], vocabulary: null, message: null };
 
 /**
  * What is known in advance of a shipped model's folder: its one weights file (so no other is
- * asked for), and whether heads.json names its heads.
- * @typedef {{ weights: string, heads: boolean }} KnownFiles
+ * asked for), whether heads.json names its heads, and an encoder–decoder's vocabulary file
+ * (vocab.json, then no tokenizer.json is asked for).
+ * @typedef {{ weights: string, heads: boolean, vocab?: string }} KnownFiles
  */
 
 /**
@@ -101,7 +104,7 @@ export function createModelLoader({ engine, base, onChange, known = () => null }
         return;
       }
       const report = { ...got.report, milliseconds: performance.now() - started, weightsName: files.weightsName };
-      set({ phase: 'ready', progress: null, info: outcome.value.info, report, heads: parseHeads(files.heads) });
+      set({ phase: 'ready', progress: null, info: outcome.value.info, report, heads: parseHeads(files.heads), vocabulary: outcome.value.vocabulary ?? null });
     } catch (error) {
       if (mine !== ticket) return;
       if (isAbort(error)) set({ phase: 'cancelled', progress: null });
@@ -121,6 +124,10 @@ export function createModelLoader({ engine, base, onChange, known = () => null }
       if (files) {
         plan.weights = [new URL(files.weights, plan.folder)];
         if (files.heads) plan.heads = new URL('heads.json', plan.folder);
+        if (files.vocab) {
+          plan.vocab = new URL(files.vocab, plan.folder);
+          plan.tokenizer = null;
+        }
       }
     } catch (error) {
       set({ ...NONE, phase: 'failed', source: address, name: address, message: errorMessage(error) });

@@ -17,6 +17,8 @@ import { headTag, namedHead } from '../model/heads.js';
  *   when there are none to hide
  * @property {boolean} hideSpecial
  * @property {NamedHead[]} named      the heads the model's heads.json names
+ * @property {string[] | null} [blocks]  each block's name, when the blocks differ in kind (an
+ *   encoder–decoder's: encoder self-attention, decoder self-attention (causal), cross-attention)
  */
 
 /**
@@ -39,7 +41,8 @@ export function createFocusBar(root, callbacks) {
   const hide = el(doc, 'input', { attrs: { type: 'checkbox' } });
   hide.addEventListener('change', () => callbacks.onHideSpecial(hide.checked));
   const hideLabel = el(doc, 'span', { text: ' Hide [CLS]/[SEP] and renormalise' });
-  const layerField = el(doc, 'label', { class: 'focus-field' }, ['Layer ', layer]);
+  const layerName = doc.createTextNode('Layer ');
+  const layerField = el(doc, 'label', { class: 'focus-field' }, [layerName, layer]);
   const namedField = el(doc, 'label', { class: 'focus-field focus-named' }, ['Named head ', named]);
   const special = el(doc, 'label', { class: 'focus-field focus-special' }, [hide, hideLabel]);
   root.className = 'focus-bar';
@@ -48,6 +51,7 @@ export function createFocusBar(root, callbacks) {
   root.replaceChildren(layerField, el(doc, 'label', { class: 'focus-field' }, ['Head ', head]), namedField, special);
 
   let headKey = '';
+  let blocksKey = '';
   let namedKey = '';
 
   /**
@@ -64,7 +68,22 @@ export function createFocusBar(root, callbacks) {
 
   /** @param {FocusBarInput} input */
   function update(input) {
-    fill(layer, input.layers, input.layer);
+    const blocks = input.blocks ?? null;
+    if (blocks) {
+      // Every block by its number and what it attends: "4 · cross-attention".
+      const key = blocks.join('|');
+      if (key !== blocksKey) {
+        blocksKey = key;
+        layer.replaceChildren(...blocks.map((name, i) => el(doc, 'option', { text: `${i + 1} · ${name}`, attrs: { value: i } })));
+      }
+      layer.value = String(input.layer);
+    } else {
+      if (blocksKey !== '') layer.replaceChildren();
+      blocksKey = '';
+      fill(layer, input.layers, input.layer);
+    }
+    layerName.textContent = blocks ? 'Block ' : 'Layer ';
+    layer.setAttribute('aria-label', blocks ? 'Block' : 'Layer');
     // The head picker names the layer's named heads: "2 · induction".
     const key = `${input.heads}:${input.layer}:${input.named.map(headTag).join('|')}`;
     if (key !== headKey) {

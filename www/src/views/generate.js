@@ -1,7 +1,8 @@
 // Generation by a decoder: how many tokens, greedy or sampled (temperature, top-k, seed), the
 // Generate button; then the text with the generated tokens marked, a timeline of the generated
 // tokens with their probabilities, and, for the step chosen, its next-token distribution and a
-// way into the step-by-step player.
+// way into the step-by-step player. An encoder–decoder's translation is shown the same way,
+// without the settings: the translation, its steps, and each step's next-token distribution.
 
 import { el } from '../dom.js';
 import { formatWeight, quoteToken } from '../format.js';
@@ -24,6 +25,8 @@ import { renderNextTokens } from './next-tokens.js';
 /**
  * @typedef {Object} GenerateInput
  * @property {boolean} decoder        a decoder computes (else the panel is hidden)
+ * @property {boolean} [translation]  an encoder–decoder computes: its translation is shown
+ * @property {boolean} [attention]    false for a model without attention (no step to play)
  * @property {GenerateState} settings
  * @property {string} prompt          the text the run continued
  * @property {GenerationView | null} view  the run's generation, if it has one
@@ -140,8 +143,13 @@ export function createGeneratePanel(root, callbacks) {
   /** @param {GenerateInput} next */
   function update(next) {
     input = next;
-    root.hidden = !next.decoder;
-    if (!next.decoder) return;
+    const translating = next.translation ?? false;
+    root.hidden = !next.decoder && !translating;
+    if (root.hidden) return;
+    form.hidden = translating;
+    heading.textContent = translating ? 'Translation' : 'Generate';
+    text.setAttribute('aria-label', translating ? 'The translation' : 'The text and its continuation');
+    play.hidden = next.attention === false;
     const s = next.settings;
     sync(steps.control, s.steps);
     for (const { field, control } of sampling) sync(control, s[field.name]);
@@ -152,7 +160,9 @@ export function createGeneratePanel(root, callbacks) {
     if (next.error) error.textContent = next.error;
     else if (error.dataset.core === 'yes') error.textContent = '';
     error.dataset.core = next.error ? 'yes' : 'no';
-    hint.textContent = s.sample
+    hint.textContent = translating
+      ? 'The decoder writes the translation one token at a time, each the most probable under the model (greedy decoding), until the end-of-sequence token <eos>. Choose a step to see its distribution and its row of attention.'
+      : s.sample
       ? 'Each token is drawn from the model’s distribution (softmax of the logits ÷ temperature, among the top-k): the same seed draws the same tokens.'
       : 'Each token is the most probable one under the model (greedy decoding). Generating appends the tokens to the attention below, one row per decoding step.';
     const view = next.view;
@@ -170,7 +180,9 @@ export function createGeneratePanel(root, callbacks) {
       const token = view.tokens[view.selected];
       const before = view.selected === 0 ? 'the last token of the prompt' : `the token generated before it`;
       stepTitle.textContent = `Step ${view.selected + 1} of ${view.tokens.length}: ${quoteToken(token.text)}`;
-      stepLead.textContent = `The new query is ${before}; its output after the last layer gives this distribution of the next token, and ${view.decoding.how} ${quoteToken(token.text)} (${formatWeight(token.probability)}).`;
+      stepLead.textContent = translating
+        ? `The decoder’s state after ${view.selected === 0 ? 'the start token' : 'the tokens written so far'} attends over the source; with what it read it scores every target token, and ${view.decoding.how} ${quoteToken(token.text)} (${formatWeight(token.probability)}).`
+        : `The new query is ${before}; its output after the last layer gives this distribution of the next token, and ${view.decoding.how} ${quoteToken(token.text)} (${formatWeight(token.probability)}).`;
       renderNextTokens(bars, view.decoding.top, view.decoding.chosen, `Most probable tokens at step ${view.selected + 1}`);
     }
   }
@@ -202,7 +214,7 @@ export function createGeneratePanel(root, callbacks) {
       attrs: { 'data-step': token.step, title: `Step ${token.step + 1} · probability ${formatWeight(token.probability)}` },
       on: { click: () => callbacks.onStep(token.position) },
     }));
-    text.replaceChildren(el(doc, 'span', { class: 'generate-prompt', text: prompt }), ...pieces);
+    text.replaceChildren(...(input?.translation ? [] : [el(doc, 'span', { class: 'generate-prompt', text: prompt })]), ...pieces);
   }
 
   return { update };

@@ -6,7 +6,7 @@ import { el, svgEl } from '../dom.js';
 import { needsLightText, weightColour } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
 import { HEATMAP_LABEL, MASK_MARK_INSET } from '../generated/design.js';
-import { BLOCK_KINDS, clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
+import { BLOCK_KINDS, axisTitles, clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
 import { renderQueryRow } from './query-row.js';
@@ -53,11 +53,13 @@ export function createHeatmap(root, callbacks) {
   const tooltip = el(doc, 'div', { class: 'tooltip', attrs: { 'aria-hidden': 'true' } });
   tooltip.hidden = true;
   const side = el(doc, 'div', { class: 'heatmap-side' });
+  // Over two sequences (a translation), what each axis is: "target (generated) ↓ / source →".
+  const axisTitle = el(doc, 'p', { class: 'heatmap-axes' });
   /** @type {HTMLElement} */
   let layout;
   root.replaceChildren(
     layout = el(doc, 'div', { class: 'heatmap-layout' }, [
-      el(doc, 'div', { class: 'heatmap-main' }, [el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout]),
+      el(doc, 'div', { class: 'heatmap-main' }, [axisTitle, el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout]),
       side,
     ]),
     tableHost,
@@ -182,6 +184,9 @@ export function createHeatmap(root, callbacks) {
       const max = maxOf(visible ? weights.filter((_, i) => visible(i)) : weights);
       const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
       surface = new Surface(doc, next, weights, max, visible);
+      const axes = axisTitles(next.data);
+      axisTitle.hidden = axes === null || Surface !== SvgSurface;
+      axisTitle.textContent = axes ? `${axes.queries} ↓ / ${axes.keys} →` : '';
       figure.replaceChildren(surface.element);
       figure.setAttribute('aria-label', `Attention weights of ${headName(next.data, next.head)}: ${queries} queries by ${keys} keys${next.data.model?.kept ? ', [CLS] and [SEP] hidden and rows renormalised' : ''}. Arrow keys move between cells.`);
       const { kind } = next.data.summary;
@@ -360,6 +365,7 @@ class CanvasSurface {
   constructor(doc, input, weights, max, visible) {
     const { allowed } = input.data;
     const { queries, keys } = shape(input.data);
+    const axes = axisTitles(input.data) ?? { queries: 'queries', keys: 'keys' };
     const canvas = el(doc, 'canvas', { class: 'heatmap-canvas', attrs: { width: keys, height: queries, 'aria-hidden': 'true' } });
     canvas.style.aspectRatio = `${keys} / ${queries}`;
     const image = paintWeights(canvas, weights, allowed, max, visible);
@@ -376,7 +382,7 @@ class CanvasSurface {
     this.cellMark.style.width = `max(3px, ${100 / keys}%)`;
     this.cellMark.style.height = `max(3px, ${100 / queries}%)`;
     this.element = el(doc, 'div', { class: 'heatmap-canvas-frame' }, [
-      el(doc, 'p', { class: 'axis-caption', text: `queries ↓ (${queries}) · keys → (${keys}) · hover or use the arrow keys to read a cell` }),
+      el(doc, 'p', { class: 'axis-caption', text: `${axes.queries} ↓ (${queries}) · ${axes.keys} → (${keys}) · hover or use the arrow keys to read a cell` }),
       el(doc, 'div', { class: 'heatmap-canvas-stack' }, [canvas, this.rowMark, this.cellMark]),
     ]);
     this.grid = canvas;
@@ -401,7 +407,8 @@ class CanvasSurface {
  */
 function generatedFrom(data) {
   const generation = data.run.generation;
-  if (!generation) return null;
+  // A translation's target is generated whole: no prompt to mark off.
+  if (!generation || data.run.translation) return null;
   const kept = data.model?.kept;
   if (!kept) return generation.promptTokens;
   const at = kept.findIndex((index) => index >= generation.promptTokens);

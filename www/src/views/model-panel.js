@@ -6,7 +6,7 @@
 import { el } from '../dom.js';
 import { formatBytes, formatWeight } from '../format.js';
 import { SERVED_MODEL, isLocalSource } from '../model/address.js';
-import { shippedAt, shippedLabel } from '../model/catalog.js';
+import { TASKS, shippedAt, shippedLabel, taskOf } from '../model/catalog.js';
 import { headTag } from '../model/heads.js';
 import { TOY_SOURCE } from '../state.js';
 
@@ -45,6 +45,12 @@ const FAMILIES = /** @type {Record<string, string>} */ ({ bert: 'BERT', distilbe
  */
 export function describeModel(info) {
   const parameters = info.parameters >= 1e6 ? `${(info.parameters / 1e6).toFixed(1)} M` : info.parameters.toLocaleString('en');
+  if (info.kind === 'encoder-decoder') {
+    const shape = info.architecture === 'transformer'
+      ? `Transformer encoder–decoder · ${info.layers} decoder layers × ${info.heads} heads · d_model ${info.hidden}, d_k ${info.dK}`
+      : `GRU encoder–decoder ${info.heads === 0 ? 'without attention' : 'with additive attention'} · decoder state ${info.hidden}`;
+    return `${shape} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · source vocabulary of ${info.vocabSize.toLocaleString('en')} · up to ${info.maxPositions} source tokens`;
+  }
   if (info.kind === 'decoder') {
     const family = FAMILIES[info.architecture] ?? info.architecture;
     const grouped = info.kvHeads < info.heads ? ` (sharing ${info.kvHeads} key/value heads)` : '';
@@ -59,6 +65,12 @@ export function describeModel(info) {
  * @param {import('../types').ModelInfo} info
  */
 export function modelNote(info) {
+  if (info.kind === 'encoder-decoder') {
+    const how = info.architecture === 'transformer'
+      ? `its encoder’s self-attention, its decoder’s causal self-attention and cross-attention score with dot products scaled by 1/√${info.dK}`
+      : info.heads === 0 ? 'its decoder never looks back at the source' : 'its cross-attention scores each encoder state with a small network (additive attention)';
+    return `The toy’s settings do not apply: the model reads the source with its own vocabulary, writes the target greedily, and ${how}.`;
+  }
   if (info.kind === 'decoder') {
     const positions = info.architecture === 'llama' ? 'rotates queries and keys by position (RoPE)' : 'learned its own positions';
     return `The toy’s settings do not apply: the model reads byte-level BPE tokens (␣ marks a leading space), scores with dot products scaled by 1/√${info.dK}, masks every later token (causal) and ${positions}.`;
@@ -95,10 +107,13 @@ export function createModelPanel(root, callbacks) {
   let input = null;
 
   const toyOption = el(doc, 'option', { text: 'Toy (random projections)', attrs: { value: 'toy' } });
+  // The shipped encoders and decoders, then the translation models grouped by task.
   const shippedGroup = el(doc, 'optgroup', { attrs: { label: 'Shipped models' } });
+  const taskGroups = Object.values(TASKS).map((task) => el(doc, 'optgroup', { attrs: { label: `Translation: ${task.title}` } }));
   const select = el(doc, 'select', { attrs: { 'aria-label': 'Computed by' } }, [
     toyOption,
     shippedGroup,
+    ...taskGroups,
     el(doc, 'option', { text: 'Your files…', attrs: { value: 'files' } }),
     el(doc, 'option', { text: 'From an address…', attrs: { value: 'url' } }),
   ]);
@@ -191,10 +206,17 @@ export function createModelPanel(root, callbacks) {
     const key = input.shipped.map((model) => `${model.entry.name}@${model.address}`).join('|');
     if (key !== shippedKey) {
       shippedKey = key;
-      shippedGroup.replaceChildren(...input.shipped.map((model) => el(doc, 'option', {
+      const option = (/** @type {ShippedModel} */ model) => el(doc, 'option', {
         text: `${model.entry.name} (${shippedLabel(model.entry)})`,
         attrs: { value: valueOf(model), title: model.entry.description },
-      })));
+      });
+      const tasks = Object.keys(TASKS);
+      const { shipped } = input;
+      shippedGroup.replaceChildren(...shipped.filter((model) => taskOf(model.entry.name) === null).map(option));
+      taskGroups.forEach((group, i) => {
+        group.replaceChildren(...shipped.filter((model) => taskOf(model.entry.name) === tasks[i]).map(option));
+        group.hidden = group.children.length === 0;
+      });
     }
     const choice = pending ?? chosen();
     select.value = choice;
@@ -217,7 +239,7 @@ export function createModelPanel(root, callbacks) {
         : status.info?.kind === 'decoder' && about
           ? 'A trained decoder: causal self-attention as it was learned, in every layer and head; type a prompt and generate.'
           : 'A trained model: attention as it was learned, in every layer and head.';
-    renderTrained(trained, about ? { here: shipped?.entry.origin === 'trained', heads: status.heads } : null);
+    renderTrained(trained, about ? { here: shipped?.entry.origin === 'trained', heads: status.heads, translation: status.info?.kind === 'encoder-decoder' } : null);
     toyNote.hidden = !computing;
     toyNote.textContent = computing && status.info ? modelNote(status.info) : '';
     const toy = state.source === TOY_SOURCE;
@@ -233,7 +255,8 @@ export function createModelPanel(root, callbacks) {
   /**
    * A model trained by the project says so; a model whose heads.json names heads says what they do.
    * @param {HTMLElement} host
-   * @param {{ here: boolean, heads: import('../model/heads.js').NamedHead[] } | null} loaded  the loaded model
+   * @param {{ here: boolean, heads: import('../model/heads.js').NamedHead[], translation: boolean } | null} loaded  the loaded model
+   *   (a translation model names no heads: its measurements are the accuracy chart)
    */
   function renderTrained(host, loaded) {
     host.hidden = loaded === null || (!loaded.here && loaded.heads.length === 0);
@@ -250,7 +273,7 @@ export function createModelPanel(root, callbacks) {
         ])
         : '',
       heads.length === 0
-        ? el(doc, 'p', { class: 'field-hint', text: 'No head’s pattern was clear enough to be named (heads.json).' })
+        ? (loaded.translation ? '' : el(doc, 'p', { class: 'field-hint', text: 'No head’s pattern was clear enough to be named (heads.json).' }))
         : el(doc, 'ul', { class: 'named-heads', attrs: { 'aria-label': 'Named heads' } }, namedGroups(heads).map((group) => el(doc, 'li', {}, [
           el(doc, 'strong', { text: group.name }),
           ': ',

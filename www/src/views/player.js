@@ -8,7 +8,7 @@ import { el } from '../dom.js';
 import { formatNumber, formatWeight, quoteToken } from '../format.js';
 import { mathText, renderMath } from '../math.js';
 import { SPEEDS } from '../state.js';
-import { DECODING_STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stagesOf, stepAt, stepCount } from '../timeline.js';
+import { DECODING_STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stagesOf, stepAt, stepCount, translationStepNote } from '../timeline.js';
 import { breakdownMatches, capitalised, cropped, firstKeys, headName, shape, tokenLabel } from '../run-data.js';
 import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
@@ -105,8 +105,10 @@ export function createPlayer(root, callbacks) {
   function update(input) {
     current = input;
     const decoding = input.decoding ?? null;
-    // A decoding step's matrix is the one of its time: the tokens so far, the new query last.
-    const data = decoding ? cropped(input.data, input.query + 1) : input.data;
+    // A decoding step's matrix is the one of its time: the tokens so far, the new query last (a
+    // translation's rows are shown whole: its source exists from the start).
+    const translation = input.data.run.translation != null;
+    const data = decoding && !translation ? cropped(input.data, input.query + 1) : input.data;
     const { summary } = data;
     const { queries, keys } = shape(data);
     rowKeys = keys;
@@ -117,7 +119,9 @@ export function createPlayer(root, callbacks) {
     heading.textContent = decoding
       ? `Decoding step ${decoding.index + 1} of ${decoding.count} · ${headName(data, input.head)} · the new query ${quoted} (token ${input.query + 1})`
       : `${capitalised(headName(input.data, input.head))} · query ${quoted} (${input.query + 1} of ${queries})`;
-    const remark = decoding
+    const remark = decoding && translation
+      ? translationStepNote(summary.kind, decoding, quoteToken(decoding.chosen.text))
+      : decoding
       ? `Generation goes one token at a time, and each step computes only what is new: the query, key and value of ${quoted}. The keys and values of the ${input.query} token${input.query === 1 ? '' : 's'} before it come from the key/value cache, and later tokens do not exist yet, so its row of the causal matrix is the new one.`
       : input.note ?? '';
     note.textContent = remark;
@@ -155,7 +159,7 @@ export function createPlayer(root, callbacks) {
       return;
     }
     const b = decoding ? firstKeys(whole, keys) : whole;
-    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding });
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation });
     title.textContent = story.title;
     explanation.textContent = story.explanation;
     const math = renderMath(doc, story.formula);

@@ -19,7 +19,8 @@ import { createPlayer } from './player.js';
 import { createSentenceInput } from './sentence.js';
 import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
-import { hasSpecial, specialNames } from '../run-data.js';
+import { blockName, hasSpecial, specialNames, targetBlock } from '../run-data.js';
+import { createNoAttentionPanel, createTranslationPanel } from './translation.js';
 import { createTokenStrip } from './token-strip.js';
 
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
@@ -79,7 +80,7 @@ import { createTokenStrip } from './token-strip.js';
 /**
  * The generation panel's input besides its view: whether a decoder computes, and the text it
  * continued.
- * @typedef {{ decoder: boolean, prompt: string, view: GenerationView | null }} GenerationInput
+ * @typedef {{ decoder: boolean, translation?: boolean, attention?: boolean, prompt: string, view: GenerationView | null }} GenerationInput
  */
 
 /**
@@ -98,6 +99,8 @@ export function createPlaygroundViews(container, callbacks) {
   const inputError = el(doc, 'p', { class: 'field-error input-error', attrs: { role: 'alert' } });
   const stripHost = el(doc, 'div', { class: 'ap-strip' });
   const generateHost = el(doc, 'div', { class: 'ap-generate-host' });
+  const translationHost = el(doc, 'div', { class: 'ap-translation-host' });
+  const noAttentionHost = el(doc, 'div', { class: 'ap-panel panel-no-attention' });
   const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
   const actions = el(doc, 'div', { class: 'ap-actions' });
@@ -116,9 +119,9 @@ export function createPlaygroundViews(container, callbacks) {
   const root = el(doc, 'div', { class: 'ap' }, [
     notes,
     loadHost,
-    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost, generateHost]),
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
-      el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, tabList, statusLine, ...Object.values(panels), actions]),
+      el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, tabList, statusLine, noAttentionHost, ...Object.values(panels), actions]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
         el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
         modelHost,
@@ -153,15 +156,31 @@ export function createPlaygroundViews(container, callbacks) {
     onNamed: (layer, head) => onPatch({ layer, head }),
     onHideSpecial: (hideSpecial) => onPatch({ hideSpecial }),
   });
+  /**
+   * Where a decoding step is read: a translation's in a block whose queries are the target.
+   * @param {number} query
+   */
+  const stepAt = (query) => {
+    const run = shown?.full.run;
+    return run?.translation ? { query, layer: targetBlock(run, shown?.focus.layer ?? 0) } : { query };
+  };
   /** Focuses a decoding step's new query (pinned in the lines view, so its lines show). */
-  const focusStep = (/** @type {number} */ query) => onPatch(callbacks.state().view === 'lines' ? { query, pin: { side: 'q', index: query } } : { query });
+  const focusStep = (/** @type {number} */ query) => onPatch(callbacks.state().view === 'lines' ? { ...stepAt(query), pin: { side: 'q', index: query } } : stepAt(query));
   const generatePanel = createGeneratePanel(generateHost, {
     onGenerate: (settings) => onEvent({ type: 'generate', settings }),
     onSettings: (settings) => onPatch({ generate: { ...callbacks.state().generate, ...settings } }),
     onStop: () => onEvent({ type: 'stop-generating' }),
     onStep: focusStep,
-    onPlay: (query) => onPatch({ view: 'player', query, step: 0 }),
+    onPlay: (query) => onPatch({ view: 'player', ...stepAt(query), step: 0 }),
   });
+  const translationPanel = createTranslationPanel(translationHost, {
+    onExample: (text) => {
+      callbacks.onText('text', text);
+      sentence.setText(text);
+    },
+  });
+  const noAttention = createNoAttentionPanel(noAttentionHost);
+  noAttention.update(null);
   const modelPanel = createModelPanel(modelHost, {
     onToy: callbacks.onToy,
     onAddress: callbacks.onAddress,
@@ -264,9 +283,10 @@ export function createPlaygroundViews(container, callbacks) {
      * Everything that does not need a run: notes, progress, settings, tabs.
      * @param {{ page: Page, status: ModelStatus, served: string, shipped: ShippedModel[],
      *   notes: ReturnType<typeof import('../controller.js').notesOf>, borrowed: ModelInfo | null,
-     *   controlErrors: Partial<Record<string, string>>, generation: GenerationInput }} input
+     *   controlErrors: Partial<Record<string, string>>, generation: GenerationInput,
+     *   translation: import('./translation.js').TranslationInput }} input
      */
-    render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation }) {
+    render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation, translation }) {
       const { state, presentation } = page;
       const modelRun = page.shown?.full.model ?? null;
       root.dataset.controls = presentation.controls;
@@ -282,6 +302,7 @@ export function createPlaygroundViews(container, callbacks) {
       } : {});
       modelPanel.update({ state, status, computing: modelRun !== null, served, shipped });
       generatePanel.update({ ...generation, settings: state.generate, error: controlErrors.steps ?? controlErrors.sampling ?? '' });
+      translationPanel.update(translation);
       root.dataset.kind = page.shown?.full.run.source.kind ?? 'toy';
       loadStatus.update(status);
       root.classList.toggle('editing-mask', page.editMask && !modelRun);
@@ -302,6 +323,12 @@ export function createPlaygroundViews(container, callbacks) {
       const { state, focus: f, full, run, seen } = next;
       const modelRun = full.model;
       const { summary } = full;
+      // A model without attention has no weights: its panel says why instead of the views.
+      const none = full.layers === 0;
+      noAttention.update(none ? full.run.translation?.noAttention ?? 'this model has no attention' : null);
+      tabList.hidden = none;
+      focusHost.hidden = none;
+      for (const [view, panel] of Object.entries(panels)) panel.hidden = none || view !== state.view;
       strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player', full.run.generation?.promptTokens ?? null);
       embedding.update(modelRun?.pooled ? { pooled: modelRun.pooled, name: modelRun.name } : null);
       focusBar.update({
@@ -312,8 +339,10 @@ export function createPlaygroundViews(container, callbacks) {
         special: modelRun && hasSpecial(full.run) ? specialNames(full.run) : null,
         hideSpecial: state.hideSpecial,
         named: modelRun?.heads ?? [],
+        blocks: full.run.translation ? full.run.blocks.map((_, b) => blockName(full.run, b)) : null,
       });
       statusLine.textContent = next.status;
+      if (none) return;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
         heatmap.update({ data: run, head: f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true });

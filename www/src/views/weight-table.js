@@ -3,7 +3,7 @@
 
 import { el } from '../dom.js';
 import { formatWeight } from '../format.js';
-import { headName, headWeights, rowsNote, shape } from '../run-data.js';
+import { axisTitles, headName, headWeights, rowsNote, shape } from '../run-data.js';
 
 /** Larger matrices are cut to this many rows and columns (the caption says so). */
 export const TABLE_LIMIT = 128;
@@ -20,11 +20,12 @@ export function renderWeightTable(root, data, head) {
   const rows = Math.min(queries, TABLE_LIMIT);
   const columns = Math.min(keys, TABLE_LIMIT);
   const weights = headWeights(data, head);
+  const axes = axisTitles(data);
   const cut = rows < queries || columns < keys
     ? ` Only the first ${rows} queries and ${columns} keys are listed.`
     : '';
   const caption = el(doc, 'caption', {
-    text: `Attention weights of ${headName(data, head)}: each row is a query token, each column a key token; ${rowsNote(data)}.${cut}`,
+    text: `Attention weights of ${headName(data, head)}: each row is a ${axes ? `${axes.queries} token` : 'query token'}, each column a ${axes ? `${axes.keys} token` : 'key token'}; ${rowsNote(data)}.${cut}`,
   });
   const headRow = el(doc, 'tr', {}, [el(doc, 'td', { text: '' })]);
   for (let k = 0; k < columns; k += 1) {

@@ -53,7 +53,8 @@ test('picked or dropped files are sorted by name; missing ones and shards are na
   assert.deepEqual(sorted.ignored, ['README.md', 'model.safetensors']);
   assert.equal(sortModelFiles([file('config.json'), file('vocab.txt'), file('my-bert.safetensors')]).weights?.name, 'my-bert.safetensors');
   assert.throws(() => sortModelFiles([file('vocab.txt'), file('model.safetensors')]), /config\.json is missing/);
-  assert.throws(() => sortModelFiles([file('config.json')]), /tokenizer\.json or vocab\.txt, a \.safetensors weights file are missing/);
+  assert.throws(() => sortModelFiles([file('config.json')]), /tokenizer\.json, vocab\.txt or vocab\.json, a \.safetensors weights file are missing/);
+  assert.equal(sortModelFiles([file('config.json'), file('vocab.json'), file('model.safetensors')]).vocab?.name, 'vocab.json', 'an encoder–decoder’s vocabularies');
   assert.throws(() => sortModelFiles([]), /No files were given/);
   assert.throws(
     () => sortModelFiles([file('config.json'), file('vocab.txt'), file('model-00001-of-00002.safetensors'), file('model-00002-of-00002.safetensors')]),
