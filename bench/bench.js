@@ -7,6 +7,7 @@ import init, { Session } from '../pkg/attention_playground.js';
 import { fetchFile, textOfTokens } from './common.js';
 import { alternate, idsTensor, maxAbsDifference, peerAttentions, peerGraph, peerSession } from './peer.js';
 import { decoderSuite } from './decoder.js';
+import { translationSuite } from './translation.js';
 
 /** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
 function time(fn, runs, warmup = 3) {
@@ -120,7 +121,7 @@ async function modelSuite(memory) {
   return { rows, memory: readings, accuracy, comparisons, agreements };
 }
 
-const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite };
+const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite, translation: translationSuite };
 
 async function main() {
   const log = /** @type {HTMLElement} */ (document.querySelector('#log'));
