@@ -165,7 +165,11 @@ test('the model without attention shows its translation and says it has no atten
 
 test('phone layout: a translation, its alignment and the chart at 390 px', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await pick(page, 'grammar-transformer', 'the brave king and the beautiful queen watch the noisy birds in the old forest');
+  // By the link, which carries the model as any other (and its last block, the cross-attention).
+  const text = 'the brave king and the beautiful queen watch the noisy birds in the old forest';
+  await page.goto(`/#v=1&model=${encodeURIComponent('trained/grammar-transformer/')}&text=${encodeURIComponent(text)}&layer=63`);
+  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'encoder-decoder', { timeout: 30_000 });
+  await expect(page.locator('.ap-status')).toContainText(/cross-attention · 16 source tokens → \d+ target tokens · block 6 of 6/);
   await expect(page.locator('.generate-text')).toHaveText(/le roi courageux et la belle reine/);
   await screenshot(page, 'translation-phone', { fullPage: true });
   await page.locator('.ap-views').screenshot({ path: path.join(repo, 'test-results', 'screenshots', 'translation-heatmap-phone.png') });

@@ -16,10 +16,10 @@ export const ARCHITECTURE_NAMES = /** @type {Record<string, string>} */ ({
 });
 
 /** The chart's size in its own units (it scales to its box). */
-const WIDTH = 640;
-const PLOT_HEIGHT = 190;
+const WIDTH = 440;
+const PLOT_HEIGHT = 150;
 /** Room around the plot: slanted date styles need more on the left and below. */
-const PADS = { upright: { left: 44, right: 8, top: 12, bottom: 58 }, slanted: { left: 96, right: 8, top: 12, bottom: 96 } };
+const PADS = { upright: { left: 40, right: 6, top: 10, bottom: 44 }, slanted: { left: 96, right: 6, top: 10, bottom: 104 } };
 
 /**
  * A share as a percentage with one decimal: "92.4 %".
@@ -78,7 +78,8 @@ export function renderAccuracyChart(root, evaluations, current) {
       const top = y(bucket.exactMatch);
       const bar = svgEl(doc, 'rect', {
         class: 'accuracy-bar',
-        attrs: { x: x0 + s * barW, y: top, width: Math.max(1, barW - 2), height: Math.max(0, y(0) - top), fill: headColour(s), 'data-model': evaluation.name, 'data-group': label },
+        // A bar at 0 % keeps a sliver, so a failed group reads as measured, not missing.
+        attrs: { x: x0 + s * barW, y: Math.min(top, y(0) - 1.5), width: Math.max(1, barW - 2), height: Math.max(1.5, y(0) - top), fill: headColour(s), 'data-model': evaluation.name, 'data-group': label },
       }, [svgEl(doc, 'title', { text: `${evaluation.name}, ${groupLabel(evaluation, label)}: ${percent(bucket.exactMatch)} exactly right (n = ${bucket.n})` })]);
       svg.append(bar);
     });
@@ -87,10 +88,10 @@ export function renderAccuracyChart(root, evaluations, current) {
     svg.append(svgEl(doc, 'text', {
       class: byLength ? 'accuracy-group' : 'accuracy-group slanted',
       text,
-      attrs: byLength ? { x: cx, y: y(0) + 16 } : { x: cx, y: y(0) + 10, transform: `rotate(-35 ${cx} ${y(0) + 10})` },
+      attrs: byLength ? { x: cx, y: y(0) + 15 } : { x: cx, y: y(0) + 10, transform: `rotate(-45 ${cx} ${y(0) + 10})` },
     }));
   });
-  if (byLength) svg.append(svgEl(doc, 'text', { class: 'accuracy-axis-title', text: 'source length (words)', attrs: { x: PAD.left + plotW / 2, y: HEIGHT - 14 } }));
+  if (byLength) svg.append(svgEl(doc, 'text', { class: 'accuracy-axis-title', text: 'source length (words)', attrs: { x: PAD.left + plotW / 2, y: HEIGHT - 8 } }));
 
   const legend = el(doc, 'ul', { class: 'accuracy-legend', attrs: { 'aria-label': 'Models' } }, evaluations.map((evaluation, s) => {
     const swatch = el(doc, 'span', { class: 'accuracy-swatch', attrs: { 'aria-hidden': 'true' } });
