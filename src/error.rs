@@ -32,6 +32,8 @@ pub enum Field {
     Steps,
     /// How a decoder chooses its tokens: temperature and top-k.
     Sampling,
+    /// The picture a vision model reads.
+    Image,
 }
 
 /// What went wrong, said so that someone can fix it.

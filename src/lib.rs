@@ -32,11 +32,13 @@ mod parallel;
 pub mod positions;
 pub mod render;
 pub mod rng;
+pub mod rollout;
 pub mod run;
 pub mod session;
 pub mod text;
 pub mod toy;
 pub mod translation;
+pub mod vision;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::generation::Generation;
 use crate::text::{Token, Truncation};
 use crate::translation::Translation;
+use crate::vision::Vision;
 
 /// What kind of thing computed a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,6 +28,8 @@ pub enum SourceKind {
     /// A pretrained Transformer decoder (GPT-2, Llama): causal self-attention, and text it may
     /// generate.
     Decoder,
+    /// A vision transformer: self-attention over `[CLS]` and a picture's patches.
+    Vision,
     /// An encoder–decoder that translates (the project's GRU and Transformer seq2seq models): a
     /// source sequence, the target sequence it wrote, and cross-attention between them (none for
     /// a model without attention).
@@ -61,6 +64,9 @@ pub enum Role {
     /// model ended the output). Row `i` of a decoder block is step `i`, the step that wrote token
     /// `i`; its input was the token before (`<bos>` for the first step).
     Target,
+    /// A picture cut into patches, after the prefix tokens (`[CLS]`, DeiT's `[DIST]`): tokens
+    /// `r0c0`, `r0c1`, … row by row (the grid is the run's `vision.patches`).
+    Patches,
 }
 
 /// One sequence of tokens a run attends over.
@@ -123,6 +129,8 @@ pub struct Run {
     /// What only an encoder–decoder's run has: its architecture, the source tokens outside its
     /// vocabulary, and why it has no attention block when it has none.
     pub translation: Option<Translation>,
+    /// What only a vision transformer's run has: the grid of patches, the classifier's answer.
+    pub vision: Option<Vision>,
 }
 
 /// What JavaScript and the command line learn about one block.
@@ -170,6 +178,8 @@ pub struct RunSummary {
     pub generation: Option<Generation>,
     /// An encoder–decoder's extras.
     pub translation: Option<Translation>,
+    /// A vision transformer's extras.
+    pub vision: Option<Vision>,
 }
 
 /// A query's breakdown, and where in the run it is.
@@ -242,6 +252,7 @@ impl Run {
             pooled: self.pooled.is_some(),
             generation: self.generation.clone(),
             translation: self.translation.clone(),
+            vision: self.vision.clone(),
         }
     }
 

@@ -340,6 +340,7 @@ pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries:
         pooled: None,
         generation: None,
         translation: None,
+        vision: None,
     })
 }
 

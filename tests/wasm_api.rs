@@ -3,7 +3,8 @@
 //! (`tests/reference_run.rs`), so wasm and native agree. The pretrained-model side of the same
 //! `Session` is tested in `wasm_api/model.rs`, against the tiny encoders' reference attentions, and
 //! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations, and in
-//! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions.
+//! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions, and in
+//! `wasm_api/vision.rs`, against a tiny vision transformer's attentions on pictures.
 #![cfg(target_arch = "wasm32")]
 
 /// A model folder's files compiled into the tests: `fixture!(FOLDER, NAME, tokenizer: FILE)` or
@@ -44,6 +45,8 @@ mod json_numbers;
 mod model;
 #[path = "wasm_api/seq2seq.rs"]
 mod seq2seq;
+#[path = "wasm_api/vision.rs"]
+mod vision;
 
 use attention_playground::wasm::Session;
 use js_sys::{Array, Reflect};

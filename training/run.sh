@@ -14,6 +14,8 @@
 #                      check the fixtures: trained/<task>-<arch>/, tests/fixtures/trained/<task>-<arch>.json
 #   translation-check  train the three date models again into temporary folders and compare their
 #                      weights' SHA-256 with the committed ones
+#   vision-fixtures    random tiny ViT and DeiT models and what transformers computes on pictures:
+#                      tests/fixtures/vision/
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +48,9 @@ for target in "$@"; do
       py training/evaluate_translation.py
       py training/make_translation_fixtures.py
       py training/evaluate_translation.py --self-check
+      ;;
+    vision-fixtures)
+      py training/make_vision_fixtures.py
       ;;
     translation-check)
       for arch in gru-additive gru transformer; do

@@ -3,9 +3,9 @@
 //! Natively the heads of a layer (and the rows of each matrix product) run on all cores; in
 //! WebAssembly everything runs on the calling thread.
 
-use ndarray::{s, Array2};
+use ndarray::{s, Array2, ArrayView2};
 
-use super::config::ModelConfig;
+use super::config::{Activation, ModelConfig};
 use super::error::{ModelError, ModelResult};
 use super::ops::{activate, layer_norm, mean_pool_normalized};
 use super::safetensors::SafeTensors;
@@ -161,6 +161,7 @@ impl Model {
             pooled: Some(mean_pool_normalized(x.view())),
             generation: None,
             translation: None,
+            vision: None,
         })
     }
 
@@ -180,29 +181,40 @@ impl Model {
     /// and its heads.
     fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32) -> (Array2<f32>, Vec<HeadTrace>) {
         let eps = self.config.layer_norm_eps;
-        let d = self.config.hidden_size;
-        let dh = self.config.head_dim();
-        let qkv = layer.qkv.apply(x.view());
-        let t = x.nrows();
-        let heads = self.config.num_heads;
-        let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
-        let traces = parallel::map((0..heads).collect(), heads * 4 * t * t * dh, |h| {
-            attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale, 1.0, None)
-        });
-        let mut context = Array2::zeros((t, d));
-        let mut heads_kept = Vec::with_capacity(heads);
-        for (h, (head, output)) in traces.into_iter().enumerate() {
-            context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&output);
-            heads_kept.push(head);
-        }
-        let mut x = layer.attention_out.apply(context.view()) + x;
+        let (attended, heads) = self_attention(layer, x.view(), self.config.num_heads, scale);
+        let mut x = attended + x;
         layer_norm(&mut x, &layer.attention_norm, eps);
-        let mut inner = layer.ffn_in.apply(x.view());
-        activate(&mut inner, self.config.activation);
-        let mut x = layer.ffn_out.apply(inner.view()) + x;
+        let mut x = feed_forward(layer, x.view(), self.config.activation) + x;
         layer_norm(&mut x, &layer.ffn_norm, eps);
-        (x, heads_kept)
+        (x, heads)
     }
+}
+
+/// A layer's multi-head self-attention over the rows of `x` (every head through the core's
+/// [`attend`], on all cores natively): the heads' outputs side by side, multiplied by W_O (without
+/// the residual), and each head's trace. The encoders of text and of pictures share it.
+pub(crate) fn self_attention(layer: &EncoderLayer, x: ArrayView2<f32>, heads: usize, scale: f32) -> (Array2<f32>, Vec<HeadTrace>) {
+    let (t, d) = x.dim();
+    let dh = d / heads;
+    let qkv = layer.qkv.apply(x);
+    let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
+    let traces = parallel::map((0..heads).collect(), heads * 4 * t * t * dh, |h| {
+        attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale, 1.0, None)
+    });
+    let mut context = Array2::zeros((t, d));
+    let mut kept = Vec::with_capacity(heads);
+    for (h, (head, output)) in traces.into_iter().enumerate() {
+        context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&output);
+        kept.push(head);
+    }
+    (layer.attention_out.apply(context.view()), kept)
+}
+
+/// A layer's feed-forward block on the rows of `x`: `W₂ · act(W₁ · x)` (without the residual).
+pub(crate) fn feed_forward(layer: &EncoderLayer, x: ArrayView2<f32>, activation: Activation) -> Array2<f32> {
+    let mut inner = layer.ffn_in.apply(x);
+    activate(&mut inner, activation);
+    layer.ffn_out.apply(inner.view())
 }
 
 /// The model's WordPiece tokens and word embeddings as the toy's token vectors: the pieces of the

@@ -9,7 +9,7 @@ pub enum ModelError {
     /// The architecture named in `config.json` is not one the playground runs.
     #[error(
         "unsupported architecture {name}: this playground runs BERT-family encoders (BERT, MiniLM, DistilBERT), GPT-2 and Llama \
-         decoders and its own encoder–decoders"
+         decoders, its own encoder–decoders and vision transformers (ViT, DeiT)"
     )]
     UnsupportedArchitecture { name: String },
     /// The weights file is not a well-formed safetensors file.
@@ -27,6 +27,12 @@ pub enum ModelError {
     /// A weight is NaN or infinite.
     #[error("tensor {name} holds a non-finite number at element {index}: the weights file is corrupt")]
     NonFiniteWeight { name: String, index: usize },
+    /// A vision model's `preprocessor_config.json` is unreadable or does not fit the model.
+    #[error("preprocessor_config.json: {0}")]
+    Preprocessor(String),
+    /// A picture the model cannot read (its size, or bytes that do not make its pixels).
+    #[error("image: {0}")]
+    Image(String),
     /// The tokenizer files are unreadable or do not fit the model.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
@@ -55,6 +61,9 @@ impl From<ModelError> for crate::Error {
         match e {
             ModelError::EmptyText => crate::Error::EmptyText { field: crate::error::Field::Text },
             ModelError::OutOfRange(message) => crate::Error::OutOfRange(message),
+            ModelError::Image(message) => {
+                crate::Error::Invalid { field: Some(crate::error::Field::Image), message: format!("image: {message}") }
+            }
             other => crate::Error::Invalid { field: Some(crate::error::Field::Model), message: other.to_string() },
         }
     }

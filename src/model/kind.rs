@@ -20,11 +20,15 @@ pub enum ModelKind {
     /// The project's encoder–decoder translation models (`seq2seq`: GRU with or without additive
     /// attention, Transformer).
     Seq2Seq,
+    /// ViT (`vit`): an image encoder.
+    Vit,
+    /// DeiT (`deit`): an image encoder with a distillation token.
+    Deit,
 }
 
 /// What the playground runs, for messages.
-const SUPPORTED: &str = "this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama) \
-                         and its own encoder–decoders (seq2seq)";
+const SUPPORTED: &str = "this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama), \
+                         its own encoder–decoders (seq2seq) and vision transformers (vit, deit)";
 
 impl ModelKind {
     /// The `model_type` of `config.json`.
@@ -35,12 +39,19 @@ impl ModelKind {
             ModelKind::Gpt2 => "gpt2",
             ModelKind::Llama => "llama",
             ModelKind::Seq2Seq => "seq2seq",
+            ModelKind::Vit => "vit",
+            ModelKind::Deit => "deit",
         }
     }
 
     /// A decoder (it generates), not an encoder.
     pub fn is_decoder(self) -> bool {
         matches!(self, ModelKind::Gpt2 | ModelKind::Llama)
+    }
+
+    /// A vision transformer (it reads pictures).
+    pub fn is_vision(self) -> bool {
+        matches!(self, ModelKind::Vit | ModelKind::Deit)
     }
 
     /// An encoder–decoder (it translates).
@@ -59,15 +70,24 @@ impl ModelKind {
             "gpt2" => Ok(ModelKind::Gpt2),
             "llama" => Ok(ModelKind::Llama),
             "seq2seq" => Ok(ModelKind::Seq2Seq),
+            "vit" => Ok(ModelKind::Vit),
+            "deit" => Ok(ModelKind::Deit),
             other => Err(ModelError::Config(format!("model_type '{other}' is not supported: {SUPPORTED}"))),
         });
         let by_name = named.map(|name| {
             // DistilBert first: "Bert" is not its prefix, but keep the longer names ahead anyway.
-            [("DistilBert", ModelKind::DistilBert), ("Bert", ModelKind::Bert), ("GPT2", ModelKind::Gpt2), ("Llama", ModelKind::Llama)]
-                .into_iter()
-                .find(|(prefix, _)| name.starts_with(prefix))
-                .map(|(_, kind)| kind)
-                .ok_or_else(|| ModelError::UnsupportedArchitecture { name: name.to_string() })
+            [
+                ("DistilBert", ModelKind::DistilBert),
+                ("Bert", ModelKind::Bert),
+                ("GPT2", ModelKind::Gpt2),
+                ("Llama", ModelKind::Llama),
+                ("ViT", ModelKind::Vit),
+                ("DeiT", ModelKind::Deit),
+            ]
+            .into_iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .map(|(_, kind)| kind)
+            .ok_or_else(|| ModelError::UnsupportedArchitecture { name: name.to_string() })
         });
         match (by_type, by_name) {
             (Some(a), Some(b)) => {
@@ -117,6 +137,8 @@ mod tests {
         assert!(ModelKind::Llama.is_decoder() && !ModelKind::Bert.is_decoder());
         assert_eq!(kind(r#"{"model_type": "seq2seq", "architecture": "gru"}"#), Ok(ModelKind::Seq2Seq));
         assert!(ModelKind::Seq2Seq.is_encoder_decoder() && !ModelKind::Seq2Seq.is_decoder());
+        assert_eq!(kind(r#"{"architectures": ["DeiTForImageClassificationWithTeacher"]}"#), Ok(ModelKind::Deit));
+        assert!(kind(r#"{"model_type": "vit"}"#).unwrap().is_vision());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::info::ModelInfo;
 use super::kind::ModelKind;
 use super::seq2seq::Seq2Seq;
 use super::tokenizer::Encoding;
+use super::vit::Vit;
 use crate::error::{invalid, Result};
 use crate::generation::Sampling;
 use crate::run::Run;
@@ -23,6 +24,8 @@ pub enum LoadedModel {
     Decoder(Decoder),
     /// An encoder–decoder that translates (GRU or Transformer).
     Seq2Seq(Seq2Seq),
+    /// A vision transformer (ViT, DeiT): it reads pictures.
+    Vision(Vit),
 }
 
 impl From<Model> for LoadedModel {
@@ -43,14 +46,29 @@ impl From<Seq2Seq> for LoadedModel {
     }
 }
 
+impl From<Vit> for LoadedModel {
+    fn from(model: Vit) -> Self {
+        LoadedModel::Vision(model)
+    }
+}
+
 impl LoadedModel {
     /// Loads whatever model the files hold: `config.json` decides the kind; the tokenizer is
     /// `tokenizer.json` (WordPiece for an encoder, byte-level BPE for a decoder) or, for an
     /// encoder, `vocab.txt`; an encoder–decoder's vocabularies are `vocab.json`, given as the
-    /// vocabulary file (`vocab`); the weights are `model.safetensors`.
+    /// vocabulary file (`vocab`); a vision model's `preprocessor_config.json`, the file that turns
+    /// its input into numbers, is given in the tokenizer's place; the weights are
+    /// `model.safetensors`.
     pub fn from_files(config_json: &str, tokenizer_json: Option<&str>, vocab: Option<&str>, safetensors: &[u8]) -> ModelResult<Self> {
         let kind = ModelKind::of_config_json(config_json)?;
-        Ok(if kind.is_encoder_decoder() {
+        Ok(if kind.is_vision() {
+            let preprocessor = tokenizer_json.ok_or_else(|| {
+                super::ModelError::Preprocessor(
+                    "missing: a vision model needs its preprocessor_config.json (given in the tokenizer's place)".into(),
+                )
+            })?;
+            Vit::from_files(config_json, preprocessor, safetensors)?.into()
+        } else if kind.is_encoder_decoder() {
             if vocab.is_none() && tokenizer_json.is_some() {
                 return Err(super::ModelError::Vocabulary(
                     "missing: an encoder–decoder reads its vocabularies from vocab.json (give it as the vocabulary file), not from \
@@ -74,7 +92,9 @@ impl LoadedModel {
             problem: format!("{e} (fetch the default model with scripts/fetch-model.sh, or give a Hugging Face model folder)"),
         })?;
         let kind = ModelKind::of_config_json(&config)?;
-        Ok(if kind.is_encoder_decoder() {
+        Ok(if kind.is_vision() {
+            Vit::from_dir(dir)?.into()
+        } else if kind.is_encoder_decoder() {
             Seq2Seq::from_dir(dir)?.into()
         } else if kind.is_decoder() {
             Decoder::from_dir(dir)?.into()
@@ -89,6 +109,7 @@ impl LoadedModel {
             LoadedModel::Encoder(m) => m.named(name).into(),
             LoadedModel::Decoder(m) => m.named(name).into(),
             LoadedModel::Seq2Seq(m) => m.named(name).into(),
+            LoadedModel::Vision(m) => m.named(name).into(),
         }
     }
 
@@ -97,6 +118,7 @@ impl LoadedModel {
             LoadedModel::Encoder(m) => m.name(),
             LoadedModel::Decoder(m) => m.name(),
             LoadedModel::Seq2Seq(m) => m.name(),
+            LoadedModel::Vision(m) => m.name(),
         }
     }
 
@@ -106,16 +128,18 @@ impl LoadedModel {
             LoadedModel::Encoder(m) => m.info(),
             LoadedModel::Decoder(m) => m.info(),
             LoadedModel::Seq2Seq(m) => m.info(),
+            LoadedModel::Vision(m) => m.info(),
         }
     }
 
     /// The tokens the model sees for `text`, cut to its positions (and saying so); an
-    /// encoder–decoder's source tokens.
+    /// encoder–decoder's source tokens; none for a vision model, which reads no text.
     pub fn tokenize(&self, text: &str) -> Encoding {
         match self {
             LoadedModel::Encoder(m) => m.tokenize(text),
             LoadedModel::Decoder(m) => m.tokenize(text),
             LoadedModel::Seq2Seq(m) => m.tokenize(text),
+            LoadedModel::Vision(_) => Encoding { tokens: Vec::new(), truncated: None },
         }
     }
 
@@ -126,6 +150,17 @@ impl LoadedModel {
             LoadedModel::Encoder(m) => m.forward(text),
             LoadedModel::Decoder(m) => m.forward(text),
             LoadedModel::Seq2Seq(m) => m.translate(text),
+            LoadedModel::Vision(m) => {
+                Err(super::ModelError::Image(format!("{} is a vision model: give it a picture, not a text", m.name())))
+            }
+        }
+    }
+
+    /// Runs a vision model on a `width × height` picture of RGBA bytes (row-major).
+    pub fn forward_image(&self, width: u32, height: u32, rgba: &[u8]) -> Result<Run> {
+        match self {
+            LoadedModel::Vision(m) => Ok(m.forward_image(width, height, rgba)?),
+            other => Err(invalid!(Field::Image, "{} reads text, not pictures: load a vision model (ViT, DeiT)", other.name())),
         }
     }
 
@@ -141,6 +176,9 @@ impl LoadedModel {
                 "{} is an encoder–decoder: it translates the text (run it as the model) rather than continuing it",
                 m.name()
             )),
+            LoadedModel::Vision(m) => {
+                Err(invalid!(Field::Model, "{} is a vision model: it reads pictures and does not generate text", m.name()))
+            }
         }
     }
 
@@ -165,11 +203,19 @@ impl LoadedModel {
         }
     }
 
+    pub fn vision(&self) -> Option<&Vit> {
+        match self {
+            LoadedModel::Vision(m) => Some(m),
+            _ => None,
+        }
+    }
+
     fn vectors(&self) -> &dyn VectorSource {
         match self {
             LoadedModel::Encoder(m) => m,
             LoadedModel::Decoder(m) => m,
             LoadedModel::Seq2Seq(m) => m,
+            LoadedModel::Vision(m) => m,
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod packed;
 pub mod safetensors;
 pub mod seq2seq;
 pub mod tokenizer;
+pub mod vit;
 pub mod weights;
 
 pub use bert::Model;
@@ -40,3 +41,4 @@ pub use kind::ModelKind;
 pub use loaded::LoadedModel;
 pub use seq2seq::{Seq2Seq, Seq2SeqConfig};
 pub use tokenizer::{BertTokenizer, BpeTokenizer, Encoding, Tokenizer};
+pub use vit::Vit;

@@ -38,7 +38,9 @@ pub struct Embeddings {
 }
 
 /// One encoder layer: self-attention then the feed-forward block, each followed by
-/// residual + layer normalisation (post-norm, as in BERT).
+/// residual + layer normalisation (post-norm, as in BERT). A vision transformer's layer has the
+/// same maps and normalises before each block instead (pre-norm: `attention_norm` before the
+/// attention, `ffn_norm` before the feed-forward block).
 #[derive(Debug, Clone)]
 pub struct EncoderLayer {
     /// `d × 3d`: columns `[0, d)` give Q, `[d, 2d)` K, `[2d, 3d)` V, head-major inside each.
@@ -190,7 +192,7 @@ impl<'f, 'a> Reader<'f, 'a> {
     }
 
     /// A PyTorch `nn.Linear` (`weight` is `d_out × d_in`) as the core's `x · W + b`.
-    fn linear(&self, name: &str, d_in: usize, d_out: usize) -> ModelResult<Linear> {
+    pub(crate) fn linear(&self, name: &str, d_in: usize, d_out: usize) -> ModelResult<Linear> {
         self.linear_with(name, d_in, d_out, true)
     }
 
@@ -219,11 +221,12 @@ impl<'f, 'a> Reader<'f, 'a> {
     }
 }
 
-fn fuse(parts: [Linear; 3]) -> Linear {
+/// The query, key and value maps side by side: one `d × 3d` map (with a bias when they have one).
+pub(crate) fn fuse(parts: [Linear; 3]) -> Linear {
     let weights: Vec<_> = parts.iter().map(|l| l.weight.view()).collect();
     let biases: Vec<_> = parts.iter().filter_map(|l| l.bias.as_ref().map(|b| b.view())).collect();
     let mut fused = Linear::new(concatenate(Axis(1), &weights).expect("equal row counts"));
-    fused.bias = Some(concatenate(Axis(0), &biases).expect("vectors"));
+    fused.bias = (biases.len() == 3).then(|| concatenate(Axis(0), &biases).expect("vectors"));
     fused
 }
 

@@ -189,6 +189,7 @@ impl Decoder {
             pooled: None,
             generation,
             translation: None,
+            vision: None,
         }
     }
 }

@@ -218,6 +218,7 @@ impl Seq2Seq {
             pooled: None,
             generation: Some(Generation { prompt_tokens: 0, text: output, steps, stopped }),
             translation: Some(Translation { architecture: self.config.architecture, unknown, no_attention }),
+            vision: None,
         })
     }
 

@@ -1,0 +1,93 @@
+//! Vision transformers against transformers (eager attention) on the random tiny models of
+//! `training/make_vision_fixtures.py`: for pictures at the model's size, larger, smaller, half
+//! transparent and grey, the pixel values (PIL's resize, crop, rescale and normalise), every
+//! attention map, the attention rollout (computed in NumPy) and the five most probable classes.
+
+use std::path::{Path, PathBuf};
+
+use attention_playground::model::vit::image::pixel_values;
+use attention_playground::model::LoadedModel;
+use attention_playground::rollout::rollout;
+use attention_playground::run::{Role, SourceKind};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Expected {
+    images: std::collections::BTreeMap<String, Picture>,
+}
+
+#[derive(Deserialize)]
+struct Picture {
+    width: u32,
+    height: u32,
+    rgba: Vec<u8>,
+    pixel_values: Vec<f32>,
+    attentions: Vec<Vec<Vec<Vec<f32>>>>,
+    rollout: Vec<Vec<Vec<f32>>>,
+    top: Vec<Class>,
+}
+
+#[derive(Deserialize)]
+struct Class {
+    index: usize,
+    label: String,
+    probability: f32,
+}
+
+fn folder(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vision").join(name)
+}
+
+fn expected(name: &str) -> Expected {
+    serde_json::from_str(&std::fs::read_to_string(folder(name).join("expected.json")).unwrap()).unwrap()
+}
+
+/// The largest difference between two nested lists flattened.
+fn worst(a: impl IntoIterator<Item = f32>, b: impl IntoIterator<Item = f32>) -> f32 {
+    a.into_iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+fn check(name: &str, prefix: &[&str]) {
+    let model = LoadedModel::from_dir(&folder(name)).unwrap();
+    let vit = model.vision().expect("a vision model");
+    assert_eq!(model.info().kind, SourceKind::Vision);
+    for (picture, want) in expected(name).images {
+        let values = pixel_values(want.width, want.height, &want.rgba, vit.preprocessor()).unwrap();
+        let diff = worst(values.iter().copied(), want.pixel_values.iter().copied());
+        assert!(diff < 1e-5, "{name} {picture}: pixel values differ by {diff}");
+
+        let run = model.forward_image(want.width, want.height, &want.rgba).unwrap();
+        assert_eq!(run.sequences[0].role, Role::Patches);
+        let tokens: Vec<&str> = run.sequences[0].tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(&tokens[..prefix.len()], prefix, "{name}");
+        assert_eq!(tokens[prefix.len()], "r0c0");
+        assert_eq!(run.blocks.len(), want.attentions.len());
+        for (block, layer) in run.blocks.iter().zip(&want.attentions) {
+            assert_eq!(block.heads.len(), layer.len());
+            for (h, (head, expected)) in block.heads.iter().zip(layer).enumerate() {
+                let diff = worst(head.weights.iter().copied(), expected.iter().flatten().copied());
+                assert!(diff < 1e-4, "{name} {picture}: layer {} head {h} differs by {diff}", block.layer);
+            }
+        }
+        let rolled = rollout(&run, 0).unwrap();
+        for (ours, theirs) in rolled.iter().zip(&want.rollout) {
+            let diff = worst(ours.iter().copied(), theirs.iter().flatten().copied());
+            assert!(diff < 1e-4, "{name} {picture}: rollout differs by {diff}");
+        }
+        let prediction = run.vision.as_ref().and_then(|v| v.prediction.as_ref()).expect("a classifier");
+        for (ours, theirs) in prediction.top.iter().zip(&want.top) {
+            assert_eq!((ours.index, ours.label.as_str()), (theirs.index, theirs.label.as_str()), "{name} {picture}");
+            assert!((ours.probability - theirs.probability).abs() < 1e-4, "{name} {picture}");
+        }
+    }
+}
+
+#[test]
+fn vit_matches_transformers_at_every_size() {
+    check("tiny-vit", &["[CLS]"]);
+}
+
+#[test]
+fn deit_with_its_distillation_token_and_centre_crop_matches_transformers() {
+    check("tiny-deit", &["[CLS]", "[DIST]"]);
+}
