@@ -39,6 +39,10 @@ macro_rules! fixture {
 
 #[path = "wasm_api/decoder.rs"]
 mod decoder;
+#[path = "hostile/mod.rs"]
+mod hostile;
+#[path = "wasm_api/hostile.rs"]
+mod hostile_wasm;
 #[path = "json_numbers/mod.rs"]
 mod json_numbers;
 #[path = "wasm_api/model.rs"]
