@@ -187,7 +187,7 @@ export function mountPlayground(container, options) {
     const model = kind === 'model' && status.info ? { name: status.name, info: status.info, heads: status.heads, vocabulary: status.vocabulary } : null;
     const { full, shown } = runData(result, page.runCount + 1, model);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';
-    const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model?.name ?? null });
+    const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model && { name: model.name, kind: model.info.kind } });
     if (kind === 'vectors') limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
     if (kind === 'model' && request.hideSpecial && !shown && hasSpecial(result.summary)) {
       limits.push(`The text has no tokens but ${specialNames(result.summary, ' and ')}, so they are shown.`);

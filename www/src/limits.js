@@ -28,8 +28,9 @@ export function limitText(text) {
 
 /**
  * The sentences that tell which limits applied, empty when none did.
- * @param {{ characters?: LimitedText | null, truncated?: import('./types').Truncation | null, model?: string | null }} applied
- *   `model`: the pretrained model that read the text (its limit counts [CLS] and [SEP])
+ * @param {{ characters?: LimitedText | null, truncated?: import('./types').Truncation | null, model?: { name: string, kind: import('./types').SourceKind } | null }} applied
+ *   `model`: the pretrained model that read the text (an encoder's limit counts [CLS] and [SEP];
+ *   a decoder's is its context, which generated tokens share with the prompt)
  * @returns {string[]}
  */
 export function limitNotes({ characters = null, truncated = null, model = null }) {
@@ -41,7 +42,12 @@ export function limitNotes({ characters = null, truncated = null, model = null }
     );
   }
   if (truncated && model) {
-    notes.push(`${model} reads at most ${truncated.limit.toLocaleString('en')} tokens, [CLS] and [SEP] included: this text makes ${truncated.total.toLocaleString('en')}, so only the first ${truncated.limit.toLocaleString('en')} are shown.`);
+    const limit = truncated.limit.toLocaleString('en');
+    const shown = `this text makes ${truncated.total.toLocaleString('en')}, so only the first ${limit} are shown`;
+    if (model.kind === 'encoder') notes.push(`${model.name} reads at most ${limit} tokens, [CLS] and [SEP] included: ${shown}.`);
+    else if (model.kind === 'decoder') {
+      notes.push(`The context of ${model.name} holds ${limit} tokens, prompt and generated tokens together: ${shown} and none can be generated. To generate, shorten the text to at most ${(truncated.limit - 1).toLocaleString('en')} tokens.`);
+    } else notes.push(`${model.name} reads at most ${limit} tokens: ${shown}.`);
   } else if (truncated) {
     const which = truncated.which === 'crossText' ? ' of the second text' : '';
     notes.push(

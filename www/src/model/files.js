@@ -3,6 +3,7 @@
 // handed to the worker.
 
 import { MAX_WEIGHTS_BYTES, WEIGHTS_FILES, sortModelFiles } from './address.js';
+import { formatBytes } from '../format.js';
 import { LoadError, tooLarge } from './fetch.js';
 
 /** @typedef {import('./fetch.js').ModelFiles} ModelFiles */
@@ -83,11 +84,10 @@ export async function readLocalModel(local, { signal, onProgress }) {
   /** @param {File | null} file */
   const read = async (file) => {
     if (!file) return null;
-    signal.throwIfAborted();
     onProgress({ phase: 'read', file: file.name, done, total });
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const before = done;
+    const bytes = await readInChunks(file, signal, (at) => onProgress({ phase: 'read', file: file.name, done: before + at, total }));
     done += file.size;
-    onProgress({ phase: 'read', file: file.name, done, total });
     return bytes;
   };
   const text = async (/** @type {File | null} */ file) => {
@@ -105,6 +105,47 @@ export async function readLocalModel(local, { signal, onProgress }) {
     files: { config, tokenizer, vocab, weights: bytes, weightsName: weights.name, heads },
     ignored,
   };
+}
+
+/** Progress is reported each time another hundredth of a file is read (and at its end). */
+const PROGRESS_STEPS = 100;
+
+/**
+ * Reads a file into one buffer chunk by chunk (one copy, as `arrayBuffer()` makes): a large file
+ * shows its progress, and a cancel stops the read at the next chunk instead of after the whole
+ * file.
+ * @param {File} file
+ * @param {AbortSignal} signal
+ * @param {(bytesRead: number) => void} onProgress
+ * @returns {Promise<Uint8Array>}
+ */
+async function readInChunks(file, signal, onProgress) {
+  signal.throwIfAborted();
+  const bytes = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  const step = Math.max(1, Math.floor(file.size / PROGRESS_STEPS));
+  const changed = () => new LoadError(`${file.name} changed while it was being read (${formatBytes(file.size)} when picked): pick it again.`);
+  let at = 0;
+  let reported = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      signal.throwIfAborted();
+      if (done) break;
+      if (at + value.byteLength > bytes.byteLength) throw changed();
+      bytes.set(value, at);
+      at += value.byteLength;
+      if (at - reported >= step) {
+        reported = at;
+        onProgress(at);
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  if (at !== bytes.byteLength) throw changed();
+  if (reported !== at) onProgress(at);
+  return bytes;
 }
 
 /**

@@ -137,8 +137,12 @@ test('the model, its loading and its limits in words', () => {
   assert.equal(progressText('m', { phase: 'download', file: 'model.f16.safetensors', done: 5 * 1024 * 1024, total: 40 * 1024 * 1024 }), 'Downloading model.f16.safetensors: 5.0 MB of 40.0 MB');
   assert.equal(progressText('m', { phase: 'cache', file: 'config.json', done: 512, total: null }), 'Reading config.json from the browser’s cache: 512 B');
   assert.equal(progressText('m', null), 'Looking for the files of m…');
-  assert.deepEqual(limitNotes({ model: 'm' }), []);
-  assert.deepEqual(limitNotes({ model: 'm', truncated: { limit: 512, total: 700, which: 'text' } }), ['m reads at most 512 tokens, [CLS] and [SEP] included: this text makes 700, so only the first 512 are shown.']);
+  const encoder = { name: 'm', kind: /** @type {const} */ ('encoder') };
+  assert.deepEqual(limitNotes({ model: encoder }), []);
+  assert.deepEqual(limitNotes({ model: encoder, truncated: { limit: 512, total: 700, which: 'text' } }), ['m reads at most 512 tokens, [CLS] and [SEP] included: this text makes 700, so only the first 512 are shown.']);
+  assert.deepEqual(limitNotes({ model: { name: 'g', kind: 'decoder' }, truncated: { limit: 64, total: 180, which: 'text' } }), [
+    'The context of g holds 64 tokens, prompt and generated tokens together: this text makes 180, so only the first 64 are shown and none can be generated. To generate, shorten the text to at most 63 tokens.',
+  ]);
 });
 
 test('the link keeps the model, the borrowed embeddings and hidden special tokens; local files are refused', () => {
