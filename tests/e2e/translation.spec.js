@@ -121,12 +121,13 @@ test('the Transformer by name: blocks named, cross-attention heads, the same tok
 });
 
 test('a sentence with an unknown word, the vocabulary, and the accuracy chart from eval.json', async ({ page }) => {
-  const text = 'the small cat sees the <b>dragon</b>';
+  const text = 'the small cat sees the <b>dragon</b> 😀';
   await pick(page, 'grammar-gru-additive', text);
   const { summary, vocabulary } = coreTranslation('grammar-gru-additive', text);
   await expect.poll(() => targetTokens(page)).toEqual(summary.sequences[1].tokens.map((t) => t.text));
   await expect(page.locator('.translation-unknown')).toContainText('‘b’');
   await expect(page.locator('.translation-unknown')).toContainText('‘dragon’');
+  await expect(page.locator('.translation-unknown')).toContainText('‘😀’');
   expect(await page.locator('.ap b').count()).toBe(0);
   await page.locator('.translation-vocabulary summary').click();
   await expect(page.locator('.vocabulary-count')).toHaveText(`${vocabulary.source.length - 4} source words the model knows.`);
@@ -136,6 +137,13 @@ test('a sentence with an unknown word, the vocabulary, and the accuracy chart fr
   await page.getByRole('button', { name: 'the hungry fox follows the white rabbit' }).click();
   await expect(page.locator('.generate-text')).toHaveText(/le renard affamé suit le lapin blanc/);
   await expect(page.locator('.translation-unknown')).toBeHidden();
+  // The lines view between the two sentences: the target's words on one side, the source's on the other.
+  await page.getByRole('tab', { name: /Lines/ }).click();
+  const lines = page.locator('.panel-lines');
+  await expect(lines.locator('.lines-queries .lines-token', { hasText: 'renard' })).toBeVisible();
+  await expect(lines.locator('.lines-keys .lines-token', { hasText: 'fox' })).toBeVisible();
+  await expect(lines.locator('svg line').first()).toBeAttached();
+  await page.getByRole('tab', { name: /Heatmap/ }).click();
   // The chart: every bar's number is the model's eval.json.
   const chart = page.locator('.accuracy-chart');
   await expect(chart.locator('.accuracy-legend li')).toHaveCount(3);
