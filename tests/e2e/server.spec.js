@@ -1,6 +1,9 @@
 // The static server as browsers and hostile clients see it: MIME types, security headers,
 // partial content, and refusals.
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CSP } from '../../scripts/csp.mjs';
 
@@ -75,6 +78,37 @@ test('refuses paths that leave the served folder', async ({ baseURL }) => {
     expectSecurityHeaders(response.headers);
   }
   expect((await rawGet(baseURL, '/%E0%A4%A')).status).toBe(400);
+});
+
+test('symbolic links are followed only while they stay inside the served folder', async ({ baseURL }) => {
+  // Links made for this test in a git-ignored folder of the served root, to a file and a folder
+  // outside it and to a file inside it.
+  const outside = await mkdtemp(join(tmpdir(), 'serve-outside-'));
+  const links = resolvePath('test-results', `symlinks-${process.pid}`);
+  await mkdir(links, { recursive: true });
+  try {
+    await writeFile(join(outside, 'secret.txt'), 'secret: outside the served folder');
+    await writeFile(join(outside, 'index.html'), '<p>secret: outside the served folder</p>');
+    await symlink(join(outside, 'secret.txt'), join(links, 'file-out'));
+    await symlink(outside, join(links, 'folder-out'));
+    await symlink(resolvePath('package.json'), join(links, 'file-in'));
+    const base = `/test-results/symlinks-${process.pid}`;
+    for (const hostile of [`${base}/file-out`, `${base}/folder-out/`, `${base}/folder-out/secret.txt`, `${base}/folder-out/index.html`]) {
+      const response = await rawGet(baseURL, hostile);
+      expect([403, 404], `status for ${hostile}`).toContain(response.status);
+      expect(response.body, `body for ${hostile}`).not.toContain('secret');
+      expectSecurityHeaders(response.headers);
+    }
+    const folder = await rawGet(baseURL, `${base}/folder-out`);
+    if (folder.status === 301) expect(folder.headers.location).toBe(`${base}/folder-out/`);
+    else expect([403, 404]).toContain(folder.status);
+    const inside = await rawGet(baseURL, `${base}/file-in`);
+    expect(inside.status).toBe(200);
+    expect(JSON.parse(inside.body).name).toBeTruthy();
+  } finally {
+    await rm(links, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  }
 });
 
 test('a folder without its final slash is redirected to itself on this host, never to another', async ({ baseURL }) => {
