@@ -64,6 +64,7 @@ test('a date by name with additive attention: the translation, the alignment tab
   await expect(page.locator('.generate-text')).toHaveText(/2026-11-29/);
   await expect.poll(() => targetTokens(page)).toEqual(summary.sequences[1].tokens.map((t) => t.text));
   await expect(page.locator('.ap-status')).toContainText('cross-attention');
+  await expect(page.locator('.focus-special'), 'hiding <eos> is not offered for two sequences').toBeHidden();
 
   // The heatmap: the generated target down, the source across, its table the core's weights.
   await expect(page.locator('.panel-heatmap .heatmap-axes')).toHaveText('target (generated) ↓ / source →');

@@ -174,7 +174,8 @@ export function mountPlayground(container, options) {
     const crossText = limitText(request.crossText);
     const outcome = await engine.run({
       request: runRequest(request, kind, { text: text.text, crossText: crossText.text, dModel: status.info?.hidden ?? null, decoder: status.info?.kind === 'decoder' }),
-      withoutSpecial: kind === 'model' && request.hideSpecial,
+      // A translation's two sequences keep their <eos>: hiding it is offered for one sequence only.
+      withoutSpecial: kind === 'model' && request.hideSpecial && status.info?.kind !== 'encoder-decoder',
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
     });

@@ -336,7 +336,7 @@ export function createPlaygroundViews(container, callbacks) {
         heads: summary.heads,
         layer: f.layer,
         head: f.head,
-        special: modelRun && hasSpecial(full.run) ? specialNames(full.run) : null,
+        special: modelRun && hasSpecial(full.run) && !full.run.translation ? specialNames(full.run) : null,
         hideSpecial: state.hideSpecial,
         named: modelRun?.heads ?? [],
         blocks: full.run.translation ? full.run.blocks.map((_, b) => blockName(full.run, b)) : null,
