@@ -20,6 +20,7 @@ use attention_playground::run::{
 use attention_playground::session::RunRequest;
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
 use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken, Vocabularies};
+use attention_playground::vision::{ClassScore, Patches, Prediction, Vision};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};
 use ts_rs::TS;
 
@@ -65,6 +66,10 @@ fn types() -> String {
         declaration::<UnknownToken>(),
         declaration::<Translation>(),
         declaration::<Vocabularies>(),
+        declaration::<Patches>(),
+        declaration::<ClassScore>(),
+        declaration::<Prediction>(),
+        declaration::<Vision>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
         declaration::<HeadBreakdown>(),

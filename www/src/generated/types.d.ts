@@ -5,7 +5,7 @@
  * The setting or input an error is about: the names the page's state and the toy configuration
  * use (camelCase in JSON and JavaScript).
  */
-export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling";
+export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling" | "image";
 
 /**
  * What a shipped model is.
@@ -166,7 +166,7 @@ crossText?: string,
 /**
  * Take the loaded model's tokens and word embeddings instead of the toy's.
  */
-vectors: boolean, } | { "source": "model", text: string, } | { "source": "generate", text: string, 
+vectors: boolean, } | { "source": "model", text: string, } | { "source": "image", width: number, height: number, pixels: Uint8Array | number[], } | { "source": "generate", text: string, 
 /**
  * How many tokens to generate at most (it stops early at an end-of-text token or when
  * the context is full).
@@ -189,7 +189,7 @@ seed?: number, };
 /**
  * What kind of thing computed a run.
  */
-export type SourceKind = "toy" | "encoder" | "decoder" | "encoder-decoder";
+export type SourceKind = "toy" | "encoder" | "decoder" | "vision" | "encoder-decoder";
 
 /**
  * Which model computed a run, and whether its weights were learned.
@@ -208,7 +208,7 @@ trained: boolean, };
 /**
  * What a sequence of tokens is to the run.
  */
-export type Role = "text" | "crossText" | "source" | "target";
+export type Role = "text" | "crossText" | "source" | "target" | "patches";
 
 /**
  * One sequence of tokens a run attends over.
@@ -359,6 +359,59 @@ noAttention: string | null, };
 export type Vocabularies = { source: Array<string>, target: Array<string>, };
 
 /**
+ * How a picture became tokens.
+ */
+export type Patches = { 
+/**
+ * Patches per column (rows of the grid).
+ */
+rows: number, 
+/**
+ * Patches per row.
+ */
+columns: number, 
+/**
+ * Side of one square patch, in pixels of the model's input.
+ */
+patchSize: number, 
+/**
+ * Side of the square picture the model read (after resizing), in pixels.
+ */
+imageSize: number, 
+/**
+ * Tokens before the first patch: `[CLS]` (and DeiT's `[DIST]`). Patch `(r, c)` is token
+ * `prefix + r · columns + c`.
+ */
+prefix: number, };
+
+/**
+ * One class and the probability the model gives it.
+ */
+export type ClassScore = { 
+/**
+ * The class's index among the classifier's outputs.
+ */
+index: number, 
+/**
+ * Its name (`id2label`), or its index as text when the model names none.
+ */
+label: string, probability: number, };
+
+/**
+ * An image classifier's answer: the most probable classes, best first (at most five).
+ */
+export type Prediction = { top: Array<ClassScore>, };
+
+/**
+ * A vision transformer's extras.
+ */
+export type Vision = { patches: Patches, 
+/**
+ * Set when the model has a classifier.
+ */
+prediction: Prediction | null, };
+
+/**
  * What a run computed, without its numbers: the sequences, the blocks' shapes and settings.
  */
 export type RunSummary = { source: SourceInfo, sequences: Array<Sequence>, blocks: Array<BlockSummary>, dModel: number, truncated: Truncation | null, 
@@ -373,7 +426,11 @@ generation: Generation | null,
 /**
  * An encoder–decoder's extras.
  */
-translation: Translation | null, };
+translation: Translation | null, 
+/**
+ * A vision transformer's extras.
+ */
+vision: Vision | null, };
 
 /**
  * How query `i` of one head attends, key by key. Matrices are lists of rows. Serialised in
