@@ -58,7 +58,7 @@ fn toy_heatmap_svg_has_a_cell_per_weight_and_the_labels() {
     let grey = cells(&doc).iter().filter(|c| c.attribute("fill") == Some("#d9d9d3")).count();
     assert_eq!(grey, 21, "the causal mask hides 21 pairs");
     let labels = texts(&doc);
-    for expected in ["Attention weights · head 2", "The", "mat", "masked", "query \\ key", "1.000"] {
+    for expected in ["Attention weights · head 2", "The", "mat", "masked", "queries ↓ / keys →", "1.000"] {
         assert!(labels.contains(&expected), "{expected} in {labels:?}");
     }
     assert!(labels.iter().any(|t| t.starts_with("7 queries × 7 keys · scaled dot-product scores · masks causal")), "{labels:?}");

@@ -40,6 +40,35 @@ pub struct HeadWeights {
     pub allowed: Option<Array2<bool>>,
 }
 
+/// How weights become colours (and the lines' strength): on the fixed scale from 0 to 1, so that
+/// a flat distribution looks flat, or stretched to the largest weight shown, so that small
+/// differences show (the caption says which).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Scale {
+    #[default]
+    Fixed,
+    Stretched,
+}
+
+impl Scale {
+    /// The weight drawn brightest: 1, or the largest of `weights` (1 when there is none).
+    pub fn top(self, weights: impl IntoIterator<Item = f32>) -> f32 {
+        match self {
+            Scale::Fixed => 1.0,
+            Scale::Stretched => scale_top(weights.into_iter().filter(|w| w.is_finite()).fold(0.0, f32::max)),
+        }
+    }
+
+    /// The scale in a caption's words: "colour scale 0 to 1", "colours stretched to the largest weight, 0.190".
+    pub fn caption(self, top: f32) -> String {
+        match self {
+            Scale::Fixed => "colour scale 0 to 1".to_owned(),
+            Scale::Stretched => format!("colours stretched to the largest weight, {}", weight_text(top)),
+        }
+    }
+}
+
 /// What a figure says besides its numbers.
 #[derive(Debug, Clone, Copy)]
 pub struct Figure<'a> {
@@ -196,10 +225,10 @@ pub fn legend_width(masked: bool) -> f32 {
     RAMP_OFFSET + RAMP_WIDTH + if masked { SWATCH_GAP + SWATCH_LABEL + text_width("masked", 12.0, false) } else { 0.0 }
 }
 
-/// The colour legend at (x, y): a ramp from 0 to `max` labelled at both ends and the middle,
-/// and the masked swatch when cells are masked; [`legend_width`] wide.
-pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, max: f32, masked: bool) {
-    let top = scale_top(max);
+/// The colour legend at (x, y): a ramp from 0 to `top` (1 on the fixed scale) labelled at both
+/// ends and the middle, and the masked swatch when cells are masked; [`legend_width`] wide.
+pub fn legend(shapes: &mut Vec<Shape>, x: f32, y: f32, top: f32, masked: bool) {
+    let top = scale_top(top);
     let ramp = x + RAMP_OFFSET;
     shapes.push(Shape::Text(Text::new(x, y + 6.0, "weight", 12.0, paper::INK2)));
     for i in 0..LEGEND_STEPS {

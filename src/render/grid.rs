@@ -2,7 +2,7 @@
 //! outlined. One layer's heads are tiles four to a row, each titled; a model's layers × heads
 //! are a table of thumbnails with the layers down and the heads across.
 
-use super::figure::{header, legend, legend_width, PAD};
+use super::figure::{header, legend, legend_width, Scale, PAD};
 use super::scene::{paper, Anchor, Cells, Rect, Scene, Shape, Text, BOLD, REGULAR, SEMIBOLD};
 use super::RenderError;
 
@@ -21,6 +21,8 @@ pub struct Grid<'a> {
     pub layer: usize,
     pub head: usize,
     pub caption: &'a str,
+    /// One colour scale for every head: fixed from 0 to 1, or stretched to the largest weight of them all.
+    pub scale: Scale,
 }
 
 /// The head grid.
@@ -45,7 +47,7 @@ pub fn grid(spec: &Grid<'_>) -> Result<Scene, RenderError> {
     let row_gap = if several { 10.0 } else { 44.0 };
     let left = PAD + if several { 64.0 } else { 0.0 };
     let tile_width = thumb_width.max(if several { 20.0 } else { 70.0 });
-    let max = spec.weights.iter().copied().filter(|w| w.is_finite()).fold(0.0, f32::max);
+    let max = spec.scale.top(spec.weights.iter().copied());
     let allowed: Option<Vec<bool>> = spec.allowed.map(<[bool]>::to_vec);
     let masked = allowed.as_ref().is_some_and(|a| a.contains(&false));
 
@@ -56,7 +58,8 @@ pub fn grid(spec: &Grid<'_>) -> Result<Scene, RenderError> {
     };
     let content = (left + columns as f32 * tile_width + (columns - 1) as f32 * gap + PAD).max(PAD + legend_width(masked) + PAD);
     let mut shapes = Vec::new();
-    let (below_header, width) = header(&mut shapes, &title, spec.caption, content);
+    let caption = format!("{} · {}", spec.caption, spec.scale.caption(max));
+    let (below_header, width) = header(&mut shapes, &title, &caption, content);
     let top = below_header + if several { 22.0 } else { 4.0 };
     let tiles = if several { layers * heads } else { heads };
     for t in 0..tiles {
@@ -127,7 +130,7 @@ mod tests {
     use super::*;
 
     fn spec<'a>(layers: usize, heads: usize, weights: &'a [f32], allowed: Option<&'a [bool]>) -> Grid<'a> {
-        Grid { queries: 2, keys: 3, layers, heads, weights, allowed, layer: 0, head: 1, caption: "toy" }
+        Grid { queries: 2, keys: 3, layers, heads, weights, allowed, layer: 0, head: 1, caption: "toy", scale: Scale::Fixed }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use ndarray::Array2;
 use serde::Deserialize;
 
 use super::design::{LINES_LIMIT, LINES_TOKEN_LIMIT};
-use super::figure::{quoted, HeadWeights, TokenLabel, Tokens};
+use super::figure::{quoted, HeadWeights, Scale, TokenLabel, Tokens};
 use super::grid::{grid, Grid};
 use super::heatmap::{heatmap_scene, Heatmap};
 use super::lines::{line_count, lines_scene, Lines, Pin};
@@ -40,6 +40,13 @@ pub struct FigureInput {
     /// Special tokens are hidden and each row renormalised among the others.
     #[serde(default)]
     pub renormalised: bool,
+    /// What computed the weights and how, in the page's words: the model (trained, or the toy's
+    /// random projections), the masks, the temperature, the scaling.
+    #[serde(default)]
+    pub settings: Option<String>,
+    /// The colour scale: fixed from 0 to 1 (the default) or stretched to the largest weight.
+    #[serde(default)]
+    pub scale: Scale,
     pub view: View,
 }
 
@@ -139,12 +146,20 @@ impl FigureInput {
         }
     }
 
-    /// Where the weights come from: "all-MiniLM-L6-v2 · 12 tokens · scaled dot-product scores",
-    /// "4 queries × 4 keys · dot-product scores".
+    /// Where the weights come from: the page's settings line after the counts ("12 tokens ·
+    /// all-MiniLM-L6-v2, pretrained · …"), or without one "all-MiniLM-L6-v2 · 12 tokens · scaled
+    /// dot-product scores", "4 queries × 4 keys · dot-product scores".
     fn source_line(&self) -> String {
         let (q, k) = (self.queries.len(), self.keys.len());
+        let counts = match &self.model {
+            Some(_) => plural(q, "token", "tokens"),
+            None => format!("{} × {}", plural(q, "query", "queries"), plural(k, "key", "keys")),
+        };
+        if let Some(settings) = &self.settings {
+            return format!("{counts} · {settings}");
+        }
         match &self.model {
-            Some(model) => format!("{model} · {} · scaled dot-product scores", plural(q, "token", "tokens")),
+            Some(model) => format!("{model} · {counts} · scaled dot-product scores"),
             None => {
                 let score = match self.score {
                     ScoreKind::Dot => "dot-product",
@@ -152,7 +167,7 @@ impl FigureInput {
                     ScoreKind::Additive => "additive",
                     ScoreKind::Cosine => "cosine",
                 };
-                format!("{} × {} · {score} scores", plural(q, "query", "queries"), plural(k, "key", "keys"))
+                format!("{counts} · {score} scores")
             }
         }
     }
@@ -211,7 +226,15 @@ impl FigureInput {
                 let caption = format!("{} · {}", self.source_line(), self.rows_note());
                 let document = format!("Attention weights of {name}");
                 let query = (*query < self.queries.len()).then_some(*query);
-                heatmap_scene(&Heatmap { tokens: &tokens, head: &weights, title: &title, name: &document, caption: &caption, query })
+                heatmap_scene(&Heatmap {
+                    tokens: &tokens,
+                    head: &weights,
+                    title: &title,
+                    name: &document,
+                    caption: &caption,
+                    query,
+                    scale: self.scale,
+                })
             }
             View::Lines { shown, pin } => self.lines(weights, &mask, shown, *pin),
             View::Grid { head } => {
@@ -229,6 +252,7 @@ impl FigureInput {
                     layer: if several { self.layer } else { 0 },
                     head: *head,
                     caption: &caption,
+                    scale: self.scale,
                 })
             }
             View::Steps(step) => self.step(step),
@@ -269,9 +293,12 @@ impl FigureInput {
         };
         let layer = if self.layers > 1 { format!(" of layer {}", self.layer + 1) } else { String::new() };
         let renormalised = if self.renormalised { " (renormalised without [CLS]/[SEP])" } else { "" };
-        let caption =
-            format!("{} · {} of {} heads{layer} · line strength is the weight{renormalised}", self.source_line(), shown.len(), self.heads);
-        lines_scene(&Lines { tokens: &tokens, heads: &heads, title: &title, caption: &caption, pin })
+        let strength = match self.scale {
+            Scale::Fixed => "line strength is the weight, out of 1",
+            Scale::Stretched => "line strength is the weight over the largest drawn",
+        };
+        let caption = format!("{} · {} of {} heads{layer} · {strength}{renormalised}", self.source_line(), shown.len(), self.heads);
+        lines_scene(&Lines { tokens: &tokens, heads: &heads, title: &title, caption: &caption, pin, scale: self.scale })
     }
 
     fn step(&self, s: &StepInput) -> Result<Scene, RenderError> {
@@ -292,7 +319,7 @@ impl FigureInput {
             .collect();
         steps(&Steps {
             head_name: &self.head_name(s.head),
-            model: self.model.as_deref(),
+            model: self.settings.as_deref().or(self.model.as_deref()),
             query,
             query_index: s.query,
             queries: self.queries.len(),
@@ -355,11 +382,51 @@ mod tests {
         assert_eq!(count, 18);
         assert_eq!(all.title, "Attention lines");
         assert!(texts(&all).contains(&"Head 1") && texts(&all).contains(&"Head 2"));
-        assert_eq!(texts(&all)[1..3].join(" · "), "3 queries × 3 keys · dot-product scores · 2 of 2 heads · line strength is the weight");
+        assert_eq!(
+            texts(&all)[1..3].join(" · "),
+            "3 queries × 3 keys · dot-product scores · 2 of 2 heads · line strength is the weight, out of 1"
+        );
         let (key, count) = lines(json!({ "side": "k", "index": 1 }));
         assert_eq!((key.title.as_str(), count), ("Attention lines of the key ‘cat’", 6));
         let (query, count) = lines(json!({ "side": "q", "index": 2 }));
         assert_eq!((query.title.as_str(), count), ("Attention lines of the query ‘sat’", 6));
+    }
+
+    #[test]
+    fn the_page_settings_and_the_scale_are_in_the_caption() {
+        let mut toy = input(json!({ "kind": "heatmap", "head": 0, "query": 0 }));
+        toy.settings = Some("toy model, random projections: shows the mechanism, not meaning · causal mask · temperature 5".into());
+        toy.scale = Scale::Stretched;
+        let weights = [1.0, 0.0, 0.0, 0.5, 0.5, 0.0, 0.2, 0.3, 0.5];
+        let caption = texts(&toy.scene(&weights, &[]).unwrap())[1..].join(" · ");
+        assert!(caption.starts_with("3 queries × 3 keys · toy model, random projections: shows the mechanism, not meaning"), "{caption}");
+        assert!(
+            caption.contains("causal mask · temperature 5") && caption.contains("colours stretched to the largest weight, 1.000"),
+            "{caption}"
+        );
+        let step = FigureInput {
+            view: View::Steps(StepInput {
+                head: 0,
+                query: 0,
+                step: 0,
+                steps: 1,
+                stages: vec!["Score".into()],
+                stage: 0,
+                title: "Score".into(),
+                explanation: "".into(),
+                formula: "s".into(),
+                key: 0,
+                allowed: vec![true; 3],
+                columns: vec![],
+            }),
+            ..toy
+        };
+        let texts = texts_owned(&step.scene(&[], &[]).unwrap());
+        assert!(texts.iter().any(|t| t.contains("random projections: shows the mechanism, not meaning")), "{texts:?}");
+    }
+
+    fn texts_owned(scene: &Scene) -> Vec<String> {
+        scene.texts().map(|t| t.text.clone()).collect()
     }
 
     #[test]

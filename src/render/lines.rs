@@ -5,7 +5,7 @@
 use super::colormap::head_colour;
 use super::design::{LINES_LABEL as LABEL, LINE_OPACITY, LINE_WIDTH, LINE_WIDTH_GROWTH, MIN_WEIGHT, ROW};
 pub use super::design::{LINES_LIMIT as LINE_LIMIT, LINES_TOKEN_LIMIT as TOKEN_LIMIT};
-use super::figure::{header, quoted, token_label, Figure, HeadWeights, TokenLabel, Tokens, MIN_WIDTH, PAD};
+use super::figure::{header, quoted, token_label, Figure, HeadWeights, Scale, TokenLabel, Tokens, MIN_WIDTH, PAD};
 use super::scene::{paper, text_width, Anchor, Line, Rect, Scene, Shape, Text};
 use super::RenderError;
 
@@ -41,8 +41,8 @@ pub fn lines(figure: &Figure<'_>, heads: &[HeadWeights]) -> Result<Scene, Render
         (None, Some(q)) => format!("Attention lines of the query {}", quoted(&queries[q].text)),
         (None, _) => "Attention lines".to_owned(),
     };
-    let caption = format!("{} · line strength is the weight", figure.caption);
-    lines_scene(&Lines { tokens: figure.tokens, heads, title: &title, caption: &caption, pin })
+    let caption = format!("{} · line strength is the weight, out of 1", figure.caption);
+    lines_scene(&Lines { tokens: figure.tokens, heads, title: &title, caption: &caption, pin, scale: Scale::Fixed })
 }
 
 /// The token whose lines alone are drawn.
@@ -61,6 +61,8 @@ pub struct Lines<'a> {
     pub title: &'a str,
     pub caption: &'a str,
     pub pin: Option<Pin>,
+    /// A line's strength is its weight (fixed: out of 1) or its weight over the largest drawn.
+    pub scale: Scale,
 }
 
 /// How many lines there are to consider for `heads` heads: every query to every key, or the
@@ -97,7 +99,7 @@ pub fn lines_scene(spec: &Lines<'_>) -> Result<Scene, RenderError> {
         _ => {}
     }
     let n = queries.len().max(keys.len());
-    let top_weight = spec.heads.iter().flat_map(|h| h.weights.iter().copied()).filter(|w| w.is_finite()).fold(MIN_WEIGHT, f32::max);
+    let top_weight = spec.scale.top(spec.heads.iter().flat_map(|h| h.weights.iter().copied())).max(MIN_WEIGHT);
     let label = |t: &TokenLabel| token_label(&t.text, LABEL);
     let widest = |tokens: &[TokenLabel]| tokens.iter().map(|t| text_width(&label(t), SIZE, true)).fold(0.0, f32::max);
 
@@ -222,7 +224,7 @@ mod tests {
     fn a_pinned_key_draws_only_the_lines_to_it() {
         let t = Tokens { queries: tokens(3), keys: tokens(4) };
         let heads = [head(0, Array2::from_elem((3, 4), 0.25)), head(1, Array2::from_elem((3, 4), 0.25))];
-        let spec = Lines { tokens: &t, heads: &heads, title: "T", caption: "c", pin: Some(Pin::Key(1)) };
+        let spec = Lines { tokens: &t, heads: &heads, title: "T", caption: "c", pin: Some(Pin::Key(1)), scale: Scale::Fixed };
         let scene = lines_scene(&spec).unwrap();
         assert_eq!(line_count(&scene), 2 * 3);
         assert!(scene.shapes.iter().all(|s| !matches!(s, Shape::Line(l) if l.y2 != scene_row(&scene, 1))));

@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkEveryPage, readWeightTable, screenshot } from './page-helpers.js';
+import { checkEveryPage, readWeightTable, screenshot, TOY_PAGE } from './page-helpers.js';
 import { CATALOG } from '../../www/src/generated/catalog.js';
 import { readablePiece } from '../../www/src/tokens.js';
 import { headTag, parseHeads } from '../../www/src/model/heads.js';
@@ -36,7 +36,7 @@ function folderFiles(folder, extra = {}) {
 
 /** Loads the tiny decoder from the reader's files and waits until it computes. */
 async function loadFromFiles(page, extra = {}) {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await modelSelect(page).selectOption('files');
   await page.locator('.model-drop input[type="file"]').setInputFiles(folderFiles(TINY, extra));
   await decoderReady(page);
@@ -183,14 +183,14 @@ test('a link to the decoder’s address generates at once; a decoding step in th
   await expect(page.locator('.player-heading')).toContainText('Decoding step 3 of 6 · layer 1 · head 1 · the new query');
   await expect(page.locator('.player-note')).toContainText('come from the key/value cache');
   await expect(page.locator('.stage-chip')).toHaveText(['Score', 'Scale', 'Mask', 'Exp', 'Softmax', 'Weigh values', 'Output', 'Next token']);
-  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * keys + 6}`);
+  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * keys + 9}`);
   // Only the keys that exist yet: the new query's row is the last of the matrix.
   await expect(page.locator('.player-numbers tbody tr')).toHaveCount(keys);
   await expect(page.locator('.player-matrix .axis-query')).toHaveCount(keys);
   await expect(page.locator('.story-explanation')).toContainText('from the key/value cache');
   await screenshot(page, 'decoder-step-desktop', { fullPage: true });
   // Step by step: the row's softmax, then the next token.
-  for (let i = 0; i < keys + 3; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
+  for (let i = 0; i < 3 + keys + 3; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('.story-title')).toHaveText('Softmax');
   await page.getByRole('button', { name: 'Next token', exact: true }).click();
   await expect(page.locator('.story-title')).toHaveText('Next token · step 3 of 6');
@@ -202,7 +202,7 @@ test('a link to the decoder’s address generates at once; a decoding step in th
   // Forward from the last step: the next decoding step's first.
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('.player-heading')).toContainText('Decoding step 4 of 6');
-  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * (keys + 1) + 6}`);
+  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * (keys + 1) + 9}`);
 });
 
 test('named heads from heads.json are offered in the head picker; special tokens can be hidden', async ({ page }) => {
@@ -249,7 +249,7 @@ test('the phone layout: generate, the timeline and a decoding step fit 390 px', 
 test('the trained decoder is chosen by name, labelled as trained here with its named heads, and generates as the core does', async ({ page }) => {
   test.skip(TRAINED === null, 'the catalog lists no trained decoder yet');
   const named = parseHeads(readFileSync(path.join(repo, TRAINED.folder, 'heads.json'), 'utf8'));
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await modelSelect(page).selectOption(`catalog:${TRAINED.name}`);
   await decoderReady(page);
   await expect(modelSelect(page).locator('option:checked')).toHaveText(`${TRAINED.name} (decoder, trained here)`);

@@ -184,7 +184,9 @@ test('JSON and CSV hold the table’s numbers, tokens as headers, formulas defus
   const csv = (await exportFile(page, 'CSV')).bytes.toString('utf8');
   expect(csv.startsWith('\uFEFF')).toBe(true);
   const rows = parseCsv(csv.slice(1));
-  expect(rows[0]).toEqual(['query \\ key', ...json.keyTokens.map(defused)]);
+  // The corner names the head and what computed the weights (the toy says it shows no meaning).
+  expect(rows[0]).toEqual([`query \\ key (head 2 of 4 · ${json.caption})`, ...json.keyTokens.map(defused)]);
+  expect(json.caption).toContain('random projections: shows the mechanism, not meaning');
   expect(rows.slice(1).map((r) => r[0])).toEqual(json.queryTokens.map(defused));
   rows.slice(1).forEach((row, i) => row.slice(1).forEach((value, j) => {
     expect(Number(value).toFixed(3)).toBe(table.cells[i][j] === 'masked' ? '0.000' : table.cells[i][j]);

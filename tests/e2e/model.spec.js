@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown, TOY_PAGE } from './page-helpers.js';
 import { CSP as STRICT_CSP } from '../../scripts/csp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -105,7 +105,7 @@ function expectTable(table, expected, slack = 1e-5) {
 }
 
 test('the served model loads with progress in bytes; 16 WordPiece tokens; every head equals the reference', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
   const client = await throttle(page, 12 * 1024 * 1024);
   await modelSelect(page).selectOption('served');
@@ -237,14 +237,14 @@ test('the player steps through a query of a real head with the reference weights
   const query = TOKENS.indexOf('it');
   await page.locator('.token-chip').nth(query).click();
   await expect(page.locator('.player-heading')).toHaveText('Layer 3 · head 5 · query ‘it’ (11 of 16)');
-  const softmax = 16 + 3;
+  const softmax = 3 + 16 + 3;
   await page.getByRole('slider', { name: 'Step within this query' }).fill(String(softmax));
   const formula = page.locator('.story-formula');
   await expect(formula).toHaveAttribute('data-stage', 'normalise');
   const weights = await page.locator('.numbers-table td[data-stage="normalise"]').allTextContents();
   expect(weights).toHaveLength(16);
   weights.forEach((text, k) => expect(Math.abs(shown(text) - animal.attentions[2][4][query][k])).toBeLessThanOrEqual(0.0005 + 1e-5));
-  await page.getByRole('slider', { name: 'Step within this query' }).fill('5');
+  await page.getByRole('slider', { name: 'Step within this query' }).fill('8');
   await expect(formula).toHaveAttribute('data-stage', 'score');
   await expect(formula).toHaveAttribute('data-key', '5');
   await page.getByRole('button', { name: 'Step forward' }).click();
@@ -253,7 +253,7 @@ test('the player steps through a query of a real head with the reference weights
 });
 
 test('WordPiece pieces join their word in the token strip and mark their own text (UTF-16 offsets)', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await loadServed(page);
   await sentenceBox(page).fill('😀 Tokenization café');
   const chips = page.locator('.token-chip');
@@ -271,7 +271,7 @@ test('WordPiece pieces join their word in the token strip and mark their own tex
 });
 
 test('cancel stops the download; the toy stays', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await throttle(page, 2 * 1024 * 1024);
   await modelSelect(page).selectOption('served');
   await expect(page.locator('.model-loading-text')).toHaveText(/Downloading model\.f16\.safetensors/, { timeout: 20_000 });
@@ -287,7 +287,7 @@ test('cancel stops the download; the toy stays', async ({ page }) => {
 
 test('a reload reads the model from the browser’s cache: no second download', async ({ page }) => {
   const requests = weightRequests(page);
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   const cold = await loadServed(page);
   await expect(page.locator('.model-info').nth(1)).toContainText('downloaded and kept in the browser’s cache');
   expect(requests.filter((method) => method === 'GET')).toHaveLength(1);
@@ -303,7 +303,7 @@ test('a reload reads the model from the browser’s cache: no second download', 
 });
 
 test('the link holds the model, the layer, the head and hidden special tokens', async ({ page, context }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await loadServed(page);
   await pick(page, 4, 7);
   await page.getByRole('checkbox', { name: 'Hide [CLS]/[SEP] and renormalise' }).check();
@@ -320,7 +320,7 @@ test('the link holds the model, the layer, the head and hidden special tokens', 
 });
 
 test('text longer than the model’s 512 positions is cut, and the note says so', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await loadServed(page);
   await sentenceBox(page).fill('word '.repeat(600));
   await expect(page.locator('.note-info')).toContainText('all-MiniLM-L6-v2 reads at most 512 tokens, [CLS] and [SEP] included: this text makes 602, so only the first 512 are shown.', { timeout: 20_000 });
@@ -360,7 +360,7 @@ async function pickFiles(page, files) {
 }
 
 test('picked files load the model; bad files get a message naming the problem and the toy stays', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   const config = JSON.parse(readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'));
   const truncated = readFileSync(path.join(MODEL_DIR, WEIGHTS)).subarray(0, 2_000_000);
   const hugeHeader = Buffer.alloc(64);
@@ -395,7 +395,7 @@ test('picked files load the model; bad files get a message naming the problem an
 });
 
 test('files dropped on the playground load the model', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
   // The files as a drop hands them over: the page reads the served ones into File objects.
   const dropped = await page.evaluateHandle(async (names) => {
@@ -437,7 +437,7 @@ test('a link naming a model on another site asks before anything is fetched from
 });
 
 test('an address without a model gets a clear message; the toy stays usable', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await modelSelect(page).selectOption('url');
   await page.getByRole('textbox', { name: 'Model address' }).fill('models/no-such-model/');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
@@ -478,7 +478,7 @@ test('<attention-playground model="models/all-MiniLM-L6-v2/"> loads the model at
 });
 
 test('the toy can take the model’s word embeddings: WordPiece tokens, d_model fixed at 384', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await page.getByRole('checkbox', { name: /^Token vectors from/ }).check();
   await expect(page.locator('.note-info')).toHaveText('The toy works on all-MiniLM-L6-v2’s WordPiece tokens and word embeddings, so d_model is 384.', { timeout: 60_000 });
   await expect(computing(page)).toHaveAttribute('data-computing', 'toy');

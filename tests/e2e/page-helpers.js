@@ -14,6 +14,9 @@ export async function loadCore() {
   return core;
 }
 
+/** The page on the toy model: an empty link opens on a trained model. */
+export const TOY_PAGE = '/#v=1&model=toy';
+
 /** The page's default configuration, as the core receives it (the core's own default). */
 export { DEFAULT_TOY_CONFIG as DEFAULT_CONFIG } from '../../www/src/generated/core.js';
 

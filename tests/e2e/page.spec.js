@@ -2,7 +2,7 @@
 // server sends: typed text → the core's numbers, the player, the URL, the keyboard, hostile
 // input, and screenshots of every view.
 import { test, expect } from '@playwright/test';
-import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown, toyRun } from './page-helpers.js';
+import { DEFAULT_CONFIG, checkEveryPage, readWeightTable, screenshot, shown, toyRun, TOY_PAGE } from './page-helpers.js';
 
 const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 
@@ -24,7 +24,7 @@ async function waitForTable(page, summary) {
 }
 
 test('a typed sentence gives n×n weights whose rows sum to 1 and equal the core', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   const text = 'The cat sat on the mat because it was warm';
   await sentenceBox(page).fill(text);
   const { session, summary } = reference(text);
@@ -43,7 +43,7 @@ test('a typed sentence gives n×n weights whose rows sum to 1 and equal the core
 });
 
 test('the player steps through a query and shows the core’s numbers at every stage', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await page.getByRole('tab', { name: 'Step by step' }).click();
   const query = 7; // ‘it’
   await tokenChips(page).nth(query).click();
@@ -101,7 +101,7 @@ test('the player steps through a query and shows the core’s numbers at every s
 });
 
 test('the URL holds the whole state and reproduces it', async ({ page, context }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await sentenceBox(page).fill('Colourless green ideas sleep furiously');
   await page.getByRole('spinbutton', { name: 'Heads', exact: true }).fill('2');
   await page.getByRole('spinbutton', { name: 'Key/value heads' }).fill('1');
@@ -127,7 +127,8 @@ test('the URL holds the whole state and reproduces it', async ({ page, context }
   await page.getByRole('tab', { name: 'Heatmap' }).click();
   expect(await readWeightTable(other)).toEqual(await readWeightTable(page));
   const { summary, session } = reference('Colourless green ideas sleep furiously', {
-    ...DEFAULT_CONFIG, heads: 2, kvHeads: 1, score: 'cosine', masks: [{ kind: 'causal' }], positions: 'rope',
+    // Cosine scores are not scaled unless the reader says so.
+    ...DEFAULT_CONFIG, heads: 2, kvHeads: 1, score: 'cosine', scale: false, masks: [{ kind: 'causal' }], positions: 'rope',
   });
   const n = summary.queryTokens.length;
   const weights = session.weights(0, 0);
@@ -162,7 +163,7 @@ test('a hostile or malformed link falls back to defaults with a visible note', a
 });
 
 test('a configuration the core refuses is explained next to its control; the last view stays', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
   const before = await readWeightTable(page);
   await page.getByRole('spinbutton', { name: 'Heads', exact: true }).fill('5');
@@ -174,7 +175,7 @@ test('a configuration the core refuses is explained next to its control; the las
 });
 
 test('keyboard only: tab to the controls, arrows move the query, space plays and pauses', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
   await page.keyboard.press('Tab');
   await expect(sentenceBox(page)).toBeFocused();
@@ -219,7 +220,7 @@ test('keyboard only: tab to the controls, arrows move the query, space plays and
 });
 
 test('typed markup stays text', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   const hostile = '<img src=x onerror=alert(1)>';
   await sentenceBox(page).fill(hostile);
   const { summary } = reference(hostile);
@@ -234,7 +235,7 @@ test('typed markup stays text', async ({ page }) => {
 });
 
 test('a 100,000-character paste stays responsive and says which limits applied', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   const words = ['attention', 'is', 'all', 'you', 'need', 'said', 'the', 'paper'];
   let text = '';
   for (let i = 0; text.length < 100_000; i += 1) text += `${words[i % words.length]} `;
@@ -267,7 +268,7 @@ test('a 100,000-character paste stays responsive and says which limits applied',
 });
 
 test('cross-attention takes keys and values from the second text', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await page.getByRole('combobox', { name: 'Mode' }).selectOption('cross');
   const second = page.getByRole('textbox', { name: 'Keys and values from' });
   await expect(second).toBeVisible();
@@ -311,7 +312,7 @@ test('screenshots of every view, light and dark, wide and narrow', async ({ page
 });
 
 test('clicking heatmap cells builds a custom mask that the core applies', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
   await page.getByRole('checkbox', { name: 'Click heatmap cells to mask them' }).check();
   await page.locator('.panel-heatmap .heatmap-figure').scrollIntoViewIfNeeded();

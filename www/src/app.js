@@ -40,6 +40,8 @@ import { readsCharacters } from './views/translation.js';
  * @property {'link' | 'attributes'} [origin]  where the state comes from, for the notes about it
  * @property {(focus: Focus) => void} [onFocus]  after every render with numbers on screen
  * @property {ShareTargets} [share]  offer the Share / Embed dialog (the playground page)
+ * @property {boolean} [trainedFirst]  without a state of its own (an empty link), open on a
+ *   trained model (the served all-MiniLM-L6-v2, else the shipped trained decoder) rather than the toy
  */
 
 /**
@@ -55,15 +57,20 @@ export function mountPlayground(container, options) {
   const decoded = syncUrl
     ? decodeState(win.location.hash)
     : options.initial ?? { state: defaultState(), presentation: defaultPresentation(), problems: [], present: false };
-  let page = initialPage(decoded, origin);
+  /** The shipped models the page runs, at their addresses relative to the page. */
+  const shipped = shippedModels(new URL(doc.baseURI), options.workerUrl);
+  /** The served model's address, relative to the page: it sits two folders above the bundle. */
+  const served = relativeAddress(new URL(doc.baseURI), new URL(`../../${SERVED_MODEL.folder}`, options.workerUrl));
+  // The trained models to open on, in order: each one missing from the server gives way to the next.
+  const trained = [served, ...shipped.filter((m) => m.entry.kind === 'decoder' && m.entry.origin === 'trained').map((m) => m.address)];
+  const opening = options.trainedFirst && !decoded.present ? { ...decoded, state: { ...decoded.state, source: trained[0] } } : decoded;
+  let page = initialPage(opening, origin, opening === decoded ? [] : trained.slice(1));
   let writtenHash = '';
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let urlTimer;
 
   const timers = { setTimeout: (/** @type {() => void} */ f, /** @type {number} */ ms) => win.setTimeout(f, ms), clearTimeout: (/** @type {any} */ t) => win.clearTimeout(t) };
   const engine = createEngine({ workerUrl: options.workerUrl, onRestart: (reason) => dispatch({ type: 'restart', reason }) });
-  /** The shipped models the page runs, at their addresses relative to the page. */
-  const shipped = shippedModels(new URL(doc.baseURI), options.workerUrl);
   const loader = createModelLoader({
     engine,
     base: () => doc.baseURI,
@@ -86,15 +93,16 @@ export function mountPlayground(container, options) {
       return page.playing;
     },
   });
-  /** The served model's address, relative to the page: it sits two folders above the bundle. */
-  const served = relativeAddress(new URL(doc.baseURI), new URL(`../../${SERVED_MODEL.folder}`, options.workerUrl));
 
   /** @param {Partial<PlaygroundState>} change */
   const patch = (change) => dispatch({ type: 'patch', patch: change });
-  /** @param {Partial<PlaygroundState>} choice  a source chosen in the Model settings */
-  const choose = (choice) => {
+  /**
+   * @param {Partial<PlaygroundState>} choice  a source chosen in the Model settings
+   * @param {string[]} [fallbacks]  the sources to try next if the chosen one cannot be loaded
+   */
+  const choose = (choice, fallbacks) => {
     loader.clear();
-    dispatch({ type: 'choose-source', patch: choice });
+    dispatch({ type: 'choose-source', patch: choice, ...(fallbacks ? { fallbacks } : {}) });
   };
   const views = createPlaygroundViews(container, {
     share: options.share,
@@ -103,6 +111,7 @@ export function mountPlayground(container, options) {
     onEvent: dispatch,
     onCancelLoad: () => loader.cancel(),
     onToy: () => choose({ source: TOY_SOURCE, hiddenHeads: [] }),
+    onTrained: () => choose({ source: trained[0], vectors: null, hiddenHeads: [] }, trained.slice(1)),
     // An encoder–decoder opens on its last block: the cross-attention of the decoder's last layer.
     onAddress: (address) => choose({
       source: address, vectors: null, hiddenHeads: [], ...(shippedAt(shipped, address)?.entry.kind === 'encoder-decoder' ? { layer: LIMITS.layer.max, head: 0 } : {}),

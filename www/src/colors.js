@@ -28,12 +28,22 @@ export function viridis(t) {
 }
 
 /**
- * The top of a view's weight scale: the largest weight shown, or 1 when there is none, so small
- * attention differences stay visible; the legend prints it.
+ * The top of a stretched weight scale: the largest weight shown, or 1 when there is none, so
+ * small attention differences stay visible; the legend prints it.
  * @param {number} max
  */
 export function scaleTop(max) {
   return Number.isFinite(max) && max > 0 ? max : 1;
+}
+
+/**
+ * The top of a view's colour scale: 1, the fixed scale on which a flat distribution looks flat;
+ * or, stretched, the largest weight shown (see scaleTop).
+ * @param {number} max  the largest weight shown
+ * @param {boolean} stretch
+ */
+export function colourTop(max, stretch) {
+  return stretch ? scaleTop(max) : 1;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { advance, sameMoment } from './timeline.js';
 import { breakdownMatches, clampIndex, playerRow, runIndex, shape, shownIndex, atLayer } from './run-data.js';
 import { defaultState, neededModel, sameComputation, TOY_SOURCE } from './state.js';
+import { withoutRefused } from './url-state.js';
 import { focusIn, shownMatchesSource, viewOf } from './view-model.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
@@ -54,6 +55,8 @@ export const ORIGINS = {
  * @property {string[]} limits             which limits applied to the last run
  * @property {{ source: string, host: string } | null} consent  a model on another site that a
  *   link asked for, not fetched until the reader says so
+ * @property {string[]} fallbacks          the trained models to open on instead, in order, when
+ *   the one asked for is not on the server (the page's opening, or "Use a trained model")
  */
 
 /**
@@ -69,7 +72,7 @@ export const ORIGINS = {
 /**
  * @typedef {{ type: 'patch', patch: Partial<PlaygroundState> }
  *   | { type: 'text', which: 'text' | 'crossText', text: string }
- *   | { type: 'choose-source', patch: Partial<PlaygroundState> }
+ *   | { type: 'choose-source', patch: Partial<PlaygroundState>, fallbacks?: string[] }
  *   | { type: 'ran', request: PlaygroundState, shown: Shown, breakdown: Breakdown | null, limits: string[] }
  *   | { type: 'run-failed', message: string, field: Field | null }
  *   | { type: 'breakdown', runId: number, breakdown: Breakdown }
@@ -105,9 +108,10 @@ export const ORIGINS = {
  * The page before anything is computed.
  * @param {DecodedState} decoded
  * @param {typeof ORIGINS.link} origin
+ * @param {string[]} [fallbacks]  models to open on instead when the state's cannot be loaded
  * @returns {Page}
  */
-export function initialPage(decoded, origin) {
+export function initialPage(decoded, origin, fallbacks = []) {
   return {
     state: decoded.state,
     presentation: decoded.presentation,
@@ -126,6 +130,7 @@ export function initialPage(decoded, origin) {
     inputError: '',
     limits: [],
     consent: null,
+    fallbacks,
   };
 }
 
@@ -172,6 +177,7 @@ function handle(page, event, env) {
       return update(page, event.patch);
     case 'choose-source':
       page.notes.model = null;
+      page.fallbacks = event.fallbacks ?? [];
       return update(page, event.patch);
     case 'text':
       page.state = { ...page.state, [event.which]: event.text };
@@ -350,6 +356,14 @@ function accept(page, event) {
  * @returns {Effect[]}
  */
 function failRun(page, message, field, origin) {
+  const kept = !page.shown && page.fromLink ? withoutRefused(page.state, field) : null;
+  if (kept) {
+    // One setting of the link the core refused: it alone goes back to its default, and is named.
+    page.state = kept.state;
+    const named = `${origin.some} that could not be used, so defaults stand in for them: ${kept.param} (${message.replace(/[.]$/, '')}).`;
+    page.notes.link = page.notes.link ? `${page.notes.link} ${named}` : named;
+    return [{ type: 'run', delay: 0 }];
+  }
   if (!page.shown && page.fromLink) {
     // The link's settings cannot be computed at all: show the defaults instead.
     page.fromLink = false;
@@ -379,6 +393,14 @@ function modelStatus(page, status) {
   const { source } = status;
   const { state } = page;
   const about = source !== null && (source === state.source || source === state.vectors);
+  const [next, ...later] = page.fallbacks;
+  if (about && source === state.source && status.phase === 'failed' && next !== undefined) {
+    // A trained model to open on is not on the server: the next one stands in, and a note says why.
+    page.fallbacks = later;
+    page.notes.model = `${status.name} could not be loaded (${status.message ?? 'no reason given'}), so another trained model is shown.`;
+    return update(page, { source: next });
+  }
+  if (about && status.phase === 'ready') page.fallbacks = [];
   if (about && (status.phase === 'failed' || status.phase === 'cancelled')) {
     const subject = source.startsWith('local:') ? 'The model in your files' : `The model “${status.name}”`;
     page.notes.model = status.phase === 'failed'

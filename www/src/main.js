@@ -31,6 +31,8 @@ function startPage() {
     mountPlayground(/** @type {HTMLElement} */ (container), {
       workerUrl: here,
       syncUrl: true,
+      // An empty link opens on a trained model; the toy is one click away.
+      trainedFirst: true,
       share: {
         pageUrl: page,
         moduleUrl: new URL('./attention-playground.js', here),

@@ -2,7 +2,7 @@
 // of the page without its header and footer, and an <attention-playground> element.
 // Pure module: no DOM access.
 
-import { defaultPresentation, defaultState } from './state.js';
+import { SCALE_BY_DEFAULT, defaultPresentation, defaultState } from './state.js';
 import { VIEW_NAMES, encodeState } from './url-state.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
@@ -80,6 +80,9 @@ export function settingsAttribute(state) {
   for (const [name, value] of mine) {
     if (!OWN_ATTRIBUTES.has(name) && defaults.get(name) !== value) differing.set(name, value);
   }
+  // Scaling is written where it differs from its score function's default.
+  if (state.model.scale === SCALE_BY_DEFAULT[state.model.score]) differing.delete('scale');
+  else differing.set('scale', state.model.scale ? '1' : '0');
   return differing.toString();
 }
 

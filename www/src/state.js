@@ -90,6 +90,8 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  * @property {number} speed    the player's speed factor
  * @property {Pin | null} pin
  * @property {number[]} hiddenHeads  heads switched off in the lines view
+ * @property {boolean} stretch  colours, bars and lines stretched to the largest weight shown
+ *   instead of the fixed scale from 0 to 1
  * @property {GenerateState} generate  a decoder's continuation of the text
  */
 
@@ -164,8 +166,28 @@ export function defaultState() {
     speed: 1,
     pin: null,
     hiddenHeads: [],
+    stretch: false,
     generate: { ...DEFAULT_GENERATE },
   };
+}
+
+/**
+ * Whether scores are scaled by 1/√d_k unless the reader says otherwise, per score function: dot
+ * products (and q·W·k) grow with d_k, so they are; cosine scores lie in [−1, 1] and additive
+ * scores v·tanh(…) within ±‖v‖₁ whatever d_k is, so dividing would only flatten the weights.
+ * @type {Record<ScoreName, boolean>}
+ */
+export const SCALE_BY_DEFAULT = { dot: true, general: true, additive: false, cosine: false };
+
+/**
+ * The largest number of key/value heads that divides `heads` and is at most `kvHeads`: what the
+ * key/value heads become when the heads change and the old count no longer divides them.
+ * @param {number} heads
+ * @param {number} kvHeads
+ */
+export function kvHeadsFor(heads, kvHeads) {
+  for (let kv = Math.min(heads, kvHeads); kv > 1; kv -= 1) if (heads % kv === 0) return kv;
+  return 1;
 }
 
 /** @returns {Presentation} */
@@ -181,7 +203,8 @@ export function defaultPresentation() {
 export function toToyConfig(model) {
   /** @type {MaskSpec[]} */
   const masks = [];
-  if (model.masks.causal) masks.push({ kind: 'causal' });
+  // Causal masking orders one text's tokens; cross-attention's queries and keys are two texts.
+  if (model.masks.causal && model.mode === 'self') masks.push({ kind: 'causal' });
   if (model.masks.window !== null) masks.push({ kind: 'window', width: model.masks.window });
   if (model.masks.padTo !== null) masks.push({ kind: 'padding', padTo: model.masks.padTo });
   if (model.masks.blocked.length > 0) {

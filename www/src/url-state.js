@@ -12,12 +12,15 @@ import {
   MODES,
   POSITIONS,
   PROJECTIONS,
+  SCALE_BY_DEFAULT,
   SCORES,
   SPEEDS,
   TOKENIZERS,
   TOY_SOURCE,
+  cloneState,
   defaultPresentation,
   defaultState,
+  kvHeadsFor,
   sortCells,
 } from './state.js';
 import { limitText } from './limits.js';
@@ -66,6 +69,45 @@ export function settingsParams(m) {
   ];
 }
 
+/** @typedef {{ param: string, reset: (m: import('./state.js').ModelState, d: import('./state.js').ModelState) => void }} Refusable */
+
+/** @type {Refusable} */
+const D_MODEL = { param: 'd', reset: (m, d) => { m.dModel = d.dModel; } };
+
+/**
+ * The toy's settings the core may refuse, by the field its message names: the link parameter
+ * and how the setting goes back to its default, in order (heads take their key/value heads
+ * along; heads already at their default and still refused send d_model back to its own).
+ * @type {Partial<Record<import('./types').Field, Refusable[]>>}
+ */
+const REFUSABLE = {
+  dModel: [D_MODEL],
+  heads: [{ param: 'h', reset: (m, d) => { m.heads = d.heads; m.kvHeads = kvHeadsFor(d.heads, m.kvHeads); } }, D_MODEL],
+  kvHeads: [{ param: 'kv', reset: (m, d) => { m.kvHeads = kvHeadsFor(m.heads, d.kvHeads); } }],
+  temperature: [{ param: 'temp', reset: (m, d) => { m.temperature = d.temperature; } }],
+  window: [{ param: 'window', reset: (m, d) => { m.masks.window = d.masks.window; } }],
+  padTo: [{ param: 'pad', reset: (m, d) => { m.masks.padTo = d.masks.padTo; } }],
+  score: [{ param: 'score', reset: (m, d) => { m.score = d.score; m.scale = SCALE_BY_DEFAULT[d.score]; } }],
+  positions: [{ param: 'pos', reset: (m, d) => { m.positions = d.positions; } }],
+  tokenizer: [{ param: 'tok', reset: (m, d) => { m.tokenizer = d.tokenizer; } }],
+};
+
+/**
+ * A state with the one setting the core refused back at its default, and the link parameter's
+ * name; null when the message is about no single toy setting.
+ * @param {PlaygroundState} state
+ * @param {import('./types').Field | null} field
+ * @returns {{ state: PlaygroundState, param: string } | null}
+ */
+export function withoutRefused(state, field) {
+  for (const refusable of (field === null ? undefined : REFUSABLE[field]) ?? []) {
+    const next = cloneState(state);
+    refusable.reset(next.model, defaultState().model);
+    if (JSON.stringify(next.model) !== JSON.stringify(state.model)) return { state: next, param: refusable.param };
+  }
+  return null;
+}
+
 /**
  * A decoder's generation settings as URL parameters: `gen` (1: the text is continued), `gn`
  * (tokens), `gsample` (0 greedy, 1 sampled), `gtemp`, `gtopk` (empty: among all tokens),
@@ -107,6 +149,7 @@ export function encodeState(state, presentation = {}) {
   params.set('speed', String(state.speed));
   params.set('pin', state.pin ? `${state.pin.side}${state.pin.index}` : '');
   params.set('hide', state.hiddenHeads.join('-'));
+  if (state.stretch) params.set('stretch', '1');
   const generate = generateParams(state.generate);
   const defaults = new Map(generateParams({ ...DEFAULT_GENERATE }));
   if (generate.some(([name, value]) => defaults.get(name) !== value)) for (const [name, value] of generate) params.set(name, value);
@@ -183,13 +226,21 @@ export function decodeParams(params) {
   m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
   m.heads = read.integer('h', LIMITS.heads, m.heads);
   m.kvHeads = read.integer('kv', LIMITS.kvHeads, m.kvHeads);
+  // Key/value heads follow the heads: an explicit count that does not divide them is named.
+  const kv = kvHeadsFor(m.heads, m.kvHeads);
+  if (kv !== m.kvHeads && params.has('kv')) problems.push(`kv ${m.kvHeads} does not divide the ${m.heads} heads, so ${kv} is used`);
+  m.kvHeads = kv;
   m.score = read.choice('score', SCORES, m.score);
-  m.scale = read.flag('scale', m.scale);
+  m.scale = read.flag('scale', SCALE_BY_DEFAULT[m.score]);
   m.temperature = read.number('temp', LIMITS.temperature, m.temperature);
   m.positions = read.choice('pos', POSITIONS, m.positions);
   m.projections = read.choice('proj', PROJECTIONS, m.projections);
   m.seed = read.integer('seed', LIMITS.seed, m.seed);
   m.masks.causal = read.flag('causal', m.masks.causal);
+  if (m.masks.causal && m.mode === 'cross') {
+    problems.push('causal was ignored: it masks later tokens of one text, and cross-attention compares two');
+    m.masks.causal = false;
+  }
   m.masks.window = read.optionalInteger('window', LIMITS.window, m.masks.window);
   m.masks.padTo = read.optionalInteger('pad', LIMITS.padTo, m.masks.padTo);
   m.masks.blocked = read.cells('cells', m.masks.blocked);
@@ -200,6 +251,7 @@ export function decodeParams(params) {
   state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
   state.pin = read.pin('pin', state.pin);
   state.hiddenHeads = read.indexList('hide', LIMITS.head.max, state.hiddenHeads);
+  state.stretch = read.flag('stretch', state.stretch);
   const g = state.generate;
   g.on = read.flag('gen', g.on);
   g.steps = read.integer('gn', LIMITS.generateSteps, g.steps);

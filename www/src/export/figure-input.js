@@ -4,6 +4,7 @@
 // titles, legend and colours — is built in Rust; this module only says what to draw. Pure
 // module: no DOM access.
 
+import { settingsCaption } from '../caption.js';
 import { breakdownMatches, cropped, firstKeys, headWeights, layerHeadWeights, playerRow, shape } from '../run-data.js';
 import { STAGE_LABELS, clampStep, describeStep, isRevealed, stagesOf, stepAt, stepCount } from '../timeline.js';
 import { generationView } from '../view-model.js';
@@ -60,6 +61,8 @@ import { ExportError } from './scene.js';
  * @property {number} heads
  * @property {number} layer          the layer whose heads are shown
  * @property {boolean} renormalised  special tokens hidden, rows renormalised
+ * @property {string} settings      what computed the weights and how (caption.js), in the caption
+ * @property {'fixed' | 'stretched'} scale  the colour scale: 0 to 1, or to the largest weight
  * @property {FigureView} view
  */
 
@@ -75,9 +78,10 @@ const label = (token) => ({ text: token.text, special: token.special });
  * The description every view shares.
  * @param {RunData} data
  * @param {FigureView} view
+ * @param {PlaygroundState} state
  * @returns {FigureInput}
  */
-function describe(data, view) {
+function describe(data, view, state) {
   const { summary } = data;
   return {
     queries: summary.queryTokens.map(label),
@@ -88,6 +92,8 @@ function describe(data, view) {
     heads: summary.heads,
     layer: data.layer,
     renormalised: Boolean(data.model?.kept),
+    settings: settingsCaption(data, state),
+    scale: state.stretch ? 'stretched' : 'fixed',
     view,
   };
 }
@@ -123,18 +129,18 @@ export function viewFigureRequest({ data, state, breakdown }) {
   const { heads, layers } = shape(data);
   switch (state.view) {
     case 'heatmap':
-      return { inputs: [describe(data, { kind: 'heatmap', head: state.head, query: state.query })], weights: headWeights(data, state.head).slice(), allowed: maskOf(data) };
+      return { inputs: [describe(data, { kind: 'heatmap', head: state.head, query: state.query }, state)], weights: headWeights(data, state.head).slice(), allowed: maskOf(data) };
     case 'lines': {
       const shown = [...Array(heads).keys()].filter((h) => !state.hiddenHeads.includes(h));
       const pin = state.pin ? { side: state.pin.side, index: state.pin.index } : null;
-      return { inputs: [describe(data, { kind: 'lines', shown, pin })], weights: concat(shown.map((h) => headWeights(data, h))), allowed: maskOf(data) };
+      return { inputs: [describe(data, { kind: 'lines', shown, pin }, state)], weights: concat(shown.map((h) => headWeights(data, h))), allowed: maskOf(data) };
     }
     case 'heads': {
       const every = [...Array(layers > 1 ? layers : 1).keys()].flatMap((l) => [...Array(heads).keys()].map((h) => layerHeadWeights(data, layers > 1 ? l : data.layer, h)));
-      return { inputs: [describe(data, { kind: 'grid', head: state.head })], weights: concat(every), allowed: maskOf(data) };
+      return { inputs: [describe(data, { kind: 'grid', head: state.head }, state)], weights: concat(every), allowed: maskOf(data) };
     }
     case 'player':
-      return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step, state))], weights: new Float32Array(0), allowed: new Uint8Array(0) };
+      return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step, state), state)], weights: new Float32Array(0), allowed: new Uint8Array(0) };
   }
 }
 
@@ -145,7 +151,7 @@ export function viewFigureRequest({ data, state, breakdown }) {
  */
 export function clipFigureRequest({ data, state, breakdown }) {
   const { keys, predict } = playerRow(data, state.query);
-  const inputs = [...Array(stepCount(keys, predict)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step, state)));
+  const inputs = [...Array(stepCount(keys, predict)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step, state), state));
   return { inputs, weights: new Float32Array(0), allowed: new Uint8Array(0) };
 }
 

@@ -7,8 +7,9 @@
 // = + - @ (or a tab or carriage return) as a formula: such tokens get a leading apostrophe,
 // which spreadsheets read as "this is text" and do not show.
 
+import { settingsCaption } from '../caption.js';
 import { toToyConfig } from '../state.js';
-import { headWeights, rowsNote, shape } from '../run-data.js';
+import { headName, headWeights, rowsNote, shape } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
@@ -53,6 +54,7 @@ export function weightsJson({ data, state }) {
       ? `Attention weights of one head of ${data.model.name}: weights[i][j] is how much query token i attends to key token j; ${renormalised ? '[CLS], [SEP] and other special tokens are left out and each row is renormalised to sum to 1 over the remaining tokens, so these are not the model’s raw weights' : 'each row sums to 1'}.`
       : 'Attention weights of one head: weights[i][j] is how much query token i attends to key token j; each row sums to 1 (a row whose keys are all masked is all 0).',
     model: state.source,
+    caption: settingsCaption(data, state),
     ...(data.model
       ? { modelInfo: data.model.info, specialTokens: renormalised ? 'hidden, rows renormalised' : 'shown' }
       : { settings: toToyConfig(state.model) }),
@@ -87,7 +89,9 @@ export function csvField(text) {
 export function weightsCsv({ data, state }) {
   const { queries, keys } = shape(data);
   const weights = headWeights(data, state.head);
-  const corner = data.model?.kept ? `query \\ key (${rowsNote(data)})` : 'query \\ key';
+  // The corner says what computed the weights (the toy's warning included) and how.
+  const about = [`${headName(data, state.head)} of ${shape(data).heads}`, settingsCaption(data, state), ...(data.model?.kept ? [rowsNote(data)] : [])];
+  const corner = `query \\ key (${about.join(' · ')})`;
   const lines = [[corner, ...data.summary.keyTokens.map((t) => t.text)].map(csvField).join(',')];
   for (let q = 0; q < queries; q += 1) {
     const cells = [csvField(data.summary.queryTokens[q].text)];

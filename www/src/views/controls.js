@@ -3,7 +3,7 @@
 // are shown next to the control they concern.
 
 import { el } from '../dom.js';
-import { LIMITS } from '../state.js';
+import { LIMITS, SCALE_BY_DEFAULT, kvHeadsFor } from '../state.js';
 
 /** @typedef {import('../state.js').ModelState} ModelState */
 /** @typedef {keyof ModelState | 'window' | 'padTo'} FieldName */
@@ -21,6 +21,30 @@ import { LIMITS } from '../state.js';
  *   | { kind: 'check', name: FieldName, label: string, hint: string }
  *   | { kind: 'optional', name: 'window' | 'padTo', label: string, hint: string, min: number, max: number, initial: number }} Field
  */
+
+/**
+ * What scaling does for each score function (the checkbox follows SCALE_BY_DEFAULT when the
+ * score changes).
+ * @type {Record<ModelState['score'], string>}
+ */
+export const SCALE_HINTS = {
+  dot: 'Scale by 1/√d_k keeps scores from growing with d_k.',
+  general: 'Scale by 1/√d_k keeps scores from growing with d_k.',
+  cosine: 'Off for cosine: its scores lie in [−1, 1] whatever d_k, and dividing them flattens the weights. Lower the temperature to sharpen them instead.',
+  additive: 'Off for additive: its scores v·tanh(W·q + U·k) are bounded by ‖v‖₁ whatever d_k, so they need no scaling.',
+};
+
+/** Why Causal is off in cross-attention. */
+export const CROSS_CAUSAL = 'Not in cross-attention: causal masks a text’s later tokens, and here queries and keys come from two texts.';
+
+/**
+ * The hint of a field that depends on the other settings, and why a field cannot be changed.
+ * @type {Partial<Record<string, { hint?: (model: ModelState) => string, lock?: (model: ModelState) => string | undefined }>>}
+ */
+const DEPENDS = {
+  scale: { hint: (model) => SCALE_HINTS[model.score] },
+  causal: { lock: (model) => (model.mode === 'cross' ? CROSS_CAUSAL : undefined) },
+};
 
 /** @type {Array<{ legend: string, fields: Field[] }>} */
 const GROUPS = [
@@ -74,6 +98,9 @@ export function createControls(root, callbacks) {
   /** @type {Map<string, { sync: (model: ModelState) => void, error: HTMLElement, hint: HTMLElement, control: HTMLInputElement | HTMLSelectElement, text: string }>} */
   const fields = new Map();
 
+  /** Said beside Key/value heads after they followed a change of Heads. */
+  let kvNote = '';
+
   /** @param {ModelState} model @returns {number | null} */
   const optionalValue = (model, /** @type {'window' | 'padTo'} */ name) => model.masks[name];
 
@@ -93,6 +120,9 @@ export function createControls(root, callbacks) {
       control = select;
       select.addEventListener('change', () => callbacks.onChange((model) => {
         /** @type {any} */ (model)[name] = select.value;
+        // Each score function gets its own scaling; cross-attention has no causal mask.
+        if (name === 'score') model.scale = SCALE_BY_DEFAULT[model.score];
+        if (name === 'mode' && model.mode === 'cross') model.masks.causal = false;
       }));
       row = el(doc, 'label', { class: 'field' }, [el(doc, 'span', { class: 'field-label', text: field.label }), select, hint, error]);
       sync = (model) => { select.value = model[name]; };
@@ -106,7 +136,17 @@ export function createControls(root, callbacks) {
           && (field.step !== 1 || Number.isInteger(value));
         input.setAttribute('aria-invalid', String(!valid));
         error.textContent = valid ? '' : `Enter ${field.step === 1 ? 'a whole number' : 'a number'} from ${field.min} to ${field.max}.`;
-        if (valid) callbacks.onChange((model) => { model[name] = value; });
+        if (valid) {
+          callbacks.onChange((model) => {
+            model[name] = value;
+            if (name === 'kvHeads') kvNote = '';
+            if (name !== 'heads') return;
+            // Key/value heads follow the heads when they no longer divide them.
+            const kv = kvHeadsFor(value, model.kvHeads);
+            kvNote = kv === model.kvHeads ? '' : `Now ${kv}: ${model.kvHeads} key/value heads do not divide ${value} heads.`;
+            model.kvHeads = kv;
+          });
+        }
       });
       row = el(doc, 'label', { class: 'field' }, [el(doc, 'span', { class: 'field-label', text: field.label }), input, hint, error]);
       sync = (model) => {
@@ -179,9 +219,11 @@ export function createControls(root, callbacks) {
   function update(model, editMask, errors, locked = {}) {
     for (const [name, field] of fields) {
       field.sync(model);
-      const reason = locked[name];
+      const depends = DEPENDS[name];
+      const reason = locked[name] ?? depends?.lock?.(model);
       field.control.disabled = reason !== undefined;
-      field.hint.textContent = reason ?? field.text;
+      const note = name === 'kvHeads' && kvNote && model.heads % model.kvHeads === 0 ? kvNote : '';
+      field.hint.textContent = reason ?? (note || depends?.hint?.(model) || field.text);
       const message = errors[name];
       if (message !== undefined) field.error.textContent = message;
       else if (field.error.dataset.core === 'yes') field.error.textContent = '';

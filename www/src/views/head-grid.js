@@ -3,6 +3,8 @@
 // layer and head.
 
 import { el } from '../dom.js';
+import { colourTop } from '../colors.js';
+import { createStretchToggle } from './legend.js';
 import { paintWeights } from './paint.js';
 import { layerHeadWeights, maxOf, shape } from '../run-data.js';
 
@@ -13,17 +15,19 @@ import { layerHeadWeights, maxOf, shape } from '../run-data.js';
  * @property {RunData} data
  * @property {number} layer
  * @property {number} head
+ * @property {boolean} stretch  colours stretched to the largest weight of every head (else 0 to 1)
  */
 
 /**
  * @param {HTMLElement} root
- * @param {{ onHead: (layer: number, head: number) => void }} callbacks
+ * @param {{ onHead: (layer: number, head: number) => void, onStretch: (on: boolean) => void }} callbacks
  */
 export function createHeadGrid(root, callbacks) {
   const doc = root.ownerDocument;
   const caption = el(doc, 'p', { class: 'view-note' });
   const grid = el(doc, 'div', { class: 'head-grid' });
-  root.replaceChildren(caption, grid);
+  const stretch = createStretchToggle(doc, callbacks.onStretch);
+  root.replaceChildren(caption, stretch.element, grid);
   /** @type {HeadGridInput | null} */
   let input = null;
   /** @type {HTMLButtonElement[][]} tiles[layer][head] */
@@ -43,11 +47,14 @@ export function createHeadGrid(root, callbacks) {
     return canvas;
   }
 
-  /** @param {RunData} data */
-  function build(data) {
+  /**
+   * @param {RunData} data
+   * @param {boolean} stretched
+   */
+  function build(data, stretched) {
     const { heads, layers } = shape(data);
     const { kvHeads } = data.summary;
-    const max = maxOf(data.weights);
+    const max = colourTop(maxOf(data.weights), stretched);
     if (layers === 1) {
       const row = [...Array(heads).keys()].map((h) => {
         const group = kvHeads < heads ? ` · K/V ${Math.floor(h / (heads / kvHeads)) + 1}` : '';
@@ -123,9 +130,10 @@ export function createHeadGrid(root, callbacks) {
   /** @param {HeadGridInput} next */
   function update(next) {
     // Moving to another layer keeps the thumbnails: they show every layer already.
-    const rebuild = !input || input.data.runId !== next.data.runId || input.data.weights !== next.data.weights;
+    const rebuild = !input || input.data.runId !== next.data.runId || input.data.weights !== next.data.weights || input.stretch !== next.stretch;
     input = next;
-    if (rebuild) build(next.data);
+    if (rebuild) build(next.data, next.stretch);
+    stretch.set(next.stretch);
     tiles.forEach((row, l) => row.forEach((tile, h) => tile.setAttribute('aria-pressed', String(l === next.layer && h === next.head))));
     const active = doc.activeElement;
     if (!tiles.some((row) => row.some((tile) => tile === active))) roving(next.layer, next.head);
@@ -133,12 +141,17 @@ export function createHeadGrid(root, callbacks) {
     const { kvHeads } = next.data.summary;
     if (layers === 1) {
       const sharing = kvHeads < heads ? ` ${heads / kvHeads} query heads share each key/value head.` : '';
-      caption.textContent = `Head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. All thumbnails share one colour scale.${sharing}`;
+      caption.textContent = `Head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. All thumbnails share one colour scale, ${scaleWords(next.stretch)}.${sharing}`;
     } else {
       const hidden = next.data.model?.kept ? ' [CLS] and [SEP] are hidden and each row renormalised.' : '';
-      caption.textContent = `Layer ${next.layer + 1}, head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per layer (layer 1 reads the word embeddings), one column per head; all ${layers * heads} thumbnails share one colour scale.${hidden}`;
+      caption.textContent = `Layer ${next.layer + 1}, head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per layer (layer 1 reads the word embeddings), one column per head; all ${layers * heads} thumbnails share one colour scale, ${scaleWords(next.stretch)}.${hidden}`;
     }
   }
 
   return { update };
+}
+
+/** @param {boolean} stretched */
+function scaleWords(stretched) {
+  return stretched ? 'stretched so that the largest weight of them all is the brightest' : 'from 0 to 1';
 }

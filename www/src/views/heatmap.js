@@ -3,11 +3,11 @@
 // keys show the exact weight; a hidden table gives screen readers the same numbers.
 
 import { el, svgEl } from '../dom.js';
-import { needsLightText, weightColour } from '../colors.js';
+import { colourTop, needsLightText, weightColour } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
 import { HEATMAP_LABEL, MASK_MARK_INSET } from '../generated/design.js';
 import { BLOCK_KINDS, axisTitles, clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
-import { renderLegend } from './legend.js';
+import { createStretchToggle, renderLegend } from './legend.js';
 import { paintWeights } from './paint.js';
 import { renderQueryRow } from './query-row.js';
 import { renderWeightTable } from './weight-table.js';
@@ -28,6 +28,8 @@ export const SVG_LIMIT = 128;
  * @property {boolean} table     whether to keep the screen-reader table
  * @property {boolean} numbers   whether large cells print their weight
  * @property {boolean} rowPanel  whether to show the focused query's row as bars beside the map
+ * @property {boolean} [stretch]  colours stretched to the largest weight (else fixed, 0 to 1)
+ * @property {string} [model]  what computed the weights, for the legend (caption.js's modelLabel)
  */
 
 /**
@@ -35,6 +37,8 @@ export const SVG_LIMIT = 128;
  * @property {(query: number) => void} onQuery
  * @property {(query: number, key: number) => void} onToggleCell
  * @property {(cell: { query: number, key: number } | null) => void} [onHover]  the cell under the pointer
+ * @property {(on: boolean) => void} [onStretch]  the reader stretched the colours (or not): the
+ *   checkbox is offered when this is given
  */
 
 /**
@@ -53,13 +57,15 @@ export function createHeatmap(root, callbacks) {
   const tooltip = el(doc, 'div', { class: 'tooltip', attrs: { 'aria-hidden': 'true' } });
   tooltip.hidden = true;
   const side = el(doc, 'div', { class: 'heatmap-side' });
+  const { onStretch } = callbacks;
+  const stretch = onStretch ? createStretchToggle(doc, onStretch) : null;
   // Over two sequences (a translation), what each axis is: "target (generated) ↓ / source →".
   const axisTitle = el(doc, 'p', { class: 'heatmap-axes' });
   /** @type {HTMLElement} */
   let layout;
   root.replaceChildren(
     layout = el(doc, 'div', { class: 'heatmap-layout' }, [
-      el(doc, 'div', { class: 'heatmap-main' }, [axisTitle, el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, readout]),
+      el(doc, 'div', { class: 'heatmap-main' }, [axisTitle, el(doc, 'div', { class: 'heatmap-body' }, [figure, tooltip]), legend, stretch?.element ?? null, readout]),
       side,
     ]),
     tableHost,
@@ -177,11 +183,12 @@ export function createHeatmap(root, callbacks) {
     const { queries, keys } = shape(next.data);
     const redraw = !previous || previous.data !== next.data || previous.head !== next.head
       || previous.editMask !== next.editMask || previous.numbers !== next.numbers || previous.blocked !== next.blocked
-      || JSON.stringify(previous.reveal) !== JSON.stringify(next.reveal);
+      || previous.stretch !== next.stretch || previous.model !== next.model || JSON.stringify(previous.reveal) !== JSON.stringify(next.reveal);
+    stretch?.set(next.stretch ?? false);
     if (redraw) {
       const weights = headWeights(next.data, next.head);
       const visible = visibility(next.reveal, keys);
-      const max = maxOf(visible ? weights.filter((_, i) => visible(i)) : weights);
+      const max = colourTop(maxOf(visible ? weights.filter((_, i) => visible(i)) : weights), next.stretch ?? false);
       const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
       surface = new Surface(doc, next, weights, max, visible);
       const axes = axisTitles(next.data);
@@ -195,6 +202,9 @@ export function createHeatmap(root, callbacks) {
         masked: !next.data.model || next.data.summary.masked,
         kind: next.data.model ? `${BLOCK_KINDS[kind]}:` : '',
         maskedName: kind === 'causal' ? 'masked: a later token' : 'masked',
+        stretched: next.stretch ?? false,
+        model: next.model ?? '',
+        toy: !next.data.model,
       });
     }
     const wantTable = next.table ? `${dataKey(next.data)}:${next.head}` : '';
@@ -203,10 +213,10 @@ export function createHeatmap(root, callbacks) {
       if (next.table) renderWeightTable(tableHost, next.data, next.head);
       else tableHost.replaceChildren();
     }
-    const rowKey = next.rowPanel ? `${dataKey(next.data)}:${next.head}:${next.query}` : '';
+    const rowKey = next.rowPanel ? `${dataKey(next.data)}:${next.head}:${next.query}:${next.stretch ?? false}` : '';
     if (rowKey !== sideKey) {
       sideKey = rowKey;
-      if (next.rowPanel) renderQueryRow(side, next.data, next.head, next.query);
+      if (next.rowPanel) renderQueryRow(side, next.data, next.head, next.query, next.stretch ?? false);
       else side.replaceChildren();
       side.hidden = !next.rowPanel;
       layout.classList.toggle('with-side', next.rowPanel);
@@ -251,14 +261,17 @@ class SvgSurface {
     const { queries, keys } = shape(input.data);
     const n = Math.max(queries, keys);
     const cell = n <= 12 ? 44 : n <= 24 ? 28 : n <= 48 ? 16 : Math.max(5, Math.floor(768 / n));
-    const showLabels = cell >= 12;
+    // Labels at least 12 px apart: small cells label every `stride`-th token (and the focused query).
+    const stride = Math.ceil(12 / cell);
+    const kept = (/** @type {number} */ index) => index % stride === 0;
     const showNumbers = input.numbers && cell >= 40;
     const longest = (/** @type {import('../types').Token[]} */ tokens) =>
-      showLabels ? Math.max(2, ...tokens.map((t) => tokenLabel(t, HEATMAP_LABEL).length)) * 7.2 + 12 : 8;
-    const left = longest(summary.queryTokens);
-    const top = longest(summary.keyTokens) * 0.72 + 8;
+      Math.max(2, ...tokens.map((t) => tokenLabel(t, HEATMAP_LABEL).length)) * 7.2 + 12;
+    // The corner holds the axes' titles.
+    const left = Math.max(longest(summary.queryTokens), 78);
+    const top = Math.max(longest(summary.keyTokens) * 0.72 + 8, 40);
     // Key labels lean right by about their length: room for the last one.
-    const width = left + keys * cell + Math.max(8, showLabels ? top - 8 : 8);
+    const width = left + keys * cell + Math.max(8, top - 8);
     const height = top + queries * cell + 8;
 
     this.element = svgEl(doc, 'svg', {
@@ -314,27 +327,30 @@ class SvgSurface {
     grid.append(this.rowMark, this.cellMark);
     this.cell = cell;
 
-    if (showLabels) {
-      const labels = svgEl(doc, 'g', { class: 'axis-labels' });
-      summary.queryTokens.forEach((token, q) => {
-        labels.append(svgEl(doc, 'text', {
-          class: `axis-query${generated(q)}`,
-          text: tokenLabel(token, HEATMAP_LABEL),
-          attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
-        }));
-      });
-      summary.keyTokens.forEach((token, k) => {
-        const x = left + k * cell + cell / 2;
-        labels.append(svgEl(doc, 'text', {
-          class: `${token.special ? 'axis-key special' : 'axis-key'}${generated(k)}`,
-          text: tokenLabel(token, HEATMAP_LABEL),
-          attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
-        }));
-      });
-      this.element.append(labels);
-      this.labels = labels;
-    }
-    this.element.append(grid);
+    const labels = svgEl(doc, 'g', { class: 'axis-labels' });
+    labels.append(
+      svgEl(doc, 'text', { class: 'axis-title', text: 'keys →', attrs: { x: left - 8, y: top - 24, 'text-anchor': 'end' } }),
+      svgEl(doc, 'text', { class: 'axis-title', text: 'queries ↓', attrs: { x: left - 8, y: top - 8, 'text-anchor': 'end' } }),
+    );
+    summary.queryTokens.forEach((token, q) => {
+      labels.append(svgEl(doc, 'text', {
+        class: `axis-query${generated(q)}`,
+        text: tokenLabel(token, HEATMAP_LABEL),
+        attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
+      }));
+    });
+    summary.keyTokens.forEach((token, k) => {
+      if (!kept(k)) return;
+      const x = left + k * cell + cell / 2;
+      labels.append(svgEl(doc, 'text', {
+        class: `${token.special ? 'axis-key special' : 'axis-key'}${generated(k)}`,
+        text: tokenLabel(token, HEATMAP_LABEL),
+        attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
+      }));
+    });
+    this.element.append(labels, grid);
+    this.labels = labels;
+    this.kept = kept;
   }
 
   /**
@@ -345,8 +361,10 @@ class SvgSurface {
     this.rowMark.setAttribute('y', String(query * this.cell));
     this.cellMark.setAttribute('x', String(key * this.cell));
     this.cellMark.setAttribute('y', String(query * this.cell));
-    this.labels?.querySelectorAll('.axis-query').forEach((label, q) => {
+    // Every query has its label, shown when kept by the thinning or focused.
+    this.labels.querySelectorAll('.axis-query').forEach((label, q) => {
       label.classList.toggle('current', q === query);
+      label.classList.toggle('thinned', !this.kept(q) && q !== query);
     });
   }
 }

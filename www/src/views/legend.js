@@ -1,20 +1,23 @@
-// The colour legend of a weight map: a viridis ramp from 0 to the largest weight shown.
+// The colour legend of a weight map: a viridis ramp from 0 to 1 (the fixed scale), or to the
+// largest weight shown when the reader stretches it, which the legend then says; and the
+// checkbox that stretches it.
 
-import { svgEl } from '../dom.js';
-import { scaleTop, weightColour } from '../colors.js';
+import { el, svgEl } from '../dom.js';
+import { weightColour } from '../colors.js';
 import { formatWeight } from '../format.js';
 import { LEGEND_STEPS as STEPS } from '../generated/design.js';
 
 /**
  * @param {HTMLElement} root
- * @param {number} max
- * @param {{ name?: string, masked?: boolean, kind?: string, maskedName?: string }} [options]  what
- *   the colours stand for; whether masked cells are shown (and so explained); the kind of
- *   attention ("causal self-attention"); what a masked cell is
+ * @param {number} top  the weight drawn brightest: 1 on the fixed scale
+ * @param {{ name?: string, masked?: boolean, kind?: string, maskedName?: string, stretched?: boolean, model?: string, toy?: boolean }} [options]
+ *   what the colours stand for; whether masked cells are shown (and so explained); the kind of
+ *   attention ("causal self-attention"); what a masked cell is; whether the scale is stretched
+ *   to the largest weight; what computed the weights (caption.js's modelLabel), and whether it
+ *   is the toy (then the label stands out)
  */
-export function renderLegend(root, max, { name = 'weight', masked: anyMasked = true, kind = '', maskedName = 'masked' } = {}) {
+export function renderLegend(root, top, { name = 'weight', masked: anyMasked = true, kind = '', maskedName = 'masked', stretched = false, model = '', toy = false } = {}) {
   const doc = root.ownerDocument;
-  const top = scaleTop(max);
   const width = 200;
   const ramp = svgEl(doc, 'svg', {
     class: 'legend-ramp',
@@ -36,14 +39,30 @@ export function renderLegend(root, max, { name = 'weight', masked: anyMasked = t
     svgEl(doc, 'rect', { class: 'cell-masked', attrs: { width: 14, height: 14 } }),
     svgEl(doc, 'line', { class: 'cell-masked-mark', attrs: { x1: 2, y1: 12, x2: 12, y2: 2 } }),
   ]);
-  const label = doc.createElement('span');
-  label.className = 'legend-label';
-  label.textContent = name;
-  const maskedLabel = doc.createElement('span');
-  maskedLabel.className = 'legend-label';
-  maskedLabel.append(masked, doc.createTextNode(` ${maskedName}`));
-  const kindLabel = doc.createElement('span');
-  kindLabel.className = 'legend-label legend-kind';
-  kindLabel.textContent = kind;
-  root.replaceChildren(...(kind ? [kindLabel] : []), label, ramp, anyMasked ? maskedLabel : '');
+  const label = el(doc, 'span', { class: 'legend-label', text: name });
+  const maskedLabel = el(doc, 'span', { class: 'legend-label' }, [masked, ` ${maskedName}`]);
+  const kindLabel = el(doc, 'span', { class: 'legend-label legend-kind', text: kind });
+  const scale = el(doc, 'span', {
+    class: stretched ? 'legend-label legend-scale stretched' : 'legend-label legend-scale',
+    text: stretched ? `stretched: brightest is the largest weight, ${formatWeight(top)}` : 'fixed scale, 0 to 1',
+  });
+  const source = el(doc, 'span', { class: toy ? 'legend-model toy' : 'legend-model', text: model });
+  root.replaceChildren(...(model ? [source] : []), ...(kind ? [kindLabel] : []), label, ramp, scale, anyMasked ? maskedLabel : '');
+}
+
+/**
+ * The checkbox that stretches a view's colours to its largest weight.
+ * @param {Document} doc
+ * @param {(on: boolean) => void} onChange
+ */
+export function createStretchToggle(doc, onChange) {
+  const box = el(doc, 'input', { attrs: { type: 'checkbox' }, on: { change: () => onChange(box.checked) } });
+  const element = el(doc, 'label', { class: 'stretch-toggle' }, [box, ' Stretch colours to the largest weight']);
+  return {
+    element,
+    /** @param {boolean} on */
+    set(on) {
+      box.checked = on;
+    },
+  };
 }

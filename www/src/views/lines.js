@@ -4,7 +4,7 @@
 
 import { el, svgEl } from '../dom.js';
 import { headColour } from '../colors.js';
-import { formatWeight } from '../format.js';
+import { formatWeight, quoteToken } from '../format.js';
 import { LINES_LABEL, LINES_LIMIT, LINES_TOKEN_LIMIT, LINE_OPACITY, LINE_WIDTH, LINE_WIDTH_GROWTH, MIN_WEIGHT, ROW } from '../generated/design.js';
 import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 
@@ -20,7 +20,7 @@ import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
  * @property {number} query
  * @property {number} key
  * @property {number} weight
- * @property {number} opacity  proportional to the weight, relative to the largest one drawn
+ * @property {number} opacity  proportional to the weight (out of 1, or of the largest drawn when stretched)
  * @property {number} width
  */
 
@@ -31,14 +31,15 @@ import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
  * @param {RunData} data
  * @param {number[]} hiddenHeads
  * @param {Pin | null} active
+ * @param {boolean} [stretch]  strength relative to the largest weight drawn (else to 1)
  * @returns {{ lines: DrawnLine[] | null, total: number }}
  */
-export function linesToDraw(data, hiddenHeads, active) {
+export function linesToDraw(data, hiddenHeads, active, stretch = false) {
   const { queries, keys, heads } = shape(data);
   const shownHeads = [...Array(heads).keys()].filter((h) => !hiddenHeads.includes(h));
   const total = (active ? (active.side === 'q' ? keys : queries) : queries * keys) * shownHeads.length;
   if (total > LINES_LIMIT) return { lines: null, total: queries * keys * shownHeads.length };
-  const top = Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(data, h))));
+  const top = stretch ? Math.max(MIN_WEIGHT, ...shownHeads.map((h) => maxOf(headWeights(data, h)))) : 1;
   /** @type {DrawnLine[]} */
   const lines = [];
   const qs = active?.side === 'q' ? [active.index] : [...Array(queries).keys()];
@@ -62,6 +63,8 @@ export function linesToDraw(data, hiddenHeads, active) {
  * @property {Pin | null} pin
  * @property {number[]} hiddenHeads
  * @property {number} head  the focused head
+ * @property {number} query  the focused query: its lines are drawn when all of them would be too many
+ * @property {boolean} stretch  line strength relative to the largest weight drawn (else to 1)
  */
 
 /**
@@ -137,14 +140,20 @@ export function createLines(root, callbacks) {
 
   function drawLines() {
     if (!input || !svg) return;
-    const active = input.pin ?? hover;
-    const drawn = linesToDraw(input.data, input.hiddenHeads, active);
+    const every = linesToDraw(input.data, input.hiddenHeads, input.pin ?? hover, input.stretch);
+    // Too many lines at once: the focused query's are drawn, at any length.
+    const focused = /** @type {Pin} */ ({ side: 'q', index: input.query });
+    const active = every.lines ? input.pin ?? hover : focused;
+    const drawn = every.lines ? every : linesToDraw(input.data, input.hiddenHeads, focused, input.stretch);
     const width = 240;
     const group = svgEl(doc, 'g');
     if (!drawn.lines) {
       note.textContent = `${drawn.total.toLocaleString('en')} lines are too many to draw at once: hover or click a token to see its lines.`;
     } else {
-      note.textContent = active ? '' : 'Hover a token to follow its lines; click to pin it.';
+      const token = input.data.summary.queryTokens[input.query]?.text ?? '';
+      note.textContent = !every.lines
+        ? `${every.total.toLocaleString('en')} lines are too many to draw at once: these are the lines of the focused query ${quoteToken(token)}; hover or click a token for its own.`
+        : active ? '' : 'Hover a token to follow its lines; click to pin it.';
       const { queryTokens, keyTokens } = input.data.summary;
       for (const line of drawn.lines) {
         group.append(svgEl(doc, 'line', {

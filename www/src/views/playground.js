@@ -21,6 +21,7 @@ import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
 import { blockName, hasSpecial, specialNames, targetBlock } from '../run-data.js';
 import { createNoAttentionPanel, createTranslationPanel } from './translation.js';
+import { computationLabel, modelLabel } from '../caption.js';
 import { createTokenStrip } from './token-strip.js';
 
 /** @typedef {import('../state.js').PlaygroundState} PlaygroundState */
@@ -46,6 +47,7 @@ import { createTokenStrip } from './token-strip.js';
  * @property {(event: Event) => void} onEvent
  * @property {() => void} onCancelLoad
  * @property {() => void} onToy
+ * @property {() => void} onTrained  the reader leaves the toy for the default trained model
  * @property {(address: string) => void} onAddress
  * @property {(files: import('../model/files.js').LocalFiles) => void} onFiles
  * @property {(on: boolean) => void} onVectors
@@ -105,6 +107,13 @@ export function createPlaygroundViews(container, callbacks) {
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
   const actions = el(doc, 'div', { class: 'ap-actions' });
   const statusLine = el(doc, 'p', { class: 'ap-status' });
+  // On a phone the settings open as a sheet over the views (the stylesheet decides when).
+  const closeSettings = el(doc, 'button', { class: 'small-button ap-sheet-close', text: 'Done', attrs: { type: 'button' } });
+  // What computed the weights, above the views: the toy says that it shows no meaning.
+  const sourceBadge = el(doc, 'strong', { class: 'ap-source' });
+  const sourceDetails = el(doc, 'span', { class: 'ap-source-details' });
+  const toTrained = el(doc, 'button', { class: 'small-button', text: 'Use a trained model', attrs: { type: 'button' }, on: { click: () => callbacks.onTrained() } });
+  const sourceLine = el(doc, 'p', { class: 'ap-source-line' }, [sourceBadge, ' ', sourceDetails, ' ', toTrained]);
   /** @type {Record<ViewName, HTMLElement>} */
   const panels = {
     heatmap: el(doc, 'div', { class: 'ap-panel panel-heatmap' }),
@@ -121,15 +130,32 @@ export function createPlaygroundViews(container, callbacks) {
     loadHost,
     el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
-      el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, tabList, statusLine, noAttentionHost, ...Object.values(panels), actions]),
+      el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, sourceLine, tabList, statusLine, noAttentionHost, ...Object.values(panels), actions]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
-        el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }),
+        el(doc, 'div', { class: 'ap-controls-head' }, [el(doc, 'h2', { class: 'ap-controls-title', text: 'Settings' }), closeSettings]),
         modelHost,
         controlsHost,
       ]),
     ]),
   ]);
   container.replaceChildren(root);
+  const openSettings = el(doc, 'button', {
+    class: 'small-button action-button ap-sheet-open',
+    text: 'Settings…',
+    attrs: { type: 'button', 'aria-expanded': 'false' },
+    on: { click: () => sheet(true) },
+  });
+  /** @param {boolean} open */
+  function sheet(open) {
+    root.classList.toggle('settings-open', open);
+    openSettings.setAttribute('aria-expanded', String(open));
+    (open ? closeSettings : openSettings).focus();
+  }
+  closeSettings.addEventListener('click', () => sheet(false));
+  root.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && root.classList.contains('settings-open')) sheet(false);
+  });
+  actions.append(openSettings);
 
   /** @type {RunView | null} what the views last showed */
   let shown = null;
@@ -199,6 +225,7 @@ export function createPlaygroundViews(container, callbacks) {
     onQuery: (query) => onPatch({ query: fromView(query) }),
     onHover: (cell) => highlight(cell && shown ? shown.run.summary.queryTokens[cell.query] ?? null : null, 'q'),
     onToggleCell: callbacks.onToggleCell,
+    onStretch: (stretch) => onPatch({ stretch }),
   });
   const lines = createLines(panels.lines, {
     onPin: (shownPin) => {
@@ -215,7 +242,7 @@ export function createPlaygroundViews(container, callbacks) {
       highlight(pin ? tokens[pin.index] ?? null : null, pin?.side ?? 'q');
     },
   });
-  const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => onPatch({ layer, head }) });
+  const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => onPatch({ layer, head }), onStretch: (stretch) => onPatch({ stretch }) });
   const player = createPlayer(panels.player, {
     onStep: (step) => onPatch({ step }),
     onQuery: (query) => onPatch({ query }),
@@ -329,7 +356,7 @@ export function createPlaygroundViews(container, callbacks) {
       tabList.hidden = none;
       focusHost.hidden = none;
       for (const [view, panel] of Object.entries(panels)) panel.hidden = none || view !== state.view;
-      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player', full.run.generation?.promptTokens ?? null);
+      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player', full.run.generation?.promptTokens ?? null, !modelRun && state.model.tokenizer === 'chars');
       embedding.update(modelRun?.pooled ? { pooled: modelRun.pooled, name: modelRun.name } : null);
       focusBar.update({
         layers: full.layers,
@@ -342,14 +369,19 @@ export function createPlaygroundViews(container, callbacks) {
         blocks: full.run.translation ? full.run.blocks.map((_, b) => blockName(full.run, b)) : null,
       });
       statusLine.textContent = next.status;
+      const label = modelLabel(full, state.model, state.vectors);
+      sourceBadge.textContent = modelRun ? `Computed by ${label}` : `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
+      sourceDetails.textContent = computationLabel(full, state.model);
+      sourceLine.classList.toggle('toy', !modelRun);
+      toTrained.hidden = modelRun !== null;
       if (none) return;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
-        heatmap.update({ data: run, head: f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true });
+        heatmap.update({ data: run, head: f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true, stretch: state.stretch, model: label });
       } else if (state.view === 'lines') {
-        lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head });
+        lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head, query: seen.query, stretch: state.stretch });
       } else if (state.view === 'heads') {
-        heads.update({ data: run, layer: f.layer, head: f.head });
+        heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;

@@ -1,7 +1,10 @@
 // Beside the heatmap: the focused query's row as bars, largest first, with the sentence
-// a teacher would say ("‘it’ gives 0.320 of its attention to ‘because’").
+// a teacher would say ("‘it’ gives 0.320 of its attention to ‘because’"), and how spread out
+// the row is (its entropy, beside the most it could be). A bar is its weight as a fraction of 1
+// (a full bar is all of the attention), or of the row's largest when the colours are stretched.
 
 import { el } from '../dom.js';
+import { entropy } from '../caption.js';
 import { formatWeight, quoteToken } from '../format.js';
 import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 
@@ -13,22 +16,24 @@ const SHOWN = 12;
  * @param {import('../run-data.js').RunData} data
  * @param {number} head
  * @param {number} query
+ * @param {boolean} stretch  bars relative to the row's largest weight instead of to 1
  */
-export function renderQueryRow(root, data, head, query) {
+export function renderQueryRow(root, data, head, query, stretch) {
   const doc = root.ownerDocument;
   const { keys } = shape(data);
   const token = data.summary.queryTokens[query];
   const row = headWeights(data, head).subarray(query * keys, (query + 1) * keys);
   const allowed = data.allowed.subarray(query * keys, (query + 1) * keys);
   const order = [...Array(keys).keys()].filter((k) => allowed[k] === 1).sort((a, b) => row[b] - row[a]);
-  const max = maxOf(row);
+  const top = stretch ? maxOf(row) : 1;
+  const spread = entropy(row, allowed);
   const title = el(doc, 'h3', { class: 'query-row-title', text: `Where ${quoteToken(token?.text ?? '')} looks` });
   const lead = order.length === 0
     ? `Every key is masked for ${quoteToken(token?.text ?? '')}: it attends to nothing.`
     : `${quoteToken(token?.text ?? '')} gives ${formatWeight(row[order[0]])} of its attention to ${quoteToken(data.summary.keyTokens[order[0]].text)}.`;
   const list = el(doc, 'ol', { class: 'query-row-bars' }, order.slice(0, SHOWN).map((k) => {
     const bar = el(doc, 'span', { class: 'bar', attrs: { 'aria-hidden': 'true' } });
-    bar.style.width = `${max > 0 ? (row[k] / max) * 100 : 0}%`;
+    bar.style.width = `${top > 0 ? Math.min(1, row[k] / top) * 100 : 0}%`;
     return el(doc, 'li', {}, [
       el(doc, 'span', { class: 'bar-label', text: tokenLabel(data.summary.keyTokens[k], 16) }),
       el(doc, 'span', { class: 'bar-track' }, [bar]),
@@ -40,5 +45,10 @@ export function renderQueryRow(root, data, head, query) {
     : null;
   const masked = keys - order.length;
   const maskedNote = masked > 0 ? el(doc, 'p', { class: 'view-note', text: `${masked} masked key${masked === 1 ? '' : 's'} get 0.` }) : null;
-  root.replaceChildren(title, el(doc, 'p', { class: 'query-row-lead', text: lead }), list, rest ?? '', maskedNote ?? '');
+  const spreadNote = el(doc, 'p', { class: 'query-row-entropy' }, [
+    el(doc, 'abbr', { text: 'Entropy', attrs: { title: '−Σ w·log₂ w: 0 when one key gets everything, log₂ n when n keys share it evenly' } }),
+    ` ${spread.bits.toFixed(2)} bits; at most log₂ ${spread.keys} = ${spread.max.toFixed(2)}, when every key gets the same`,
+  ]);
+  const scale = el(doc, 'p', { class: 'view-note', text: stretch ? 'Bars are stretched: the longest is the largest weight.' : 'A full bar is all of the attention (1).' });
+  root.replaceChildren(title, el(doc, 'p', { class: 'query-row-lead', text: lead }), spreadNote, list, scale, rest ?? '', maskedNote ?? '');
 }

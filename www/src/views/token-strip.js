@@ -43,17 +43,21 @@ export function createTokenStrip(root, callbacks) {
   /** @type {HTMLButtonElement[]} */
   let chips = [];
   let generatedFrom = -1;
+  let numbered = false;
 
   /**
    * @param {ShownToken[]} next
    * @param {number} query
    * @param {boolean} [specialsHidden]  special tokens are hidden from the view on screen
    * @param {number | null} [generated]  the index of the first generated token, when a decoder generated
+   * @param {boolean} [positions]  each chip shows its position as a subscript (characters: the
+   *   seven a's of a sentence are told apart)
    */
-  function update(next, query, specialsHidden = false, generated = null) {
-    if (next !== tokens || (generated ?? -1) !== generatedFrom) {
+  function update(next, query, specialsHidden = false, generated = null, positions = false) {
+    if (next !== tokens || (generated ?? -1) !== generatedFrom || positions !== numbered) {
       tokens = next;
       generatedFrom = generated ?? -1;
+      numbered = positions;
       chips = next.map((token, index) => el(doc, 'button', {
         class: [
           'token-chip',
@@ -68,7 +72,7 @@ export function createTokenStrip(root, callbacks) {
           focus: () => callbacks.onHover(token),
           blur: () => callbacks.onHover(null),
         },
-      }, chipContent(doc, token)));
+      }, [...chipContent(doc, token), positions ? el(doc, 'sub', { class: 'token-position', text: String(index) }) : null]));
       list.replaceChildren(...chips);
     }
     tokens.forEach((token, index) => {

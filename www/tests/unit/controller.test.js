@@ -97,7 +97,7 @@ test('an error about a control is shown beside it, about the text under it, anyt
 test('a link whose settings cannot be computed at all gives way to the defaults, with a note', () => {
   const state = { ...defaultState(), text: 'x y' };
   const page = freshPage({ state, present: true });
-  const { page: after, effects } = play(page, [{ type: 'run-failed', message: 'd_model 10 is not divisible by 3 heads', field: 'heads' }]);
+  const { page: after, effects } = play(page, [{ type: 'run-failed', message: 'd_model 10 is not divisible by 3 heads', field: 'maxTokens' }]);
   assert.deepEqual(after.state, defaultState());
   assert.match(/** @type {string} */ (after.notes.link), /^This link’s settings could not be used \(d_model 10/);
   assert.deepEqual(effects, [{ type: 'set-texts' }, { type: 'run', delay: 0 }]);

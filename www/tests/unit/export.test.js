@@ -37,7 +37,7 @@ test('the CSV has key tokens as headers, query tokens as rows and the head’s w
   assert.ok(csv.endsWith('\r\n'));
   const lines = csv.slice(1).trimEnd().split('\r\n');
   assert.equal(lines.length, 4);
-  assert.equal(lines[0], `query \\ key,'=cmd,"a,b",the`);
+  assert.equal(lines[0], `"query \\ key (head 2 of 2 · toy model, random projections: shows the mechanism, not meaning · dot-product scores × 1/√d_k · temperature 1 · no mask)",'=cmd,"a,b",the`);
   assert.ok(lines[2].startsWith('"a,b",'));
   const numbers = lines[3].split(',').slice(1).map(Number);
   numbers.forEach((n, k) => assert.equal(Math.fround(n), data.weights[9 + 2 * 3 + k]));

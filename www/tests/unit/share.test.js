@@ -15,12 +15,12 @@ test('a default playground is described by its text alone', () => {
 test('the element’s attributes describe the state, and read back to it', () => {
   const state = defaultState();
   Object.assign(state, { view: 'player', head: 2, query: 7, step: 12, speed: 2, pin: { side: 'k', index: 3 } });
-  Object.assign(state.model, { mode: 'cross', heads: 8, score: 'cosine' });
+  Object.assign(state.model, { heads: 8, score: 'cosine', scale: false });
   state.model.masks.causal = true;
   const presentation = { controls: /** @type {const} */ ('minimal'), autoplay: true, embed: false };
   const attributes = elementAttributes(state, presentation);
   const names = attributes.map(([name]) => name);
-  assert.deepEqual(names, ['text', 'cross-text', 'mode', 'view', 'head', 'query', 'step', 'autoplay', 'controls', 'settings']);
+  assert.deepEqual(names, ['text', 'view', 'head', 'query', 'step', 'autoplay', 'controls', 'settings']);
   assert.equal(attributes.find(([name]) => name === 'view')?.[1], 'steps');
   assert.equal(attributes.find(([name]) => name === 'settings')?.[1], 'h=8&score=cosine&causal=1&speed=2&pin=k3');
   // What the element does with them: settings first, then each attribute.

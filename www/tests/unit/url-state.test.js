@@ -25,11 +25,13 @@ test('every field round-trips exactly', () => {
     speed: 2,
     pin: { side: 'k', index: 4 },
     hiddenHeads: [1, 2],
+    stretch: true,
   });
+  // Causal masking does not apply to cross-attention (a link that asks for both is told so).
   Object.assign(state.model, {
-    mode: 'cross', tokenizer: 'chars', dModel: 96, heads: 8, kvHeads: 2, score: 'additive', scale: false,
+    mode: 'cross', tokenizer: 'chars', dModel: 96, heads: 8, kvHeads: 2, score: 'additive', scale: true,
     temperature: 0.35, positions: 'rope', projections: 'identity', seed: 4294967295,
-    masks: { causal: true, window: 3, padTo: 20, blocked: [[0, 1], [5, 2]] },
+    masks: { causal: false, window: 3, padTo: 20, blocked: [[0, 1], [5, 2]] },
   });
   const { state: back, problems } = decodeState(`#${encodeState(state)}`);
   assert.deepEqual(problems, []);
