@@ -6,6 +6,7 @@
 import styles from 'bundled-css:../styles/element.css';
 import { mountPlayground } from './app.js';
 import { focusEvents } from './focus.js';
+import { ATTRIBUTES, ATTRIBUTE_FIELDS, attributeParams } from './attributes.js';
 import { decodeParams } from './url-state.js';
 
 /** @typedef {import('./focus.js').Focus} Focus */
@@ -15,43 +16,6 @@ import { decodeParams } from './url-state.js';
 /** @typedef {import('./export/exporter.js').ExportOptions} ExportOptions */
 
 export const ELEMENT_NAME = 'attention-playground';
-
-/**
- * The attributes, and the part of the state each one sets. `settings` carries everything else
- * (model settings, masks, a pinned token, hidden heads, speed) in the link's notation;
- * `autoplay` and `controls` set the presentation.
- * @type {Record<string, Array<keyof PlaygroundState>>}
- */
-const ATTRIBUTE_FIELDS = {
-  text: ['text'],
-  'cross-text': ['crossText'],
-  mode: ['model'],
-  model: ['source'],
-  view: ['view'],
-  layer: ['layer'],
-  head: ['head'],
-  query: ['query'],
-  step: ['step'],
-  autoplay: [],
-  controls: [],
-  settings: [],
-};
-export const ATTRIBUTES = Object.keys(ATTRIBUTE_FIELDS);
-
-/**
- * The element's attributes as link parameters: `settings` first, so an attribute of its own
- * wins over the same value inside `settings`. `autoplay` is a boolean attribute.
- * @param {Element} element
- */
-export function attributeParams(element) {
-  const params = new URLSearchParams(element.getAttribute('settings') ?? '');
-  for (const name of ATTRIBUTES) {
-    const value = element.getAttribute(name);
-    if (value === null || name === 'settings') continue;
-    params.set(name, name === 'autoplay' ? (value === 'false' ? '0' : '1') : value);
-  }
-  return params;
-}
 
 /** One stylesheet object, adopted by every element's shadow root. */
 /** @type {CSSStyleSheet | null} */

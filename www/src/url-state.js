@@ -461,7 +461,7 @@ class FieldReader {
     if (value === null) return fallback;
     if (value === '') return [];
     const items = value.split('-');
-    const valid = items.filter((item) => /^\d{1,2}$/.test(item) && Number(item) <= max).map(Number);
+    const valid = items.filter((item) => /^\d{1,4}$/.test(item) && Number(item) <= max).map(Number);
     if (valid.length !== items.length) this.problems.push(`${name} has unreadable heads`);
     return [...new Set(valid)].sort((a, b) => a - b);
   }
