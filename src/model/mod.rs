@@ -23,6 +23,7 @@ pub mod decoder;
 pub mod error;
 pub mod info;
 pub mod kind;
+mod kv_cache;
 pub mod loaded;
 pub mod ops;
 pub mod packed;

@@ -1,8 +1,8 @@
 //! The decoder's forward pass over a growing sequence. Tokens are fed in chunks (the prompt, then
 //! one generated token at a time); each chunk's queries attend over every key so far, kept with
-//! the values in a [`Cache`], so no token is computed twice. The cache also keeps every query and
-//! every row of attention weights, and becomes the run's blocks at the end: one causal block per
-//! layer over all the tokens fed.
+//! the values in a [`Cache`] (one [`KvCache`] per layer), so no token is computed twice. The cache
+//! also keeps every query and every row of attention weights, and becomes the run's blocks at the
+//! end: one causal block per layer over all the tokens fed.
 //!
 //! A layer is pre-norm:
 //!
@@ -13,58 +13,44 @@
 
 use std::sync::Arc;
 
-use ndarray::{s, Array1, Array2, ArrayView2};
+use ndarray::{s, Array1, Array2};
 
 use super::weights::{DecoderLayer, FeedForward};
 use super::Decoder;
 use crate::attention::mask::causal_mask;
 use crate::attention::softmax::scaled_masked_softmax;
-use crate::attention::{HeadTrace, ScoreFunction};
+use crate::attention::ScoreFunction;
 use crate::model::error::{ModelError, ModelResult};
+use crate::model::kv_cache::KvCache;
 use crate::model::ops::activate;
 use crate::parallel;
 use crate::run::{Block, BlockKind};
 
-/// What one layer keeps of every token fed so far.
-#[derive(Debug, Clone, Default)]
-struct LayerCache {
-    /// `len × q_width`, row-major: every query (rotated, for Llama).
-    q: Vec<f32>,
-    /// `len × kv_width`: every key (rotated, for Llama).
-    k: Vec<f32>,
-    /// `len × kv_width`: every value.
-    v: Vec<f32>,
-    /// Per query head, every row of attention weights, packed: the row of position `p` holds
-    /// `p + 1` weights (keys `0..=p`; later keys are masked).
-    weights: Vec<Vec<f32>>,
-}
-
 /// The keys and values (and queries and weights) of every layer, for the tokens fed so far.
 #[derive(Debug, Clone)]
 pub(crate) struct Cache {
-    layers: Vec<LayerCache>,
-    len: usize,
+    layers: Vec<KvCache>,
 }
 
 impl Cache {
     /// Number of tokens fed.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.layers[0].len()
     }
 }
 
 impl Decoder {
     /// An empty cache for this model.
     pub(crate) fn cache(&self) -> Cache {
-        let heads = self.config.num_heads;
-        Cache { layers: vec![LayerCache { weights: vec![Vec::new(); heads], ..LayerCache::default() }; self.config.num_layers], len: 0 }
+        let c = &self.config;
+        Cache { layers: vec![KvCache::new(c.num_heads, c.num_kv_heads, c.head_dim); c.num_layers] }
     }
 
     /// Feeds `ids`, the tokens at positions `cache.len() ..`, through every layer, extending the
     /// cache; returns their hidden states after the final norm (`ids.len() × d`). After an error
     /// the cache holds part of the chunk and is dropped by the callers.
     pub(crate) fn feed(&self, cache: &mut Cache, ids: &[u32]) -> ModelResult<Array2<f32>> {
-        let start = cache.len;
+        let start = cache.len();
         if start + ids.len() > self.config.max_positions {
             return Err(ModelError::OutOfRange(format!(
                 "{} tokens exceed the model's {} positions",
@@ -79,7 +65,6 @@ impl Decoder {
                 return Err(ModelError::Overflow { layer: index });
             }
         }
-        cache.len = start + ids.len();
         self.weights.final_norm.apply(&mut x, self.config.norm_eps);
         Ok(x)
     }
@@ -117,9 +102,9 @@ impl Decoder {
     }
 
     /// One layer on the `n` tokens of `x` at positions `start ..`.
-    fn layer(&self, index: usize, layer: &DecoderLayer, x: Array2<f32>, start: usize, cache: &mut LayerCache) -> Array2<f32> {
+    fn layer(&self, index: usize, layer: &DecoderLayer, x: Array2<f32>, start: usize, cache: &mut KvCache) -> Array2<f32> {
         let c = &self.config;
-        let (n, dh, group) = (x.nrows(), c.head_dim, c.group());
+        let (n, dh, group) = (x.nrows(), c.head_dim, cache.group());
         let (qw, kvw) = (c.q_width(), c.kv_width());
         let mut h = x.clone();
         layer.attention_norm.apply(&mut h, c.norm_eps);
@@ -130,12 +115,9 @@ impl Decoder {
             rope.apply(q.view_mut(), start);
             rope.apply(k.view_mut(), start);
         }
-        cache.q.extend(q.iter());
-        cache.k.extend(k.iter());
-        cache.v.extend(qkv.slice(s![.., qw + kvw..]).iter());
-        let total = start + n;
-        let keys = ArrayView2::from_shape((total, kvw), &cache.k).expect("one row per token");
-        let values = ArrayView2::from_shape((total, kvw), &cache.v).expect("one row per token");
+        cache.extend(q.view(), k.view(), qkv.slice(s![.., qw + kvw..]));
+        let total = cache.len();
+        let (keys, values) = cache.keys_values();
         // A chunk's query i sits at position start + i and sees keys 0 ..= start + i.
         let allowed = (n > 1).then(|| Array2::from_shape_fn((n, total), |(i, j)| j <= start + i));
         let scale = self.scale(index);
@@ -151,7 +133,7 @@ impl Decoder {
         for (head, (weights, output)) in heads.into_iter().enumerate() {
             context.slice_mut(s![.., head * dh..(head + 1) * dh]).assign(&output);
             for (i, row) in weights.rows().into_iter().enumerate() {
-                cache.weights[head].extend(row.iter().take(start + i + 1));
+                cache.keep_row(head, start + i, row);
             }
         }
         let mut x = layer.attention_out.apply(context.view()) + x;
@@ -183,44 +165,15 @@ impl Decoder {
     /// with its queries, keys and values (a key/value head's shared by its group) and its full
     /// weight matrix.
     pub(super) fn blocks(&self, cache: Cache) -> Vec<Block> {
-        let c = &self.config;
-        let (t, dh, group) = (cache.len, c.head_dim, c.group());
-        let causal = Arc::new(causal_mask(t, t));
+        let causal = Arc::new(causal_mask(cache.len(), cache.len()));
+        let kv_heads = self.config.num_kv_heads;
         cache
             .layers
             .into_iter()
             .enumerate()
             .map(|(index, layer)| {
-                let q = Array2::from_shape_vec((t, c.q_width()), layer.q).expect("one row per token");
-                let k = Array2::from_shape_vec((t, c.kv_width()), layer.k).expect("one row per token");
-                let v = Array2::from_shape_vec((t, c.kv_width()), layer.v).expect("one row per token");
-                let heads = layer
-                    .weights
-                    .into_iter()
-                    .enumerate()
-                    .map(|(head, packed)| {
-                        let g = head / group;
-                        let mut weights = Array2::zeros((t, t));
-                        let mut rows = packed.as_slice();
-                        for p in 0..t {
-                            let (row, rest) = rows.split_at(p + 1);
-                            weights.slice_mut(s![p, ..=p]).assign(&ndarray::ArrayView1::from(row));
-                            rows = rest;
-                        }
-                        HeadTrace {
-                            q: q.slice(s![.., head * dh..(head + 1) * dh]).to_owned(),
-                            k: k.slice(s![.., g * dh..(g + 1) * dh]).to_owned(),
-                            v: v.slice(s![.., g * dh..(g + 1) * dh]).to_owned(),
-                            weights,
-                            score: ScoreFunction::Dot,
-                            scale: self.scale(index),
-                            temperature: 1.0,
-                            allowed: Some(Arc::clone(&causal)),
-                            fully_masked: Vec::new(),
-                        }
-                    })
-                    .collect();
-                Block { layer: index, kind: BlockKind::Causal, queries: 0, keys: 0, kv_heads: c.num_kv_heads, heads, output: None }
+                let heads = layer.into_heads(self.scale(index), &causal);
+                Block { layer: index, kind: BlockKind::Causal, queries: 0, keys: 0, kv_heads, heads, output: None }
             })
             .collect()
     }

@@ -27,6 +27,7 @@ use crate::generation::argmax;
 use crate::linear::Linear;
 use crate::model::decoder::weights::fuse;
 use crate::model::error::{ModelError, ModelResult};
+use crate::model::kv_cache::KvCache;
 use crate::model::ops::{activate, layer_norm};
 use crate::model::packed::{for_encoder, EncoderLinear};
 use crate::model::weights::{LayerNormWeights, Reader};
@@ -85,14 +86,10 @@ pub struct TransformerWeights {
 }
 
 /// What one decoder layer keeps of the tokens fed so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct LayerCache {
-    /// `len × d` each, row-major: self-attention's queries, keys and values.
-    q: Vec<f32>,
-    k: Vec<f32>,
-    v: Vec<f32>,
-    /// Per head, the self-attention weights, packed: the row of position `p` holds `p + 1`.
-    weights: Vec<Vec<f32>>,
+    /// Self-attention's queries, keys, values and weights.
+    self_attention: KvCache,
     /// `len × d`: cross-attention's queries.
     cross_q: Vec<f32>,
     /// Per head, cross-attention's rows of `S` weights.
@@ -222,11 +219,11 @@ impl TransformerWeights {
             .map(|layer| {
                 let kv = layer.cross_kv.apply(memory.view());
                 LayerCache {
-                    weights: vec![Vec::new(); self.sizes.heads],
+                    self_attention: KvCache::new(self.sizes.heads, self.sizes.heads, self.sizes.head_dim()),
+                    cross_q: Vec::new(),
                     cross_weights: vec![Vec::new(); self.sizes.heads],
                     cross_k: kv.slice(s![.., ..d]).to_owned(),
                     cross_v: kv.slice(s![.., d..]).to_owned(),
-                    ..LayerCache::default()
                 }
             })
             .collect();
@@ -252,8 +249,9 @@ impl TransformerWeights {
             }
         }
         let t = steps.len();
+        let causal = Arc::new(causal_mask(t, t));
         for (index, cache) in caches.into_iter().enumerate() {
-            blocks.extend(self.decoder_blocks(index, cache, t));
+            blocks.extend(self.decoder_blocks(index, cache, &causal));
         }
         Ok(Decoded { steps, blocks })
     }
@@ -262,73 +260,52 @@ impl TransformerWeights {
     fn decoder_layer(&self, layer: &DecoderLayer, cache: &mut LayerCache, y: Array2<f32>, t: usize) -> Array2<f32> {
         let (d, dh) = (self.sizes.d_model, self.sizes.head_dim());
         let qkv = layer.self_qkv.apply(self.norm(&y, &layer.ln1).view());
-        cache.q.extend(qkv.slice(s![0, ..d]).iter());
-        cache.k.extend(qkv.slice(s![0, d..2 * d]).iter());
-        cache.v.extend(qkv.slice(s![0, 2 * d..]).iter());
-        let keys = ArrayView2::from_shape((t + 1, d), &cache.k).expect("one row per token");
-        let values = ArrayView2::from_shape((t + 1, d), &cache.v).expect("one row per token");
         let q = qkv.slice(s![.., ..d]);
-        let context = self.attend_row(q, keys, values, &mut cache.weights);
+        let own = &mut cache.self_attention;
+        own.extend(q, qkv.slice(s![.., d..2 * d]), qkv.slice(s![.., 2 * d..]));
+        let (keys, values) = own.keys_values();
+        let (context, rows) = self.attend_row(q, keys, values);
+        for (head, row) in rows.iter().enumerate() {
+            own.keep_row(head, t, row.view());
+        }
         let y = layer.self_out.apply(context.view()) + y;
 
         let q = layer.cross_q.apply(self.norm(&y, &layer.ln2).view());
         cache.cross_q.extend(q.iter());
-        let context = self.attend_row(q.view(), cache.cross_k.view(), cache.cross_v.view(), &mut cache.cross_weights);
+        let (context, rows) = self.attend_row(q.view(), cache.cross_k.view(), cache.cross_v.view());
+        for (kept, row) in cache.cross_weights.iter_mut().zip(rows) {
+            kept.extend(row);
+        }
         let mut y = layer.cross_out.apply(context.view()) + y;
         y += &self.feed_forward(&layer.ffn, self.norm(&y, &layer.ln3));
         debug_assert_eq!(y.dim(), (1, dh * self.sizes.heads));
         y
     }
 
-    /// Every head of one query row `q` (`1 × d`) over `keys` and `values` (`n × d`): appends each
-    /// head's weights to `rows` and returns the heads' outputs side by side (`1 × d`).
-    fn attend_row(&self, q: ArrayView2<f32>, keys: ArrayView2<f32>, values: ArrayView2<f32>, rows: &mut [Vec<f32>]) -> Array2<f32> {
+    /// Every head of one query row `q` (`1 × d`) over `keys` and `values` (`n × d`): the heads'
+    /// outputs side by side (`1 × d`) and each head's row of `n` weights.
+    fn attend_row(&self, q: ArrayView2<f32>, keys: ArrayView2<f32>, values: ArrayView2<f32>) -> (Array2<f32>, Vec<Array1<f32>>) {
         let dh = self.sizes.head_dim();
         let mut context = Array2::zeros((1, self.sizes.d_model));
-        for (h, row) in rows.iter_mut().enumerate() {
-            let cols = s![.., h * dh..(h + 1) * dh];
-            let scores = ScoreFunction::Dot.scores(q.slice(cols), keys.slice(cols));
-            let (weights, _) = scaled_masked_softmax(scores.view(), self.scale(), None);
-            context.slice_mut(cols).assign(&weights.dot(&values.slice(cols)));
-            row.extend(weights.iter());
-        }
-        context
-    }
-
-    /// A decoder layer's cache after `t` tokens as its causal self-attention block and its
-    /// cross-attention block.
-    fn decoder_blocks(&self, index: usize, cache: LayerCache, t: usize) -> [Block; 2] {
-        let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
-        let cols = |h: usize| s![.., h * dh..(h + 1) * dh];
-        let q = Array2::from_shape_vec((t, d), cache.q).expect("one row per token");
-        let k = Array2::from_shape_vec((t, d), cache.k).expect("one row per token");
-        let v = Array2::from_shape_vec((t, d), cache.v).expect("one row per token");
-        let causal = Arc::new(causal_mask(t, t));
-        let self_heads = cache
-            .weights
-            .into_iter()
-            .enumerate()
-            .map(|(h, packed)| {
-                let mut weights = Array2::zeros((t, t));
-                let mut rest = packed.as_slice();
-                for p in 0..t {
-                    let (row, tail) = rest.split_at(p + 1);
-                    weights.slice_mut(s![p, ..=p]).assign(&Array1::from(row.to_vec()));
-                    rest = tail;
-                }
-                HeadTrace {
-                    q: q.slice(cols(h)).to_owned(),
-                    k: k.slice(cols(h)).to_owned(),
-                    v: v.slice(cols(h)).to_owned(),
-                    weights,
-                    score: ScoreFunction::Dot,
-                    scale: self.scale(),
-                    temperature: 1.0,
-                    allowed: Some(Arc::clone(&causal)),
-                    fully_masked: Vec::new(),
-                }
+        let rows = (0..self.sizes.heads)
+            .map(|h| {
+                let cols = s![.., h * dh..(h + 1) * dh];
+                let scores = ScoreFunction::Dot.scores(q.slice(cols), keys.slice(cols));
+                let (weights, _) = scaled_masked_softmax(scores.view(), self.scale(), None);
+                context.slice_mut(cols).assign(&weights.dot(&values.slice(cols)));
+                weights.row(0).to_owned()
             })
             .collect();
+        (context, rows)
+    }
+
+    /// A decoder layer's cache as its causal self-attention block and its cross-attention block
+    /// (`causal`: the mask over the tokens fed).
+    fn decoder_blocks(&self, index: usize, cache: LayerCache, causal: &Arc<Array2<bool>>) -> [Block; 2] {
+        let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
+        let t = cache.self_attention.len();
+        let cols = |h: usize| s![.., h * dh..(h + 1) * dh];
+        let self_heads = cache.self_attention.into_heads(self.scale(), causal);
         let source = cache.cross_k.nrows();
         let cross_q = Array2::from_shape_vec((t, d), cache.cross_q).expect("one row per token");
         let cross_heads = cache
