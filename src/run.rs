@@ -108,6 +108,51 @@ pub struct Block {
     /// The heads' outputs side by side and multiplied by W_O (`T_q × d_model`), when the source
     /// keeps it.
     pub output: Option<Array2<f32>>,
+    /// The vectors the projections read, when the source keeps them.
+    pub inputs: Option<BlockInputs>,
+}
+
+/// What a block's projections read: `q = x·W_Q (+ b)` for the rows of the queries' input, `k` and
+/// `v` likewise for the keys'. The toy's input is its token vectors with positions added; a
+/// pretrained layer's is the layer's input.
+#[derive(Debug, Clone)]
+pub struct BlockInputs {
+    /// The rows the queries were projected from (`T_q × d_model`).
+    pub queries: Array2<f32>,
+    /// The rows keys and values were projected from (`T_k × d_model`); `None` when they are the
+    /// queries' rows (self-attention).
+    pub keys: Option<Array2<f32>>,
+    /// The projections add a bias (`x·W + b`), W_O's included.
+    pub bias: bool,
+    /// q and k were rotated by their positions after the projection (RoPE).
+    pub rotary: bool,
+}
+
+/// How the query and the keys of one head came from their inputs, for the player's projection
+/// stages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Projection {
+    /// `x_i`, the query's input (length d_model).
+    pub input: Vec<f32>,
+    /// `x_j` for every key, one row per key.
+    pub key_inputs: Vec<Vec<f32>>,
+    pub bias: bool,
+    pub rotary: bool,
+}
+
+/// A multi-head block's last step for one query: every head's output side by side, times W_O.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Combined {
+    pub heads: usize,
+    /// `[o_i¹, …, o_iᴴ]` (length heads · d_v).
+    pub concat: Vec<f32>,
+    /// `concat · W_O (+ b)` (length d_model).
+    pub output: Vec<f32>,
+    pub bias: bool,
 }
 
 /// Everything one run computed.
@@ -160,6 +205,8 @@ pub struct BlockSummary {
     pub fully_masked_rows: Vec<usize>,
     /// Some (query, key) pairs are masked.
     pub masked: bool,
+    /// The block keeps its heads' output after W_O (the player's last stage combines the heads).
+    pub combined: bool,
 }
 
 /// What a run computed, without its numbers: the sequences, the blocks' shapes and settings.
@@ -192,6 +239,11 @@ pub struct HeadBreakdown {
     #[serde(flatten)]
     #[cfg_attr(feature = "typescript", ts(flatten))]
     pub breakdown: QueryBreakdown,
+    /// The query's and keys' inputs, when the source keeps them.
+    pub projection: Option<Projection>,
+    /// The heads' outputs for this query concatenated and times W_O, when the source keeps the
+    /// block's output.
+    pub combined: Option<Combined>,
 }
 
 /// The weights of every block among the ordinary tokens only (see [`Run::without_special`]).
@@ -227,6 +279,7 @@ impl Block {
             temperature: first.map_or(1.0, |h| h.temperature),
             fully_masked_rows: first.map(|h| h.fully_masked.clone()).unwrap_or_default(),
             masked: first.is_some_and(|h| h.allowed.as_ref().is_some_and(|a| a.iter().any(|&ok| !ok))),
+            combined: self.output.is_some(),
         }
     }
 
@@ -283,7 +336,20 @@ impl Run {
     /// The breakdown of one query of one head, recomputed step by step.
     pub fn breakdown(&self, block: usize, head: usize, query: usize) -> Result<HeadBreakdown> {
         let breakdown = self.head(block, head)?.breakdown(query)?;
-        Ok(HeadBreakdown { block, layer: self.blocks[block].layer, head, breakdown })
+        let b = &self.blocks[block];
+        let projection = b.inputs.as_ref().map(|inputs| Projection {
+            input: inputs.queries.row(query).to_vec(),
+            key_inputs: inputs.keys.as_ref().unwrap_or(&inputs.queries).rows().into_iter().map(|r| r.to_vec()).collect(),
+            bias: inputs.bias,
+            rotary: inputs.rotary,
+        });
+        let combined = b.output.as_ref().map(|output| Combined {
+            heads: b.heads.len(),
+            concat: b.heads.iter().flat_map(|h| h.weights.row(query).dot(&h.v)).collect(),
+            output: output.row(query).to_vec(),
+            bias: b.inputs.as_ref().is_some_and(|i| i.bias),
+        });
+        Ok(HeadBreakdown { block, layer: b.layer, head, breakdown, projection, combined })
     }
 
     /// The attention of generation step `step`'s query over the keys it could see, in every block

@@ -13,7 +13,7 @@ use crate::error::{invalid, Error, Field, Result};
 use crate::limits::{MAX_D_MODEL, MAX_HEADS, MAX_TOKENS};
 use crate::linear::Linear;
 use crate::positions::{add_sinusoidal, Positions};
-use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
+use crate::run::{Block, BlockInputs, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
 use crate::text::{tokenize, utf16_len, Token, TokenizerKind, Truncation};
 
 /// The token appended by the padding mask.
@@ -323,14 +323,27 @@ pub fn run_toy_on_vectors(config: &ToyConfig, projections: Projections, queries:
         rotary: config.positions == Positions::Rope,
     };
     let trace = layer.forward(x_q.as_ref().unwrap_or(&x_kv).view(), x_kv.view(), allowed)?;
+    let bias = layer.projections.w_q.bias.is_some();
+    let inputs = match x_q {
+        Some(queries) => BlockInputs { queries, keys: Some(x_kv), bias, rotary: layer.rotary },
+        None => BlockInputs { queries: x_kv, keys: None, bias, rotary: layer.rotary },
+    };
     let (sequences, kind, key_sequence) = match query_tokens {
         None => (vec![Sequence { role: Role::Text, tokens: keys.tokens }], BlockKind::SelfAttention, 0),
         Some(tokens) => {
             (vec![Sequence { role: Role::Text, tokens }, Sequence { role: Role::CrossText, tokens: keys.tokens }], BlockKind::Cross, 1)
         }
     };
-    let block =
-        Block { layer: 0, kind, queries: 0, keys: key_sequence, kv_heads: config.kv_heads, heads: trace.heads, output: Some(trace.output) };
+    let block = Block {
+        layer: 0,
+        kind,
+        queries: 0,
+        keys: key_sequence,
+        kv_heads: config.kv_heads,
+        heads: trace.heads,
+        output: Some(trace.output),
+        inputs: Some(inputs),
+    };
     Ok(Run {
         source: SourceInfo { name: "toy".into(), kind: SourceKind::Toy, trained: false },
         sequences,

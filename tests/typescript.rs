@@ -15,7 +15,7 @@ use attention_playground::model::weights::StoredAs;
 use attention_playground::model::Encoding;
 use attention_playground::positions::Positions;
 use attention_playground::run::{
-    BlockKind, BlockSummary, HeadBreakdown, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
+    BlockKind, BlockSummary, Combined, HeadBreakdown, Projection, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
 };
 use attention_playground::session::RunRequest;
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
@@ -72,6 +72,8 @@ fn types() -> String {
         declaration::<Vision>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
+        declaration::<Projection>(),
+        declaration::<Combined>(),
         declaration::<HeadBreakdown>(),
         declaration::<WithoutSpecial>(),
         declaration::<StoredAs>(),

@@ -16,6 +16,8 @@ pub struct QueryBreakdown {
     pub query: usize,
     /// `q_i` (length d_k).
     pub q: Vec<f32>,
+    /// `k_j`, one row per key (length d_k each).
+    pub key_vectors: Vec<Vec<f32>>,
     /// Row `j`: the terms whose sum is the score of key `j` (`q_i ∘ k_j` for dot).
     pub terms: Vec<Vec<f32>>,
     pub term_label: &'static str,
@@ -73,6 +75,7 @@ impl HeadTrace {
         Ok(QueryBreakdown {
             query,
             q: q.to_vec(),
+            key_vectors: rows(&self.k),
             terms: rows(&terms),
             term_label: self.score.term_label(),
             scores: scores.to_vec(),

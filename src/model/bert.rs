@@ -13,7 +13,7 @@ use super::tokenizer::{BertTokenizer, Encoding};
 use super::weights::{EncoderLayer, EncoderWeights};
 use crate::attention::{attend, HeadTrace, ScoreFunction};
 use crate::parallel;
-use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
+use crate::run::{Block, BlockInputs, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
 use crate::text::{utf16_len, Token};
 use crate::toy::{TokenVectors, VectorSource};
 
@@ -142,7 +142,8 @@ impl Model {
         let scale = 1.0 / (self.config.head_dim() as f32).sqrt();
         let mut blocks = Vec::with_capacity(self.config.num_layers);
         for (index, layer) in self.weights.layers.iter().enumerate() {
-            let (next, heads) = self.encoder_layer(layer, x, scale);
+            let input = x.clone();
+            let (next, heads, output) = self.encoder_layer(layer, x, scale);
             x = next;
             // The same check on every platform: where an overflow leaves the layer's output
             // finite (rows of zero weights), the heads still show it.
@@ -150,7 +151,9 @@ impl Model {
                 return Err(ModelError::Overflow { layer: index });
             }
             let kv_heads = heads.len();
-            blocks.push(Block { layer: index, kind: BlockKind::SelfAttention, queries: 0, keys: 0, kv_heads, heads, output: None });
+            let inputs = BlockInputs { queries: input, keys: None, bias: true, rotary: false };
+            let kind = BlockKind::SelfAttention;
+            blocks.push(Block { layer: index, kind, queries: 0, keys: 0, kv_heads, heads, output: Some(output), inputs: Some(inputs) });
         }
         Ok(Run {
             source: SourceInfo { name: self.name.clone(), kind: SourceKind::Encoder, trained: true },
@@ -177,16 +180,16 @@ impl Model {
         Ok(x)
     }
 
-    /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`; the layer's output
-    /// and its heads.
-    fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32) -> (Array2<f32>, Vec<HeadTrace>) {
+    /// One post-norm layer: `x ← LN(x + MHA(x))`, then `x ← LN(x + FFN(x))`; the layer's output,
+    /// its heads, and the attention's output (the heads side by side times W_O, plus its bias).
+    fn encoder_layer(&self, layer: &EncoderLayer, x: Array2<f32>, scale: f32) -> (Array2<f32>, Vec<HeadTrace>, Array2<f32>) {
         let eps = self.config.layer_norm_eps;
         let (attended, heads) = self_attention(layer, x.view(), self.config.num_heads, scale);
-        let mut x = attended + x;
+        let mut x = &attended + &x;
         layer_norm(&mut x, &layer.attention_norm, eps);
         let mut x = feed_forward(layer, x.view(), self.config.activation) + x;
         layer_norm(&mut x, &layer.ffn_norm, eps);
-        (x, heads)
+        (x, heads, attended)
     }
 }
 

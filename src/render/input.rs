@@ -12,10 +12,11 @@ use serde::Deserialize;
 
 use super::design::{LINES_LIMIT, LINES_TOKEN_LIMIT};
 use super::figure::{quoted, HeadWeights, Scale, TokenLabel, Tokens};
+use super::formula::Formula;
 use super::grid::{grid, Grid};
 use super::heatmap::{heatmap_scene, Heatmap};
 use super::lines::{line_count, lines_scene, Lines, Pin};
-use super::steps::{steps, Column, Steps, Story};
+use super::steps::{steps, Column, Steps, Story, StoryVector};
 use super::{RenderError, Scene};
 use crate::attention::ScoreKind;
 
@@ -97,7 +98,11 @@ pub struct StepInput {
     pub stage: usize,
     pub title: String,
     pub explanation: String,
-    pub formula: String,
+    /// The formula as the page's tree of maths (`www/src/math.js`).
+    pub formula: Formula,
+    /// The vectors the step shows in full.
+    #[serde(default)]
+    pub vectors: Vec<StoryVector>,
     pub key: usize,
     /// Per key: whether the query may attend to it.
     pub allowed: Vec<bool>,
@@ -327,7 +332,7 @@ impl FigureInput {
             steps: s.steps,
             stages: &s.stages,
             stage: s.stage,
-            story: Story { title: &s.title, explanation: &s.explanation, formula: &s.formula, key: s.key },
+            story: Story { title: &s.title, explanation: &s.explanation, formula: &s.formula, vectors: &s.vectors, key: s.key },
             keys: &self.keys,
             allowed: &s.allowed,
             columns: &columns,
@@ -414,7 +419,8 @@ mod tests {
                 stage: 0,
                 title: "Score".into(),
                 explanation: "".into(),
-                formula: "s".into(),
+                formula: Formula::Mi { v: "s".into() },
+                vectors: vec![],
                 key: 0,
                 allowed: vec![true; 3],
                 columns: vec![],
@@ -475,7 +481,12 @@ mod tests {
         let step: FigureInput = input(json!({
             "kind": "steps", "head": 0, "query": 1, "step": 3, "steps": 11,
             "stages": ["Score", "Scale", "Mask", "Exp", "Softmax", "Weigh values", "Output"], "stage": 1,
-            "title": "Scale", "explanation": "Every score is divided by √d_k.", "formula": "ŝ = s / √4", "key": 0,
+            "title": "Scale", "explanation": "Every score is divided by √d_k.", "key": 0,
+            "formula": { "t": "row", "items": [
+                { "t": "mi", "v": "ŝ" }, { "t": "mo", "v": "=" },
+                { "t": "frac", "num": { "t": "mi", "v": "s" }, "den": { "t": "sqrt", "body": { "t": "mn", "v": "4" } } },
+            ] },
+            "vectors": [{ "label": { "t": "mi", "v": "q" }, "values": [0.5, -1.25], "highlight": [1, 2] }],
             "allowed": [true, true, false],
             "columns": [
                 { "label": "score s", "values": [1.0, 2.0, 3.0], "shown": 3 },
@@ -484,8 +495,11 @@ mod tests {
         }));
         let scene = step.scene(&[], &[]).unwrap();
         let texts = texts(&scene);
-        for expected in ["Head 1 · query ‘cat’ (2 of 3)", "step 4 of 11", "Weigh values", "ŝ = s / √4", "3.000", "weight w"] {
+        for expected in ["Head 1 · query ‘cat’ (2 of 3)", "step 4 of 11", "Weigh values", "ŝ", "√", "4", "3.000", "weight w", "q", "\u{2212}1.250"] {
             assert!(texts.contains(&expected), "{expected} in {texts:?}");
         }
+        assert!(scene.description.contains("ŝ = (s) / (√(4))"), "{}", scene.description);
+        let formula: Result<FigureInput, _> = serde_json::from_value(json!({ "view": { "kind": "steps", "formula": "s" } }));
+        assert!(formula.is_err(), "a formula is a tree, not text");
     }
 }

@@ -22,6 +22,7 @@
 pub mod colormap;
 pub mod design;
 pub mod figure;
+pub mod formula;
 pub mod grid;
 pub mod heatmap;
 pub mod input;

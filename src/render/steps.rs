@@ -1,10 +1,12 @@
 //! One step of the step-by-step player as a figure (the page's export of the player, and each
-//! frame of its clip): the stages with the current one lit, the step's sentence and formula,
-//! and the query's numbers key by key, as far as they are computed at that step.
+//! frame of its clip): the stages with the current one lit, the step's sentence, its formula laid
+//! out as maths, its vectors with their numbers, and the query's numbers key by key, as far as
+//! they are computed at that step.
 
 use super::design::LINES_LABEL;
 use super::figure::{capitalised, header, number_text, quoted, token_label, weight_text, TokenLabel, PAD};
-use super::scene::{paper, text_width, wrap_text, Anchor, Line, Rect, Scene, Shape, Text, BOLD, SEMIBOLD};
+use super::formula::{layout, Formula};
+use super::scene::{mono_width, paper, text_width, wrap_text, Anchor, Line, Rect, Scene, Shape, Text, BOLD, SEMIBOLD};
 use super::RenderError;
 
 /// The width of every frame, so that a clip's frames line up.
@@ -15,15 +17,35 @@ const ROW_HEIGHT: f32 = 24.0;
 const KEY_COLUMN: f32 = 150.0;
 const NUMBER_COLUMN: f32 = 104.0;
 
-/// What the step says: a title, a sentence, its formula as plain text, and the key it is about.
+/// What the step says: a title, a sentence, its formula, the vectors it shows in full, and the
+/// key it is about.
 #[derive(Debug, Clone, Copy)]
 pub struct Story<'a> {
     pub title: &'a str,
     pub explanation: &'a str,
-    pub formula: &'a str,
+    pub formula: &'a Formula,
+    pub vectors: &'a [StoryVector],
     /// The key whose row is lit (and around which a long table is windowed).
     pub key: usize,
 }
+
+/// A vector of the step's formula with its name: as many of its numbers as fit on a line.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoryVector {
+    pub label: Formula,
+    pub values: Vec<f32>,
+    /// Entries `[from, to)` to mark (a head's part of the heads side by side).
+    #[serde(default)]
+    pub highlight: Option<[usize; 2]>,
+}
+
+/// The formula's size, and the smallest it shrinks to when a part does not fit a line.
+const FORMULA_SIZE: f32 = 16.0;
+const FORMULA_MIN: f32 = 10.0;
+/// The numbers of a vector line.
+const VECTOR_SIZE: f32 = 11.0;
+const VECTOR_LABEL: f32 = 54.0;
 
 /// One column of the number table: a value per key, the first `shown` of them computed.
 #[derive(Debug, Clone, Copy)]
@@ -94,14 +116,15 @@ pub fn steps(spec: &Steps<'_>) -> Result<Scene, RenderError> {
         shapes.push(Shape::Text(Text::new(PAD, y, line, 14.0, paper::INK2)));
         y += 20.0;
     }
-    let formula = wrap_text(spec.story.formula, inner - 28.0, 13.0, true);
-    shapes.push(Shape::Rect(Rect::filled(PAD, y - 4.0, inner, formula.len() as f32 * 20.0 + 16.0, paper::SURFACE2).rounded(8.0)));
-    y += 14.0;
-    for line in formula {
-        shapes.push(Shape::Text(Text::new(PAD + 14.0, y, line, 13.0, paper::INK).mono()));
-        y += 20.0;
+    let laid = layout(spec.story.formula, FORMULA_SIZE, FORMULA_MIN, inner - 28.0, 28.0);
+    let height = laid.height(10.0);
+    shapes.push(Shape::Rect(Rect::filled(PAD, y, inner, height + 24.0, paper::SURFACE2).rounded(8.0)));
+    shapes.extend(laid.shapes(PAD + 14.0, y + 12.0, 10.0, 28.0, paper::INK));
+    y += height + 24.0 + 12.0;
+    for vector in spec.story.vectors {
+        y = vector_line(&mut shapes, vector, y, inner);
     }
-    y += 16.0;
+    y += 8.0;
 
     let count = spec.columns.len();
     let weight_column = inner - KEY_COLUMN - NUMBER_COLUMN * count.saturating_sub(1) as f32;
@@ -155,9 +178,40 @@ pub fn steps(spec: &Steps<'_>) -> Result<Scene, RenderError> {
         width: WIDTH as u32,
         height: (y + PAD).ceil() as u32,
         title: format!("{} — query {query}, {}", spec.story.title, spec.head_name),
-        description: format!("{} {}", spec.story.explanation, spec.story.formula),
+        description: format!("{} {}", spec.story.explanation, spec.story.formula.text()),
         shapes,
     })
+}
+
+/// One vector on a line below the formula: its name, then its numbers in cells (a head's part
+/// on a tinted ground), as many as fit, and how many there are when not all do. Returns the y
+/// below it.
+fn vector_line(shapes: &mut Vec<Shape>, vector: &StoryVector, y: f32, inner: f32) -> f32 {
+    const HEIGHT: f32 = 22.0;
+    let middle = y + HEIGHT / 2.0;
+    let label = layout(&vector.label, 14.0, 9.0, VECTOR_LABEL - 6.0, 0.0);
+    shapes.extend(label.shapes(PAD, middle - label.height(0.0) / 2.0, 0.0, 0.0, paper::INK));
+    let cell = mono_width("−0.000", VECTOR_SIZE) + 8.0;
+    let count = vector.values.len();
+    let room = inner - VECTOR_LABEL;
+    let fits = ((room / cell).floor() as usize).max(1);
+    let more = if count > fits { format!("… {count} numbers") } else { String::new() };
+    let shown =
+        if count > fits { fits.saturating_sub(((text_width(&more, VECTOR_SIZE, false) + 8.0) / cell).ceil() as usize) } else { count };
+    for (c, value) in vector.values.iter().take(shown).enumerate() {
+        let left = PAD + VECTOR_LABEL + c as f32 * cell;
+        let mine = vector.highlight.is_some_and(|[from, to]| (from..to).contains(&c));
+        let ground = if mine { paper::ACCENT_SOFT } else { paper::SURFACE2 };
+        shapes.push(Shape::Rect(Rect::filled(left, y + 1.0, cell - 2.0, HEIGHT - 2.0, ground).rounded(3.0)));
+        shapes.push(Shape::Text(
+            Text::new(left + cell - 6.0, middle, number_text(*value, 3), VECTOR_SIZE, paper::INK).mono().anchor(Anchor::End),
+        ));
+    }
+    if !more.is_empty() {
+        let left = PAD + VECTOR_LABEL + shown as f32 * cell + 4.0;
+        shapes.push(Shape::Text(Text::new(left, middle, more, VECTOR_SIZE, paper::INK3)));
+    }
+    y + HEIGHT + 4.0
 }
 
 #[cfg(test)]
@@ -179,6 +233,16 @@ mod tests {
             Column { label: "weight w", values: &weights, shown: 0, weight: true, faint_when_masked: true },
         ];
         let query = token("cat");
+        let formula: Formula = serde_json::from_value(serde_json::json!({ "t": "row", "items": [
+            { "t": "mi", "v": "s" }, { "t": "mo", "v": "=" }, { "t": "mi", "v": "q" }, { "t": "mo", "v": "·" }, { "t": "mi", "v": "k" },
+            { "t": "mo", "v": "=" }, { "t": "mn", "v": "1.000" },
+        ] }))
+        .unwrap();
+        let long: Vec<f32> = (1..65).map(|c| c as f32 / 8.0).collect();
+        let vectors = [
+            StoryVector { label: Formula::Mi { v: "q".into() }, values: vec![0.25, -0.5], highlight: None },
+            StoryVector { label: Formula::Mi { v: "x".into() }, values: long, highlight: Some([2, 4]) },
+        ];
         let spec = Steps {
             head_name: "layer 1 · head 2",
             model: Some("all-MiniLM-L6-v2"),
@@ -192,7 +256,8 @@ mod tests {
             story: Story {
                 title: "Score of ‘cat’",
                 explanation: "The dot product of the query and the key.",
-                formula: "s = q · k = 1.000",
+                formula: &formula,
+                vectors: &vectors,
                 key: 1,
             },
             keys: &keys,
@@ -209,15 +274,27 @@ mod tests {
             "score s",
             "1.000",
             "\u{2212}2.500",
-            "s = q · k = 1.000",
+            "s",
+            "q",
+            "0.250",
+            "\u{2212}0.500",
+            "… 64 numbers",
         ] {
             assert!(texts.contains(&expected), "{expected} in {texts:?}");
         }
-        assert_eq!(texts.iter().filter(|t| **t == "·").count(), 1 + 3, "the third score and every weight are not computed yet");
+        assert_eq!(
+            scene.texts().filter(|t| t.text == "·" && t.mono).count(),
+            1 + 3,
+            "the third score and every weight are not computed yet"
+        );
         let chip = scene.texts().find(|t| t.text == "Score").unwrap();
         assert_eq!(chip.fill, paper::ACCENT_INK);
         assert!(scene.shapes.iter().any(|s| matches!(s, Shape::Rect(r) if r.fill == Some(paper::ACCENT_SOFT))), "the key's row is lit");
         assert!(scene.texts().filter(|t| t.mono).count() >= 7);
+        assert!(scene.description.ends_with("s = q · k = 1.000"), "{}", scene.description);
+        let tinted =
+            scene.shapes.iter().filter(|s| matches!(s, Shape::Rect(r) if r.fill == Some(paper::ACCENT_SOFT) && r.h < 24.0)).count();
+        assert_eq!(tinted, 2, "the marked part of a vector");
 
         let all = [Column { shown: 3, ..columns[1] }];
         let scene = steps(&Steps { columns: &all, stage: 2, ..spec }).unwrap();
@@ -244,7 +321,7 @@ mod tests {
             steps: 85,
             stages: &[],
             stage: 0,
-            story: Story { title: "t", explanation: "e", formula: "f", key: 30 },
+            story: Story { title: "t", explanation: "e", formula: &Formula::Mi { v: "f".into() }, vectors: &[], key: 30 },
             keys: &keys,
             allowed: &[true; 40],
             columns: &columns,

@@ -182,15 +182,15 @@ test('a link to the decoder’s address generates at once; a decoding step in th
   await expect(page.getByRole('tab', { name: 'Step by step' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('.player-heading')).toContainText('Decoding step 3 of 6 · layer 1 · head 1 · the new query');
   await expect(page.locator('.player-note')).toContainText('come from the key/value cache');
-  await expect(page.locator('.stage-chip')).toHaveText(['Score', 'Scale', 'Mask', 'Exp', 'Softmax', 'Weigh values', 'Output', 'Next token']);
-  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * keys + 6}`);
+  await expect(page.locator('.stage-track li:not([hidden]) .stage-chip')).toHaveText(['Query q', 'Key k', 'Value v', 'Score', 'Scale', 'Mask', 'Exp', 'Softmax', 'Weigh values', 'Output', 'Next token']);
+  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * keys + 9}`);
   // Only the keys that exist yet: the new query's row is the last of the matrix.
   await expect(page.locator('.player-numbers tbody tr')).toHaveCount(keys);
   await expect(page.locator('.player-matrix .axis-query')).toHaveCount(keys);
   await expect(page.locator('.story-explanation')).toContainText('from the key/value cache');
   await screenshot(page, 'decoder-step-desktop', { fullPage: true });
   // Step by step: the row's softmax, then the next token.
-  for (let i = 0; i < keys + 3; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
+  for (let i = 0; i < 3 + keys + 3; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('.story-title')).toHaveText('Softmax');
   await page.getByRole('button', { name: 'Next token', exact: true }).click();
   await expect(page.locator('.story-title')).toHaveText('Next token · step 3 of 6');
@@ -202,7 +202,7 @@ test('a link to the decoder’s address generates at once; a decoding step in th
   // Forward from the last step: the next decoding step's first.
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('.player-heading')).toContainText('Decoding step 4 of 6');
-  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * (keys + 1) + 6}`);
+  await expect(page.locator('.player-position')).toHaveText(`step 1 of ${2 * (keys + 1) + 9}`);
 });
 
 test('named heads from heads.json are offered in the head picker; special tokens can be hidden', async ({ page }) => {

@@ -149,11 +149,17 @@ test('the head grid and a step of the player export as figures too', async ({ pa
   expect(grid.error).toBeNull();
   expect(grid.cells).toBe(8 * 144);
   expect(grid.texts).toEqual(expect.arrayContaining(['Head 1', 'Head 8']));
-  await openPage(page, 'v=1&view=steps&q=7&step=15');
+  await openPage(page, 'v=1&model=toy&view=steps&q=7&step=18');
   await expect(page.locator('.story-formula')).toHaveAttribute('data-stage', 'normalise');
-  const steps = await parseSvg(page, (await exportFile(page, 'SVG')).bytes.toString('utf8'));
+  const file = (await exportFile(page, 'SVG')).bytes.toString('utf8');
+  const steps = await parseSvg(page, file);
   expect(steps.error).toBeNull();
-  expect(steps.texts).toEqual(expect.arrayContaining(['Head 1 · query ‘it’ (8 of 12)', 'step 16 of 29', 'Softmax', 'weight w']));
+  expect(steps.texts).toEqual(expect.arrayContaining(['Head 1 · query ‘it’ (8 of 12)', 'step 19 of 33', 'Softmax', 'weight w']));
+  // The softmax's formula laid out as maths: w, its subscript and the fraction's parts each a
+  // text of their own, bars for the fractions; never the plain-text fallback.
+  expect(file).not.toContain('(∑');
+  expect(steps.texts.some((t) => /_|\) \/ \(/.test(t))).toBe(false);
+  expect(steps.texts).toEqual(expect.arrayContaining(['w', 'i', 'j', 'e', '∑', 'k']));
   const weights = await page.locator('.numbers-table td[data-stage="normalise"]').allTextContents();
   for (const weight of weights) expect(steps.texts).toContain(weight);
   const png = await exportFile(page, 'PNG 1×');

@@ -237,14 +237,14 @@ test('the player steps through a query of a real head with the reference weights
   const query = TOKENS.indexOf('it');
   await page.locator('.token-chip').nth(query).click();
   await expect(page.locator('.player-heading')).toHaveText('Layer 3 · head 5 · query ‘it’ (11 of 16)');
-  const softmax = 16 + 3;
+  const softmax = 3 + 16 + 3;
   await page.getByRole('slider', { name: 'Step within this query' }).fill(String(softmax));
   const formula = page.locator('.story-formula');
   await expect(formula).toHaveAttribute('data-stage', 'normalise');
   const weights = await page.locator('.numbers-table td[data-stage="normalise"]').allTextContents();
   expect(weights).toHaveLength(16);
   weights.forEach((text, k) => expect(Math.abs(shown(text) - animal.attentions[2][4][query][k])).toBeLessThanOrEqual(0.0005 + 1e-5));
-  await page.getByRole('slider', { name: 'Step within this query' }).fill('5');
+  await page.getByRole('slider', { name: 'Step within this query' }).fill('8');
   await expect(formula).toHaveAttribute('data-stage', 'score');
   await expect(formula).toHaveAttribute('data-key', '5');
   await page.getByRole('button', { name: 'Step forward' }).click();

@@ -61,8 +61,9 @@ test('the player steps through a query and shows the core’s numbers at every s
   };
   const last = (text) => text.split(' = ').at(-1);
   const expectedStages = [
-    ...Array(keys).fill('score'), 'scale', 'mask', 'exp', 'normalise', ...Array(keys).fill('weigh'), 'output',
+    'query', 'key', 'value', ...Array(keys).fill('score'), 'scale', 'mask', 'exp', 'normalise', ...Array(keys).fill('weigh'), 'output', 'combine',
   ];
+  const firstScore = 3;
   for (let step = 0; step < expectedStages.length; step += 1) {
     const stage = expectedStages[step];
     await expect(formula).toHaveAttribute('data-stage', stage);
@@ -70,7 +71,7 @@ test('the player steps through a query and shows the core’s numbers at every s
     const text = await formula.getAttribute('data-text');
     expect(text).not.toMatch(/NaN|undefined/);
     if (stage === 'score') {
-      expect(key).toBe(step);
+      expect(key).toBe(step - firstScore);
       expect(close(last(text), b.scores[key])).toBe(true);
       const cell = page.locator(`.numbers-table td[data-stage="score"][data-key="${key}"]`);
       expect(close(await cell.textContent(), b.scores[key])).toBe(true);
@@ -82,22 +83,22 @@ test('the player steps through a query and shows the core’s numbers at every s
       if (stage === 'normalise') expect(cells).toEqual(Array.from(values, (v) => v.toFixed(3)));
       if (values[key] !== -Infinity) expect(close(last(text), values[key])).toBe(true);
     } else if (stage === 'weigh') {
-      expect(key).toBe(step - keys - 4);
+      expect(key).toBe(step - firstScore - keys - 4);
       expect(text).toContain(b.weights[key].toFixed(3));
       await expect(page.locator('.player-story [aria-live]')).toHaveText(
         `‘it’ gives ${b.weights[key].toFixed(3)} of its attention to ‘${summary.keyTokens[key].text}’.`,
       );
-    } else {
+    } else if (stage === 'output') {
       const entries = last(text).replace(/[[\]⋯]/g, '').split(',').map((e) => e.trim()).filter(Boolean);
       entries.forEach((entry, d) => expect(close(entry, b.output[d])).toBe(true));
     }
-    if (step === keys + 3) await screenshot(page, 'player-softmax', { fullPage: true });
+    if (step === firstScore + keys + 3) await screenshot(page, 'player-softmax', { fullPage: true });
     if (step < expectedStages.length - 1) await page.getByRole('button', { name: 'Step forward' }).click();
   }
   // Past the last stage the player moves on to the next query: the matrix fills row by row.
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(tokenChips(page).nth(query + 1)).toHaveAttribute('aria-pressed', 'true');
-  await expect(formula).toHaveAttribute('data-stage', 'score');
+  await expect(formula).toHaveAttribute('data-stage', 'query');
 });
 
 test('the URL holds the whole state and reproduces it', async ({ page, context }) => {
@@ -205,7 +206,7 @@ test('keyboard only: tab to the controls, arrows move the query, space plays and
   await expect(tokenChips(page).nth(4)).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('Space');
   await expect(page.locator('.play-button')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.locator('.player-position')).not.toHaveText('step 1 of 29');
+  await expect(page.locator('.player-position')).not.toHaveText('step 1 of 33');
   await page.keyboard.press('Space');
   await expect(page.locator('.play-button')).toHaveAttribute('aria-pressed', 'false');
   const stopped = await page.locator('.player-position').textContent();

@@ -28,8 +28,8 @@ import { VIEW_NAMES } from './url-state.js';
  * @returns {Focus}
  */
 export function focusOf(state, data) {
-  const { keys, predict } = playerRow(data, state.query);
-  const at = stepAt(keys, state.step, predict);
+  const row = playerRow(data, state.query);
+  const at = stepAt(row, state.step);
   return {
     view: VIEW_NAMES[state.view],
     layer: state.layer,
@@ -37,7 +37,7 @@ export function focusOf(state, data) {
     query: state.query,
     token: data.summary.queryTokens[state.query]?.text ?? '',
     step: state.step,
-    steps: stepCount(keys, predict),
+    steps: stepCount(row),
     stage: at.kind,
     key: at.key,
   };

@@ -7,6 +7,7 @@ import { formatNumber } from './format.js';
 /**
  * @typedef {{ t: 'mi' | 'mn' | 'mo' | 'mtext', v: string }
  *   | { t: 'sub', base: MathNode, sub: MathNode }
+ *   | { t: 'sup', base: MathNode, sup: MathNode }
  *   | { t: 'frac', num: MathNode, den: MathNode }
  *   | { t: 'sqrt', body: MathNode }
  *   | { t: 'under', base: MathNode, under: MathNode }
@@ -28,6 +29,12 @@ export const sub = (/** @type {MathNode | string} */ base, /** @type {MathNode |
   t: 'sub',
   base: typeof base === 'string' ? mi(base) : base,
   sub: typeof s === 'string' ? mi(s) : s,
+});
+/** @returns {MathNode} */
+export const sup = (/** @type {MathNode | string} */ base, /** @type {MathNode | string} */ s) => ({
+  t: 'sup',
+  base: typeof base === 'string' ? mi(base) : base,
+  sup: typeof s === 'string' ? mi(s) : s,
 });
 /** @returns {MathNode} */
 export const frac = (/** @type {MathNode} */ num, /** @type {MathNode} */ den) => ({ t: 'frac', num, den });
@@ -101,16 +108,36 @@ export function mathText(node) {
     case 'mo':
       return [',', '(', ')', '[', ']'].includes(node.v) ? node.v : ` ${node.v} `;
     case 'sub':
-      return `${mathText(node.base)}_${mathText(node.sub)}`;
+      return `${mathText(node.base).trim()}_${mathText(node.sub).trim()}`;
+    case 'sup':
+      return `${mathText(node.base).trim()}^${mathText(node.sup).trim()}`;
     case 'frac':
       return `(${mathText(node.num)}) / (${mathText(node.den)})`;
     case 'sqrt':
       return `√(${mathText(node.body)})`;
     case 'under':
-      return `${mathText(node.base)}_${mathText(node.under)}`;
+      return ` ${mathText(node.base).trim()}_${mathText(node.under).trim()} `;
     case 'row':
       return node.items.map(mathText).join('').replace(/ {2,}/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
   }
+}
+
+/**
+ * A formula's parts at the top level, each `=` starting a new one: the places a long formula
+ * may wrap on screen (the figures break it at the same places).
+ * @param {MathNode} node
+ * @returns {MathNode[]}
+ */
+export function equalsParts(node) {
+  if (node.t !== 'row') return [node];
+  /** @type {MathNode[][]} */
+  const parts = [[]];
+  for (const item of node.items) {
+    const last = /** @type {MathNode[]} */ (parts.at(-1));
+    if (item.t === 'mo' && item.v === '=' && last.length > 0) parts.push([item]);
+    else last.push(item);
+  }
+  return parts.map((items) => row(...items));
 }
 
 const MATHML = 'http://www.w3.org/1998/Math/MathML';
@@ -119,11 +146,12 @@ const MATHML = 'http://www.w3.org/1998/Math/MathML';
  * A <math> element for a formula.
  * @param {Document} doc
  * @param {MathNode} node
+ * @param {'block' | 'inline'} [display]
  * @returns {Element}
  */
-export function renderMath(doc, node) {
+export function renderMath(doc, node, display = 'block') {
   const math = doc.createElementNS(MATHML, 'math');
-  math.setAttribute('display', 'block');
+  math.setAttribute('display', display);
   math.append(renderNode(doc, node));
   return math;
 }
@@ -151,6 +179,8 @@ function renderNode(doc, node) {
       return make(node.t, [node.v]);
     case 'sub':
       return make('msub', [renderNode(doc, node.base), renderNode(doc, node.sub)]);
+    case 'sup':
+      return make('msup', [renderNode(doc, node.base), renderNode(doc, node.sup)]);
     case 'frac':
       return make('mfrac', [renderNode(doc, node.num), renderNode(doc, node.den)]);
     case 'sqrt':

@@ -144,6 +144,14 @@ export function detachedBreakdown(b) {
     values: flat(b.values),
     weighted: flat(b.weighted),
     output: Float32Array.from(b.output),
+    keyVectors: flat(b.keyVectors),
+    projection: b.projection && {
+      ...b.projection,
+      input: Float32Array.from(b.projection.input),
+      keyInputs: flat(b.projection.keyInputs),
+      dModel: b.projection.input.length,
+    },
+    combined: b.combined && { ...b.combined, concat: Float32Array.from(b.combined.concat), output: Float32Array.from(b.combined.output) },
   };
 }
 

@@ -137,7 +137,7 @@ function withoutAttention(run) {
   const role = (/** @type {import('./types').Role} */ r) => Math.max(0, run.sequences.findIndex((s) => s.role === r));
   return {
     layer: 0, kind: 'cross', queries: role('target'), keys: role('source'), heads: 0, kvHeads: 0, dK: 0, dV: 0,
-    score: 'dot', scale: 1, temperature: 1, fullyMaskedRows: [], masked: false,
+    score: 'dot', scale: 1, temperature: 1, fullyMaskedRows: [], masked: false, combined: false,
   };
 }
 
@@ -336,8 +336,10 @@ export function playerRow(data, query) {
   const decoding = generating && data.summary.kind !== 'self' ? decodingStep(data, query) : null;
   // A decoder's new query walks the tokens so far (its matrix cropped to them); a translation's
   // every key of its block (the whole source; the later target tokens masked).
-  if (decoding) return { keys: data.run.translation ? data.summary.keyTokens.length : query + 1, predict: true };
-  return { keys: data.summary.keyTokens.length, predict: false };
+  // A block with several heads ends by combining them, when the run keeps its output after W_O.
+  const combine = data.summary.heads > 1 && data.summary.combined;
+  if (decoding) return { keys: data.run.translation ? data.summary.keyTokens.length : query + 1, predict: true, combine };
+  return { keys: data.summary.keyTokens.length, predict: false, combine };
 }
 
 /** @type {WeakMap<RunData, Map<number, RunData>>} */
@@ -402,6 +404,8 @@ export function firstKeys(b, keys) {
     weights: b.weights.subarray(0, keys),
     values: b.values.subarray(0, keys * b.dV),
     weighted: b.weighted.subarray(0, keys * b.dV),
+    keyVectors: b.keyVectors.subarray(0, keys * b.dK),
+    projection: b.projection && { ...b.projection, keyInputs: b.projection.keyInputs.subarray(0, keys * b.projection.dModel) },
   };
 }
 

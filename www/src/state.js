@@ -87,6 +87,8 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  * @property {number} head     the focused head
  * @property {number} query    the focused query token
  * @property {number} step     the player's step within the focused query
+ * @property {number | null} key  the key the player's row-wide stages show their formulas for,
+ *   picked by the reader (null: the key the story is at)
  * @property {number} speed    the player's speed factor
  * @property {Pin | null} pin
  * @property {number[]} hiddenHeads  heads switched off in the lines view
@@ -163,6 +165,7 @@ export function defaultState() {
     head: 0,
     query: 0,
     step: 0,
+    key: null,
     speed: 1,
     pin: null,
     hiddenHeads: [],

@@ -1,48 +1,61 @@
 // The step-by-step story of one query: which stage comes when, with which numbers,
 // explained in one sentence and announced in words. Pure module: no DOM access.
 //
-// For a query with K keys the timeline has 2K + 5 steps:
-//   K × score (q·k_j, key by key) · scale · mask · exp · normalise (softmax)
-//   · K × weigh (w_ij · v_j, key by key) · output.
-// A decoder's decoding step adds one: predict (the softmax over the vocabulary and the token
+// For a query with K keys the timeline has 2K + 8 steps:
+//   query · key · value (q = x·W_Q, k = x·W_K, v = x·W_V) · K × score (q·k_j, key by key) · scale
+//   · mask · exp · normalise (softmax) · K × weigh (w_ij · v_j, key by key) · output.
+// A block with several heads adds one: combine (the heads' outputs side by side, times W_O). A
+// decoder's decoding step adds one more: predict (the softmax over the vocabulary and the token
 // chosen), and its new query walks only the keys that exist yet (the cached ones and its own).
+// The row-wide stages show their formula for one key: the one the reader picked, else the key the
+// story is at (the first before the scores, the last one allowed after them).
 
 import { formatNumber, formatWeight, quoteToken } from './format.js';
-import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, under, vector } from './math.js';
+import { frac, mi, mn, mo, mtext, operand, row, signedSum, sqrt, sub, sup, under, vector } from './math.js';
 
 /** @typedef {import('./types').Breakdown} QueryBreakdown */
 /** @typedef {import('./types').Token} TokenInfo */
 /** @typedef {import('./types').ScoreKind} ScoreName */
 /** @typedef {import('./math.js').MathNode} MathNode */
 
-/** @typedef {'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output' | 'predict'} StageKind */
+/** @typedef {'query' | 'key' | 'value' | 'score' | 'scale' | 'mask' | 'exp' | 'normalise' | 'weigh' | 'output' | 'combine' | 'predict'} StageKind */
 
 /**
- * The shape of one query's story: how many keys it walks, and whether it ends by choosing the
- * next token (a decoding step).
- * @typedef {{ keys: number, predict: boolean }} Row
+ * The shape of one query's story: how many keys it walks, whether its block has several heads
+ * whose outputs are combined by W_O, and whether it ends by choosing the next token (a decoding
+ * step).
+ * @typedef {{ keys: number, predict: boolean, combine?: boolean }} Row
  */
 
 /** One step of the player at speed 1×, in milliseconds. */
 export const STEP_MS = 650;
 
-/** The stages in the order they happen; the per-key ones walk over every key. */
-export const STAGES = /** @type {const} */ (['score', 'scale', 'mask', 'exp', 'normalise', 'weigh', 'output']);
+/** The stages every query's story has, in the order they happen; score and weigh walk every key. */
+export const STAGES = /** @type {const} */ (['query', 'key', 'value', 'score', 'scale', 'mask', 'exp', 'normalise', 'weigh', 'output']);
 
-/** A decoding step's stages: the attention's, then the choice of the next token. */
-export const DECODING_STAGES = /** @type {const} */ ([...STAGES, 'predict']);
+/** Every stage a story can have: a multi-head block's combination, a decoding step's choice. */
+export const DECODING_STAGES = /** @type {const} */ ([...STAGES, 'combine', 'predict']);
+
+/** The stages that take one step per key. */
+const PER_KEY = new Set(['score', 'weigh']);
+
+/** The most steps a story has (for links): 2K + 10 at the largest K. */
+export const maxSteps = (/** @type {number} */ keys) => 2 * keys + 10;
 
 /**
  * The stages of a query's story.
- * @param {boolean} predict
+ * @param {Row} at
  * @returns {readonly StageKind[]}
  */
-export function stagesOf(predict) {
-  return predict ? DECODING_STAGES : STAGES;
+export function stagesOf(at) {
+  return DECODING_STAGES.filter((kind) => (kind === 'combine' ? at.combine === true : kind === 'predict' ? at.predict : true));
 }
 
 /** Short names for the stage picker and the player's rows. */
 export const STAGE_LABELS = {
+  query: 'Query q',
+  key: 'Key k',
+  value: 'Value v',
   score: 'Score',
   scale: 'Scale',
   mask: 'Mask',
@@ -50,68 +63,74 @@ export const STAGE_LABELS = {
   normalise: 'Softmax',
   weigh: 'Weigh values',
   output: 'Output',
+  combine: 'Heads · W_O',
   predict: 'Next token',
 };
 
 /** @typedef {{ kind: StageKind, key: number | null }} Step */
 
 /**
- * @param {number} keys
- * @param {boolean} [predict]  the story ends with the choice of the next token
+ * Where each stage of a row starts and how many steps it takes.
+ * @param {Row} at
  */
-export function stepCount(keys, predict = false) {
-  return 2 * keys + 5 + (predict ? 1 : 0);
+function spans(at) {
+  let start = 0;
+  return stagesOf(at).map((kind) => {
+    const length = PER_KEY.has(kind) ? at.keys : 1;
+    const span = { kind, start, length };
+    start += length;
+    return span;
+  });
+}
+
+/** @param {Row} at */
+export function stepCount(at) {
+  const last = spans(at).at(-1);
+  return last ? last.start + last.length : 1;
 }
 
 /**
- * @param {number} keys  how many keys the query attends over (≥ 1)
- * @param {number} index  0 ≤ index < stepCount(keys); clamped otherwise
- * @param {boolean} [predict]
+ * @param {Row} at
+ * @param {number} index  0 ≤ index < stepCount(at); clamped otherwise
  * @returns {Step}
  */
-export function stepAt(keys, index, predict = false) {
-  const i = clampStep(keys, index, predict);
-  if (i < keys) return { kind: 'score', key: i };
-  const rowWide = /** @type {const} */ (['scale', 'mask', 'exp', 'normalise']);
-  if (i < keys + rowWide.length) return { kind: rowWide[i - keys], key: null };
-  const weighStart = keys + rowWide.length;
-  if (i < weighStart + keys) return { kind: 'weigh', key: i - weighStart };
-  if (i === 2 * keys + 4) return { kind: 'output', key: null };
-  return { kind: 'predict', key: null };
+export function stepAt(at, index) {
+  const i = clampStep(at, index);
+  const span = spans(at).find((s) => i < s.start + s.length) ?? { kind: 'output', start: i, length: 1 };
+  return { kind: span.kind, key: PER_KEY.has(span.kind) ? i - span.start : null };
 }
 
 /**
- * The first step of a stage.
- * @param {number} keys
+ * The first step of a stage (a stage the row does not have: its output).
+ * @param {Row} at
  * @param {StageKind} kind
  */
-export function stageStart(keys, kind) {
-  const starts = { score: 0, scale: keys, mask: keys + 1, exp: keys + 2, normalise: keys + 3, weigh: keys + 4, output: 2 * keys + 4, predict: 2 * keys + 5 };
-  return starts[kind];
+export function stageStart(at, kind) {
+  const all = spans(at);
+  return (all.find((s) => s.kind === kind) ?? all.find((s) => s.kind === 'output'))?.start ?? 0;
 }
 
 /**
- * @param {number} keys
+ * @param {Row} at
  * @param {number} index
- * @param {boolean} [predict]
  */
-export function clampStep(keys, index, predict = false) {
-  const last = stepCount(keys, predict) - 1;
+export function clampStep(at, index) {
+  const last = stepCount(at) - 1;
   if (!Number.isFinite(index)) return 0;
   return Math.min(last, Math.max(0, Math.trunc(index)));
 }
 
 /**
  * The same moment of the story in another row: the same stage (and key, where it still
- * exists); a row without the choice of the next token ends at its output.
+ * exists); a stage the other row does not have becomes its output.
  * @param {Row} from
  * @param {Row} to
  * @param {number} step
  */
 export function sameMoment(from, to, step) {
-  const at = stepAt(from.keys, step, from.predict);
-  const kind = at.kind === 'predict' && !to.predict ? 'output' : at.kind;
-  return stageStart(to.keys, kind) + (at.key === null ? 0 : Math.min(at.key, to.keys - 1));
+  const at = stepAt(from, step);
+  const kind = stagesOf(to).includes(at.kind) ? at.kind : 'output';
+  return stageStart(to, kind) + (at.key === null ? 0 : Math.min(at.key, to.keys - 1));
 }
 
 /**
@@ -126,44 +145,56 @@ export function sameMoment(from, to, step) {
 export function advance(at, direction, queries, keys) {
   const rowOf = typeof keys === 'number' ? () => ({ keys, predict: false }) : keys;
   const here = rowOf(at.query);
-  const step = clampStep(here.keys, at.step, here.predict) + direction;
-  if (step >= 0 && step < stepCount(here.keys, here.predict)) return { query: at.query, step };
+  const step = clampStep(here, at.step) + direction;
+  if (step >= 0 && step < stepCount(here)) return { query: at.query, step };
   const query = at.query + direction;
   if (query < 0 || query >= queries) return null;
-  const next = rowOf(query);
-  return { query, step: direction === 1 ? 0 : stepCount(next.keys, next.predict) - 1 };
+  return { query, step: direction === 1 ? 0 : stepCount(rowOf(query)) - 1 };
 }
 
 /**
  * Which stage of the query's row has been computed at a step, key by key: the player's table
  * reveals a cell once this is true.
- * @param {number} keys
+ * @param {Row} at
  * @param {number} stepIndex
  * @param {StageKind} kind
  * @param {number} key
  */
-export function isRevealed(keys, stepIndex, kind, key) {
-  const step = clampStep(keys, stepIndex, true);
-  const start = stageStart(keys, kind);
-  if (kind === 'score' || kind === 'weigh') return step >= start + key;
+export function isRevealed(at, stepIndex, kind, key) {
+  const step = clampStep(at, stepIndex);
+  const start = stageStart(at, kind);
+  if (PER_KEY.has(kind)) return step >= start + key;
   return step >= start;
 }
 
 /**
- * The key a row-wide stage uses to show its formula with real numbers: the first masked key for
- * the mask stage (when there is one), otherwise the key with the largest weight.
+ * The key a step shows its formula with: a per-key step's own; for a row-wide stage the key the
+ * reader picked, else the key the story is at: the first before the scores are walked, the first
+ * masked one at the mask (when there is one), and after the walk the last key the query may
+ * attend to.
  * @param {QueryBreakdown} b
- * @param {StageKind} kind
+ * @param {Step} step
+ * @param {number | null} [picked]
  */
-export function exampleKey(b, kind) {
-  if (kind === 'mask') {
+export function exampleKey(b, step, picked = null) {
+  if (step.key !== null) return step.key;
+  if (picked !== null && Number.isInteger(picked) && picked >= 0) return Math.min(picked, b.keys - 1);
+  if (step.kind === 'query' || step.kind === 'key' || step.kind === 'value') return 0;
+  if (step.kind === 'mask') {
     const masked = b.allowed.indexOf(0);
     if (masked >= 0) return masked;
   }
-  let best = 0;
-  for (let j = 1; j < b.keys; j += 1) if (b.weights[j] > b.weights[best]) best = j;
-  return best;
+  const allowed = b.allowed.lastIndexOf(1);
+  return allowed >= 0 ? allowed : b.keys - 1;
 }
+
+/**
+ * A vector the step shows in full, with a name: the input x, q, k, v, the product q∘k…
+ * @typedef {Object} StoryVector
+ * @property {MathNode} label
+ * @property {ArrayLike<number>} values
+ * @property {[number, number]} [highlight]  entries [from, to) to mark (this head's part)
+ */
 
 /**
  * @typedef {Object} StepStory
@@ -172,6 +203,7 @@ export function exampleKey(b, kind) {
  * @property {string} title
  * @property {string} explanation  one sentence
  * @property {MathNode} formula    with the live numbers of this step
+ * @property {StoryVector[]} vectors  the vectors of the formula in full
  * @property {string} announcement what a screen reader hears
  */
 
@@ -196,8 +228,10 @@ export function exampleKey(b, kind) {
 /**
  * @param {QueryBreakdown} b
  * @param {number} stepIndex
- * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null, cross?: boolean, cache?: boolean }} context
- *   `cross`: a translation's cross-attention, whose query is the decoder's state s and whose keys
+ * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null, cross?: boolean, cache?: boolean, picked?: number | null, combine?: boolean, toy?: boolean }} context
+ *   `picked`: the key the reader chose for the row-wide stages' formulas; `combine`: the block has
+ *   several heads, combined by W_O at the end; `toy`: the inputs are the toy's (token vectors and
+ *   positions), not a trained layer's; `cross`: a translation's cross-attention, whose query is the decoder's state s and whose keys
  *   and values are the encoder's states h of the source tokens; `cache: false`: a decoding step
  *   shown on its whole row (a translation's), whose keys are not told as the key/value cache's
  * @returns {StepStory}
@@ -205,8 +239,9 @@ export function exampleKey(b, kind) {
 export function describeStep(b, stepIndex, context) {
   const decoding = context.decoding ?? null;
   const cross = context.cross ?? false;
-  const step = stepAt(b.keys, stepIndex, decoding !== null);
-  const key = step.key ?? exampleKey(b, step.kind);
+  const shape = { keys: b.keys, predict: decoding !== null, combine: context.combine ?? false };
+  const step = stepAt(shape, stepIndex);
+  const key = exampleKey(b, step, context.picked ?? null);
   const q = cross ? `the decoder state s (writing ${quoteToken(context.query.text)})` : quoteToken(context.query.text);
   const k = cross ? `the encoder state h of ${quoteToken(context.keys[key]?.text ?? `#${key}`)}` : quoteToken(context.keys[key]?.text ?? `#${key}`);
   const ij = row(mi('i'), mi('j'));
@@ -216,23 +251,72 @@ export function describeStep(b, stepIndex, context) {
   const e = sub('e', ij);
   const w = sub('w', ij);
   const sumK = under(mo('∑'), mi('k'));
-  const title = `${STAGE_LABELS[step.kind]}${step.key === null ? '' : ` · key ${key + 1} of ${b.keys}`}`;
+  const keyName = quoteToken(context.keys[key]?.text ?? `#${key}`);
+  const forKey = ['key', 'value', 'scale', 'mask', 'exp', 'normalise'].includes(step.kind) ? ` · for ${keyName} (key ${key + 1})` : '';
+  const title = `${STAGE_LABELS[step.kind]}${step.key === null ? forKey : ` · key ${key + 1} of ${b.keys}`}`;
   const gives = `${q} gives ${formatWeight(b.weights[key])} of its attention to ${k}.`;
   const newest = b.keys - 1;
   /** Where a decoding step's key or value vector comes from. */
   const cached = (/** @type {'key' | 'value'} */ what) => (!decoding || cross || context.cache === false ? ''
     : key === newest ? ` ${q} is the new token: its ${what} is computed now and joins the key/value cache.`
       : ` The ${what} of ${k} is not computed again: it comes from the key/value cache, kept since ${k} was new.`);
+  const keyVector = b.keyVectors.subarray(key * b.dK, (key + 1) * b.dK);
+  const valueVector = b.values.subarray(key * b.dV, (key + 1) * b.dV);
+  const p = b.projection;
+  const keyInput = p ? p.keyInputs.subarray(key * p.dModel, (key + 1) * p.dModel) : null;
 
+  /** @returns {Omit<StepStory, 'vectors'> & { vectors?: StoryVector[] }} */
+  const told = () => {
   switch (step.kind) {
+    case 'query':
+    case 'key':
+    case 'value': {
+      const letter = step.kind === 'query' ? 'q' : step.kind === 'key' ? 'k' : 'v';
+      const index = step.kind === 'query' ? 'i' : 'j';
+      const matrix = sub('W', letter.toUpperCase());
+      const result = step.kind === 'query' ? b.q : step.kind === 'key' ? keyVector : valueVector;
+      const input = step.kind === 'query' ? p?.input ?? null : keyInput;
+      const x = sub('x', index);
+      const bias = p?.bias ? [mo('+'), sub('b', letter.toUpperCase())] : [];
+      const rotated = p?.rotary && step.kind !== 'value';
+      const product = row(x, mo('·'), matrix, ...bias);
+      const whose = step.kind === 'query' ? q : k;
+      const size = `${p ? p.dModel : 'd_model'} × ${result.length}`;
+      const what = {
+        query: `${capitalisedFirst(q)} asks a question: its query vector q is its input vector x times the learned matrix W_Q (${size})`,
+        key: `Each key advertises what its token offers: the key vector of ${k} is its input x times another learned matrix, W_K (${size}), so the same token's q and k differ`,
+        value: `The value vector of ${k} is what it hands over when attended to: its input x times a third matrix, W_V (${size})`,
+      }[step.kind];
+      const source = !p ? ' This run keeps q, k and v but not the vectors they were projected from.'
+        : context.toy ? ` x is the toy's vector of ${whose}: its token vector, with its position added when positions are sinusoidal.`
+          : ` x is what layer ${b.layer + 1} receives for ${whose}: ${b.layer === 0 ? 'its token and position embeddings, normalised' : `the output of layer ${b.layer}`}.`;
+      const rope = rotated ? ' The result is then rotated by the token\'s position (RoPE), so q·k depends on how far apart the tokens are.' : '';
+      const lhs = sub(letter, index);
+      const formula = !p || !input
+        ? row(lhs, mo('='), product, mo('='), vector(result))
+        : rotated
+          ? row(lhs, mo('='), mtext('RoPE'), mo('('), product, mo(')'), mo('='), mtext('RoPE'), mo('('), vector(input), mo('·'), matrix, ...bias, mo(')'), mo('='), vector(result))
+          : row(lhs, mo('='), product, mo('='), vector(input), mo('·'), matrix, ...bias, mo('='), vector(result));
+      return {
+        step,
+        key,
+        title,
+        explanation: `${what}${p?.bias ? ', plus a bias' : ''}.${source}${rope}${step.kind === 'query' ? '' : cached(step.kind)}`,
+        formula,
+        vectors: [...(input ? [{ label: x, values: input }] : []), { label: lhs, values: result }],
+        announcement: `The ${step.kind} vector of ${whose} has ${result.length} numbers, from ${p ? `an input of ${p.dModel}` : 'its input'}.`,
+      };
+    }
     case 'score': {
       const terms = b.terms.subarray(key * b.termLen, (key + 1) * b.termLen);
+      const [product, sum, termName] = scoreNotation(context.score);
       return {
         step,
         key,
         title,
         explanation: `${cross && context.score === 'additive' ? additiveCrossSentence(q, k) : scoreSentence(context.score, q, k)}${cached('key')}`,
-        formula: row(s, mo('='), under(mo('∑'), mtext(b.termLabel)), mo('='), signedSum(terms), mo('='), mn(b.scores[key])),
+        formula: row(s, mo('='), product, mo('='), sum, mo('='), signedSum(terms), mo('='), mn(b.scores[key])),
+        vectors: [{ label: sub('q', 'i'), values: b.q }, { label: sub('k', 'j'), values: keyVector }, { label: termName, values: terms }],
         announcement: `Score of ${q} with ${k}: ${formatNumber(b.scores[key])}.`,
       };
     }
@@ -272,13 +356,18 @@ export function describeStep(b, stepIndex, context) {
     }
     case 'exp': {
       const maxM = under(mi('max'), mi('k'));
+      const top = b.masked.reduce((best, value, j) => (value > b.masked[best] ? j : best), 0);
+      const topName = quoteToken(context.keys[top]?.text ?? `#${top}`);
+      const which = b.allowed[key] === 0 ? ` ${k} is masked, so its exponential is exp(−∞) = 0.`
+        : key === top ? ` ${k} has the largest score, so its exponential is exactly exp(0) = 1.`
+          : ` ${k} scores ${formatNumber(b.max - b.masked[key])} below the top, so its exponential is ${formatNumber(b.exp[key])}.`;
       return {
         step,
         key,
         title,
         explanation: b.fullyMasked
           ? 'Every key is masked, so every exponential is 0.'
-          : `exp turns scores into positive numbers; subtracting the largest score (${formatNumber(b.max)}) first avoids overflow without changing the result.`,
+          : `exp turns every score into a positive number, a larger score into a much larger one. The row's largest score, ${formatNumber(b.max)} (${topName}), is subtracted first: no exponential can overflow, each is at most exp(0) = 1, and the weights stay the same, because the common factor exp(−max) cancels in the next step's division.${which}`,
         formula: row(e, mo('='), mi('exp'), mo('('), m, mo('−'), maxM, sub('m', row(mi('i'), mi('k'))), mo(')'), mo('='),
           mi('exp'), mo('('), operand(b.masked[key]), mo('−'), operand(b.max), mo(')'), mo('='), mn(b.exp[key])),
         announcement: `Exponentials computed; for ${k}: ${formatNumber(b.exp[key])}.`,
@@ -305,6 +394,7 @@ export function describeStep(b, stepIndex, context) {
         title,
         explanation: `The value vector of ${k} is scaled by its weight ${formatWeight(b.weights[key])} and added to the output.${cached('value')}`,
         formula: row(w, sub('v', 'j'), mo('='), mn(b.weights[key]), mo('·'), vector(values), mo('='), vector(weighted)),
+        vectors: [{ label: sub('v', 'j'), values }, { label: row(w, sub('v', 'j')), values: weighted }],
         announcement: gives,
       };
     }
@@ -316,6 +406,7 @@ export function describeStep(b, stepIndex, context) {
           title,
           explanation: `Adding up the weighted values gives the context vector: what the decoder reads from the source at this step${decoding ? `, before it writes ${quoteToken(decoding.chosen.text)}` : ''}.`,
           formula: row(sub('c', 'i'), mo('='), under(mo('∑'), mi('j')), w, sub('v', 'j'), mo('='), vector(b.output)),
+          vectors: [{ label: sub('c', 'i'), values: b.output }],
           announcement: `The context vector is the weighted sum of the ${b.keys} encoder states' values.`,
         };
       }
@@ -325,7 +416,27 @@ export function describeStep(b, stepIndex, context) {
         title,
         explanation: `Adding up the weighted values gives the output: a new vector for ${q} that mixes in what it attended to.`,
         formula: row(sub('o', 'i'), mo('='), under(mo('∑'), mi('j')), w, sub('v', 'j'), mo('='), vector(b.output)),
+        vectors: [{ label: sub('o', 'i'), values: b.output }],
         announcement: `The output for ${q} is the weighted sum of ${b.keys} value vectors.`,
+      };
+    }
+    case 'combine': {
+      const c = b.combined;
+      const heads = c?.heads ?? 1;
+      const concat = c?.concat ?? b.output;
+      const out = c?.output ?? b.output;
+      const mine = /** @type {[number, number]} */ ([b.head * b.dV, (b.head + 1) * b.dV]);
+      const bias = c?.bias ? [mo('+'), sub('b', 'O')] : [];
+      const head = (/** @type {MathNode} */ h) => sup(sub('o', 'i'), h);
+      const concatenated = row(mtext('Concat'), mo('('), head(mn(1, 0)), mo(','), mtext('…'), mo(','), head(mi('H')), mo(')'));
+      return {
+        step,
+        key,
+        title,
+        explanation: `This head is one of ${heads}, and each computed its own output for ${q} (${b.dV} numbers). Side by side they make one vector of ${concat.length} numbers (this head's part marked), which the learned matrix W_O (${concat.length} × ${out.length}) turns into the block's output for ${q}${c?.bias ? ', plus a bias' : ''}: W_O mixes what the heads found.${context.toy ? '' : ' The residual connection and the layer norm follow.'}`,
+        formula: row(sub('a', 'i'), mo('='), concatenated, mo('·'), sub('W', 'O'), ...bias, mo('='), vector(concat), mo('·'), sub('W', 'O'), ...bias, mo('='), vector(out)),
+        vectors: [{ label: row(mtext('Concat'), mo('('), sub('o', 'i'), mo(')')), values: concat, highlight: mine }, { label: sub('a', 'i'), values: out }],
+        announcement: `The ${heads} heads' outputs for ${q}, side by side, times W_O: the block's output of ${out.length} numbers.`,
       };
     }
     case 'predict': {
@@ -342,6 +453,32 @@ export function describeStep(b, stepIndex, context) {
         formula: row(mi('P'), mo('('), mtext(chosen), mo(')'), mo('='), frac(row(mi('exp'), mo('('), z('t'), mo(')')), row(under(mo('∑'), mi('u')), mi('exp'), mo('('), z('u'), mo(')'))), mo('='), mn(next.chosen.probability)),
         announcement: `Decoding step ${next.index + 1}: the next token is ${chosen}, probability ${formatWeight(next.chosen.probability)}.`,
       };
+    }
+  }
+  };
+  return { vectors: [], ...told() };
+}
+
+/**
+ * A score function in standard notation: the product, its sum over the coordinates c, and the
+ * name of the vector of terms.
+ * @param {ScoreName} score
+ * @returns {[MathNode, MathNode, MathNode]}
+ */
+function scoreNotation(score) {
+  const c = (/** @type {MathNode} */ node) => sub(node, 'c');
+  const sumC = under(mo('∑'), mi('c'));
+  const hat = (/** @type {string} */ letter) => mi(`${letter}\u0302`);
+  switch (score) {
+    case 'dot':
+      return [row(mi('q'), mo('·'), mi('k')), row(sumC, c(mi('q')), c(mi('k'))), row(mi('q'), mo('∘'), mi('k'))];
+    case 'cosine':
+      return [row(hat('q'), mo('·'), hat('k')), row(sumC, c(hat('q')), c(hat('k'))), row(hat('q'), mo('∘'), hat('k'))];
+    case 'general':
+      return [row(mi('q'), mo('·'), mo('('), mi('W'), mi('k'), mo(')')), row(sumC, c(mi('q')), c(row(mo('('), mi('W'), mi('k'), mo(')')))), row(mi('q'), mo('∘'), mi('W'), mi('k'))];
+    case 'additive': {
+      const inside = row(mi('tanh'), mo('('), sub('W', mn(1, 0)), mi('q'), mo('+'), sub('W', mn(2, 0)), mi('k'), mo(')'));
+      return [row(sub('v', 'a'), mo('·'), inside), row(sumC, c(sub('v', 'a')), c(inside)), row(sub('v', 'a'), mo('∘'), inside)];
     }
   }
 }

@@ -24,6 +24,7 @@ import {
   sortCells,
 } from './state.js';
 import { limitText } from './limits.js';
+import { maxSteps } from './timeline.js';
 import { LOCAL_PREFIX, isLocalSource } from './model/address.js';
 
 /** @typedef {import('./state.js').PlaygroundState} PlaygroundState */
@@ -146,6 +147,7 @@ export function encodeState(state, presentation = {}) {
   params.set('head', String(state.head));
   params.set('q', String(state.query));
   params.set('step', String(state.step));
+  if (state.key !== null) params.set('key', String(state.key));
   params.set('speed', String(state.speed));
   params.set('pin', state.pin ? `${state.pin.side}${state.pin.index}` : '');
   params.set('hide', state.hiddenHeads.join('-'));
@@ -247,7 +249,8 @@ export function decodeParams(params) {
   state.layer = read.integer('layer', LIMITS.layer, state.layer);
   state.head = read.integer('head', LIMITS.head, state.head);
   state.query = read.integer(params.has('query') ? 'query' : 'q', LIMITS.index, state.query);
-  state.step = read.integer('step', { min: 0, max: 2 * LIMITS.index.max + 6 }, state.step);
+  state.step = read.integer('step', { min: 0, max: maxSteps(LIMITS.index.max + 1) - 1 }, state.step);
+  state.key = read.optionalInteger('key', LIMITS.index, state.key);
   state.speed = Number(read.choice('speed', SPEEDS.map(String), String(state.speed)));
   state.pin = read.pin('pin', state.pin);
   state.hiddenHeads = read.indexList('hide', LIMITS.head.max, state.hiddenHeads);

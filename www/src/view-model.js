@@ -49,7 +49,7 @@ export function focusIn(state, shown) {
     layer: clampIndex(state.layer, layers),
     head: clampIndex(state.head, heads),
     query,
-    step: clampStep(row.keys, state.step, row.predict),
+    step: clampStep(row, state.step),
   };
 }
 

@@ -173,7 +173,7 @@ impl Decoder {
             .enumerate()
             .map(|(index, layer)| {
                 let heads = layer.into_heads(self.scale(index), &causal);
-                Block { layer: index, kind: BlockKind::Causal, queries: 0, keys: 0, kv_heads, heads, output: None }
+                Block { layer: index, kind: BlockKind::Causal, queries: 0, keys: 0, kv_heads, heads, output: None, inputs: None }
             })
             .collect()
     }

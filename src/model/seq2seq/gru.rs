@@ -196,7 +196,16 @@ impl GruWeights {
                     allowed: None,
                     fully_masked: Vec::new(),
                 };
-                vec![Block { layer: 0, kind: BlockKind::Cross, queries: 1, keys: 0, kv_heads: 1, heads: vec![head], output: None }]
+                vec![Block {
+                    layer: 0,
+                    kind: BlockKind::Cross,
+                    queries: 1,
+                    keys: 0,
+                    kv_heads: 1,
+                    heads: vec![head],
+                    output: None,
+                    inputs: None,
+                }]
             }
         };
         Ok(Decoded { steps, blocks })

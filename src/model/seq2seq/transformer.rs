@@ -204,6 +204,7 @@ impl TransformerWeights {
                 kv_heads: heads,
                 heads: traces,
                 output: None,
+                inputs: None,
             });
         }
         Ok((self.norm(&x, &self.encoder_norm), blocks))
@@ -325,8 +326,26 @@ impl TransformerWeights {
             })
             .collect();
         [
-            Block { layer: index, kind: BlockKind::Causal, queries: 1, keys: 1, kv_heads: heads, heads: self_heads, output: None },
-            Block { layer: index, kind: BlockKind::Cross, queries: 1, keys: 0, kv_heads: heads, heads: cross_heads, output: None },
+            Block {
+                layer: index,
+                kind: BlockKind::Causal,
+                queries: 1,
+                keys: 1,
+                kv_heads: heads,
+                heads: self_heads,
+                output: None,
+                inputs: None,
+            },
+            Block {
+                layer: index,
+                kind: BlockKind::Cross,
+                queries: 1,
+                keys: 0,
+                kv_heads: heads,
+                heads: cross_heads,
+                output: None,
+                inputs: None,
+            },
         ]
     }
 }

@@ -175,6 +175,7 @@ impl Vit {
                 kv_heads: c.num_heads,
                 heads,
                 output: None,
+                inputs: None,
             });
         }
         layer_norm(&mut x, &w.norm, c.layer_norm_eps);

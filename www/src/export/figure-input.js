@@ -8,7 +8,6 @@ import { settingsCaption } from '../caption.js';
 import { breakdownMatches, cropped, firstKeys, headWeights, layerHeadWeights, playerRow, shape } from '../run-data.js';
 import { STAGE_LABELS, clampStep, describeStep, isRevealed, stagesOf, stepAt, stepCount } from '../timeline.js';
 import { generationView } from '../view-model.js';
-import { mathText } from '../math.js';
 import { NUMBER_COLUMNS } from '../views/player.js';
 import { ExportError } from './scene.js';
 
@@ -38,7 +37,9 @@ import { ExportError } from './scene.js';
  * @property {number} stage
  * @property {string} title
  * @property {string} explanation
- * @property {string} formula
+ * @property {import('../math.js').MathNode} formula  laid out as maths by the core
+ * @property {Array<{ label: import('../math.js').MathNode, values: number[], highlight: [number, number] | null }>} vectors
+ *   the step's vectors in full
  * @property {number} key
  * @property {boolean[]} allowed  per key
  * @property {StepColumn[]} columns
@@ -150,9 +151,21 @@ export function viewFigureRequest({ data, state, breakdown }) {
  * @returns {FigureRequest}
  */
 export function clipFigureRequest({ data, state, breakdown }) {
-  const { keys, predict } = playerRow(data, state.query);
-  const inputs = [...Array(stepCount(keys, predict)).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step, state), state));
+  const inputs = [...Array(stepCount(storyRow(data, state.query, state))).keys()].map((step) => describe(data, stepView(data, breakdown, state.head, state.query, step, state), state));
   return { inputs, weights: new Float32Array(0), allowed: new Uint8Array(0) };
+}
+
+/**
+ * The shape of a query's story in an export: a decoding step's choice of the next token only
+ * with the generation settings that tell it.
+ * @param {RunData} data
+ * @param {number} query
+ * @param {PlaygroundState} [state]
+ * @returns {import('../timeline.js').Row}
+ */
+function storyRow(data, query, state) {
+  const row = playerRow(data, query);
+  return { ...row, predict: row.predict && state !== undefined && generationView(data, query, state.generate)?.decoding != null };
 }
 
 /**
@@ -170,31 +183,34 @@ export function stepView(data, whole, head, query, step, state) {
   if (!whole || !breakdownMatches(whole, data, head, query)) {
     throw new ExportError('The numbers of this query are still being computed; try again in a moment.');
   }
+  const row = storyRow(data, query, state);
   const { keys, predict } = playerRow(data, query);
-  const decoding = predict && state ? generationView(data, query, state.generate)?.decoding ?? null : null;
+  const decoding = row.predict && state ? generationView(data, query, state.generate)?.decoding ?? null : null;
   const b = firstKeys(whole, keys);
-  const at = clampStep(keys, step, decoding !== null);
+  const at = clampStep(row, step);
   const { summary } = predict ? cropped(data, keys) : data;
-  const story = describeStep(b, at, { query: summary.queryTokens[query], keys: summary.keyTokens, score: summary.score, decoding });
-  const kind = stepAt(keys, at, decoding !== null).kind;
-  const stages = stagesOf(decoding !== null);
+  const picked = state?.key ?? null;
+  const story = describeStep(b, at, { query: summary.queryTokens[query], keys: summary.keyTokens, score: summary.score, decoding, picked, combine: row.combine, toy: !data.model });
+  const kind = stepAt(row, at).kind;
+  const stages = stagesOf(row);
   return {
     kind: 'steps',
     head,
     query,
     step: at,
-    steps: stepCount(keys, decoding !== null),
+    steps: stepCount(row),
     stages: stages.map((stage) => STAGE_LABELS[stage]),
     stage: stages.indexOf(kind),
     title: story.title,
     explanation: story.explanation,
-    formula: mathText(story.formula),
+    formula: story.formula,
+    vectors: story.vectors.map((v) => ({ label: v.label, values: Array.from(v.values), highlight: v.highlight ?? null })),
     key: story.key,
     allowed: Array.from(b.allowed, (a) => a !== 0),
     columns: NUMBER_COLUMNS.map(({ kind: column, label: name, pick }) => ({
       label: name,
       values: Array.from(pick(b)),
-      shown: [...Array(b.keys).keys()].filter((j) => isRevealed(b.keys, at, column, j)).length,
+      shown: [...Array(b.keys).keys()].filter((j) => isRevealed(row, at, column, j)).length,
       weight: column === 'normalise',
       faintWhenMasked: column !== 'score' && column !== 'scale',
     })),

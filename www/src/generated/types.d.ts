@@ -243,7 +243,11 @@ fullyMaskedRows: Array<number>,
 /**
  * Some (query, key) pairs are masked.
  */
-masked: boolean, };
+masked: boolean, 
+/**
+ * The block keeps its heads' output after W_O (the player's last stage combines the heads).
+ */
+combined: boolean, };
 
 /**
  * Why generation stopped.
@@ -442,6 +446,10 @@ export type QueryBreakdown = { query: number,
  */
 q: Array<number>, 
 /**
+ * `k_j`, one row per key (length d_k each).
+ */
+keyVectors: Array<Array<number>>, 
+/**
  * Row `j`: the terms whose sum is the score of key `j` (`q_i ∘ k_j` for dot).
  */
 terms: Array<Array<number>>, termLabel: string, 
@@ -483,13 +491,53 @@ weighted: Array<Array<number>>,
 output: Array<number>, fullyMasked: boolean, };
 
 /**
+ * How the query and the keys of one head came from their inputs, for the player's projection
+ * stages.
+ */
+export type Projection = { 
+/**
+ * `x_i`, the query's input (length d_model).
+ */
+input: Array<number>, 
+/**
+ * `x_j` for every key, one row per key.
+ */
+keyInputs: Array<Array<number>>, bias: boolean, rotary: boolean, };
+
+/**
+ * A multi-head block's last step for one query: every head's output side by side, times W_O.
+ */
+export type Combined = { heads: number, 
+/**
+ * `[o_i¹, …, o_iᴴ]` (length heads · d_v).
+ */
+concat: Array<number>, 
+/**
+ * `concat · W_O (+ b)` (length d_model).
+ */
+output: Array<number>, bias: boolean, };
+
+/**
  * A query's breakdown, and where in the run it is.
  */
-export type HeadBreakdown = { block: number, layer: number, head: number, query: number, 
+export type HeadBreakdown = { block: number, layer: number, head: number, 
+/**
+ * The query's and keys' inputs, when the source keeps them.
+ */
+projection: Projection | null, 
+/**
+ * The heads' outputs for this query concatenated and times W_O, when the source keeps the
+ * block's output.
+ */
+combined: Combined | null, query: number, 
 /**
  * `q_i` (length d_k).
  */
 q: Array<number>, 
+/**
+ * `k_j`, one row per key (length d_k each).
+ */
+keyVectors: Array<Array<number>>, 
 /**
  * Row `j`: the terms whose sum is the score of key `j` (`q_i ∘ k_j` for dot).
  */

@@ -117,7 +117,7 @@ export function createExportDialog(host, callbacks) {
     const type = clipType();
     clipButton.disabled = !type;
     const row = playerRow(data, state.query);
-    const steps = stepCount(row.keys, row.predict);
+    const steps = stepCount(row);
     const seconds = Math.round((steps * callbacks.frameMs(state)) / 1000);
     clipHint.textContent = type
       ? `The ${steps} steps of the query ${quoteToken(token?.text ?? '')} as a ${type.startsWith('video/mp4') ? 'MP4' : 'WebM'} video, at the player’s speed: about ${seconds} s to record.`

@@ -28,6 +28,7 @@ export const SVG_LIMIT = 128;
  * @property {boolean} table     whether to keep the screen-reader table
  * @property {boolean} numbers   whether large cells print their weight
  * @property {boolean} rowPanel  whether to show the focused query's row as bars beside the map
+ * @property {number} [key]  the key the step-by-step player is at: its cell is outlined
  * @property {boolean} [stretch]  colours stretched to the largest weight (else fixed, 0 to 1)
  * @property {string} [model]  what computed the weights, for the legend (caption.js's modelLabel)
  */
@@ -221,6 +222,7 @@ export function createHeatmap(root, callbacks) {
       side.hidden = !next.rowPanel;
       layout.classList.toggle('with-side', next.rowPanel);
     }
+    if (next.key !== undefined) keyCursor = next.key;
     showCursor();
   }
 

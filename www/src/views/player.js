@@ -1,18 +1,21 @@
-// The step-by-step player for the focused head: one query at a time, key by key, every
-// stage explained in a sentence with its formula and live numbers; the matrix beside it
-// fills row by row as the player moves on. A decoder's decoding step is told the same way,
+// The step-by-step player for the focused head: one query at a time, from its projections to
+// the heads combined by W_O, key by key, every stage explained in a sentence with its formula,
+// its vectors in full and live numbers; the matrix beside it fills row by row as the player moves
+// on, the current cell outlined. The row-wide stages show their formula for a key the reader
+// picks. A decoder's decoding step is told the same way,
 // on the matrix as it stood then (the new query's row is the one that grows it), with the keys
 // and values of the earlier tokens from the cache, and ends with the choice of the next token.
 
 import { el } from '../dom.js';
 import { formatNumber, formatWeight, quoteToken } from '../format.js';
-import { mathText, renderMath } from '../math.js';
+import { equalsParts, mathText, mi, mn, mo, renderMath, row, sup } from '../math.js';
 import { SPEEDS } from '../state.js';
 import { DECODING_STAGES, STAGE_LABELS, clampStep, describeStep, isRevealed, stageStart, stagesOf, stepAt, stepCount, translationStepNote } from '../timeline.js';
-import { breakdownMatches, capitalised, cropped, firstKeys, headName, shape, tokenLabel } from '../run-data.js';
+import { breakdownMatches, capitalised, cropped, firstKeys, headName, playerRow, shape, tokenLabel } from '../run-data.js';
 import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
 import { renderNextTokens } from './next-tokens.js';
+import { renderAdditive } from './additive.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../types').Breakdown} QueryBreakdown */
@@ -26,6 +29,7 @@ import { renderNextTokens } from './next-tokens.js';
  * @property {number} head
  * @property {number} query
  * @property {number} step
+ * @property {number | null} key  the key the reader picked for the row-wide stages' formulas
  * @property {number} speed
  * @property {boolean} playing
  * @property {Set<string>} blocked
@@ -36,6 +40,7 @@ import { renderNextTokens } from './next-tokens.js';
 /**
  * @typedef {Object} PlayerCallbacks
  * @property {(step: number) => void} onStep
+ * @property {(key: number | null) => void} onKey  the reader picks the key of the worked examples
  * @property {(query: number) => void} onQuery
  * @property {(direction: 1 | -1) => void} onAdvance
  * @property {() => void} onTogglePlay
@@ -63,14 +68,15 @@ export function createPlayer(root, callbacks) {
   const matrix = createHeatmap(matrixHost, { onQuery: callbacks.onQuery, onToggleCell: () => {} });
 
   const stageTrack = el(doc, 'ol', { class: 'stage-track', attrs: { 'aria-label': 'Stages' } });
-  /** The keys the current query's story walks. */
-  let rowKeys = 0;
+  /** The shape of the current query's story. */
+  /** @type {import('../timeline.js').Row} */
+  let rowShape = { keys: 0, predict: false };
   const stageButtons = DECODING_STAGES.map((kind) => {
     const button = el(doc, 'button', {
-      class: kind === 'predict' ? 'stage-chip stage-predict' : 'stage-chip',
+      class: kind === 'predict' || kind === 'combine' ? 'stage-chip stage-predict' : 'stage-chip',
       text: STAGE_LABELS[kind],
       attrs: { type: 'button' },
-      on: { click: () => current && callbacks.onStep(stageStart(rowKeys, kind)) },
+      on: { click: () => current && callbacks.onStep(stageStart(rowShape, kind)) },
     });
     stageTrack.append(el(doc, 'li', {}, [button]));
     return button;
@@ -78,7 +84,11 @@ export function createPlayer(root, callbacks) {
 
   const title = el(doc, 'p', { class: 'story-title' });
   const explanation = el(doc, 'p', { class: 'story-explanation' });
-  const formula = el(doc, 'div', { class: 'story-formula' });
+  const formula = el(doc, 'div', { class: 'story-formula', attrs: { tabindex: 0, role: 'region', 'aria-label': 'Formula' } });
+  const vectors = el(doc, 'div', { class: 'story-vectors' });
+  const keyPicker = el(doc, 'select', { attrs: { 'aria-label': 'Key of the worked example' } });
+  keyPicker.addEventListener('change', () => callbacks.onKey(keyPicker.value === '' ? null : Number(keyPicker.value)));
+  const keyPick = el(doc, 'label', { class: 'key-pick' }, ['Worked example for key ', keyPicker]);
   const announcer = el(doc, 'p', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
   const numbers = el(doc, 'div', { class: 'player-numbers', attrs: { tabindex: 0, role: 'region', 'aria-label': 'Numbers of this query, key by key' } });
 
@@ -94,7 +104,9 @@ export function createPlayer(root, callbacks) {
     back, play, forward, scrub, el(doc, 'label', { class: 'speed' }, ['Speed ', speed]), position,
   ]);
 
-  const storyPanel = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, transport, numbers, announcer]);
+  // An additive score's stages, unit by unit, under the formula of the score stage.
+  const additiveHost = el(doc, 'div', { class: 'story-additive' });
+  const storyPanel = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, additiveHost, vectors, keyPick, transport, numbers, announcer]);
   root.replaceChildren(heading, note, el(doc, 'div', { class: 'player-layout' }, [matrixHost, storyPanel]));
 
   /** @type {PlayerInput | null} */
@@ -111,9 +123,9 @@ export function createPlayer(root, callbacks) {
     const data = decoding && !translation ? cropped(input.data, input.query + 1) : input.data;
     const { summary } = data;
     const { queries, keys } = shape(data);
-    rowKeys = keys;
-    const stages = stagesOf(decoding !== null);
-    const step = clampStep(keys, input.step, decoding !== null);
+    rowShape = { ...playerRow(input.data, input.query), keys };
+    const stages = stagesOf(rowShape);
+    const step = clampStep(rowShape, input.step);
     const queryToken = summary.queryTokens[input.query];
     const quoted = quoteToken(queryToken?.text ?? '');
     heading.textContent = decoding
@@ -126,8 +138,9 @@ export function createPlayer(root, callbacks) {
       : input.note ?? '';
     note.textContent = remark;
     note.hidden = !remark;
-    const kind = stepAt(keys, step, decoding !== null).kind;
-    matrix.update({
+    const kind = stepAt(rowShape, step).kind;
+    /** @type {import('./heatmap.js').HeatmapInput} */
+    const matrixInput = {
       data,
       head: input.head,
       query: input.query,
@@ -137,7 +150,8 @@ export function createPlayer(root, callbacks) {
       table: false,
       numbers: false,
       rowPanel: false,
-    });
+    };
+    matrix.update(matrixInput);
     stageButtons.forEach((button, i) => {
       const stage = DECODING_STAGES[i];
       button.parentElement?.toggleAttribute('hidden', !stages.includes(stage));
@@ -145,7 +159,7 @@ export function createPlayer(root, callbacks) {
       if (stage === kind) button.setAttribute('aria-current', 'step');
       else button.removeAttribute('aria-current');
     });
-    const steps = stepCount(keys, decoding !== null);
+    const steps = stepCount(rowShape);
     scrub.max = String(steps - 1);
     scrub.value = String(step);
     speed.value = String(input.speed);
@@ -158,16 +172,27 @@ export function createPlayer(root, callbacks) {
       title.textContent = 'Computing…';
       return;
     }
+    const picked = input.key === null ? null : Math.min(input.key, keys - 1);
     const b = decoding ? firstKeys(whole, keys) : whole;
-    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation });
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation, picked, combine: rowShape.combine, toy: !data.model });
     title.textContent = story.title;
     explanation.textContent = story.explanation;
-    const math = renderMath(doc, story.formula);
-    math.setAttribute('aria-label', mathText(story.formula));
-    formula.replaceChildren(math);
+    // One <math> per part from an `=` on, so that a long formula wraps inside its box.
+    const parts = equalsParts(story.formula).map((part) => renderMath(doc, part, 'inline'));
+    parts.forEach((part) => part.setAttribute('aria-hidden', 'true'));
+    formula.setAttribute('aria-label', mathText(story.formula));
+    formula.replaceChildren(...parts);
     formula.dataset.text = mathText(story.formula);
     formula.dataset.stage = story.step.kind;
     formula.dataset.key = String(story.key);
+    renderAdditive(additiveHost, story.step.kind === 'score' ? b.additive ?? null : null, story.key, {
+      cross: translation && summary.kind === 'cross',
+      keyText: quoteToken(summary.keyTokens[story.key]?.text ?? ''),
+    });
+    renderVectors(vectors, story.vectors);
+    // The heatmap outlines the cell of the key the step is about.
+    matrix.update({ ...matrixInput, key: story.key });
+    renderKeyOptions(keyPicker, summary.keyTokens, picked);
     if (story.announcement !== announced) {
       announced = story.announcement;
       announcer.textContent = story.announcement;
@@ -177,7 +202,7 @@ export function createPlayer(root, callbacks) {
       renderNextTokens(numbers, decoding.top, decoding.chosen);
     } else {
       numbers.setAttribute('aria-label', 'Numbers of this query, key by key');
-      renderNumbers(numbers, b, step, story.key, summary.keyTokens);
+      renderNumbers(numbers, b, rowShape, step, story.key, summary.keyTokens, callbacks.onKey);
     }
   }
 
@@ -189,11 +214,13 @@ export function createPlayer(root, callbacks) {
  * reaches them, the current key is marked, and the weight column carries a bar.
  * @param {HTMLElement} root
  * @param {QueryBreakdown} b
+ * @param {import('../timeline.js').Row} at
  * @param {number} step
  * @param {number} key
  * @param {import('../types').Token[]} keyTokens
+ * @param {(key: number) => void} onKey  a row picked
  */
-function renderNumbers(root, b, step, key, keyTokens) {
+function renderNumbers(root, b, at, step, key, keyTokens, onKey) {
   const doc = root.ownerDocument;
   const head = el(doc, 'tr', {}, [
     el(doc, 'th', { text: 'key', attrs: { scope: 'col' } }),
@@ -202,12 +229,12 @@ function renderNumbers(root, b, step, key, keyTokens) {
   const body = el(doc, 'tbody');
   for (let j = 0; j < b.keys; j += 1) {
     const token = keyTokens[j];
-    const tr = el(doc, 'tr', { class: j === key ? 'current' : '' }, [
+    const tr = el(doc, 'tr', { class: j === key ? 'current' : '', on: { click: () => onKey(j) } }, [
       el(doc, 'th', { text: token ? tokenLabel(token, 14) : `#${j}`, attrs: { scope: 'row', title: token?.text ?? '' } }),
     ]);
     for (const { kind, pick } of NUMBER_COLUMNS) {
       const value = pick(b)[j];
-      const shown = isRevealed(b.keys, step, kind, j);
+      const shown = isRevealed(at, step, kind, j);
       const masked = b.allowed[j] === 0 && kind !== 'score' && kind !== 'scale';
       const cell = el(doc, 'td', {
         class: [masked && shown ? 'masked' : '', shown ? '' : 'pending'].filter(Boolean).join(' '),
@@ -224,4 +251,47 @@ function renderNumbers(root, b, step, key, keyTokens) {
     body.append(tr);
   }
   root.replaceChildren(el(doc, 'table', { class: 'numbers-table' }, [el(doc, 'thead', {}, [head]), body]));
+}
+
+/**
+ * The step's vectors in full, each on a line that scrolls sideways: every number, indexed from 1
+ * on hover, a head's part marked.
+ * @param {HTMLElement} root
+ * @param {import('../timeline.js').StoryVector[]} list
+ */
+function renderVectors(root, list) {
+  const doc = root.ownerDocument;
+  root.hidden = list.length === 0;
+  root.replaceChildren(...list.map(({ label, values, highlight }) => {
+    // The vector's name and size in the usual notation: x_i ∈ ℝ⁶⁴.
+    const name = renderMath(doc, row(label, mo('∈'), sup(mi('ℝ'), mn(values.length, 0))), 'inline');
+    const cells = el(doc, 'div', { class: 'vector-cells', attrs: { tabindex: 0, role: 'list', 'aria-label': `${mathText(label)}: ${values.length} numbers` } });
+    const spans = [];
+    for (let c = 0; c < values.length; c += 1) {
+      const mine = highlight !== undefined && c >= highlight[0] && c < highlight[1];
+      spans.push(el(doc, 'span', { class: mine ? 'vector-cell mine' : 'vector-cell', text: formatNumber(values[c]), attrs: { role: 'listitem', title: `${c + 1}` } }));
+    }
+    cells.append(...spans);
+    return el(doc, 'div', { class: 'vector-row', attrs: { 'data-vector': mathText(label) } }, [el(doc, 'span', { class: 'vector-label' }, [name]), cells]);
+  }));
+  // A marked part (this head's, among every head's) is scrolled into view.
+  for (const cells of root.querySelectorAll('.vector-cells')) {
+    const mine = cells.querySelector('.mine');
+    if (mine instanceof HTMLElement && cells instanceof HTMLElement) cells.scrollLeft = Math.max(0, mine.offsetLeft - cells.offsetLeft - 24);
+  }
+}
+
+/**
+ * The key picker's options: the key the story is at, then every key.
+ * @param {HTMLSelectElement} select
+ * @param {import('../types').Token[]} keyTokens
+ * @param {number | null} picked
+ */
+function renderKeyOptions(select, keyTokens, picked) {
+  const doc = select.ownerDocument;
+  const labels = ['the key the story is at', ...keyTokens.map((token, j) => `${j + 1} · ${tokenLabel(token, 18)}`)];
+  if (select.options.length !== labels.length || [...select.options].some((o, i) => o.text !== labels[i])) {
+    select.replaceChildren(...labels.map((text, i) => el(doc, 'option', { text, attrs: { value: i === 0 ? '' : String(i - 1) } })));
+  }
+  select.value = picked === null ? '' : String(picked);
 }

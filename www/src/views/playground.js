@@ -245,6 +245,7 @@ export function createPlaygroundViews(container, callbacks) {
   const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => onPatch({ layer, head }), onStretch: (stretch) => onPatch({ stretch }) });
   const player = createPlayer(panels.player, {
     onStep: (step) => onPatch({ step }),
+    onKey: (key) => onPatch({ key }),
     onQuery: (query) => onPatch({ query }),
     onAdvance: (direction) => onEvent({ type: 'step', direction }),
     onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
@@ -385,7 +386,7 @@ export function createPlaygroundViews(container, callbacks) {
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;
-        player.update({ data: full, breakdown: next.breakdown, head: f.head, query: f.query, step: f.step, speed: state.speed, playing: next.playing, blocked, note, decoding });
+        player.update({ data: full, breakdown: next.breakdown, head: f.head, query: f.query, step: f.step, key: state.key, speed: state.speed, playing: next.playing, blocked, note, decoding });
       }
     },
   };

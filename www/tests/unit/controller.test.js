@@ -323,19 +323,19 @@ test('a new generation is read from its first step; the player walks a decoding 
   assert.equal(shown.state.query, 2, 'the last prompt token chose the first generated one');
   assert.ok(effects.some((e) => e.type === 'follow-query' && e.query === 2));
   assert.equal(shown.focusGeneration, false);
-  // Query 2 is a decoding step: 3 keys (itself and the two before it), 2·3 + 5 steps and the next token.
-  const player = play(shown, [{ type: 'patch', patch: { view: 'player', step: 10 } }], READY).page;
-  assert.equal(focusIn(player.state, player.shown).step, 10);
-  assert.equal(focusIn({ ...player.state, step: 99 }, player.shown).step, 11, 'the last step is the choice of the next token');
-  const next = play(player, [{ type: 'patch', patch: { step: 11 } }, { type: 'step', direction: 1 }], READY).page;
+  // Query 2 is a decoding step: 3 keys (itself and the two before it), 2·3 + 8 steps and the next token.
+  const player = play(shown, [{ type: 'patch', patch: { view: 'player', step: 13 } }], READY).page;
+  assert.equal(focusIn(player.state, player.shown).step, 13);
+  assert.equal(focusIn({ ...player.state, step: 99 }, player.shown).step, 14, 'the last step is the choice of the next token');
+  const next = play(player, [{ type: 'patch', patch: { step: 14 } }, { type: 'step', direction: 1 }], READY).page;
   assert.deepEqual([next.state.query, next.state.step], [3, 0], 'then the next decoding step');
   const back = play(next, [{ type: 'step', direction: -1 }], READY).page;
-  assert.deepEqual([back.state.query, back.state.step], [2, 11]);
+  assert.deepEqual([back.state.query, back.state.step], [2, 14]);
   // A later run of other keys keeps the same moment of the story.
   const shorter = { ...makeDecoderRun(['The', 'Ġcat', 'Ġsat'], ['Ġon']), runId: 3 };
   const kept = play(back, [{ type: 'ran', request: back.state, shown: { full: shorter, hidden: null }, breakdown: null, limits: [] }], READY).page;
-  assert.equal(kept.state.step, 11, 'still the choice of the next token');
+  assert.equal(kept.state.step, 14, 'still the choice of the next token');
   const encoder = { ...makeRun(['a', 'b', 'c', 'd']), runId: 4 };
   const toOutput = play(back, [{ type: 'ran', request: back.state, shown: { full: encoder, hidden: null }, breakdown: null, limits: [] }], READY).page;
-  assert.equal(toOutput.state.step, 2 * 4 + 4, 'a query without a next token ends at its output');
+  assert.equal(toOutput.state.step, 2 * 4 + 7, 'a query without a next token ends at its output');
 });

@@ -127,18 +127,19 @@ test('the generation as the panel shows it: tokens, shares of the text, the focu
 
 test('a decoding step walks the keys that exist yet, then chooses the next token', () => {
   const full = makeDecoderRun(['The', 'Ġcat', 'Ġsat'], ['Ġon', 'Ġthe']);
-  assert.deepEqual(playerRow(full, 3), { keys: 4, predict: true });
-  assert.deepEqual(playerRow(full, 0), { keys: 5, predict: false }, 'a prompt token is read as usual');
+  assert.deepEqual(playerRow(full, 3), { keys: 4, predict: true, combine: false });
+  assert.deepEqual(playerRow(full, 0), { keys: 5, predict: false, combine: false }, 'a prompt token is read as usual');
   assert.equal(decodingStep(full, 3)?.index, 1);
-  assert.equal(stepCount(4, true), 14);
-  assert.deepEqual(stepAt(4, 13, true), { kind: 'predict', key: null });
-  assert.deepEqual(stepAt(4, 13), { kind: 'output', key: null }, 'without the choice, the output ends the story');
-  assert.equal(stageStart(4, 'predict'), 13);
-  assert.equal(sameMoment({ keys: 4, predict: true }, { keys: 5, predict: true }, 13), 15);
-  assert.equal(sameMoment({ keys: 4, predict: true }, { keys: 2, predict: false }, 2), 1, 'a key that no longer exists: the last one');
+  const decodingRow = { keys: 4, predict: true };
+  assert.equal(stepCount(decodingRow), 17);
+  assert.deepEqual(stepAt(decodingRow, 16), { kind: 'predict', key: null });
+  assert.deepEqual(stepAt({ keys: 4, predict: false }, 16), { kind: 'output', key: null }, 'without the choice, the output ends the story');
+  assert.equal(stageStart(decodingRow, 'predict'), 16);
+  assert.equal(sameMoment(decodingRow, { keys: 5, predict: true }, 16), 18);
+  assert.equal(sameMoment(decodingRow, { keys: 2, predict: false }, 5), 4, 'a key that no longer exists: the last one');
   const rowOf = (/** @type {number} */ q) => playerRow(full, q);
-  assert.deepEqual(advance({ query: 2, step: 11 }, 1, 5, rowOf), { query: 3, step: 0 });
-  assert.deepEqual(advance({ query: 3, step: 0 }, -1, 5, rowOf), { query: 2, step: 11 });
+  assert.deepEqual(advance({ query: 2, step: 14 }, 1, 5, rowOf), { query: 3, step: 0 });
+  assert.deepEqual(advance({ query: 3, step: 0 }, -1, 5, rowOf), { query: 2, step: 14 });
   // The matrix of the step: the tokens so far, the new query's row last.
   const then = cropped(full, 4);
   assert.equal(then.summary.queryTokens.length, 4);
@@ -156,17 +157,19 @@ test('the decoding step’s story says what comes from the cache and how the tok
     chosen: { id: 9, text: ' on', probability: 0.6 },
   };
   const context = { query: keys[2], keys, score: /** @type {const} */ ('dot'), decoding };
-  const old = describeStep(b, 0, context);
+  const row = { keys: 3, predict: true };
+  const old = describeStep(b, stageStart(row, 'score'), context);
   assert.match(old.explanation, /The key of ‘The’ is not computed again: it comes from the key\/value cache/);
-  const own = describeStep(b, 2, context);
+  const own = describeStep(b, stageStart(row, 'score') + 2, context);
   assert.match(own.explanation, /‘␣sat’ is the new token: its key is computed now and joins the key\/value cache/);
-  assert.match(describeStep(b, stageStart(3, 'weigh'), context).explanation, /The value of ‘The’ is not computed again/);
-  const predict = describeStep(b, stageStart(3, 'predict'), context);
+  assert.match(describeStep(b, stageStart(row, 'weigh'), context).explanation, /The value of ‘The’ is not computed again/);
+  assert.match(describeStep(b, stageStart(row, 'key'), context).explanation, /The key of ‘The’ is not computed again/);
+  const predict = describeStep(b, stageStart(row, 'predict'), context);
   assert.equal(predict.title, 'Next token · step 2 of 2');
   assert.match(predict.explanation, /1,024 scores \(logits\).*Greedy decoding takes the most probable: ‘␣on’, with probability 0\.600\./);
-  assert.equal(mathText(predict.formula), 'P(‘␣on’) = (exp(z_t)) / (∑ _uexp(z_u)) = 0.600');
+  assert.equal(mathText(predict.formula), 'P(‘␣on’) = (exp(z_t)) / (∑_u exp(z_u)) = 0.600');
   // Without a decoding step, no cache is mentioned.
-  assert.doesNotMatch(describeStep(b, 0, { ...context, decoding: null }).explanation, /cache/);
+  assert.doesNotMatch(describeStep(b, stageStart(row, 'score'), { ...context, decoding: null }).explanation, /cache/);
   // A breakdown cut to the keys that exist.
   const first = firstKeys(breakdown(5), 3);
   assert.equal(first.keys, 3);
@@ -179,14 +182,14 @@ test('an exported player step of a decoding step is the step on screen: its keys
   const state = { ...defaultState(), generate: { ...DEFAULT_GENERATE, on: true }, view: /** @type {const} */ ('player'), query: 3 };
   const b = { ...breakdown(5), query: 3 };
   const last = stepView(full, b, 0, 3, 99, state);
-  assert.equal(last.steps, 2 * 4 + 6);
+  assert.equal(last.steps, 2 * 4 + 9);
   assert.equal(last.stages.at(-1), 'Next token');
-  assert.equal(last.stage, 7);
+  assert.equal(last.stage, 10);
   assert.equal(last.title, 'Next token · step 2 of 2');
   assert.equal(last.columns[0].values.length, 4, 'the keys that existed at the step');
-  assert.equal(clipFigureRequest({ data: full, state, breakdown: b }).inputs.length, 14);
+  assert.equal(clipFigureRequest({ data: full, state, breakdown: b }).inputs.length, 17);
   // A prompt token's step is the ordinary one.
-  assert.equal(stepView(full, { ...b, query: 0 }, 0, 0, 0, state).steps, 2 * 5 + 5);
+  assert.equal(stepView(full, { ...b, query: 0 }, 0, 0, 0, state).steps, 2 * 5 + 8);
 });
 
 /**
@@ -203,5 +206,6 @@ function breakdown(n) {
     q: f([1, 1]), terms: f(Array(2 * n).fill(0.5)), scores: f(ones), scaled: f(ones.map(() => 0.5)), masked: f(ones.map(() => 0.5)),
     allowed: Uint8Array.from(ones), max: 0.5, exp: f(ones), sumExp: n, weights: f(weights), values: f(Array(2 * n).fill(1)),
     weighted: f(Array(2 * n).fill(1 / n)), output: f([1, 1]), fullyMasked: false,
+    keyVectors: f(Array(2 * n).fill(1)), projection: null, combined: null,
   });
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mathText } from '../../src/math.js';
 import { csvField, f32Text, weightsCsv, weightsJson } from '../../src/export/weights.js';
 import { clipFigureRequest, stepView, viewFigureRequest } from '../../src/export/figure-input.js';
 import { ExportError } from '../../src/export/scene.js';
@@ -93,12 +94,17 @@ test('the grid takes every head, a step the player’s story and numbers', () =>
   assert.throws(() => viewFigureRequest(snapshot(data, { view: 'player' })), (e) => e instanceof ExportError && /still being computed/.test(e.message));
 
   const b = breakdown(4);
-  const view = stepView(data, b, 0, 1, 4);
+  const row = { keys: 4, predict: false, combine: true };
+  const view = stepView(data, b, 0, 1, 7);
   assert.equal(view.kind, 'steps');
-  assert.equal(view.steps, stepCount(4));
-  assert.equal(view.stages.length, 7);
+  assert.equal(view.steps, stepCount(row));
+  assert.equal(view.stages.length, 11);
+  assert.equal(view.stages.at(-1), 'Heads · W_O', 'three heads end combined by W_O');
   assert.equal(view.stages[view.stage], 'Scale');
-  assert.equal(typeof view.formula, 'string');
+  assert.equal(view.formula.t, 'row', 'the formula goes as its tree, for the core to lay out');
+  assert.equal(mathText(view.formula).split(' = ')[0], 'ŝ_ij');
+  const projection = stepView(data, b, 0, 1, 0);
+  assert.deepEqual(projection.vectors.map((v) => [mathText(v.label), v.values.length, v.highlight]), [['q_i', 2, null]]);
   assert.deepEqual(view.allowed, [true, true, true, false]);
   assert.deepEqual(view.columns.map((c) => [c.label, c.shown, c.weight, c.faintWhenMasked]), [
     ['score s', 4, false, false],
@@ -107,10 +113,10 @@ test('the grid takes every head, a step the player’s story and numbers', () =>
     ['exp e', 0, false, true],
     ['weight w', 0, true, true],
   ]);
-  assert.equal(stepView(data, b, 0, 1, 2).columns[0].shown, 3, 'scores are revealed key by key');
+  assert.equal(stepView(data, b, 0, 1, 5).columns[0].shown, 3, 'scores are revealed key by key');
   const clip = clipFigureRequest({ data, state: { ...defaultState(), head: 0, query: 1 }, breakdown: b });
-  assert.equal(clip.inputs.length, stepCount(4));
-  assert.deepEqual(clip.inputs.map((i) => /** @type {{ step: number }} */ (i.view).step), [...Array(stepCount(4)).keys()]);
+  assert.equal(clip.inputs.length, stepCount(row));
+  assert.deepEqual(clip.inputs.map((i) => /** @type {{ step: number }} */ (i.view).step), [...Array(stepCount(row)).keys()]);
 });
 
 /**
@@ -127,5 +133,6 @@ function breakdown(keys) {
     masked: Float32Array.from({ length: keys }, (_, j) => (j === keys - 1 ? -Infinity : j)), allowed: Uint8Array.from({ length: keys }, (_, j) => (j === keys - 1 ? 0 : 1)),
     exp: values(1), weights, values: new Float32Array(keys * 2), weighted: new Float32Array(keys * 2), output: new Float32Array(2),
     scale: 0.5, temperature: 1, sum: 3, fullyMasked: false,
+    keyVectors: new Float32Array(keys * 2), projection: null, combined: null,
   });
 }

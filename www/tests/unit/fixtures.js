@@ -27,7 +27,7 @@ export function makeRun(tokens, heads = 2, weight = (h, q, k) => 1 + ((h + 2 * q
     sequences: [{ role: /** @type {const} */ ('text'), tokens: info }],
     blocks: [{
       layer: 0, kind: /** @type {const} */ ('self'), queries: 0, keys: 0, heads, kvHeads: heads, dK, dV: dK, score: /** @type {const} */ ('dot'),
-      scale: 1 / Math.sqrt(dK), temperature: 1, fullyMaskedRows: [], masked: mask.includes(0),
+      scale: 1 / Math.sqrt(dK), temperature: 1, fullyMaskedRows: [], masked: mask.includes(0), combined: true,
     }],
     dModel: 8,
     truncated: null,
@@ -74,7 +74,7 @@ export function makeDecoderRun(prompt, generated, { stopped = 'steps', special =
     sequences: [{ role: /** @type {const} */ ('text'), tokens }],
     blocks: [{
       layer: 0, kind: /** @type {const} */ ('causal'), queries: 0, keys: 0, heads, kvHeads: heads, dK: 4, dV: 4, score: /** @type {const} */ ('dot'),
-      scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: true,
+      scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: true, combined: false,
     }],
     dModel: 8,
     truncated: null,

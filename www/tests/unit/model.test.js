@@ -80,7 +80,7 @@ function fakeRun() {
   const info = { architecture: 'bert', layers: 2, heads: 2, hidden: 8, dK: 4, vocabSize: 10, maxPositions: 8, dtype: /** @type {const} */ ('F16'), parameters: 1234567 };
   const block = (/** @type {number} */ layer) => ({
     layer, kind: /** @type {const} */ ('self'), queries: 0, keys: 0, heads: 2, kvHeads: 2, dK: 4, dV: 4, score: /** @type {const} */ ('dot'),
-    scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: false,
+    scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: false, combined: false,
   });
   const result = {
     type: /** @type {const} */ ('run'), id: 1, milliseconds: 1, breakdown: null, pooled: new Float32Array(8),
