@@ -8,7 +8,7 @@ export type {
   BlockKind, BlockSummary, Candidate, CatalogEntry, CatalogKind, Encoding, Field, Generation, GenerationStep, HeadBreakdown,
   MaskSpec, Mode, ModelInfo, Origin, Positions, ProjectionKind, QueryBreakdown, Role, RunRequest, RunSummary, ScoreKind,
   Sequence, SourceInfo, SourceKind, Stage, StopReason, StoredAs, Token, TokenizerKind, ToyConfig, Truncation, WithoutSpecial,
-  AdditiveParts, EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies,
+  EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies,
 } from './generated/types';
 
 /**
@@ -31,8 +31,6 @@ export type Breakdown = Omit<HeadBreakdown, 'q' | 'keyVectors' | 'terms' | 'scor
   values: Float32Array;
   weighted: Float32Array;
   output: Float32Array;
-  /** An additive score's stages for every key (the core's `additiveParts`), else null. */
-  additive?: import('./generated/types').AdditiveParts | null;
   /** `k_j` for every key, `keys × dK`. */
   keyVectors: Float32Array;
   /** The inputs `x` of the query and of every key (`keys × dModel`), when the run keeps them. */
