@@ -16,6 +16,9 @@
 #                      weights' SHA-256 with the committed ones
 #   vision-fixtures    random tiny ViT and DeiT models and what transformers computes on pictures:
 #                      tests/fixtures/vision/
+#   digits             train the tiny ViT on scikit-learn's digits, then its fixtures:
+#                      trained/digits-vit/, tests/fixtures/trained/digits-vit.json,
+#                      tests/fixtures/vision/text-rollout.json
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,6 +54,10 @@ for target in "$@"; do
       ;;
     vision-fixtures)
       py training/make_vision_fixtures.py
+      ;;
+    digits)
+      py training/train_digits_vit.py
+      py training/make_digits_fixtures.py
       ;;
     translation-check)
       for arch in gru-additive gru transformer; do

@@ -58,6 +58,13 @@ export const CATALOG = /** @type {import('./types').CatalogEntry[]} */ ([
     "folder": "trained/grammar-transformer/",
     "description": "Generated English → simplified French, word by word: a small Transformer encoder–decoder (2+2 layers, 4 heads).",
     "origin": "trained"
+  },
+  {
+    "name": "digits-vit",
+    "kind": "vision",
+    "folder": "trained/digits-vit/",
+    "description": "A tiny vision transformer (3 layers × 4 heads, 4 × 4-pixel patches) trained here on scikit-learn's digits: it reads a picture of a digit; [CLS] shows which patches it drew on.",
+    "origin": "trained"
   }
 ]);
 
