@@ -137,8 +137,12 @@ fn optional_size(map: &Map<String, Value>, key: &str, default: usize) -> ModelRe
 /// `usize` on every target). The comparison is made on the 64-bit value before it becomes a
 /// `usize`: on 32-bit WebAssembly a cast first would wrap 2³² + 8 to 8 and let it through.
 pub(crate) fn size_at_most(map: &Map<String, Value>, key: &str, max: u32) -> ModelResult<usize> {
-    let value = map.get(key).filter(|v| !v.is_null()).ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
-    as_size(key, value, max)
+    size_if_given(map, key, max)?.ok_or_else(|| ModelError::Config(format!("missing {key}")))
+}
+
+/// The whole number `key` as [`size_at_most`] reads it, `None` when it is absent or null.
+pub(crate) fn size_if_given(map: &Map<String, Value>, key: &str, max: u32) -> ModelResult<Option<usize>> {
+    map.get(key).filter(|v| !v.is_null()).map(|value| as_size(key, value, max)).transpose()
 }
 
 pub(crate) fn as_size(key: &str, value: &Value, max: u32) -> ModelResult<usize> {

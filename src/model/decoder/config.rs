@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::config::{activation_or, as_size, epsilon_or, size_at_most, Activation};
+use crate::model::config::{activation_or, epsilon_or, size_at_most, size_if_given, Activation};
 use crate::model::error::{ModelError, ModelResult};
 use crate::model::kind::{parse_object, ModelKind};
 
@@ -130,10 +130,7 @@ fn gpt2(map: &Map<String, Value>) -> ModelResult<DecoderConfig> {
         return Err(ModelError::Config(format!("n_embd {hidden} is not a multiple of n_head {heads}")));
     }
     let positions = if map.contains_key("n_positions") { "n_positions" } else { "n_ctx" };
-    let inner = match map.get("n_inner").filter(|v| !v.is_null()) {
-        None => (4 * hidden).min(MAX_INNER as usize),
-        Some(value) => as_size("n_inner", value, MAX_INNER)?,
-    };
+    let inner = size_if_given(map, "n_inner", MAX_INNER)?.unwrap_or((4 * hidden).min(MAX_INNER as usize));
     Ok(DecoderConfig {
         family: Family::Gpt2,
         vocab_size: size_at_most(map, "vocab_size", MAX_VOCABULARY)?,
@@ -159,17 +156,14 @@ fn gpt2(map: &Map<String, Value>) -> ModelResult<DecoderConfig> {
 fn llama(map: &Map<String, Value>) -> ModelResult<DecoderConfig> {
     let hidden = size_at_most(map, "hidden_size", MAX_WIDTH)?;
     let heads = size_at_most(map, "num_attention_heads", MAX_COUNT)?;
-    let kv_heads = match map.get("num_key_value_heads").filter(|v| !v.is_null()) {
-        None => heads,
-        Some(value) => as_size("num_key_value_heads", value, MAX_COUNT)?,
-    };
+    let kv_heads = size_if_given(map, "num_key_value_heads", MAX_COUNT)?.unwrap_or(heads);
     if heads % kv_heads != 0 {
         return Err(ModelError::Config(format!(
             "num_attention_heads {heads} is not a multiple of num_key_value_heads {kv_heads}: the query heads cannot share key/value heads evenly"
         )));
     }
-    let head_dim = match map.get("head_dim").filter(|v| !v.is_null()) {
-        Some(value) => as_size("head_dim", value, MAX_COUNT)?,
+    let head_dim = match size_if_given(map, "head_dim", MAX_COUNT)? {
+        Some(head_dim) => head_dim,
         None if hidden % heads == 0 => hidden / heads,
         None => {
             return Err(ModelError::Config(format!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}")));
