@@ -6,7 +6,7 @@
 
 mod cli_common;
 
-use cli_common::{attn, fails, json, ok, repo, stderr, stdout};
+use cli_common::{attn, fails, json, ok, repo, stderr, stdout, table_row};
 use serde_json::Value;
 
 const FIXTURES: [&str; 4] = ["tiny-gpt2", "tiny-gpt2-f16", "tiny-llama", "tiny-llama-bf16"];
@@ -151,14 +151,7 @@ fn tokenize_shows_byte_level_tokens_readably() {
     // "Ġthe" is shown as "␣the"; 東 (E6 9D B1) is split over two tokens, shown byte by byte.
     let table = ok(&["tokenize", "--model", &folder("tiny-gpt2"), "--text", "東京 and the\tend"]);
     assert!(table.starts_with("7 tokens (byte-level BPE, ␣ is a space):\ntoken "), "{table}");
-    let row = |prefix: &str| {
-        table
-            .lines()
-            .find(|l| l.starts_with(prefix))
-            .unwrap_or_else(|| panic!("{prefix} in {table}"))
-            .split_whitespace()
-            .collect::<Vec<_>>()
-    };
+    let row = |prefix: &str| table_row(&table, prefix);
     assert_eq!(row("0 "), ["0", "<0xE6><0x9D>", "987", "æĿ", "0–1"]);
     assert_eq!(row("1 "), ["1", "<0xB1>京", "907", "±äº¬", "0–2"]);
     assert_eq!(row("3 "), ["3", "␣the", "263", "Ġthe", "6–10"]);

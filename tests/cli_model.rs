@@ -8,7 +8,7 @@
 
 mod cli_common;
 
-use cli_common::{attn, fails, json, ok, repo, stderr, stdout};
+use cli_common::{attn, fails, json, ok, repo, stderr, stdout, table_row};
 use serde_json::Value;
 
 const SENTENCE: &str = "The animal didn't cross the street because it was too tired.";
@@ -79,14 +79,7 @@ fn tokenize_reads_only_the_tokenizer() {
     assert_eq!(v["truncated"], Value::Null);
     let table = ok(&["tokenize", "--model", &minilm(), "--text", SENTENCE]);
     assert!(table.starts_with("16 tokens ([CLS] and [SEP] included):"), "{table}");
-    let row = |prefix: &str| {
-        table
-            .lines()
-            .find(|l| l.starts_with(prefix))
-            .unwrap_or_else(|| panic!("{prefix} in {table}"))
-            .split_whitespace()
-            .collect::<Vec<_>>()
-    };
+    let row = |prefix: &str| table_row(&table, prefix);
     assert_eq!(row("0 [CLS]"), ["0", "[CLS]", "101", "special"]);
     assert_eq!(row("2 animal"), ["2", "animal", "4111", "4–10"]);
     let typed = json(&["tokenize", "--model", &minilm(), "--text", "a [MASK] b", "--json"]);

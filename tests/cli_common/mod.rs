@@ -82,3 +82,8 @@ pub fn usage_error(args: &[&str], expected: &str) {
         "attn {args:?}: expected '{expected}' in {err}"
     );
 }
+
+/// The words of the first line of `table` that starts with `prefix` (a row of a printed table).
+pub fn table_row<'a>(table: &'a str, prefix: &str) -> Vec<&'a str> {
+    table.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix} in {table}")).split_whitespace().collect()
+}
