@@ -45,20 +45,6 @@ const modelSelect = (page) => page.getByRole('combobox', { name: 'Computed by' }
 const fileInput = (page) => page.locator('.model-drop input[type="file"]');
 const tokensField = (page) => page.getByRole('spinbutton', { name: 'Tokens to generate' });
 
-/** @type {string} */
-let folder;
-/** @type {{ bytes: number, parameters: number }} */
-let written;
-
-test.beforeAll(() => {
-  folder = mkdtempSync(path.join(tmpdir(), 'gpt2-shaped-'));
-  written = writeGpt2Shaped(folder);
-});
-
-test.afterAll(() => {
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
-
 /** Picks the files in `dir` (paths: the browser reads them itself, however large). */
 async function pickFolder(page, dir, names = FILES) {
   await modelSelect(page).selectOption('files');
@@ -98,50 +84,66 @@ async function stopRecording(page) {
   });
 }
 
-test('a 273 MB GPT-2-shaped decoder loads from files in the worker: progress, Cancel, a responsive page, then generation', async ({ page }) => {
-  expect(written.bytes).toBeGreaterThan(250e6);
-  expect(written.bytes).toBeLessThan(300e6);
-  await page.goto(TOY_PAGE);
-  await expect(page.locator('.weight-table tbody tr').first()).toBeVisible();
+test.describe('a decoder of realistic size', () => {
+  /** @type {string} */
+  let folder;
+  /** @type {{ bytes: number, parameters: number }} */
+  let written;
 
-  // Cancelled while it loads: the toy stays, and nothing of the model is kept.
-  await pickFolder(page, folder);
-  const loading = page.locator('.model-loading');
-  await expect(loading).toBeVisible();
-  await expect(page.locator('.model-loading-title')).toHaveText(`Loading ${PICKED}. The toy model works meanwhile.`);
-  await loading.getByRole('button', { name: 'Cancel' }).click();
-  await expect(loading).toBeHidden();
-  await expect(page.locator('.note-info')).toHaveText(`Loading ${PICKED} was cancelled: the toy model is shown.`);
-  await expect(modelSelect(page)).toHaveValue('toy');
+  test.beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'gpt2-shaped-'));
+    written = writeGpt2Shaped(folder);
+  });
 
-  // Loaded again: the page keeps drawing frames and takes typing while the worker reads the model.
-  await recordLoading(page);
-  await pickFolder(page, folder);
-  await expect(page.locator('.model-loading-text')).toHaveText(/Reading your file model\.safetensors|Preparing/);
-  await screenshot(page, 'decoder-large-loading-desktop');
-  const typed = 'Typed while the model loads';
-  await sentenceBox(page).fill('');
-  await sentenceBox(page).pressSequentially(typed, { delay: 5 });
-  await expect(sentenceBox(page)).toHaveValue(typed);
-  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'decoder', { timeout: 60_000 });
-  const loaded = await stopRecording(page);
-  console.log(`loading ${formatBytes(written.bytes)}: ${loaded.frames} frames, the longest pause ${loaded.longest.toFixed(0)} ms`);
-  expect(loaded.frames).toBeGreaterThan(10);
-  expect(loaded.longest, `the longest pause between frames while loading (${loaded.frames} frames)`).toBeLessThan(MAX_FRAME_GAP_MS);
-  // The bytes read so far, a hundredth at a time, then the core's turn.
-  const total = formatBytes(FILES.reduce((sum, name) => sum + statSync(path.join(folder, name)).size, 0));
-  const reading = loaded.texts.filter((text) => text.startsWith('Reading your file model.safetensors: ') && text.endsWith(` of ${total}`));
-  expect(reading.length, loaded.texts.join('\n')).toBeGreaterThan(50);
-  expect(loaded.texts).toContain(`Preparing ${PICKED}: the core reads ${formatBytes(written.bytes)} of weights…`);
-  await expect(page.locator('.model-info').first()).toContainText('GPT-2 decoder · 20 layers × 12 heads · d_model 768, d_k 64');
+  test.afterAll(() => {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
 
-  // A run completes on it: the typed text, then three generated tokens.
-  await expect(page.locator('.ap-status')).toContainText('causal self-attention');
-  await tokensField(page).fill('3');
-  await tokensField(page).press('Enter');
-  await expect(page.locator('.generate-chip')).toHaveCount(3, { timeout: 30_000 });
-  await expect(page.locator('.ap-status')).toContainText('+ 3 generated tokens');
-  await screenshot(page, 'decoder-large-desktop');
+  test('a 273 MB GPT-2-shaped decoder loads from files in the worker: progress, Cancel, a responsive page, then generation', async ({ page }) => {
+    expect(written.bytes).toBeGreaterThan(250e6);
+    expect(written.bytes).toBeLessThan(300e6);
+    await page.goto(TOY_PAGE);
+    await expect(page.locator('.weight-table tbody tr').first()).toBeVisible();
+
+    // Cancelled while it loads: the toy stays, and nothing of the model is kept.
+    await pickFolder(page, folder);
+    const loading = page.locator('.model-loading');
+    await expect(loading).toBeVisible();
+    await expect(page.locator('.model-loading-title')).toHaveText(`Loading ${PICKED}. The toy model works meanwhile.`);
+    await loading.getByRole('button', { name: 'Cancel' }).click();
+    await expect(loading).toBeHidden();
+    await expect(page.locator('.note-info')).toHaveText(`Loading ${PICKED} was cancelled: the toy model is shown.`);
+    await expect(modelSelect(page)).toHaveValue('toy');
+
+    // Loaded again: the page keeps drawing frames and takes typing while the worker reads the model.
+    await recordLoading(page);
+    await pickFolder(page, folder);
+    await expect(page.locator('.model-loading-text')).toHaveText(/Reading your file model\.safetensors|Preparing/);
+    await screenshot(page, 'decoder-large-loading-desktop');
+    const typed = 'Typed while the model loads';
+    await sentenceBox(page).fill('');
+    await sentenceBox(page).pressSequentially(typed, { delay: 5 });
+    await expect(sentenceBox(page)).toHaveValue(typed);
+    await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'decoder', { timeout: 60_000 });
+    const loaded = await stopRecording(page);
+    console.log(`loading ${formatBytes(written.bytes)}: ${loaded.frames} frames, the longest pause ${loaded.longest.toFixed(0)} ms`);
+    expect(loaded.frames).toBeGreaterThan(10);
+    expect(loaded.longest, `the longest pause between frames while loading (${loaded.frames} frames)`).toBeLessThan(MAX_FRAME_GAP_MS);
+    // The bytes read so far, a hundredth at a time, then the core's turn.
+    const total = formatBytes(FILES.reduce((sum, name) => sum + statSync(path.join(folder, name)).size, 0));
+    const reading = loaded.texts.filter((text) => text.startsWith('Reading your file model.safetensors: ') && text.endsWith(` of ${total}`));
+    expect(reading.length, loaded.texts.join('\n')).toBeGreaterThan(50);
+    expect(loaded.texts).toContain(`Preparing ${PICKED}: the core reads ${formatBytes(written.bytes)} of weights…`);
+    await expect(page.locator('.model-info').first()).toContainText('GPT-2 decoder · 20 layers × 12 heads · d_model 768, d_k 64');
+
+    // A run completes on it: the typed text, then three generated tokens.
+    await expect(page.locator('.ap-status')).toContainText('causal self-attention');
+    await tokensField(page).fill('3');
+    await tokensField(page).press('Enter');
+    await expect(page.locator('.generate-chip')).toHaveCount(3, { timeout: 30_000 });
+    await expect(page.locator('.ap-status')).toContainText('+ 3 generated tokens');
+    await screenshot(page, 'decoder-large-desktop');
+  });
 });
 
 test('a weights file beyond the page’s limit is refused by its size, before it is read', async ({ page }) => {
