@@ -100,8 +100,10 @@ pub struct Evaluation {
 }
 
 /// The groups of an `eval.json`, in the order the file lists them.
+#[cfg(not(target_arch = "wasm32"))]
 struct Buckets(Vec<EvalBucket>);
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'de> Deserialize<'de> for Buckets {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -127,6 +129,7 @@ impl<'de> Deserialize<'de> for Buckets {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Deserialize)]
 struct EvalFile {
     task: String,

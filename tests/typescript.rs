@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use attention_playground::attention::{QueryBreakdown, ScoreKind, Stage};
+use attention_playground::attention::{AdditiveParts, QueryBreakdown, ScoreKind, Stage};
 use attention_playground::catalog::{catalog, evaluations, CatalogEntry, CatalogKind, EvalBucket, EvalGrouping, Evaluation, Origin};
 use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
 use attention_playground::limits;
@@ -72,6 +72,7 @@ fn types() -> String {
         declaration::<Vision>(),
         declaration::<RunSummary>(),
         declaration::<QueryBreakdown>(),
+        declaration::<AdditiveParts>(),
         declaration::<Projection>(),
         declaration::<Combined>(),
         declaration::<HeadBreakdown>(),

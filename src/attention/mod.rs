@@ -13,6 +13,6 @@ pub use breakdown::QueryBreakdown;
 pub use head::{attend, HeadTrace};
 pub use mask::Mask;
 pub use multi_head::{AttentionTrace, MultiHeadAttention};
-pub use score::{ScoreFunction, ScoreKind};
+pub use score::{AdditiveParts, ScoreFunction, ScoreKind};
 pub use softmax::masked_softmax;
 pub use stage::Stage;

@@ -130,6 +130,50 @@ impl ScoreFunction {
     }
 }
 
+/// The additive score of one query against every key, stage by stage: `W₁q` (the decoder state
+/// through W, in a translation's cross-attention), each key's `W₂k` (the encoder state through U),
+/// the bias, their sum, its tanh and `v`; `v ∘ tanh(sum)` are the terms of
+/// [`ScoreFunction::terms`], and their sum the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AdditiveParts {
+    /// `W₁q`, length `d_a`.
+    pub query: Vec<f32>,
+    /// `W₂k_j` for every key, `d_a` each.
+    pub keys: Vec<Vec<f32>>,
+    /// `b`, when the function has one.
+    pub bias: Option<Vec<f32>>,
+    /// `W₁q + W₂k_j (+ b)` for every key.
+    pub sum: Vec<Vec<f32>>,
+    /// `tanh` of each sum.
+    pub tanh: Vec<Vec<f32>>,
+    /// `v`, length `d_a`.
+    pub v: Vec<f32>,
+}
+
+impl ScoreFunction {
+    /// For an additive function, the stages of `q_i`'s score against every row of `k`; `None`
+    /// for the other functions.
+    pub fn additive_parts(&self, q_i: ArrayView1<f32>, k: ArrayView2<f32>) -> Option<AdditiveParts> {
+        let Self::Additive { w_q, w_k, v, b } = self else { return None };
+        let query = q_i.dot(w_q);
+        let keys = k.dot(w_k);
+        let mut sum = with_bias(keys.clone(), b.as_ref());
+        sum += &query;
+        let tanh = sum.mapv(f32::tanh);
+        let rows = |m: &Array2<f32>| m.rows().into_iter().map(|r| r.to_vec()).collect();
+        Some(AdditiveParts {
+            query: query.to_vec(),
+            keys: rows(&keys),
+            bias: b.as_ref().map(|b| b.to_vec()),
+            sum: rows(&sum),
+            tanh: rows(&tanh),
+            v: v.to_vec(),
+        })
+    }
+}
+
 /// `W₂k` plus the additive function's bias, when it has one (added before `W₁q`, as the trained
 /// models compute it).
 fn with_bias(mut projected: Array2<f32>, b: Option<&Array1<f32>>) -> Array2<f32> {
@@ -164,6 +208,29 @@ fn unit_rows(x: ArrayView2<f32>) -> Array2<f32> {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn additive_parts_are_the_terms_stage_by_stage() {
+        let q = array![[0.3f32, -1.0, 2.0]];
+        let k = array![[1.0f32, 0.5, -0.5], [-2.0, 0.0, 1.5]];
+        let f = ScoreFunction::Additive {
+            w_q: array![[0.2f32, -0.4], [0.1, 0.3], [-0.5, 0.6]],
+            w_k: array![[0.7f32, 0.1], [-0.2, 0.9], [0.4, -0.3]],
+            v: array![1.5f32, -0.8],
+            b: Some(array![0.05f32, -0.1]),
+        };
+        let parts = f.additive_parts(q.row(0), k.view()).unwrap();
+        let terms = f.terms(q.row(0), k.view());
+        for j in 0..2 {
+            for u in 0..2 {
+                let sum = parts.query[u] + parts.keys[j][u] + parts.bias.as_ref().unwrap()[u];
+                assert!((parts.sum[j][u] - sum).abs() < 1e-6);
+                assert!((parts.tanh[j][u] - sum.tanh()).abs() < 1e-6);
+                assert!((parts.v[u] * parts.tanh[j][u] - terms[[j, u]]).abs() < 1e-6);
+            }
+        }
+        assert_eq!(ScoreFunction::Dot.additive_parts(q.row(0), k.view()), None);
+    }
 
     #[test]
     fn terms_sum_to_scores_for_every_kind() {

@@ -160,6 +160,21 @@ impl Session {
         Ok(Float32Array::from(self.core.current().map_err(js_error)?.step_attentions(step).map_err(js_error)?.as_slice()))
     }
 
+    /// The additive score of one query of the last run against every key, stage by stage (`W₁q`,
+    /// each `W₂k`, the bias, their sums, tanh, `v`), or `undefined` when the head's score is not
+    /// additive.
+    #[wasm_bindgen(js_name = additiveParts, unchecked_return_type = "AdditiveParts | undefined")]
+    pub fn additive_parts(&self, block: usize, head: usize, query: usize) -> Result<JsValue, JsValue> {
+        let trace = self.core.current().map_err(js_error)?.head(block, head).map_err(js_error)?;
+        if query >= trace.q.nrows() {
+            return Err(js_error(invalid!("query {query} is outside the run's {} queries", trace.q.nrows())));
+        }
+        match trace.score.additive_parts(trace.q.row(query), trace.k.view()) {
+            Some(parts) => to_js(&parts),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
     /// The loaded encoder–decoder's source and target vocabularies (`vocab.json`, token strings
     /// by id), or `undefined` when no encoder–decoder is loaded.
     #[wasm_bindgen(unchecked_return_type = "Vocabularies | undefined")]

@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkEveryPage, readWeightTable, screenshot } from './page-helpers.js';
+import { checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
 import { CATALOG, EVALUATIONS } from '../../www/src/generated/catalog.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,7 +30,9 @@ function coreTranslation(name, text) {
     const summary = session.run({ source: 'model', text });
     const last = summary.blocks.length - 1;
     const weights = last < 0 ? null : session.weights(last, 0);
-    return { summary, weights, vocabulary: session.vocabulary() };
+    // The additive score's stages of step 6 (the month's first digit), where the model has them.
+    const additive = last < 0 ? null : session.additiveParts(last, 0, 5) ?? null;
+    return { summary, weights, vocabulary: session.vocabulary(), additive };
   } finally {
     session.free();
   }
@@ -59,7 +61,7 @@ test('a date by name with additive attention: the translation, the alignment tab
   await expect(modelSelect(page).locator('option:checked')).toHaveAttribute('title', entry.description);
   await expect(page.locator('optgroup[label="Translation: Dates → ISO 8601"] option')).toHaveCount(3);
   await expect(page.locator('optgroup[label="Translation: English → French-like"] option')).toHaveCount(3);
-  const { summary, weights } = coreTranslation('dates-gru-additive', DATE);
+  const { summary, weights, additive } = coreTranslation('dates-gru-additive', DATE);
   expect(summary.generation.text).toBe('2026-11-29');
   await expect(page.locator('.generate-text')).toHaveText(/2026-11-29/);
   await expect.poll(() => targetTokens(page)).toEqual(summary.sequences[1].tokens.map((t) => t.text));
@@ -91,6 +93,15 @@ test('a date by name with additive attention: the translation, the alignment tab
   await expect(story.first()).toContainText('the decoder state s');
   await page.locator('.panel-player').getByRole('button', { name: 'Score', exact: true }).click();
   await expect(story.first()).toContainText('W s (the decoder state through W) and U h (the encoder state through U)');
+  // The score's stages with their numbers, unit by unit, as the core computes them (key 1, ‘s’).
+  const stages = page.locator('.story-additive table');
+  await expect(stages).toBeVisible();
+  await expect(stages.locator('thead th')).toHaveText(['unit', 'W s', 'U h', 'b', 'sum', 'tanh', 'v', 'v · tanh']);
+  const unit1 = (await stages.locator('tbody tr').first().locator('td').allTextContents()).map(shown);
+  const expected = [additive.query[0], additive.keys[0][0], additive.bias[0], additive.sum[0][0], additive.tanh[0][0], additive.v[0], additive.v[0] * additive.tanh[0][0]];
+  unit1.forEach((value, i) => expect(Math.abs(value - expected[i])).toBeLessThan(1e-3));
+  expect(Math.abs(additive.query[0] + additive.keys[0][0] + additive.bias[0] - additive.sum[0][0])).toBeLessThan(1e-5);
+  await expect(stages.locator('.additive-more')).toHaveText(`… and ${additive.query.length - 8} more units`);
   await expect(page.locator('.panel-player .player-numbers table, .panel-player table').first()).toBeVisible();
   // On to the softmax, the context vector and the next token.
   for (const stage of ['Softmax', 'Output', 'Next token']) {
@@ -116,6 +127,11 @@ test('the Transformer by name: blocks named, cross-attention heads, the same tok
   await expect(block).toHaveValue('5');
   await page.getByRole('tab', { name: /Heads/ }).click();
   await expect(page.locator('.panel-heads')).toBeVisible();
+  await expect(page.locator('.model-grid-row[aria-label="Block 4: cross-attention"] .head-tile')).toHaveCount(4);
+  await expect(page.locator('.model-grid-block')).toHaveText(['encoder', 'encoder', 'decoder (causal)', 'cross', 'decoder (causal)', 'cross']);
+  // Each block's thumbnails have its own shape: the source's 22 characters across a cross block, the target's 11 down.
+  await expect(page.locator('.model-grid-row[aria-label="Block 4: cross-attention"] canvas').first()).toHaveAttribute('width', String(summary.sequences[0].tokens.length));
+  await expect(page.locator('.model-grid-row[aria-label="Block 3: decoder self-attention (causal)"] canvas').first()).toHaveAttribute('width', String(summary.sequences[1].tokens.length));
   await block.selectOption('2');
   await expect(page.locator('.ap-status')).toContainText('decoder self-attention (causal)');
   await screenshot(page, 'translation-transformer-heads-desktop', { fullPage: true });

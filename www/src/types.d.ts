@@ -8,7 +8,7 @@ export type {
   BlockKind, BlockSummary, Candidate, CatalogEntry, CatalogKind, Encoding, Field, Generation, GenerationStep, HeadBreakdown,
   MaskSpec, Mode, ModelInfo, Origin, Positions, ProjectionKind, QueryBreakdown, Role, RunRequest, RunSummary, ScoreKind,
   Sequence, SourceInfo, SourceKind, Stage, StopReason, StoredAs, Token, TokenizerKind, ToyConfig, Truncation, WithoutSpecial,
-  EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies,
+  AdditiveParts, EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies,
 } from './generated/types';
 
 /**
@@ -31,6 +31,8 @@ export type Breakdown = Omit<HeadBreakdown, 'q' | 'keyVectors' | 'terms' | 'scor
   values: Float32Array;
   weighted: Float32Array;
   output: Float32Array;
+  /** An additive score's stages for every key (the core's `additiveParts`), else null. */
+  additive?: import('./generated/types').AdditiveParts | null;
   /** `k_j` for every key, `keys × dK`. */
   keyVectors: Float32Array;
   /** The inputs `x` of the query and of every key (`keys × dModel`), when the run keeps them. */

@@ -56,6 +56,16 @@ function clampFocus(summary, focus) {
 }
 
 /**
+ * A breakdown as the page holds it, with an additive score's stages (else null).
+ * @param {Session} session
+ * @param {FocusRequest} focus
+ * @returns {import('./types').Breakdown}
+ */
+function breakdownOf(session, { block, head, query }) {
+  return { ...detachedBreakdown(session.breakdown(block, head, query)), additive: session.additiveParts(block, head, query) ?? null };
+}
+
+/**
  * @param {Session} session
  * @param {import('./protocol.js').RunMessage} message
  */
@@ -68,7 +78,7 @@ function run(session, message) {
   const withoutSpecial = without ? { kept: without.kept, weights: without.weights } : null;
   const pooled = session.pooled() ?? null;
   const focus = clampFocus(summary, message.focus);
-  const breakdown = focus && detachedBreakdown(session.breakdown(focus.block, focus.head, focus.query));
+  const breakdown = focus && breakdownOf(session, focus);
   const milliseconds = performance.now() - started;
   reply(
     { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, breakdown, milliseconds },
@@ -116,8 +126,7 @@ async function handle(message) {
     } else if (message.type === 'figure') {
       figure(message);
     } else {
-      const { block, head, query } = message.focus;
-      const breakdown = detachedBreakdown(session.breakdown(block, head, query));
+      const breakdown = breakdownOf(session, message.focus);
       reply({ type: 'breakdown', id: message.id, runId: message.runId, breakdown }, breakdownBuffers(breakdown));
     }
   } catch (error) {

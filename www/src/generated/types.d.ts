@@ -491,6 +491,38 @@ weighted: Array<Array<number>>,
 output: Array<number>, fullyMasked: boolean, };
 
 /**
+ * The additive score of one query against every key, stage by stage: `W₁q` (the decoder state
+ * through W, in a translation's cross-attention), each key's `W₂k` (the encoder state through U),
+ * the bias, their sum, its tanh and `v`; `v ∘ tanh(sum)` are the terms of
+ * [`ScoreFunction::terms`], and their sum the score.
+ */
+export type AdditiveParts = { 
+/**
+ * `W₁q`, length `d_a`.
+ */
+query: Array<number>, 
+/**
+ * `W₂k_j` for every key, `d_a` each.
+ */
+keys: Array<Array<number>>, 
+/**
+ * `b`, when the function has one.
+ */
+bias: Array<number> | null, 
+/**
+ * `W₁q + W₂k_j (+ b)` for every key.
+ */
+sum: Array<Array<number>>, 
+/**
+ * `tanh` of each sum.
+ */
+tanh: Array<Array<number>>, 
+/**
+ * `v`, length `d_a`.
+ */
+v: Array<number>, };
+
+/**
  * How the query and the keys of one head came from their inputs, for the player's projection
  * stages.
  */

@@ -6,7 +6,7 @@ import { el } from '../dom.js';
 import { colourTop } from '../colors.js';
 import { createStretchToggle } from './legend.js';
 import { paintWeights } from './paint.js';
-import { layerHeadWeights, maxOf, shape } from '../run-data.js';
+import { atLayer, blockName, layerHeadWeights, maxOf, shape } from '../run-data.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 
@@ -40,10 +40,13 @@ export function createHeadGrid(root, callbacks) {
    * @param {number} max
    */
   function thumbnail(data, layer, head, max) {
-    const { queries, keys } = shape(data);
+    // Each block has its own shape and mask (a translation's: source × source, target × target,
+    // target × source).
+    const block = atLayer(data, layer);
+    const { queries, keys } = shape(block);
     const canvas = el(doc, 'canvas', { class: 'head-thumb', attrs: { width: keys, height: queries, 'aria-hidden': 'true' } });
     canvas.style.aspectRatio = `${keys} / ${queries}`;
-    paintWeights(canvas, layerHeadWeights(data, layer, head), data.allowed, max);
+    paintWeights(canvas, layerHeadWeights(data, layer, head), block.allowed, max);
     return canvas;
   }
 
@@ -87,10 +90,14 @@ export function createHeadGrid(root, callbacks) {
         keydown: (event) => move(/** @type {KeyboardEvent} */ (event), l, h),
       },
     }, [thumbnail(data, l, h, max)])));
+    // A translation's blocks differ in kind: each row says which it is.
+    const named = data.run.translation ? (/** @type {number} */ l) => blockName(data.run, l) : null;
     grid.replaceChildren(header, ...tiles.map((row, l) => el(doc, 'div', {
       class: 'model-grid-row',
-      attrs: { role: 'group', 'aria-label': `Layer ${l + 1}` },
-    }, [el(doc, 'span', { class: 'model-grid-layer', text: String(l + 1) }), ...row])));
+      attrs: { role: 'group', 'aria-label': named ? `Block ${l + 1}: ${named(l)}` : `Layer ${l + 1}` },
+    }, [el(doc, 'span', { class: 'model-grid-layer', text: String(l + 1), attrs: named ? { title: named(l) } : {} }, named ? [
+      el(doc, 'span', { class: 'model-grid-block', text: named(l).replace(' self-attention', '').replace('-attention', '') }),
+    ] : []), ...row])));
   }
 
   /**
@@ -144,7 +151,9 @@ export function createHeadGrid(root, callbacks) {
       caption.textContent = `Head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. All thumbnails share one colour scale, ${scaleWords(next.stretch)}.${sharing}`;
     } else {
       const hidden = next.data.model?.kept ? ' [CLS] and [SEP] are hidden and each row renormalised.' : '';
-      caption.textContent = `Layer ${next.layer + 1}, head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per layer (layer 1 reads the word embeddings), one column per head; all ${layers * heads} thumbnails share one colour scale, ${scaleWords(next.stretch)}.${hidden}`;
+      caption.textContent = next.data.run.translation
+        ? `Block ${next.layer + 1} (${blockName(next.data.run, next.layer)}), head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per block, in the order they compute: the encoder's self-attention over the source, then each decoder layer's causal self-attention over the target and its cross-attention from the target to the source; one column per head; all ${layers * heads} thumbnails share one colour scale, ${scaleWords(next.stretch)}.`
+        : `Layer ${next.layer + 1}, head ${next.head + 1} is focused: the heatmap, lines and step-by-step views follow it. One row per layer (layer 1 reads the word embeddings), one column per head; all ${layers * heads} thumbnails share one colour scale, ${scaleWords(next.stretch)}.${hidden}`;
     }
   }
 

@@ -15,6 +15,7 @@ import { breakdownMatches, capitalised, cropped, firstKeys, headName, playerRow,
 import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
 import { renderNextTokens } from './next-tokens.js';
+import { renderAdditive } from './additive.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../types').Breakdown} QueryBreakdown */
@@ -103,7 +104,9 @@ export function createPlayer(root, callbacks) {
     back, play, forward, scrub, el(doc, 'label', { class: 'speed' }, ['Speed ', speed]), position,
   ]);
 
-  const storyPanel = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, vectors, keyPick, transport, numbers, announcer]);
+  // An additive score's stages, unit by unit, under the formula of the score stage.
+  const additiveHost = el(doc, 'div', { class: 'story-additive' });
+  const storyPanel = el(doc, 'div', { class: 'player-story' }, [stageTrack, title, explanation, formula, additiveHost, vectors, keyPick, transport, numbers, announcer]);
   root.replaceChildren(heading, note, el(doc, 'div', { class: 'player-layout' }, [matrixHost, storyPanel]));
 
   /** @type {PlayerInput | null} */
@@ -182,6 +185,10 @@ export function createPlayer(root, callbacks) {
     formula.dataset.text = mathText(story.formula);
     formula.dataset.stage = story.step.kind;
     formula.dataset.key = String(story.key);
+    renderAdditive(additiveHost, story.step.kind === 'score' ? b.additive ?? null : null, story.key, {
+      cross: translation && summary.kind === 'cross',
+      keyText: quoteToken(summary.keyTokens[story.key]?.text ?? ''),
+    });
     renderVectors(vectors, story.vectors);
     // The heatmap outlines the cell of the key the step is about.
     matrix.update({ ...matrixInput, key: story.key });

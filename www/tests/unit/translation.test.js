@@ -16,6 +16,7 @@ import { describeStep, translationStepNote } from '../../src/timeline.js';
 import { readsCharacters, searchVocabulary, unknownNote } from '../../src/views/translation.js';
 import { groupLabel, percent } from '../../src/views/accuracy-chart.js';
 import { describeModel, modelNote } from '../../src/views/model-panel.js';
+import { ADDITIVE_ROWS, additiveRows } from '../../src/views/additive.js';
 
 const INFO = /** @type {import('../../src/types').ModelInfo} */ ({
   architecture: 'gru-additive', kind: 'encoder-decoder', layers: 1, heads: 1, kvHeads: 1, hidden: 8, dK: 8, vocabSize: 40, maxPositions: 48, dtype: 'F32', parameters: 4321,
@@ -189,4 +190,26 @@ test('the Model settings describe an encoder–decoder', () => {
   assert.match(describeModel({ ...INFO, architecture: 'gru', heads: 0 }), /without attention/);
   assert.match(describeModel({ ...INFO, architecture: 'transformer', layers: 2, heads: 4, dK: 16 }), /^Transformer encoder–decoder · 2 decoder layers × 4 heads/);
   assert.match(modelNote({ ...INFO, architecture: 'gru', heads: 0 }), /never looks back at the source/);
+});
+
+test('an additive score unit by unit: the core’s stages, the first units listed, the score their sum over all', () => {
+  const units = 10;
+  const parts = {
+    query: Array.from({ length: units }, (_, u) => 0.1 * u),
+    keys: [Array(units).fill(0.2), Array(units).fill(-0.3)],
+    bias: Array(units).fill(0.05),
+    sum: [], tanh: [], v: Array.from({ length: units }, (_, u) => (u % 2 ? -1 : 1)),
+  };
+  for (const k of parts.keys) {
+    const sum = k.map((x, u) => parts.query[u] + x + parts.bias[u]);
+    parts.sum.push(sum);
+    parts.tanh.push(sum.map(Math.tanh));
+  }
+  const { rows, units: all, score } = additiveRows(parts, 1);
+  assert.equal(rows.length, ADDITIVE_ROWS);
+  assert.equal(all, units);
+  assert.deepEqual([rows[2].query, rows[2].key, rows[2].bias], [parts.query[2], -0.3, 0.05]);
+  assert.ok(Math.abs(rows[2].term - Math.tanh(0.2 - 0.3 + 0.05)) < 1e-12);
+  const expected = parts.tanh[1].reduce((t, x, u) => t + parts.v[u] * x, 0);
+  assert.ok(Math.abs(score - expected) < 1e-12, 'the score adds every unit, listed or not');
 });
