@@ -40,4 +40,20 @@ mod tests {
         assert_eq!(format_bytes(MAX_MODEL_FILE_BYTES), "700 MiB");
         assert_eq!(format_bytes(1000), "1000 bytes");
     }
+
+    #[test]
+    fn the_readme_states_these_limits() {
+        let readme = include_str!("../README.md");
+        for row in [
+            format!("| Tokens of one toy sequence | {MAX_TOKENS} |"),
+            format!("| Toy heads | {MAX_HEADS} |"),
+            format!("| Toy d_model and matrix width | {MAX_D_MODEL} |"),
+            format!("| Layers or heads of a pretrained model | {MAX_MODEL_COUNT} |"),
+            format!("| Characters of a text | {MAX_TEXT_UNITS} |"),
+            format!("| Bytes of a JSON input file | {} |", format_bytes(MAX_INPUT_BYTES)),
+            format!("| Bytes of a weights file | {} |", format_bytes(MAX_MODEL_FILE_BYTES)),
+        ] {
+            assert!(readme.contains(&row), "README.md's Honest and safe section lacks the row {row}");
+        }
+    }
 }
