@@ -371,6 +371,8 @@ function failRun(page, message, field, origin) {
     page.state = defaultState();
     return [{ type: 'set-texts' }, { type: 'run', delay: 0 }];
   }
+  // The limits said what was cut of the text last run; the text that failed is another.
+  page.limits = [];
   const inInput = field === 'text' || field === 'crossText';
   const onControl = field !== null && !inInput && CONTROL_FIELDS.has(field);
   page.fieldErrors = onControl ? { [field]: capitalise(message) } : {};

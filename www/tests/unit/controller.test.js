@@ -77,6 +77,19 @@ test('the focus is clamped to the run on screen, and kept while the run is of an
   assert.deepEqual(waiting.effects.slice(0, 2), [{ type: 'want-model', source: 'models/m/' }, { type: 'run', delay: 0 }]);
 });
 
+test('a huge text replaced by whitespace keeps no note of what was cut from the huge one', () => {
+  const cut = 'Only the first 20,000 of 500,000 characters are analysed.';
+  const huge = play(freshPage(), [{ ...ran(freshPage(), ['a']), limits: [cut] }]).page;
+  assert.deepEqual(notesOf(huge, NO_MODEL).map((n) => n.text), [cut]);
+  const blank = play(huge, [
+    { type: 'text', which: 'text', text: ' '.repeat(30000) },
+    { type: 'run-failed', message: 'the text is empty: type at least one word', field: 'text' },
+  ]).page;
+  assert.deepEqual(blank.limits, []);
+  assert.deepEqual(notesOf(blank, NO_MODEL), []);
+  assert.equal(blank.inputError, 'The text is empty: type at least one word.');
+});
+
 test('an error about a control is shown beside it, about the text under it, anything else as a note', () => {
   const computed = play(freshPage(), [ran(freshPage(), ['a'])]).page;
   const heads = play(computed, [{ type: 'run-failed', message: 'd_model 64 is not divisible by 5 heads', field: 'heads' }]).page;
