@@ -191,7 +191,7 @@ test('a link to the decoder’s address generates at once; a decoding step in th
   await screenshot(page, 'decoder-step-desktop', { fullPage: true });
   // Step by step: the row's softmax, then the next token.
   for (let i = 0; i < 3 + keys + 3; i += 1) await page.getByRole('button', { name: 'Step forward' }).click();
-  await expect(page.locator('.story-title')).toHaveText('Softmax');
+  await expect(page.locator('.story-title')).toHaveText(/^Softmax · for ‘.+’ \(key \d+\)$/);
   await page.getByRole('button', { name: 'Next token', exact: true }).click();
   await expect(page.locator('.story-title')).toHaveText('Next token · step 3 of 6');
   await expect(page.locator('.story-explanation')).toContainText('Greedy decoding takes the most probable');

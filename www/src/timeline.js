@@ -281,7 +281,7 @@ export function describeStep(b, stepIndex, context) {
       const rotated = p?.rotary && step.kind !== 'value';
       const product = row(x, mo('·'), matrix, ...bias);
       const whose = step.kind === 'query' ? q : k;
-      const size = `${p ? p.dModel : 'd_model'} × ${result.length}`;
+      const size = p ? `${p.dModel} × ${result.length}` : `to ${result.length} numbers`;
       const what = {
         query: `${capitalisedFirst(q)} asks a question: its query vector q is its input vector x times the learned matrix W_Q (${size})`,
         key: `Each key advertises what its token offers: the key vector of ${k} is its input x times another learned matrix, W_K (${size}), so the same token's q and k differ`,
@@ -292,6 +292,9 @@ export function describeStep(b, stepIndex, context) {
           : ` x is what layer ${b.layer + 1} receives for ${whose}: ${b.layer === 0 ? 'its token and position embeddings, normalised' : `the output of layer ${b.layer}`}.`;
       const rope = rotated ? ' The result is then rotated by the token\'s position (RoPE), so q·k depends on how far apart the tokens are.' : '';
       const lhs = sub(letter, index);
+      // A decoding step computes only the new token's vectors; the earlier ones are cached.
+      const newQuery = !decoding || cross || context.cache === false ? ''
+        : ` Only ${q} is new at this step: its query, key and value are computed now, and the keys and values of the tokens before it come from the key/value cache.`;
       const formula = !p || !input
         ? row(lhs, mo('='), product, mo('='), vector(result))
         : rotated
@@ -301,7 +304,7 @@ export function describeStep(b, stepIndex, context) {
         step,
         key,
         title,
-        explanation: `${what}${p?.bias ? ', plus a bias' : ''}.${source}${rope}${step.kind === 'query' ? '' : cached(step.kind)}`,
+        explanation: `${what}${p?.bias ? ', plus a bias' : ''}.${source}${rope}${step.kind === 'query' ? newQuery : cached(step.kind)}`,
         formula,
         vectors: [...(input ? [{ label: x, values: input }] : []), { label: lhs, values: result }],
         announcement: `The ${step.kind} vector of ${whose} has ${result.length} numbers, from ${p ? `an input of ${p.dModel}` : 'its input'}.`,

@@ -164,6 +164,8 @@ test('the decoding step’s story says what comes from the cache and how the tok
   assert.match(own.explanation, /‘␣sat’ is the new token: its key is computed now and joins the key\/value cache/);
   assert.match(describeStep(b, stageStart(row, 'weigh'), context).explanation, /The value of ‘The’ is not computed again/);
   assert.match(describeStep(b, stageStart(row, 'key'), context).explanation, /The key of ‘The’ is not computed again/);
+  assert.match(describeStep(b, stageStart(row, 'query'), context).explanation, /Only ‘␣sat’ is new at this step: .* come from the key\/value cache/);
+  assert.match(describeStep(b, stageStart(row, 'query'), context).explanation, /W_Q \(to 2 numbers\)/);
   const predict = describeStep(b, stageStart(row, 'predict'), context);
   assert.equal(predict.title, 'Next token · step 2 of 2');
   assert.match(predict.explanation, /1,024 scores \(logits\).*Greedy decoding takes the most probable: ‘␣on’, with probability 0\.600\./);
