@@ -24,7 +24,7 @@ export const SCORE_NAMES = /** @type {const} */ ({ dot: 'dot-product', general: 
 export function modelLabel(data, model, vectors) {
   if (data.model) {
     const { name, info } = data.model;
-    return `${name}, trained ${info.kind}, ${info.dtype} weights`;
+    return `${name}, trained ${info.kind.replace('-', '–')}, ${info.dtype} weights`;
   }
   const borrowed = vectors?.replace(/[/]+$/, '').split('/').pop();
   if (model.projections === 'random') return `toy model${borrowed ? ` on ${borrowed}’s word embeddings` : ''}, ${TOY_WARNING}`;
@@ -34,12 +34,12 @@ export function modelLabel(data, model, vectors) {
 
 /**
  * How the scores were made and scaled: "dot-product scores × 1/√d_k", "cosine scores, not scaled".
- * A trained model's are scaled dot products.
+ * A trained model's are scaled dot products, but for a translation GRU's additive scores.
  * @param {RunData} data
  * @param {ModelState} model
  */
 export function scoreLabel(data, model) {
-  if (data.model) return 'dot-product scores × 1/√d_k';
+  if (data.model) return data.summary.score === 'additive' ? 'additive scores vᵀ tanh(W s + U h + b), not scaled' : 'dot-product scores × 1/√d_k';
   return `${SCORE_NAMES[model.score]} scores${model.scale ? ' × 1/√d_k' : ', not scaled'}`;
 }
 
@@ -66,6 +66,8 @@ export function maskLabel(data, model) {
  * @param {ModelState} model
  */
 export function computationLabel(data, model) {
+  // An encoder–decoder without attention has no block: nothing was scored.
+  if (data.layers === 0) return 'no attention: the decoder sees only the final encoder state';
   return [scoreLabel(data, model), `temperature ${data.model ? 1 : model.temperature}`, maskLabel(data, model)].join(' · ');
 }
 

@@ -19,7 +19,7 @@ export const ARCHITECTURE_NAMES = /** @type {Record<string, string>} */ ({
 const WIDTH = 440;
 const PLOT_HEIGHT = 150;
 /** Room around the plot: slanted date styles need more on the left and below. */
-const PADS = { upright: { left: 40, right: 6, top: 10, bottom: 44 }, slanted: { left: 96, right: 6, top: 10, bottom: 104 } };
+const PADS = { upright: { left: 48, right: 6, top: 10, bottom: 44 }, slanted: { left: 96, right: 6, top: 10, bottom: 104 } };
 
 /**
  * A share as a percentage with one decimal: "92.4 %".

@@ -17,6 +17,7 @@ import { readsCharacters, searchVocabulary, unknownNote } from '../../src/views/
 import { groupLabel, percent } from '../../src/views/accuracy-chart.js';
 import { describeModel, modelNote } from '../../src/views/model-panel.js';
 import { ADDITIVE_ROWS, additiveRows } from '../../src/views/additive.js';
+import { computationLabel, modelLabel } from '../../src/caption.js';
 
 const INFO = /** @type {import('../../src/types').ModelInfo} */ ({
   architecture: 'gru-additive', kind: 'encoder-decoder', layers: 1, heads: 1, kvHeads: 1, hidden: 8, dK: 8, vocabSize: 40, maxPositions: 48, dtype: 'F32', parameters: 4321,
@@ -212,4 +213,12 @@ test('an additive score unit by unit: the core’s stages, the first units liste
   assert.ok(Math.abs(rows[2].term - Math.tanh(0.2 - 0.3 + 0.05)) < 1e-12);
   const expected = parts.tanh[1].reduce((t, x, u) => t + parts.v[u] * x, 0);
   assert.ok(Math.abs(score - expected) < 1e-12, 'the score adds every unit, listed or not');
+});
+
+test('the caption above the views says how a translation model scores, or that it has none', () => {
+  const additive = makeTranslation([['cross', 1, 0]]);
+  assert.equal(modelLabel(additive, defaultState().model, null), 'gru, trained encoder–decoder, F32 weights');
+  assert.match(computationLabel(additive, defaultState().model), /^additive scores vᵀ tanh\(W s \+ U h \+ b\), not scaled · temperature 1 · no mask$/);
+  assert.equal(computationLabel(makeTranslation([]), defaultState().model), 'no attention: the decoder sees only the final encoder state');
+  assert.match(computationLabel(makeTranslation([['self', 0, 0], ['causal', 1, 1], ['cross', 1, 0]]), defaultState().model), /^dot-product scores × 1\/√d_k/);
 });
