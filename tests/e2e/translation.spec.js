@@ -102,6 +102,7 @@ test('a date by name with additive attention: the translation, the alignment tab
   unit1.forEach((value, i) => expect(Math.abs(value - expected[i])).toBeLessThan(1e-3));
   expect(Math.abs(additive.query[0] + additive.keys[0][0] + additive.bias[0] - additive.sum[0][0])).toBeLessThan(1e-5);
   await expect(stages.locator('.additive-more')).toHaveText(`… and ${additive.query.length - 8} more units`);
+  await page.locator('.panel-player').screenshot({ path: path.join(repo, 'test-results', 'screenshots', 'translation-additive-score-desktop.png') });
   await expect(page.locator('.panel-player .player-numbers table, .panel-player table').first()).toBeVisible();
   // On to the softmax, the context vector and the next token.
   for (const stage of ['Softmax', 'Output', 'Next token']) {
