@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the playground, then gathers exactly what a static host needs into one folder
 # (default: dist/): the page, the guide for teachers with its examples, and the
-# <attention-playground> element (one module and the wasm file beside it); with --with-model
-# also the pretrained model's folder, with the files the page reads (its config, tokenizer and
-# one weights file, the F16 one when there is one). Copy the folder to any static host and open it.
+# <attention-playground> element (one module and the wasm file beside it), and the models trained
+# here (trained/, 8.5 MB: the page offers them by name and opens on the trained decoder when no
+# pretrained model is served); with --with-model also the pretrained model's folder, with the
+# files the page reads (its config, tokenizer and one weights file, the F32 one when there is
+# one). Copy the folder to any static host and open it.
 # --no-build gathers what the last build made, without building.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -56,17 +58,19 @@ for file in playground.js playground-styles.css attention-playground.js attentio
   cp "www/dist/$file" "$target/www/dist/"
 done
 cp -R www/docs/. "$target/www/docs/"
+cp -R trained "$target/"
 if $with_model; then
   model_out="$target/$MODEL_DIR"
   mkdir -p "$model_out"
   for file in config.json tokenizer.json vocab.txt; do
     if [ -f "$MODEL_DIR/$file" ]; then cp "$MODEL_DIR/$file" "$model_out/"; fi
   done
-  # The page reads model.f16.safetensors first (half the download); model.safetensors stands in.
-  if [ -f "$MODEL_DIR/model.f16.safetensors" ]; then
-    cp "$MODEL_DIR/model.f16.safetensors" "$model_out/"
-  else
+  # The page reads model.safetensors first (F32: every digit shown is the model's);
+  # model.f16.safetensors (half the download) stands in where it is the only one.
+  if [ -f "$MODEL_DIR/model.safetensors" ]; then
     cp "$MODEL_DIR/model.safetensors" "$model_out/"
+  else
+    cp "$MODEL_DIR/model.f16.safetensors" "$model_out/"
   fi
 fi
 

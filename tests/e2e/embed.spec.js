@@ -160,10 +160,10 @@ test('controls: minimal keeps sentence, tabs and player; none keeps the view; ch
   await expect(first.locator('.ap-tabs')).toBeHidden();
   await expect(first.locator('.heatmap-svg')).toBeVisible();
   await first.evaluate((e) => e.setAttribute('controls', 'everything'));
-  await expect(first.locator('.note-warn')).toContainText('controls “everything” is not one of full, minimal, none');
+  await expect(first.locator('.ap-notes .note-warn')).toContainText('controls “everything” is not one of full, minimal, none');
   await expect(first.locator('.ap-controls')).toBeVisible();
   await first.evaluate((e) => e.setAttribute('controls', 'minimal'));
-  await expect(first.locator('.note-warn')).toHaveCount(0);
+  await expect(first.locator('.ap-notes .note-warn')).toHaveCount(0);
   await expect(second.locator('.ap-tabs')).toBeHidden();
 });
 
@@ -197,15 +197,16 @@ test('attributes that cannot be used are named in a note; defaults stand in', as
     add({ 'data-example': 'refused', settings: 'h=5', text: 'two words' });
   });
   const bad = playground(page, 'bad');
-  await expect(bad.locator('.note-warn')).toContainText('Some attributes had values that could not be used');
-  await expect(bad.locator('.note-warn')).toContainText('head “x” is not a whole number');
-  await expect(bad.locator('.note-warn')).toContainText('view “table” is not one of');
-  await expect(bad.locator('.note-warn')).toContainText('model “javascript:alert(1)” is neither “toy” nor the address of a model folder');
+  await expect(bad.locator('.ap-notes .note-warn')).toContainText('Some attributes had values that could not be used');
+  await expect(bad.locator('.ap-notes .note-warn')).toContainText('head “x” is not a whole number');
+  await expect(bad.locator('.ap-notes .note-warn')).toContainText('view “table” is not one of');
+  await expect(bad.locator('.ap-notes .note-warn')).toContainText('model “javascript:alert(1)” is neither “toy” nor the address of a model folder');
   await expect(bad.locator('.token-chip').first()).toHaveText('<');
   expect(await page.locator('img').count()).toBe(0);
   await expect(playground(page, 'model').locator('.ap')).toHaveAttribute('data-computing', 'model', { timeout: 30_000 });
-  await expect(playground(page, 'refused').locator('.note-warn')).toContainText('These attributes’ settings could not be used (d_model 64 is not divisible by 5 heads');
-  await expect(playground(page, 'refused').locator('.token-chip')).toHaveText(["The", "animal", "didn't", "cross", "the", "street", "because", "it", "was", "too", "tired", "."]);
+  // The one setting the core refuses goes back to its default; the text and the rest stay.
+  await expect(playground(page, 'refused').locator('.ap-notes .note-warn')).toContainText('Some attributes had values that could not be used, so defaults stand in for them: h (d_model 64 is not divisible by 5 heads');
+  await expect(playground(page, 'refused').locator('.token-chip')).toHaveText(['two', 'words']);
 });
 
 test('many instances: each keeps its own state; moved keeps running, removed stops alone', async ({ page }) => {
@@ -344,8 +345,20 @@ test('the static build serves the page, the guide and the element from a folder 
     const check = watchConsole(page);
     const fetched = [];
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    const missing = [];
+    page.on('response', (response) => {
+      if (response.status() === 404) missing.push(new URL(response.url()).pathname);
+    });
+    // Built without --with-model: the page opens on the trained decoder that the site carries.
     await page.goto(origin);
-    await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
+    await expect(page.locator('.ap-source-line')).toContainText('Computed by gpt2-2l-induction, trained decoder', { timeout: 30_000 });
+    await expect(page.locator('.ap-notes')).toContainText('all-MiniLM-L6-v2 could not be loaded');
+    // The browser reports each file of the missing model it asked for: those reports, and only those.
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.filter((p) => !p.startsWith('/models/all-MiniLM-L6-v2/'))).toEqual([]);
+    const notFound = (problem) => problem.includes('Failed to load resource') && problem.includes('404');
+    expect(check.problems.filter(notFound)).toHaveLength(missing.length);
+    check.problems.splice(0, check.problems.length, ...check.problems.filter((problem) => !notFound(problem)));
     await page.goto(`${origin}www/docs/`);
     await ready(playground(page, 'intro'), 'it');
     expect(fetched).toContain('/www/dist/attention-playground.wasm');

@@ -17,11 +17,10 @@ const reference = JSON.parse(readFileSync(path.join(repo, 'tests', 'fixtures', '
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
 const animal = reference.cases.find((c) => c.text === ANIMAL);
 const TOKENS = ['[CLS]', 'the', 'animal', 'didn', "'", 't', 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.', '[SEP]'];
-const WEIGHTS = 'model.f16.safetensors';
+/** The weights the page reads first: the full-precision file. */
+const WEIGHTS = 'model.safetensors';
 /** The full-precision weights, for numbers compared with the reference to three decimals. */
 const F32_LINK = '/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors';
-/** F16 weights move MiniLM's weights by up to 1.4·10⁻³ (docs/model.md). */
-const F16_TOLERANCE = 1.5e-3;
 
 const checked = checkEveryPage();
 
@@ -111,7 +110,7 @@ test('the served model loads with progress in bytes; 16 WordPiece tokens; every 
   await modelSelect(page).selectOption('served');
   const loading = page.locator('.model-loading');
   await expect(loading).toBeVisible();
-  await expect(loading.locator('.model-loading-text')).toHaveText(/Downloading model\.f16\.safetensors: [\d.]+ (KB|MB) of 4\d\.\d MB/, { timeout: 20_000 });
+  await expect(loading.locator('.model-loading-text')).toHaveText(/Downloading model\.safetensors: [\d.]+ (KB|MB) of 8\d\.\d MB/, { timeout: 20_000 });
   const bar = loading.locator('progress');
   await expect.poll(async () => bar.evaluate((p) => p.value / p.max)).toBeGreaterThan(0.05);
   // The toy keeps computing meanwhile.
@@ -125,7 +124,8 @@ test('the served model loads with progress in bytes; 16 WordPiece tokens; every 
   await expect(page.locator('.token-chip')).toHaveText(TOKENS);
   expect(animal.tokens).toEqual(TOKENS);
   await expect(page.locator('.model-info').first()).toContainText('6 layers × 12 heads · d_model 384, d_k 32');
-  await expect(page.locator('.model-info').first()).toContainText('F16 weights, computed in f32');
+  await expect(page.locator('.model-info').first()).toContainText('F32 weights, computed in f32');
+  await expect(page.locator('.ap-source-line')).toContainText('Computed by all-MiniLM-L6-v2, trained encoder, F32 weights');
   await expect(page.locator('.ap-status')).toHaveText('all-MiniLM-L6-v2 · self-attention · 16 tokens · layer 1 of 6, head 1 of 12 · d_k = 32 · scaled dot-product scores');
   // The toy's settings do not apply, and say why.
   await expect(page.getByRole('spinbutton', { name: 'd_model' })).toBeHidden();
@@ -136,7 +136,8 @@ test('the served model loads with progress in bytes; 16 WordPiece tokens; every 
     await expect(page.locator('.weight-table caption')).toContainText(`layer ${layer + 1} · head ${head + 1}`);
     const table = await readWeightTable(page);
     expect(table.rows).toEqual(TOKENS);
-    expectTable(table, referenceHead(layer, head), F16_TOLERANCE);
+    // The F32 weights: every printed digit is the model's (the reference's, rounded).
+    expectTable(table, referenceHead(layer, head));
   }
   await screenshot(page, 'model-heatmap', { fullPage: true });
 
@@ -214,7 +215,7 @@ test('hiding [CLS]/[SEP] renormalises every row over the other tokens, and says 
   await expect(dialog.locator('.modal-lead')).toContainText('without [CLS] and [SEP], rows renormalised');
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'CSV' }).click()]);
   const csv = readFileSync(await download.path(), 'utf8');
-  expect(csv.split('\r\n')[0]).toContain('query \\ key ([CLS] and [SEP] hidden, each row renormalised to sum to 1)');
+  expect(csv.split('\r\n')[0]).toContain('all-MiniLM-L6-v2, trained encoder, F32 weights · dot-product scores × 1/√d_k · temperature 1 · no mask · [CLS] and [SEP] hidden, each row renormalised to sum to 1)');
   expect(download.suggestedFilename()).toBe('attention-weights-layer3-head5.csv');
   const [json] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'JSON' }).click()]);
   const document = JSON.parse(readFileSync(await json.path(), 'utf8'));
@@ -274,7 +275,7 @@ test('cancel stops the download; the toy stays', async ({ page }) => {
   await page.goto(TOY_PAGE);
   await throttle(page, 2 * 1024 * 1024);
   await modelSelect(page).selectOption('served');
-  await expect(page.locator('.model-loading-text')).toHaveText(/Downloading model\.f16\.safetensors/, { timeout: 20_000 });
+  await expect(page.locator('.model-loading-text')).toHaveText(/Downloading model\.safetensors/, { timeout: 20_000 });
   await page.locator('.model-loading').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.locator('.model-loading')).toBeHidden();
   await expect(page.locator('.note-info')).toHaveText('Loading all-MiniLM-L6-v2 was cancelled: the toy model is shown.');
@@ -299,7 +300,7 @@ test('a reload reads the model from the browser’s cache: no second download', 
   await expect(page.locator('.model-info').nth(1)).toContainText('from the browser’s cache');
   expect(requests.filter((method) => method === 'GET')).toHaveLength(1);
   expect(requests.filter((method) => method === 'HEAD').length).toBeGreaterThanOrEqual(2);
-  console.log(`all-MiniLM-L6-v2 (F16, 43 MB): loaded in ${cold} ms from the server, ${cached} ms after a reload (from the cache)`);
+  console.log(`all-MiniLM-L6-v2 (F32, 87 MB): loaded in ${cold} ms from the server, ${cached} ms after a reload (from the cache)`);
 });
 
 test('the link holds the model, the layer, the head and hidden special tokens', async ({ page, context }) => {
@@ -366,7 +367,7 @@ test('picked files load the model; bad files get a message naming the problem an
   const hugeHeader = Buffer.alloc(64);
   hugeHeader.writeBigUInt64LE(1n << 40n);
   const cases = [
-    [{ 'model.safetensors': truncated }, 'model.safetensors: tensor embeddings.word_embeddings.weight spans bytes 400384..23841280 but the data holds'],
+    [{ 'model.safetensors': truncated }, 'model.safetensors: tensor embeddings.word_embeddings.weight spans bytes 796672..47678464 but the data holds'],
     [{ 'model.safetensors': hugeHeader }, "model.safetensors: the header declares 1099511627776 bytes, more than the format's limit of 100000000: this is not a safetensors file."],
     [{ 'config.json': Buffer.from(JSON.stringify({ ...config, model_type: 't5', architectures: ['T5Model'] })) }, "config.json: model_type 't5' is not supported: this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama), its own encoder–decoders (seq2seq) and vision transformers (vit, deit)"],
     [{ 'config.json': Buffer.from(JSON.stringify({ ...config, num_hidden_layers: 7 })) }, 'model.safetensors has no tensor encoder.layer.6.attention.self.query.weight: the weights do not match config.json.'],
@@ -414,7 +415,7 @@ test('files dropped on the playground load the model', async ({ page }) => {
   await expect(computing(page)).not.toHaveClass(/dropping/);
   await expect(modelSelect(page)).toHaveValue('files');
   await expect(page.locator('.token-chip')).toHaveText(TOKENS);
-  expectTable(await readWeightTable(page), referenceHead(0, 0), F16_TOLERANCE);
+  expectTable(await readWeightTable(page), referenceHead(0, 0));
   // A link cannot carry the reader's files: it says so when opened.
   await expect(page).toHaveURL(/model=local%3A/);
 });

@@ -158,10 +158,40 @@ test('long inputs keep thinned labels, axis titles and the focused query’s lin
   await page.goto(`${TOY_PAGE}&text=${encodeURIComponent('aaa banana')}&tok=chars`);
   await expect(page.locator('.token-chip').first()).toContainText('a');
   await expect(page.locator('.token-chip sub').first()).toHaveText('0');
+  // The bars of the focused row tell the a's apart by their positions too.
+  await expect(page.locator('.query-row-bars .bar-label', { hasText: /^a\d+$/ })).toHaveCount(6);
   const tabs = page.locator('.ap-tabs');
   const overflow = await tabs.evaluate((list) => ({ scroll: list.scrollWidth, client: list.clientWidth, style: getComputedStyle(list).overflowX }));
   expect(overflow.style).toBe('auto');
   await page.getByRole('tab', { name: 'Step by step' }).scrollIntoViewIfNeeded();
   await expect(page.getByRole('tab', { name: 'Step by step' })).toBeInViewport();
   await screenshot(page, 'truth-phone-heatmap', { fullPage: true });
+});
+
+test('every view touched, at 1280 and 390 px; on a phone the settings open as a sheet', async ({ page }) => {
+  await page.goto(`${TOY_PAGE}&q=7`);
+  await expect(sourceLine(page)).toContainText(TOY_WARNING);
+  for (const [tab, name] of [['Lines', 'lines'], ['Heads', 'heads']]) {
+    await page.getByRole('tab', { name: tab }).click();
+    await screenshot(page, `truth-${name}-1280`);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [tab, name] of [['Heatmap', 'heatmap'], ['Lines', 'lines'], ['Heads', 'heads']]) {
+    await page.getByRole('tab', { name: tab }).click();
+    await page.locator('.ap-source-line').scrollIntoViewIfNeeded();
+    await screenshot(page, `truth-${name}-390`);
+  }
+  // Every tab fits the phone's width.
+  for (const tab of await page.getByRole('tab').all()) await expect(tab).toBeInViewport({ ratio: 1 });
+  await expect(page.locator('.ap-controls')).toBeHidden();
+  const open = page.getByRole('button', { name: 'Settings…' });
+  await open.click();
+  await expect(page.locator('.ap-controls')).toBeVisible();
+  await expect(page.locator('.ap-controls')).toBeInViewport();
+  await expect(open).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('button', { name: 'Done' })).toBeFocused();
+  await screenshot(page, 'truth-settings-sheet-390');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.ap-controls')).toBeHidden();
+  await expect(open).toBeFocused();
 });

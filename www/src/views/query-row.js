@@ -31,11 +31,14 @@ export function renderQueryRow(root, data, head, query, stretch) {
   const lead = order.length === 0
     ? `Every key is masked for ${quoteToken(token?.text ?? '')}: it attends to nothing.`
     : `${quoteToken(token?.text ?? '')} gives ${formatWeight(row[order[0]])} of its attention to ${quoteToken(data.summary.keyTokens[order[0]].text)}.`;
+  // A key whose text appears more than once (the a's of a word in characters) shows its position.
+  const texts = data.summary.keyTokens.map((t) => t.text);
+  const repeated = (/** @type {number} */ k) => texts.indexOf(texts[k]) !== texts.lastIndexOf(texts[k]);
   const list = el(doc, 'ol', { class: 'query-row-bars' }, order.slice(0, SHOWN).map((k) => {
     const bar = el(doc, 'span', { class: 'bar', attrs: { 'aria-hidden': 'true' } });
     bar.style.width = `${top > 0 ? Math.min(1, row[k] / top) * 100 : 0}%`;
     return el(doc, 'li', {}, [
-      el(doc, 'span', { class: 'bar-label', text: tokenLabel(data.summary.keyTokens[k], 16) }),
+      el(doc, 'span', { class: 'bar-label' }, [tokenLabel(data.summary.keyTokens[k], 16), repeated(k) ? el(doc, 'sub', { class: 'token-position', text: String(k) }) : null]),
       el(doc, 'span', { class: 'bar-track' }, [bar]),
       el(doc, 'span', { class: 'bar-value', text: formatWeight(row[k]) }),
     ]);

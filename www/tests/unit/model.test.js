@@ -15,7 +15,7 @@ test('a model folder, a file in it, or a hub page become the files to fetch', ()
   const folder = planFor('models/all-MiniLM-L6-v2/', PAGE);
   assert.equal(folder.name, 'all-MiniLM-L6-v2');
   assert.equal(folder.config.href, 'http://example.org/course/attention/models/all-MiniLM-L6-v2/config.json');
-  assert.deepEqual(folder.weights.map((url) => url.pathname.split('/').pop()), ['model.f16.safetensors', 'model.safetensors']);
+  assert.deepEqual(folder.weights.map((url) => url.pathname.split('/').pop()), ['model.safetensors', 'model.f16.safetensors']);
   // Without the final slash, and with a file of the folder: the same folder.
   assert.equal(planFor('models/all-MiniLM-L6-v2', PAGE).folder.href, folder.folder.href);
   assert.equal(planFor('models/all-MiniLM-L6-v2/config.json', PAGE).folder.href, folder.folder.href);
@@ -48,9 +48,9 @@ test('the served model is named relative to the page that shows it', () => {
 test('picked or dropped files are sorted by name; missing ones and shards are named', () => {
   const file = (name) => ({ name, size: 1 });
   const sorted = sortModelFiles([file('README.md'), file('config.json'), file('vocab.txt'), file('model.safetensors'), file('model.f16.safetensors'), file('tokenizer.json')]);
-  assert.equal(sorted.weights?.name, 'model.f16.safetensors');
+  assert.equal(sorted.weights?.name, 'model.safetensors');
   assert.equal(sorted.tokenizer?.name, 'tokenizer.json');
-  assert.deepEqual(sorted.ignored, ['README.md', 'model.safetensors']);
+  assert.deepEqual(sorted.ignored, ['README.md', 'model.f16.safetensors']);
   assert.equal(sortModelFiles([file('config.json'), file('vocab.txt'), file('my-bert.safetensors')]).weights?.name, 'my-bert.safetensors');
   assert.throws(() => sortModelFiles([file('vocab.txt'), file('model.safetensors')]), /config\.json is missing/);
   assert.throws(() => sortModelFiles([file('config.json')]), /tokenizer\.json, vocab\.txt or vocab\.json, a \.safetensors weights file are missing/);
