@@ -3,6 +3,7 @@
 // full q∘k, a worked example for the key the reader picks, the current key outlined on the
 // matrix, and for several heads their outputs side by side times W_O. Screenshots at 1280 and
 // 390 pixels.
+import { existsSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { DEFAULT_CONFIG, checkEveryPage, screenshot, shown, toyRun } from './page-helpers.js';
 
@@ -145,4 +146,26 @@ test('on a phone the player’s formulas and vectors fit or scroll, nothing is c
     expect(box.scroll).toBeLessThanOrEqual(1);
     await screenshot(page, `player-weigh-${name}`, { fullPage: true });
   }
+});
+
+test('a trained encoder’s player starts from the layer’s input and ends with its 12 heads times W_O', async ({ page }) => {
+  const model = 'models/all-MiniLM-L6-v2/model.safetensors';
+  test.skip(!existsSync(model), 'all-MiniLM-L6-v2 is fetched by scripts/fetch-model.sh');
+  const query = 10; // ‘it’, after [CLS]
+  await page.goto(`/#v=1&model=${encodeURIComponent(model)}&view=steps&layer=2&head=4&q=${query}&step=0`);
+  const formula = page.locator('.story-formula');
+  await expect(formula).toHaveAttribute('data-stage', 'query', { timeout: 60_000 });
+  await expect(page.locator('.story-explanation')).toContainText('x is what layer 3 receives for ‘it’: the output of layer 2');
+  await expect(page.locator('.story-explanation')).toContainText('W_Q (384 × 32), plus a bias');
+  expect(await formula.getAttribute('data-text')).toMatch(/^q_i = x_i · W_Q \+ b_Q = \[/);
+  await expect(page.locator('.vector-row[data-vector="x_i"] .vector-cell')).toHaveCount(384);
+  await expect(page.locator('.vector-row[data-vector="q_i"] .vector-cell')).toHaveCount(32);
+  // 16 keys: 2·16 + 8 steps, then the 12 heads side by side (12 × 32) times W_O.
+  await page.getByRole('slider', { name: 'Step within this query' }).fill(String(2 * 16 + 8));
+  await expect(formula).toHaveAttribute('data-stage', 'combine');
+  await expect(page.locator('.vector-row[data-vector="Concat(o_i)"] .vector-cell')).toHaveCount(384);
+  await expect(page.locator('.vector-row[data-vector="Concat(o_i)"] .vector-cell.mine')).toHaveCount(32);
+  await expect(page.locator('.vector-row[data-vector="a_i"] .vector-cell')).toHaveCount(384);
+  await expect(page.locator('.story-explanation')).toContainText('The residual connection and the layer norm follow.');
+  await screenshot(page, 'player-model-combine', { fullPage: true });
 });
