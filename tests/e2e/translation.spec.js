@@ -91,6 +91,8 @@ test('a date by name with additive attention: the translation, the alignment tab
   await expect(page.locator('.panel-player')).toBeVisible();
   await expect(story.first()).toContainText('Step 6 writes ‘1’');
   await expect(story.first()).toContainText('the decoder state s');
+  await page.locator('.panel-player').getByRole('button', { name: 'Query q', exact: true }).click();
+  await expect(story.first()).toContainText('In this GRU the query is the decoder state s (writing ‘1’) itself, 128 numbers, with no W_Q');
   await page.locator('.panel-player').getByRole('button', { name: 'Score', exact: true }).click();
   await expect(story.first()).toContainText('W s (the decoder state through W) and U h (the encoder state through U)');
   // The score's stages with their numbers, unit by unit, as the core computes them (key 1, ‘s’).

@@ -273,6 +273,7 @@ export function describeStep(b, stepIndex, context) {
     case 'value': {
       const letter = step.kind === 'query' ? 'q' : step.kind === 'key' ? 'k' : 'v';
       const index = step.kind === 'query' ? 'i' : 'j';
+      if (cross && context.score === 'additive') return gruVectors(step, key, title, letter, index, { q, k, keyVector, valueVector, query: b.q });
       const matrix = sub('W', letter.toUpperCase());
       const result = step.kind === 'query' ? b.q : step.kind === 'key' ? keyVector : valueVector;
       const input = step.kind === 'query' ? p?.input ?? null : keyInput;
@@ -489,6 +490,38 @@ function scoreNotation(score) {
 /** @param {string} text */
 function capitalisedFirst(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A GRU translation's query, key and value: no projection, the states themselves (the decoder's
+ * state s is the query; the encoder's states h are the keys and the values), the additive score
+ * applying its own matrices W and U.
+ * @param {Step} step
+ * @param {number} key
+ * @param {string} title
+ * @param {string} letter  q, k or v
+ * @param {string} index   i or j
+ * @param {{ q: string, k: string, keyVector: Float32Array, valueVector: Float32Array, query: Float32Array }} of
+ * @returns {StepStory}
+ */
+function gruVectors(step, key, title, letter, index, of) {
+  const values = step.kind === 'query' ? of.query : step.kind === 'key' ? of.keyVector : of.valueVector;
+  const lhs = sub(letter, index);
+  const state = step.kind === 'query' ? sub('s', 'i') : sub('h', 'j');
+  const explanation = {
+    query: `In this GRU the query is ${of.q} itself, ${values.length} numbers, with no W_Q: the additive score applies its own matrix W to it.`,
+    key: `The key is ${of.k} itself, ${values.length} numbers (the encoder's two directions side by side), with no W_K: the additive score applies its own matrix U to it.`,
+    value: `The value is ${of.k} itself too: the context vector adds up the encoder states, weighted.`,
+  }[/** @type {'query' | 'key' | 'value'} */ (step.kind)];
+  return {
+    step,
+    key,
+    title,
+    explanation,
+    formula: row(lhs, mo('='), state, mo('='), vector(values)),
+    vectors: [{ label: lhs, values }],
+    announcement: `The ${step.kind} of ${step.kind === 'query' ? of.q : of.k} is the state itself, ${values.length} numbers.`,
+  };
 }
 
 /**

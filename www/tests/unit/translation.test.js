@@ -180,6 +180,10 @@ test('a cross block’s story: the decoder state asks, the encoder states answer
   const score = stories.find((s) => s.step.kind === 'score');
   assert.match(score?.explanation ?? '', /the decoder state s \(writing ‘petit’\) match the encoder state h of ‘the’\? The additive score: W s .* U h .* tanh .* v/);
   assert.ok(stories.every((s) => !/cache/.test(s.explanation)), 'a translation’s source is not a key/value cache');
+  // The GRU's query, key and value are the states themselves, not projections.
+  assert.match(stories.find((s) => s.step.kind === 'query')?.explanation ?? '', /^In this GRU the query is the decoder state s \(writing ‘petit’\) itself, 2 numbers, with no W_Q/);
+  assert.match(stories.find((s) => s.step.kind === 'key')?.explanation ?? '', /^The key is the encoder state h of ‘the’ itself/);
+  assert.match(stories.find((s) => s.step.kind === 'value')?.explanation ?? '', /context vector adds up the encoder states/);
   assert.ok(stories.some((s) => /context vector/.test(s.explanation)), 'the output is the context vector');
   assert.match(stories.at(-1)?.explanation ?? '', /target vocabulary: 8 scores/);
   assert.match(translationStepNote('cross', decoding, '‘petit’'), /^Step 2 writes ‘petit’\. Its query is the decoder's state s .* encoder's states h/);
