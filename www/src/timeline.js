@@ -452,7 +452,7 @@ export function describeStep(b, stepIndex, context) {
         key,
         title: `${STAGE_LABELS.predict} · step ${next.index + 1} of ${next.count}`,
         explanation: `${cross
-          ? `The decoder combines its state with the context vector and scores every entry of the target vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits)`
+          ? `${context.score === 'additive' ? 'The decoder combines its state with the context vector and scores' : 'After the decoder’s last layer, the vector of the newest target position is compared with'} every entry of the target vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits)`
           : `After the last layer, the vector of ${q} is compared with every entry of the vocabulary: ${next.vocabSize.toLocaleString('en')} scores (logits)`}, whose softmax is the distribution of the next token. ${capitalisedFirst(next.how)}: ${chosen}, with probability ${formatWeight(next.chosen.probability)}.`,
         formula: row(mi('P'), mo('('), mtext(chosen), mo(')'), mo('='), frac(row(mi('exp'), mo('('), z('t'), mo(')')), row(under(mo('∑'), mi('u')), mi('exp'), mo('('), z('u'), mo(')'))), mo('='), mn(next.chosen.probability)),
         announcement: `Decoding step ${next.index + 1}: the next token is ${chosen}, probability ${formatWeight(next.chosen.probability)}.`,

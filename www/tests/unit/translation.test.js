@@ -185,7 +185,9 @@ test('a cross block’s story: the decoder state asks, the encoder states answer
   assert.match(stories.find((s) => s.step.kind === 'key')?.explanation ?? '', /^The key is the encoder state h of ‘the’ itself/);
   assert.match(stories.find((s) => s.step.kind === 'value')?.explanation ?? '', /context vector adds up the encoder states/);
   assert.ok(stories.some((s) => /context vector/.test(s.explanation)), 'the output is the context vector');
-  assert.match(stories.at(-1)?.explanation ?? '', /target vocabulary: 8 scores/);
+  assert.match(stories.at(-1)?.explanation ?? '', /^The decoder combines its state with the context vector and scores every entry of the target vocabulary: 8 scores/);
+  const dot = describeStep(b, 40, { ...context, score: 'dot' });
+  assert.match(dot.explanation, /^After the decoder’s last layer, the vector of the newest target position is compared with every entry of the target vocabulary: 8 scores/);
   assert.match(translationStepNote('cross', decoding, '‘petit’'), /^Step 2 writes ‘petit’\. Its query is the decoder's state s .* encoder's states h/);
   assert.match(translationStepNote('causal', decoding, '‘petit’'), /causal/);
 });
