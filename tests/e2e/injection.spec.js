@@ -180,3 +180,24 @@ test(`${PAYLOADS.length} payloads as vocabulary entries show as tokens and run n
   await ready(page);
   await expectNothingRan(page, 'vocabulary');
 });
+
+test('20,000 combining marks are laid out by the text box alone: no mirror copy, labels clipped', async ({ page }) => {
+  await page.goto(TOY_PAGE);
+  await ready(page);
+  const marks = `a${'\u0301'.repeat(20000)}`;
+  await page.getByRole('textbox', { name: 'Sentence', exact: true }).fill(marks);
+  await expect(page.locator('.weight-table thead th')).toHaveCount(1);
+  await ready(page);
+  const longest = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let most = { length: 0, where: '' };
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.textContent.length > most.length) most = { length: node.textContent.length, where: node.parentElement?.className ?? '' };
+    }
+    return most;
+  });
+  // Only the text box holds the whole text; the rest show it clipped (the longest is a note).
+  expect(longest.length, `longest text, in ${longest.where}`).toBeLessThan(1000);
+  await expect(page.locator('.weight-table thead th')).toHaveText(`a${'\u0301'.repeat(62)}…`);
+  await expectNothingRan(page, 'combining marks');
+});

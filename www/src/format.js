@@ -45,6 +45,18 @@ export function parseFormatted(text) {
 }
 
 /**
+ * Text cut to `max` UTF-16 units, never inside a surrogate pair, ending in '…' when cut: a token
+ * (one grapheme can hold 20,000 combining marks) stays cheap for the browser to lay out.
+ * @param {string} text
+ * @param {number} max
+ */
+export function clipText(text, max) {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
  * A token as it is quoted in sentences: 'it'.
  * @param {string} token
  */

@@ -1,5 +1,7 @@
 // A text box whose tokens can be highlighted in place: a mirror layer behind the transparent
-// textarea repeats the text (as text nodes) and marks one token's UTF-16 range.
+// textarea repeats the text (as text nodes) and marks one token's UTF-16 range. Without a mark
+// the mirror stays empty: its text is transparent, and laying out a second copy of a long text
+// (20,000 combining marks take seconds) would block every keystroke.
 
 import { el } from '../dom.js';
 
@@ -34,7 +36,7 @@ export function createSentenceInput(root, options) {
   function paint() {
     const text = area.value;
     if (!mark || mark[1] <= mark[0] || mark[1] > text.length) {
-      mirror.replaceChildren(doc.createTextNode(`${text}\n`));
+      mirror.replaceChildren();
       return;
     }
     const [start, end] = mark;

@@ -2,8 +2,11 @@
 // headed by query tokens, columns by key tokens, three decimals per weight.
 
 import { el } from '../dom.js';
-import { formatWeight } from '../format.js';
+import { clipText, formatWeight } from '../format.js';
 import { axisTitles, headName, headWeights, rowsNote, shape } from '../run-data.js';
+
+/** Longest token text in a header cell (the table is for screen readers; a word fits whole). */
+const HEADER_LABEL = 64;
 
 /** Larger matrices are cut to this many rows and columns (the caption says so). */
 export const TABLE_LIMIT = 128;
@@ -29,11 +32,11 @@ export function renderWeightTable(root, data, head) {
   });
   const headRow = el(doc, 'tr', {}, [el(doc, 'td', { text: '' })]);
   for (let k = 0; k < columns; k += 1) {
-    headRow.append(el(doc, 'th', { text: summary.keyTokens[k].text, attrs: { scope: 'col' } }));
+    headRow.append(el(doc, 'th', { text: clipText(summary.keyTokens[k].text, HEADER_LABEL), attrs: { scope: 'col' } }));
   }
   const body = el(doc, 'tbody');
   for (let q = 0; q < rows; q += 1) {
-    const tr = el(doc, 'tr', {}, [el(doc, 'th', { text: summary.queryTokens[q].text, attrs: { scope: 'row' } })]);
+    const tr = el(doc, 'tr', {}, [el(doc, 'th', { text: clipText(summary.queryTokens[q].text, HEADER_LABEL), attrs: { scope: 'row' } })]);
     for (let k = 0; k < columns; k += 1) {
       const index = q * keys + k;
       tr.append(el(doc, 'td', { text: allowed[index] === 0 ? 'masked' : formatWeight(weights[index]) }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatNumber, formatWeight, parseFormatted, quoteToken } from '../../src/format.js';
+import { clipText, formatNumber, formatWeight, parseFormatted, quoteToken } from '../../src/format.js';
 import { limitNotes, limitText, TEXT_LIMIT } from '../../src/limits.js';
 import { errorField } from '../../src/protocol.js';
 import { runRequest, toggleBlocked, toToyConfig, defaultState } from '../../src/state.js';
@@ -55,4 +55,13 @@ test('the state becomes the core configuration, masks combined', () => {
   assert.deepEqual(config.masks, [{ kind: 'causal' }, { kind: 'window', width: 2 }, { kind: 'custom', blocked: [[1, 0]] }]);
   assert.equal(config.maxTokens, 1024);
   assert.deepEqual(toggleBlocked([[1, 0]], 1, 0), []);
+});
+
+test('clipped text stays whole when short, and never ends inside a surrogate pair', () => {
+  assert.equal(clipText('street', 64), 'street');
+  const marks = `a${'\u0301'.repeat(20000)}`;
+  assert.equal(clipText(marks, 64).length, 64);
+  assert.ok(clipText(marks, 64).endsWith('…'));
+  assert.equal(clipText('ab😀cd', 4), 'ab…', 'the pair would be cut: it goes whole');
+  assert.equal(clipText('abc😀d', 4), 'abc…');
 });
