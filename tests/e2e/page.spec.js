@@ -142,23 +142,24 @@ test('the URL holds the whole state and reproduces it', async ({ page, context }
 
 test('a hostile or malformed link falls back to defaults with a visible note', async ({ page }) => {
   await page.goto('/#v=1&h=zz&d=-4&score=%22%3E%3Cimg%20src%3Dx%3E&text=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
-  await expect(page.locator('.note-warn')).toContainText('could not be used');
+  await expect(page.locator('.ap-notes .note-warn')).toContainText('could not be used');
   await expect(page.getByRole('spinbutton', { name: 'Heads', exact: true })).toHaveValue('4');
   await expect(page.getByRole('combobox', { name: 'Score' })).toHaveValue('dot');
-  // d = −4 is clamped to 2, which 4 heads cannot divide: the core refuses, so all defaults apply.
-  await expect(page.locator('.note-warn')).toContainText('d_model 2 is not divisible by 4 heads');
+  // d = −4 is clamped to 2, which 4 heads cannot divide: the core refuses, so d_model alone goes
+  // back to its default and the note names it; the hostile text stays, as text.
+  await expect(page.locator('.ap-notes .note-warn')).toContainText('d (d_model 2 is not divisible by 4 heads');
   await expect(page.getByRole('spinbutton', { name: 'd_model' })).toHaveValue('64');
-  await expect(sentenceBox(page)).toHaveValue(DEFAULT_TEXT);
+  await expect(sentenceBox(page)).toHaveValue('<img src=x onerror=alert(1)>');
   await expect(page.locator('img')).toHaveCount(0);
   // A readable link with hostile text: the text is kept, as text.
   await page.goto('/#v=1&h=zz&text=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
-  await expect(page.locator('.note-warn')).toContainText('h “zz” is not a whole number');
+  await expect(page.locator('.ap-notes .note-warn')).toContainText('h “zz” is not a whole number');
   await expect(sentenceBox(page)).toHaveValue('<img src=x onerror=alert(1)>');
   await expect(page.locator('.token-chip').first()).toHaveText('<');
   await expect(page.locator('img')).toHaveCount(0);
   // A link pasted into an open page is read as well (a same-document navigation).
   await page.goto('/#v=9&nonsense');
-  await expect(page.locator('.note-warn')).toContainText('version');
+  await expect(page.locator('.ap-notes .note-warn')).toContainText('version');
   await expect(sentenceBox(page)).toHaveValue(DEFAULT_TEXT);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
 });
@@ -343,7 +344,8 @@ test('every score, mask and position option renders finite numbers in every view
     'h=8&kv=2&d=32&cells=0.0-0.1-0.2-0.3-0.4-0.5-0.6-0.7-0.8-0.9-0.10-0.11',
   ];
   for (const link of links) {
-    await page.goto(`/#v=1&${link}&view=player&q=0&step=0`);
+    // Steps 0–2 are the projections q, k and v; step 3 is the first score.
+    await page.goto(`/#v=1&${link}&view=player&q=0&step=3`);
     await expect(page.locator('.story-formula')).toHaveAttribute('data-stage', 'score');
     for (const stage of ['Scale', 'Mask', 'Exp', 'Softmax', 'Output']) {
       await page.getByRole('button', { name: stage, exact: true }).click();
@@ -358,7 +360,7 @@ test('every score, mask and position option renders finite numbers in every view
       expect(Math.abs(sum - 1) <= 5e-4 * row.length || sum === 0, `${link}: row sums to ${sum}`).toBe(true);
     }
     expect(await page.locator('.ap').textContent()).not.toMatch(/NaN/);
-    await expect(page.locator('.note-warn, .note-error')).toHaveCount(0);
+    await expect(page.locator('.ap-notes .note-warn, .ap-notes .note-error')).toHaveCount(0);
   }
   await screenshot(page, 'fully-masked-row', { fullPage: false });
 });
