@@ -27,6 +27,7 @@ pub mod grid;
 pub mod heatmap;
 pub mod input;
 pub mod lines;
+pub mod overlay;
 #[cfg(feature = "cli")]
 pub mod raster;
 pub mod scene;
@@ -38,6 +39,7 @@ pub use grid::grid;
 pub use heatmap::heatmap;
 pub use input::FigureInput;
 pub use lines::lines;
+pub use overlay::{overlay, Overlay};
 pub use scene::Scene;
 pub use steps::steps;
 

@@ -24,6 +24,7 @@
 mod args;
 mod error;
 mod generate_command;
+mod image_command;
 mod input;
 mod json;
 mod mask_arg;
@@ -31,6 +32,7 @@ mod model_command;
 mod model_dir;
 mod models_command;
 mod output;
+mod picture;
 mod qkv_command;
 mod render_command;
 mod report;

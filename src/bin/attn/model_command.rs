@@ -6,8 +6,11 @@ use std::io::{self, Write};
 use attention_playground::run::HeadBreakdown;
 use clap::Args;
 
-use crate::args::{selection, TextArg, ViewArgs};
+use std::path::PathBuf;
+
+use crate::args::{selection, ViewArgs};
 use crate::error::CliResult;
+use crate::image_command::{self, ImageRun};
 use crate::json;
 use crate::model_dir::{ModelRun, ModelRunOptions, Reads};
 use crate::output;
@@ -16,8 +19,12 @@ use crate::token_table;
 
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    #[command(flatten)]
-    text: TextArg,
+    /// The text; its tokens are the queries, keys and values
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "image")]
+    text: Option<String>,
+    /// A PNG picture for a vision model (ViT, DeiT; --model defaults to digits-vit): its patches are the tokens, [CLS] first
+    #[arg(long, value_name = "FILE.png", conflicts_with_all = ["text", "hide_special"])]
+    image: Option<PathBuf>,
     #[command(flatten)]
     model: ModelRunOptions,
     /// Show only this layer (layers count from 0) [default: every layer]
@@ -34,7 +41,11 @@ pub struct ModelArgs {
 }
 
 pub fn run(args: ModelArgs) -> CliResult<()> {
-    let model = args.model.run(&args.text.text)?;
+    if let Some(file) = &args.image {
+        let image = ImageRun::new(&args.model.source, file)?;
+        return image_command::report(&image, args.layer, args.head, args.query, args.view.json);
+    }
+    let model = args.model.run(args.text.as_deref().unwrap_or_default())?;
     let layers = selection("--layer", args.layer, model.run.layers(), "layer")?;
     let heads = selection("--head", args.head, model.heads(), "head")?;
     // The readable view prints tables only for heads picked with --layer or --head: all 72 of

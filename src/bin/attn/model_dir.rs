@@ -233,8 +233,11 @@ fn missing_folder(asked: &Path) -> CliError {
     })
 }
 
-/// "an encoder", "a decoder", "an encoder-decoder": what a model is, for messages.
+/// "an encoder", "a decoder", "an encoder-decoder", "a vision model": what a model is, for messages.
 pub fn kind_phrase(kind: SourceKind) -> String {
+    if kind == SourceKind::Vision {
+        return "a vision model".to_owned();
+    }
     let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     format!("{article} {name}")
@@ -245,6 +248,9 @@ pub fn kind_phrase(kind: SourceKind) -> String {
 fn check_shown(model: &LoadedModel) -> CliResult<()> {
     if model.encoder().is_some() || model.decoder().is_some() {
         return Ok(());
+    }
+    if model.vision().is_some() {
+        return Err(CliError::new(format!("{} is a vision model: give it a picture, not a text (--image FILE.png)", model.name())));
     }
     Err(CliError::new(format!(
         "{} is {}: attn model and attn render show encoders (BERT family) and decoders (GPT-2, Llama)",
@@ -445,5 +451,6 @@ mod tests {
     #[test]
     fn kinds_read_as_words() {
         assert_eq!([kind_phrase(SourceKind::Encoder), kind_phrase(SourceKind::Decoder)], ["an encoder", "a decoder"]);
+        assert_eq!(kind_phrase(SourceKind::Vision), "a vision model");
     }
 }

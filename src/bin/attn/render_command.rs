@@ -13,10 +13,11 @@ use attention_playground::render::design::SVG_CELL_LIMIT;
 use attention_playground::render::raster;
 use attention_playground::render::{self, svg, HeadWeights, Scene, TokenLabel, Tokens};
 use attention_playground::{ScoreKind, Token};
-use clap::{Args, Command};
+use clap::{ArgGroup, Args, Command};
 
-use crate::args::{one_of, selection, TextArg};
+use crate::args::{one_of, selection};
 use crate::error::{CliError, CliResult};
+use crate::image_command::{self, ImageRun, Painting};
 use crate::model_dir::{ModelRun, ModelRunOptions};
 use crate::report::{count, short};
 use crate::toy_command::{head_name, ToyOptions, ToyRun};
@@ -60,9 +61,9 @@ struct Outputs {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The figure: the heatmap of one head, or lines from each query to each key
-    #[arg(long, value_parser = one_of(VIEWS))]
-    view: View,
+    /// The figure: the heatmap of one head, or lines from each query to each key (with --image: the picture with a query's attention painted over its patches)
+    #[arg(long, value_parser = one_of(VIEWS), required_unless_present = "image", conflicts_with = "image")]
+    view: Option<View>,
     #[command(flatten)]
     outputs: Outputs,
     /// Pixels per CSS pixel of the PNG [default: 2]
@@ -71,8 +72,8 @@ pub struct RenderArgs {
     /// The head to draw (counted from 0), or all: every head of the layer, one colour each (lines view) [default: 0]
     #[arg(long, value_name = "H|all", value_parser = parse_heads)]
     head: Option<Heads>,
-    /// The layer of a pretrained model (counted from 0) [default: 0]
-    #[arg(long, value_name = "L", requires = "model")]
+    /// The layer of a pretrained model (counted from 0) [default: 0; the last with --rollout]
+    #[arg(long, value_name = "L", requires = "pretrained")]
     layer: Option<usize>,
     /// Single out this query: its row outlined in the heatmap, only its lines in the lines view
     /// (counted from 0; a model's [CLS] is 0)
@@ -81,8 +82,15 @@ pub struct RenderArgs {
     /// The figure's title [default: what it shows, as in "Attention weights · layer 0 · head 3"]
     #[arg(long, allow_hyphen_values = true)]
     title: Option<String>,
-    #[command(flatten)]
-    text: TextArg,
+    /// The text; its tokens are the queries (and, except in cross-attention, also the keys and values)
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "image")]
+    text: Option<String>,
+    /// A PNG picture for a vision model (--model defaults to digits-vit): draws it with the attention of --query (default [CLS]) over its patches
+    #[arg(long, value_name = "FILE.png", conflicts_with_all = ["text", "hide_special"])]
+    image: Option<PathBuf>,
+    /// With --image: paint the attention rollout (the heads averaged, the residual added, multiplied through the layers up to --layer, the last by default)
+    #[arg(long, requires = "image")]
+    rollout: bool,
     #[command(flatten, next_help_heading = "A pretrained model's attention")]
     model: ModelRunOptions,
     #[command(flatten, next_help_heading = "The toy's attention (without --model)")]
@@ -95,7 +103,11 @@ pub struct RenderArgs {
 pub fn refine(command: Command) -> Command {
     let toy = ToyOptions::augment_args(Command::new("toy"));
     let toy_options: Vec<clap::Id> = toy.get_arguments().map(|a| a.get_id().clone()).collect();
-    command.mut_arg("model", |a| a.conflicts_with_all(toy_options)).mut_arg("hide_special", |a| a.requires("model"))
+    command
+        .group(ArgGroup::new("pretrained").args(["model", "image"]).multiple(true))
+        .mut_arg("model", |a| a.conflicts_with_all(&toy_options))
+        .mut_arg("image", |a| a.conflicts_with_all(toy_options))
+        .mut_arg("hide_special", |a| a.requires("model"))
 }
 
 /// What a figure is drawn from.
@@ -112,22 +124,43 @@ pub fn run(args: RenderArgs) -> CliResult<()> {
     if svg_out.zip(png_out).is_some_and(|(a, b)| a == Path::new("-") && b == Path::new("-")) {
         return Err(CliError::new("--svg - and --png - cannot both go to stdout: write one of them to a file"));
     }
-    if args.view == View::Heatmap && args.head == Some(Heads::All) {
+    if let Some(file) = &args.image {
+        let head = match args.head.unwrap_or(Heads::One(0)) {
+            Heads::One(h) => h,
+            Heads::All => {
+                return Err(CliError::new(
+                    "the picture shows one head's attention: pick it with --head H, or paint the rollout with --rollout",
+                ))
+            }
+        };
+        let painting = Painting { layer: args.layer, head, query: args.query, rollout: args.rollout, title: args.title.clone() };
+        let scene = image_command::scene(&ImageRun::new(&args.model.source, file)?, &painting)?;
+        return emit(&args, &scene);
+    }
+    let view = args.view.unwrap_or(View::Heatmap);
+    if view == View::Heatmap && args.head == Some(Heads::All) {
         return Err(CliError::new("the heatmap shows one head: pick it with --head H, or draw every head with --view lines --head all"));
     }
+    let text = args.text.as_deref().unwrap_or_default();
     let drawing = match args.model.source.model {
-        Some(_) => from_model(&args, &args.model.run(&args.text.text)?)?,
-        None => from_toy(&args, &args.toy.run(&args.text.text)?)?,
+        Some(_) => from_model(&args, &args.model.run(text)?)?,
+        None => from_toy(&args, &args.toy.run(text)?)?,
     };
-    let scene = draw(&args, &drawing)?;
+    let scene = draw(&args, view, &drawing)?;
     let colours = HEAD_COLOURS.len();
-    if args.view == View::Lines && drawing.heads.len() > colours {
+    if view == View::Lines && drawing.heads.len() > colours {
         let last = drawing.heads.len() - 1;
         eprintln!(
             "note: the lines view has {colours} head colours, so heads {colours}–{last} share the colours of heads 0–{}",
             (last - colours).min(colours - 1)
         );
     }
+    emit(&args, &scene)
+}
+
+/// Writes the figure as SVG and/or PNG, as `--svg` and `--png` ask.
+fn emit(args: &RenderArgs, scene: &Scene) -> CliResult<()> {
+    let (svg_out, png_out) = (args.outputs.svg.as_deref(), args.outputs.png.as_deref());
     if let Some(path) = svg_out {
         let cells = scene.cell_count();
         if cells > SVG_CELL_LIMIT {
@@ -135,10 +168,10 @@ pub fn run(args: RenderArgs) -> CliResult<()> {
                 "this figure has {cells} cells, too many for an SVG file (at most {SVG_CELL_LIMIT}): write a PNG instead with --png OUT.png"
             )));
         }
-        write(path, svg::to_svg(&scene).as_bytes(), &format!("{} × {} CSS pixels", scene.width, scene.height))?;
+        write(path, svg::to_svg(scene).as_bytes(), &format!("{} × {} CSS pixels", scene.width, scene.height))?;
     }
     if let Some(path) = png_out {
-        let png = raster::to_png(&scene, args.scale.unwrap_or(2)).map_err(|e| CliError::new(e.to_string()))?;
+        let png = raster::to_png(scene, args.scale.unwrap_or(2)).map_err(|e| CliError::new(e.to_string()))?;
         if !png.missing.is_empty() {
             let chars: Vec<String> = png.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
             eprintln!(
@@ -162,9 +195,9 @@ fn write(path: &Path, bytes: &[u8], size: &str) -> CliResult<()> {
     Ok(())
 }
 
-fn draw(args: &RenderArgs, d: &Drawing) -> CliResult<Scene> {
+fn draw(args: &RenderArgs, view: View, d: &Drawing) -> CliResult<Scene> {
     let figure = render::Figure { tokens: &d.tokens, title: args.title.as_deref(), caption: &d.caption, query: d.query };
-    let scene = match args.view {
+    let scene = match view {
         View::Heatmap => render::heatmap(&figure, &d.heads[0]),
         View::Lines => render::lines(&figure, &d.heads),
     };

@@ -13,6 +13,8 @@ use crate::model::error::{ModelError, ModelResult};
 /// Largest width or height of a picture the models take, in pixels (larger ones are refused,
 /// not shrunk: the page and the command line say so and ask for a smaller picture).
 pub const MAX_IMAGE_SIDE: u32 = 4096;
+/// Most bytes of a picture file the command-line tool reads.
+pub const MAX_IMAGE_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// An RGB picture, one byte per channel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,8 +175,9 @@ fn taps(input: usize, out: usize, support: f64, filter: fn(f64) -> f64) -> Vec<T
         .collect()
 }
 
-/// The model's input from RGBA pixels: `3 × H × W`, every step of `pre` applied.
-pub fn pixel_values(width: u32, height: u32, rgba: &[u8], pre: &Preprocessor) -> ModelResult<Array3<f32>> {
+/// The picture as the model reads it: composited onto white, resized and cropped as `pre` says,
+/// still in bytes (what a figure of the model's input draws).
+pub fn model_picture(width: u32, height: u32, rgba: &[u8], pre: &Preprocessor) -> ModelResult<Rgb> {
     let mut image = Rgb::from_rgba(width, height, rgba)?;
     if let Some((h, w)) = pre.resize {
         image = image.resized(h, w, pre.resample);
@@ -182,6 +185,12 @@ pub fn pixel_values(width: u32, height: u32, rgba: &[u8], pre: &Preprocessor) ->
     if let Some((h, w)) = pre.crop {
         image = image.cropped(h, w)?;
     }
+    Ok(image)
+}
+
+/// The model's input from RGBA pixels: `3 × H × W`, every step of `pre` applied.
+pub fn pixel_values(width: u32, height: u32, rgba: &[u8], pre: &Preprocessor) -> ModelResult<Array3<f32>> {
+    let image = model_picture(width, height, rgba, pre)?;
     let (mean, std) = pre.normalize.unwrap_or(([0.0; 3], [1.0; 3]));
     Ok(Array3::from_shape_fn((3, image.height, image.width), |(c, y, x)| {
         let v = f32::from(image.data[y * image.width + x][c]);

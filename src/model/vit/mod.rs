@@ -13,7 +13,7 @@ pub mod image;
 use ndarray::{concatenate, s, Array2, Axis};
 
 use self::config::{Preprocessor, VitConfig, VitFamily};
-use self::image::pixel_values;
+use self::image::{model_picture, pixel_values, Rgb};
 use super::bert::{feed_forward, self_attention};
 use super::error::{ModelError, ModelResult};
 use super::info::ModelInfo;
@@ -135,6 +135,11 @@ impl Vit {
         let prefix = self.config.family.prefix_tokens().iter().map(|name| Token::special(name, 0));
         let patches = (0..grid * grid).map(|i| Token::word(&format!("r{}c{}", i / grid, i % grid), 0, 0));
         prefix.chain(patches).collect()
+    }
+
+    /// The picture as the model reads it (resized and cropped), for a figure of its input.
+    pub fn picture(&self, width: u32, height: u32, rgba: &[u8]) -> ModelResult<Rgb> {
+        model_picture(width, height, rgba, &self.preprocessor)
     }
 
     /// Runs the model on a `width × height` picture given as RGBA bytes (row-major, as a canvas
