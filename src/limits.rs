@@ -30,6 +30,27 @@ pub fn format_bytes(bytes: u64) -> String {
     }
 }
 
+/// Reads a file of a model folder, refusing one larger than [`MAX_MODEL_FILE_BYTES`] before
+/// reading it (and reading no more than that, should it grow meanwhile).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_model_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let too_large = || {
+        let limit = format_bytes(MAX_MODEL_FILE_BYTES);
+        std::io::Error::new(std::io::ErrorKind::InvalidData, format!("larger than {limit}, the most a model file may hold"))
+    };
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > MAX_MODEL_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_MODEL_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_MODEL_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,8 +64,10 @@ impl Model {
         let config = std::fs::read_to_string(dir.join("config.json")).map_err(|e| missing("config.json", e))?;
         let config = ModelConfig::from_json(&config)?;
         let tokenizer = BertTokenizer::from_dir(dir)?;
-        let weights = std::fs::read(dir.join("model.safetensors"))
-            .or_else(|_| std::fs::read(dir.join("model.f16.safetensors")))
+        // The F16 copy when there is no F32 file; an F32 file that cannot be read is named.
+        let (f32_file, f16_file) = (dir.join("model.safetensors"), dir.join("model.f16.safetensors"));
+        let weights = crate::limits::read_model_file(&f32_file)
+            .or_else(|e| if f32_file.exists() { Err(e) } else { crate::limits::read_model_file(&f16_file) })
             .map_err(|e| missing("model.safetensors", e))?;
         let model = Self::assemble(config, tokenizer, &weights)?;
         let folder = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));

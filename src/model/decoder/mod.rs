@@ -94,7 +94,7 @@ impl Decoder {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> ModelResult<Decoder> {
         let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|e| ModelError::File {
+            crate::limits::read_model_file(&dir.join(name)).map_err(|e| ModelError::File {
                 path: dir.join(name).display().to_string(),
                 problem: format!("{e} (give a Hugging Face model folder)"),
             })

@@ -107,7 +107,7 @@ impl Seq2Seq {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> ModelResult<Seq2Seq> {
         let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|e| ModelError::File {
+            crate::limits::read_model_file(&dir.join(name)).map_err(|e| ModelError::File {
                 path: dir.join(name).display().to_string(),
                 problem: format!("{e} (an encoder–decoder folder holds config.json, vocab.json and model.safetensors)"),
             })

@@ -86,7 +86,7 @@ pub(crate) fn tokenizer_files(dir: &std::path::Path) -> ModelResult<(Option<Stri
 fn read_text(dir: &std::path::Path, name: &str) -> ModelResult<Option<String>> {
     let path = dir.join(name);
     let file = |problem: String| ModelError::File { path: path.display().to_string(), problem };
-    match std::fs::read(&path) {
+    match crate::limits::read_model_file(&path) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|e| file(format!("not UTF-8 text (the byte at offset {} is not valid UTF-8)", e.utf8_error().valid_up_to()))),
