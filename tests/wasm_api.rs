@@ -242,7 +242,7 @@ fn a_toy_run_is_one_self_attention_block() {
     let scale = b["scale"].take().as_f64().unwrap();
     assert!((scale - 1.0 / 16f64.sqrt()).abs() < 1e-7, "scale {scale}");
     let want = json!({"layer": 0, "kind": "self", "queries": 0, "keys": 0, "heads": 4, "kvHeads": 4, "dK": 16, "dV": 16,
-                      "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": false});
+                      "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": false, "combined": true});
     assert_eq!(b, want);
 
     assert_eq!(session.stage_shape(0, 1, "q").unwrap(), vec![t as u32, 16]);
@@ -268,7 +268,7 @@ fn cross_attention_is_one_block_over_two_sequences() {
     let blocks = items(&get(&summary, "blocks"));
     assert_eq!(blocks.len(), 1);
     let want = json!({"layer": 0, "kind": "cross", "queries": 0, "keys": 1, "heads": 2, "kvHeads": 1, "dK": 8, "dV": 8,
-                      "score": "cosine", "scale": 1, "temperature": 0.5, "fullyMaskedRows": [], "masked": false});
+                      "score": "cosine", "scale": 1, "temperature": 0.5, "fullyMaskedRows": [], "masked": false, "combined": true});
     assert_eq!(json_of(&blocks[0]), want);
     assert_eq!(session.stage_shape(0, 0, "q").unwrap(), vec![3, 8]);
     assert_eq!(session.stage_shape(0, 0, "k").unwrap(), vec![4, 8]);

@@ -68,7 +68,7 @@ fn a_decoder_run_has_one_causal_block_per_layer() {
     let scale = b["scale"].take().as_f64().unwrap();
     assert!((scale - 0.25).abs() < 1e-7, "1/√16, found {scale}");
     let want = json!({"layer": 1, "kind": "causal", "queries": 0, "keys": 0, "heads": 4, "kvHeads": 2, "dK": 16, "dV": 16,
-                      "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": true});
+                      "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": true, "combined": false});
     assert_eq!(b, want);
     // Heads 2 and 3 share key/value head 1: the same keys and values.
     assert_eq!(session.stage(1, 2, "k").unwrap().to_vec(), session.stage(1, 3, "k").unwrap().to_vec());

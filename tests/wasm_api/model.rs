@@ -120,12 +120,13 @@ fn a_model_run_has_one_block_per_layer() {
         let scale = b["scale"].take().as_f64().unwrap();
         assert!((scale - 1.0 / 8f64.sqrt()).abs() < 1e-7, "scale {scale}");
         let want = json!({"layer": layer, "kind": "self", "queries": 0, "keys": 0, "heads": 4, "kvHeads": 4, "dK": 8, "dV": 8,
-                          "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": false});
+                          "score": "dot", "scale": null, "temperature": 1, "fullyMaskedRows": [], "masked": false, "combined": true});
         assert_eq!(b, want);
     }
     assert_eq!(session.attentions().unwrap().length(), 2 * 4 * 9 * 9);
     assert_eq!(session.masks().unwrap().to_vec(), vec![1; 2 * 9 * 9]);
-    assert!(session.output(1).unwrap().is_none(), "the encoder does not keep a block's output");
+    // Each block keeps its output (the heads side by side times W_O), for the player's last stage.
+    assert_eq!(session.output(1).unwrap().unwrap().length(), 9 * 32);
 }
 
 #[wasm_bindgen_test]

@@ -191,7 +191,7 @@ fn model_info_blocks_and_breakdowns_say_what_the_model_is() {
     let summary = translate(&mut session, "Sun, 29 Nov 2026");
     assert_eq!(json_of(&get(&summary, "source")), json!({"name": "dates-gru-additive", "kind": "encoder-decoder", "trained": true}));
     let want = json!({"layer": 0, "kind": "cross", "queries": 1, "keys": 0, "heads": 1, "kvHeads": 1, "dK": 128, "dV": 128,
-                      "score": "additive", "scale": 1, "temperature": 1, "fullyMaskedRows": [], "masked": false});
+                      "score": "additive", "scale": 1, "temperature": 1, "fullyMaskedRows": [], "masked": false, "combined": false});
     assert_eq!(json_of(&block(&summary, 0)), want);
     // The player's breakdown of a step: the model's additive terms (v ∘ tanh(W₁s + W₂h + b), one
     // per hidden unit of the attention) add up to the scores the weights came from.
