@@ -160,6 +160,8 @@ test('long inputs keep thinned labels, axis titles and the focused query’s lin
   await expect(page.locator('.token-chip sub').first()).toHaveText('0');
   // The bars of the focused row tell the a's apart by their positions too.
   await expect(page.locator('.query-row-bars .bar-label', { hasText: /^a\d+$/ })).toHaveCount(6);
+  await expect(page.locator('.heatmap-svg .axis-query', { hasText: /^a\d+$/ })).toHaveCount(6);
+  await expect(page.locator('.query-row-title')).toHaveText('Where ‘a’₀ looks');
   const tabs = page.locator('.ap-tabs');
   const overflow = await tabs.evaluate((list) => ({ scroll: list.scrollWidth, client: list.clientWidth, style: getComputedStyle(list).overflowX }));
   expect(overflow.style).toBe('auto');

@@ -329,6 +329,19 @@ class SvgSurface {
     grid.append(this.rowMark, this.cellMark);
     this.cell = cell;
 
+    // A token whose text appears more than once on its axis (the a's of a text in characters)
+    // shows its position after its text.
+    const repeats = (/** @type {import('../types').Token[]} */ tokens) => {
+      /** @type {Map<string, number>} */
+      const count = new Map();
+      for (const t of tokens) count.set(t.text, (count.get(t.text) ?? 0) + 1);
+      return (/** @type {number} */ index) => (count.get(tokens[index].text) ?? 0) > 1;
+    };
+    const [queryRepeats, keyRepeats] = [repeats(summary.queryTokens), repeats(summary.keyTokens)];
+    const label = (/** @type {import('../types').Token} */ token, /** @type {number} */ index, /** @type {boolean} */ repeated) => [
+      tokenLabel(token, HEATMAP_LABEL),
+      repeated ? svgEl(doc, 'tspan', { class: 'axis-position', text: String(index), attrs: { 'baseline-shift': 'sub' } }) : null,
+    ];
     const labels = svgEl(doc, 'g', { class: 'axis-labels' });
     labels.append(
       svgEl(doc, 'text', { class: 'axis-title', text: 'keys →', attrs: { x: left - 8, y: top - 24, 'text-anchor': 'end' } }),
@@ -337,18 +350,16 @@ class SvgSurface {
     summary.queryTokens.forEach((token, q) => {
       labels.append(svgEl(doc, 'text', {
         class: `axis-query${generated(q)}`,
-        text: tokenLabel(token, HEATMAP_LABEL),
         attrs: { x: left - 8, y: top + q * cell + cell / 2, 'data-query': q },
-      }));
+      }, label(token, q, queryRepeats(q))));
     });
     summary.keyTokens.forEach((token, k) => {
       if (!kept(k)) return;
       const x = left + k * cell + cell / 2;
       labels.append(svgEl(doc, 'text', {
         class: `${token.special ? 'axis-key special' : 'axis-key'}${generated(k)}`,
-        text: tokenLabel(token, HEATMAP_LABEL),
         attrs: { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})` },
-      }));
+      }, label(token, k, keyRepeats(k))));
     });
     this.element.append(labels, grid);
     this.labels = labels;

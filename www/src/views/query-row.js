@@ -27,13 +27,16 @@ export function renderQueryRow(root, data, head, query, stretch) {
   const order = [...Array(keys).keys()].filter((k) => allowed[k] === 1).sort((a, b) => row[b] - row[a]);
   const top = stretch ? maxOf(row) : 1;
   const spread = entropy(row, allowed);
-  const title = el(doc, 'h3', { class: 'query-row-title', text: `Where ${quoteToken(token?.text ?? '')} looks` });
-  const lead = order.length === 0
-    ? `Every key is masked for ${quoteToken(token?.text ?? '')}: it attends to nothing.`
-    : `${quoteToken(token?.text ?? '')} gives ${formatWeight(row[order[0]])} of its attention to ${quoteToken(data.summary.keyTokens[order[0]].text)}.`;
-  // A key whose text appears more than once (the a's of a word in characters) shows its position.
+  // A token whose text appears more than once (the a's of a word in characters) shows its position.
   const texts = data.summary.keyTokens.map((t) => t.text);
   const repeated = (/** @type {number} */ k) => texts.indexOf(texts[k]) !== texts.lastIndexOf(texts[k]);
+  const queryTexts = data.summary.queryTokens.map((t) => t.text);
+  const queryName = `${quoteToken(token?.text ?? '')}${queryTexts.indexOf(queryTexts[query]) !== queryTexts.lastIndexOf(queryTexts[query]) ? subscript(query) : ''}`;
+  const keyName = (/** @type {number} */ k) => `${quoteToken(texts[k])}${repeated(k) ? subscript(k) : ''}`;
+  const title = el(doc, 'h3', { class: 'query-row-title', text: `Where ${queryName} looks` });
+  const lead = order.length === 0
+    ? `Every key is masked for ${queryName}: it attends to nothing.`
+    : `${queryName} gives ${formatWeight(row[order[0]])} of its attention to ${keyName(order[0])}.`;
   const list = el(doc, 'ol', { class: 'query-row-bars' }, order.slice(0, SHOWN).map((k) => {
     const bar = el(doc, 'span', { class: 'bar', attrs: { 'aria-hidden': 'true' } });
     bar.style.width = `${top > 0 ? Math.min(1, row[k] / top) * 100 : 0}%`;
@@ -54,4 +57,12 @@ export function renderQueryRow(root, data, head, query, stretch) {
   ]);
   const scale = el(doc, 'p', { class: 'view-note', text: stretch ? 'Bars are stretched: the longest is the largest weight.' : 'A full bar is all of the attention (1).' });
   root.replaceChildren(title, el(doc, 'p', { class: 'query-row-lead', text: lead }), spreadNote, list, scale, rest ?? '', maskedNote ?? '');
+}
+
+/**
+ * A position as subscript digits: 12 → ₁₂.
+ * @param {number} index
+ */
+function subscript(index) {
+  return String(index).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'.charAt(Number(d)));
 }
