@@ -85,6 +85,11 @@ test('colours and bars are absolute by default: at temperature 5 nothing is brig
   await page.getByRole('tab', { name: 'Heads' }).click();
   await expect(page.getByRole('checkbox', { name: 'Stretch colours to the largest weight' })).toBeChecked();
   await expect(page.locator('.panel-heads .view-note')).toContainText('stretched so that the largest weight of them all is the brightest');
+  await page.getByRole('tab', { name: 'Lines' }).click();
+  await expect(page.locator('.lines-strength')).toHaveText(/^Line strength is stretched/);
+  await page.locator('.panel-lines').getByRole('checkbox', { name: 'Stretch colours to the largest weight' }).uncheck();
+  await expect(page.locator('.lines-strength')).toHaveText(/^Line strength is the weight out of 1/);
+  await expect(page).not.toHaveURL(/stretch=1/);
 });
 
 test('each setting explains itself for the choice made', async ({ page }) => {

@@ -5,6 +5,7 @@
 import { el, svgEl } from '../dom.js';
 import { headColour } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
+import { createStretchToggle } from './legend.js';
 import { LINES_LABEL, LINES_LIMIT, LINES_TOKEN_LIMIT, LINE_OPACITY, LINE_WIDTH, LINE_WIDTH_GROWTH, MIN_WEIGHT, ROW } from '../generated/design.js';
 import { headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 
@@ -73,6 +74,7 @@ export function linesToDraw(data, hiddenHeads, active, stretch = false) {
  * @property {(head: number) => void} onToggleHead
  * @property {(head: number | null) => void} onOnly  show only this head (null: every head)
  * @property {(pin: Pin | null) => void} onHover
+ * @property {(on: boolean) => void} onStretch  the reader stretched the lines' strength (or not)
  */
 
 /**
@@ -88,10 +90,13 @@ export function createLines(root, callbacks) {
     on: { click: () => input && callbacks.onOnly(onlyFocused(input) ? null : input.head) },
   });
   const note = el(doc, 'p', { class: 'view-note' });
+  // How strong a line is, and the checkbox that stretches it (shared with the heatmap's colours).
+  const strength = el(doc, 'span', { class: 'lines-strength' });
+  const stretch = createStretchToggle(doc, callbacks.onStretch);
   const stage = el(doc, 'div', { class: 'lines-stage' });
   // The tokens' rows are as tall as the lines' (the stylesheet reads the design's height here).
   stage.style.setProperty('--lines-row', `${ROW}px`);
-  root.replaceChildren(heads, note, stage);
+  root.replaceChildren(heads, note, el(doc, 'p', { class: 'lines-scale' }, [strength, ' ', stretch.element]), stage);
 
   /** @type {LinesInput | null} */
   let input = null;
@@ -179,6 +184,10 @@ export function createLines(root, callbacks) {
   function update(next) {
     const rebuild = !input || input.data !== next.data;
     input = next;
+    stretch.set(next.stretch);
+    strength.textContent = next.stretch
+      ? 'Line strength is stretched: the strongest line is the largest weight drawn.'
+      : 'Line strength is the weight out of 1: a line at full strength is all of a query’s attention.';
     const { queries, keys, heads: headCount } = shape(next.data);
     if (rebuild) {
       if (Math.max(queries, keys) > LINES_TOKEN_LIMIT) {

@@ -237,6 +237,7 @@ export function createPlaygroundViews(container, callbacks) {
       onPatch({ hiddenHeads: hidden.includes(head) ? hidden.filter((h) => h !== head) : [...hidden, head].sort((a, b) => a - b) });
     },
     onOnly: (head) => onPatch({ hiddenHeads: head === null || !shown ? [] : [...Array(shown.allHeads).keys()].filter((h) => h !== head) }),
+    onStretch: (stretch) => onPatch({ stretch }),
     onHover: (pin) => {
       const tokens = shown && pin ? (pin.side === 'q' ? shown.run.summary.queryTokens : shown.run.summary.keyTokens) : [];
       highlight(pin ? tokens[pin.index] ?? null : null, pin?.side ?? 'q');
