@@ -69,6 +69,13 @@ fn check(name: &str, prefix: &[&str]) {
                 assert!(diff < 1e-4, "{name} {picture}: layer {} head {h} differs by {diff}", block.layer);
             }
         }
+        // The player's projection stages: each block keeps the normalised rows its projections read,
+        // and its heads' outputs times W_O.
+        let step = run.breakdown(1, 0, 0).unwrap();
+        let (projection, combined) = (step.projection.expect("inputs kept"), step.combined.expect("output kept"));
+        assert_eq!((projection.input.len(), projection.key_inputs.len(), combined.output.len()), (run.d_model, tokens.len(), run.d_model));
+        let mean = projection.input.iter().sum::<f32>() / run.d_model as f32;
+        assert!(mean.abs() < 0.5, "{name} {picture}: the projections read layer-normalised rows");
         let rolled = rollout(&run, 0).unwrap();
         for (ours, theirs) in rolled.iter().zip(&want.rollout) {
             let diff = worst(ours.iter().copied(), theirs.iter().flatten().copied());

@@ -24,7 +24,7 @@ use super::weights::{fuse, EncoderLayer, LayerNormWeights, Reader, StoredAs};
 use crate::attention::HeadTrace;
 use crate::error::invalid;
 use crate::linear::Linear;
-use crate::run::{Block, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
+use crate::run::{Block, BlockInputs, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
 use crate::text::Token;
 use crate::toy::{TokenVectors, VectorSource};
 use crate::vision::{Patches, Prediction, Vision};
@@ -166,9 +166,11 @@ impl Vit {
             layer_norm(&mut h, &layer.attention_norm, c.layer_norm_eps);
             let (attended, heads) = self_attention(layer, h.view(), c.num_heads, scale);
             x += &attended;
-            let mut h = x.clone();
-            layer_norm(&mut h, &layer.ffn_norm, c.layer_norm_eps);
-            x += &feed_forward(layer, h.view(), c.activation);
+            // The projections read the normalised rows (pre-norm), which the player's stages show.
+            let inputs = BlockInputs { queries: h, keys: None, bias: c.qkv_bias, rotary: false };
+            let mut after = x.clone();
+            layer_norm(&mut after, &layer.ffn_norm, c.layer_norm_eps);
+            x += &feed_forward(layer, after.view(), c.activation);
             if !x.iter().all(|v| v.is_finite()) || heads.iter().any(HeadTrace::overflowed) {
                 return Err(ModelError::Overflow { layer: index });
             }
@@ -179,8 +181,8 @@ impl Vit {
                 keys: 0,
                 kv_heads: c.num_heads,
                 heads,
-                output: None,
-                inputs: None,
+                output: Some(attended),
+                inputs: Some(inputs),
             });
         }
         layer_norm(&mut x, &w.norm, c.layer_norm_eps);
