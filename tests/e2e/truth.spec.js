@@ -63,6 +63,8 @@ test('the toy’s exports say so: SVG caption and CSV corner, with the scale and
   expect(svg).toContain('causal mask');
   expect(svg).toContain('colour scale 0 to 1');
   expect(svg).toContain('queries ↓ / keys →');
+  // The outlined row is the first query, which the causal mask leaves one key: nothing to spread.
+  expect(svg).toContain('‘The’: entropy 0.00 bits; at most log₂ 1 = 0.00');
   const csv = await exported(page, 'CSV');
   expect(csv.split('\r\n')[0]).toContain(`query \\ key (head 1 of 4 · toy model, ${TOY_WARNING} · dot-product scores × 1/√d_k · temperature 5 · causal mask)`);
 });

@@ -4,6 +4,9 @@
 // above the views, the legend, and every export (the figures' caption, the CSV's corner, the
 // JSON). Pure module.
 
+import { quoteToken } from './format.js';
+import { headWeights } from './run-data.js';
+
 /** @typedef {import('./run-data.js').RunData} RunData */
 /** @typedef {import('./state.js').ModelState} ModelState */
 /** @typedef {import('./types').ScoreKind} ScoreKind */
@@ -97,4 +100,17 @@ export function entropy(row, allowed) {
     if (w > 0) bits -= w * Math.log2(w);
   }
   return { bits: Math.max(0, bits), max: keys > 0 ? Math.log2(keys) : 0, keys };
+}
+
+/**
+ * A query's row of one head, as its entropy in words: "‘it’: entropy 3.21 bits; at most log₂ 12 = 3.58".
+ * @param {RunData} data
+ * @param {number} head
+ * @param {number} query
+ */
+export function rowEntropyLabel(data, head, query) {
+  const keys = data.summary.keyTokens.length;
+  const at = query * keys;
+  const { bits, max, keys: allowed } = entropy(headWeights(data, head).subarray(at, at + keys), data.allowed.subarray(at, at + keys));
+  return `${quoteToken(data.summary.queryTokens[query]?.text ?? '')}: entropy ${bits.toFixed(2)} bits; at most log₂ ${allowed} = ${max.toFixed(2)}`;
 }

@@ -4,7 +4,7 @@
 // titles, legend and colours — is built in Rust; this module only says what to draw. Pure
 // module: no DOM access.
 
-import { settingsCaption } from '../caption.js';
+import { rowEntropyLabel, settingsCaption } from '../caption.js';
 import { breakdownMatches, cropped, firstKeys, headWeights, layerHeadWeights, playerRow, shape } from '../run-data.js';
 import { STAGE_LABELS, clampStep, describeStep, isRevealed, stagesOf, stepAt, stepCount } from '../timeline.js';
 import { generationView } from '../view-model.js';
@@ -129,8 +129,12 @@ function concat(blocks) {
 export function viewFigureRequest({ data, state, breakdown }) {
   const { heads, layers } = shape(data);
   switch (state.view) {
-    case 'heatmap':
-      return { inputs: [describe(data, { kind: 'heatmap', head: state.head, query: state.query }, state)], weights: headWeights(data, state.head).slice(), allowed: maskOf(data) };
+    case 'heatmap': {
+      // The outlined row's entropy, as the page shows it beside the row's bars.
+      const input = describe(data, { kind: 'heatmap', head: state.head, query: state.query }, state);
+      const focused = { ...input, settings: `${input.settings} · ${rowEntropyLabel(data, state.head, state.query)}` };
+      return { inputs: [focused], weights: headWeights(data, state.head).slice(), allowed: maskOf(data) };
+    }
     case 'lines': {
       const shown = [...Array(heads).keys()].filter((h) => !state.hiddenHeads.includes(h));
       const pin = state.pin ? { side: state.pin.side, index: state.pin.index } : null;

@@ -44,6 +44,7 @@ test('every export of the toy carries its warning and the settings: figures, CSV
   const figure = viewFigureRequest({ data, state, breakdown: null }).inputs[0];
   assert.ok(figure.settings.includes(TOY_WARNING), figure.settings);
   assert.equal(figure.scale, 'stretched');
+  assert.match(figure.settings, / · ‘the’: entropy \d\.\d\d bits; at most log₂ 3 = 1\.58$/, 'the outlined row’s entropy');
   assert.equal(viewFigureRequest({ data, state: defaultState(), breakdown: null }).inputs[0].scale, 'fixed');
   const header = weightsCsv({ data, state }).slice(1).split('\r\n')[0];
   assert.equal(header, `"query \\ key (head 1 of 2 · toy model, ${TOY_WARNING} · dot-product scores × 1/√d_k · temperature 1 · no mask)",the,cat,sat`);
