@@ -306,3 +306,35 @@ fn bad_files_and_requests_name_what_is_wrong() {
     let (msg, _) = failure(session.step_attentions(11));
     assert_eq!(msg, "generation step 11 does not exist: the run generated 11 tokens");
 }
+
+#[wasm_bindgen_test]
+fn the_page_reads_the_vocabularies_and_the_additive_score_stage_by_stage() {
+    let mut session = Session::new();
+    assert!(session.vocabulary().unwrap().is_undefined(), "no model loaded: no vocabulary");
+    GRU_ADDITIVE.load_into(&mut session);
+    let file: Value = serde_json::from_str(GRU_ADDITIVE.vocab.unwrap()).unwrap();
+    assert_eq!(json_of(&session.vocabulary().unwrap()), file, "the source and target lists of vocab.json");
+    translate(&mut session, "Sun, 29 Nov 2026");
+    // Step 3's query against every source character: W₁q, W₂k, b, their sum, tanh and v are the
+    // breakdown's terms (v ∘ tanh) stage by stage.
+    let parts = session.additive_parts(0, 0, 2).unwrap();
+    let rows = |key: &str| -> Vec<Vec<f32>> { items(&get(&parts, key)).iter().map(numbers).collect() };
+    let (keys, sum, tanh) = (rows("keys"), rows("sum"), rows("tanh"));
+    let (query, bias, v) = (numbers(&get(&parts, "query")), numbers(&get(&parts, "bias")), numbers(&get(&parts, "v")));
+    let b = session.breakdown(0, 0, 2).unwrap();
+    let terms: Vec<Vec<f32>> = items(&get(&b, "terms")).iter().map(numbers).collect();
+    assert_eq!((keys.len(), query.len(), bias.len(), v.len()), (terms.len(), 64, 64, 64));
+    for j in 0..terms.len() {
+        for u in 0..64 {
+            assert!((query[u] + keys[j][u] + bias[u] - sum[j][u]).abs() < 1e-5, "key {j} unit {u}: the sum");
+            assert!((sum[j][u].tanh() - tanh[j][u]).abs() < 1e-5, "key {j} unit {u}: tanh");
+            assert!((v[u] * tanh[j][u] - terms[j][u]).abs() < 1e-5, "key {j} unit {u}: the term");
+        }
+    }
+    assert!(failure(session.additive_parts(0, 0, 99)).0.contains("outside the run's 11 queries"));
+    // A dot-product head has no additive stages; the Transformer's vocabularies are its own.
+    TRANSFORMER.load_into(&mut session);
+    translate(&mut session, "Sun, 29 Nov 2026");
+    assert!(session.additive_parts(3, 0, 0).unwrap().is_undefined());
+    assert_eq!(items(&get(&session.vocabulary().unwrap(), "source")).len(), 45);
+}
