@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 use super::colormap::Rgb;
-use super::scene::{text_width, Line, Shape, Text};
+use super::scene::{Anchor, Line, Shape, Text};
 
 /// A formula, as `www/src/math.js` builds it: identifiers (`mi`, set in italics when they are
 /// one letter), numbers (`mn`), operators (`mo`), words (`mtext`), and the layouts.
@@ -94,14 +94,36 @@ enum Glyph {
     Rule { x1: f32, x2: f32, y: f32, width: f32 },
 }
 
+/// The width of a character in ems, roughly as the figures' sans-serif family draws it: a
+/// formula's narrow letters and wide symbols would otherwise collide or drift apart.
+fn char_em(c: char) -> f32 {
+    match c {
+        'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | '·' => 0.32,
+        'f' | 't' | 'r' | '(' | ')' | '[' | ']' | ' ' => 0.4,
+        'm' | 'M' | 'W' => 0.98,
+        'w' => 0.82,
+        '⋯' | '…' | '∑' => 1.0,
+        '−' | '+' | '=' | '÷' | '×' | '<' | '>' | '∈' => 0.84,
+        '∘' | '√' => 0.64,
+        '0'..='9' => 0.64,
+        'A'..='Z' | 'ℝ' => 0.72,
+        _ => 0.6,
+    }
+}
+
+/// The estimated width of a text set at `size`.
+fn glyph_width(text: &str, size: f32) -> f32 {
+    text.chars().map(char_em).sum::<f32>() * size
+}
+
 impl Boxed {
     fn text(text: &str, size: f32, italic: bool, pad: f32) -> Boxed {
-        let width = text_width(text, size, false);
+        let width = glyph_width(text, size);
         Boxed {
             width: width + 2.0 * pad,
             ascent: 0.75 * size,
             descent: 0.25 * size,
-            glyphs: vec![Glyph::Text { x: pad, y: 0.0, text: text.to_owned(), size, italic }],
+            glyphs: vec![Glyph::Text { x: pad + width / 2.0, y: 0.0, text: text.to_owned(), size, italic }],
         }
     }
 
@@ -166,11 +188,13 @@ fn lay(node: &Formula, size: f32) -> Boxed {
             let (base, under) = (lay(base, size), lay(under, SCRIPT * size));
             let width = base.width.max(under.width);
             let mut out = Boxed { width, ..Boxed::default() };
+            // A little room after an operator with its index below (∑_k, max_k) before what follows.
+            let room = 0.12 * size;
             let under_dy = base.descent + under.ascent * 0.9;
             let (base_dx, under_dx) = ((width - base.width) / 2.0, (width - under.width) / 2.0);
             out.place(base, base_dx, 0.0);
             out.place(under, under_dx, under_dy);
-            out
+            Boxed { width: width + room, ..out }
         }
     }
 }
@@ -191,6 +215,11 @@ pub struct Laid {
 }
 
 impl Laid {
+    /// The width of the widest line.
+    pub fn width(&self) -> f32 {
+        self.lines.iter().map(|l| l.width).fold(0.0, f32::max)
+    }
+
     /// The height of all lines with `gap` between them.
     pub fn height(&self, gap: f32) -> f32 {
         self.lines.iter().map(|l| l.ascent + l.descent).sum::<f32>() + gap * self.lines.len().saturating_sub(1) as f32
@@ -209,7 +238,10 @@ impl Laid {
                     Glyph::Text { x: gx, y: gy, text, size, italic } => {
                         // A text's y is its middle: about a third of its size above the baseline.
                         let middle = baseline + gy - 0.35 * size;
-                        out.push(Shape::Text(Text::new(left + gx, middle, text.clone(), *size, ink).italic(*italic)));
+                        // Centred in the box its width was estimated for, so an estimate's error
+                        // falls on both sides.
+                        let glyph = Text::new(left + gx, middle, text.clone(), *size, ink).anchor(Anchor::Middle);
+                        out.push(Shape::Text(glyph.italic(*italic)));
                     }
                     Glyph::Rule { x1, x2, y: gy, width } => out.push(Shape::Line(Line {
                         x1: left + x1,
@@ -327,7 +359,8 @@ mod tests {
         assert!(narrow.lines.iter().all(|l| l.width <= 150.0 + 1e-3), "{:?}", narrow.lines.iter().map(|l| l.width).collect::<Vec<_>>());
         let shapes = narrow.shapes(10.0, 0.0, 6.0, 20.0, Rgb(0, 0, 0));
         let equals: Vec<&Text> = texts(&shapes).into_iter().filter(|t| t.text == "=").collect();
-        let starts = equals.iter().filter(|t| (t.x - (10.0 + 20.0 + 0.24 * 16.0)).abs() < 1e-3).count();
+        // Each glyph is centred in its box: the = sign's box starts after its space.
+        let starts = equals.iter().filter(|t| (t.x - (10.0 + 20.0 + 0.24 * 16.0 + glyph_width("=", 16.0) / 2.0)).abs() < 1e-3).count();
         assert_eq!(starts, narrow.lines.len() - 1, "each later line starts with an = sign, indented");
         let tiny = layout(&softmax(), 16.0, 9.0, 40.0, 0.0);
         assert!(tiny.size < 16.0 && tiny.size >= 9.0);

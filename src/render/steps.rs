@@ -5,7 +5,7 @@
 
 use super::design::LINES_LABEL;
 use super::figure::{capitalised, header, number_text, quoted, token_label, weight_text, TokenLabel, PAD};
-use super::formula::{layout, Formula};
+use super::formula::{layout, Formula, Laid};
 use super::scene::{mono_width, paper, text_width, wrap_text, Anchor, Line, Rect, Scene, Shape, Text, BOLD, SEMIBOLD};
 use super::RenderError;
 
@@ -43,9 +43,9 @@ pub struct StoryVector {
 /// The formula's size, and the smallest it shrinks to when a part does not fit a line.
 const FORMULA_SIZE: f32 = 16.0;
 const FORMULA_MIN: f32 = 10.0;
-/// The numbers of a vector line.
+/// The numbers of a vector line, and its name.
 const VECTOR_SIZE: f32 = 11.0;
-const VECTOR_LABEL: f32 = 54.0;
+const VECTOR_NAME: f32 = 14.0;
 
 /// One column of the number table: a value per key, the first `shown` of them computed.
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +100,11 @@ pub fn steps(spec: &Steps<'_>) -> Result<Scene, RenderError> {
     let mut x = PAD;
     for (i, stage) in spec.stages.iter().enumerate() {
         let chip = text_width(stage, 12.0, true) + 22.0;
+        // The chips wrap onto a second row rather than run off the figure.
+        if x + chip > WIDTH - PAD && x > PAD {
+            x = PAD;
+            y += 30.0;
+        }
         let (fill, stroke, ink) = match i.cmp(&spec.stage) {
             std::cmp::Ordering::Equal => (paper::ACCENT, paper::ACCENT, paper::ACCENT_INK),
             std::cmp::Ordering::Less => (paper::BACKGROUND, paper::LINE, paper::INK),
@@ -121,8 +126,11 @@ pub fn steps(spec: &Steps<'_>) -> Result<Scene, RenderError> {
     shapes.push(Shape::Rect(Rect::filled(PAD, y, inner, height + 24.0, paper::SURFACE2).rounded(8.0)));
     shapes.extend(laid.shapes(PAD + 14.0, y + 12.0, 10.0, 28.0, paper::INK));
     y += height + 24.0 + 12.0;
-    for vector in spec.story.vectors {
-        y = vector_line(&mut shapes, vector, y, inner);
+    // The vectors' names in a column as wide as the widest of them.
+    let names: Vec<Laid> = spec.story.vectors.iter().map(|v| layout(&v.label, VECTOR_NAME, 9.0, inner / 4.0, 0.0)).collect();
+    let column = names.iter().map(Laid::width).fold(0.0, f32::max) + 10.0;
+    for (vector, name) in spec.story.vectors.iter().zip(&names) {
+        y = vector_line(&mut shapes, vector, name, column, y, inner);
     }
     y += 8.0;
 
@@ -186,20 +194,27 @@ pub fn steps(spec: &Steps<'_>) -> Result<Scene, RenderError> {
 /// One vector on a line below the formula: its name, then its numbers in cells (a head's part
 /// on a tinted ground), as many as fit, and how many there are when not all do. Returns the y
 /// below it.
-fn vector_line(shapes: &mut Vec<Shape>, vector: &StoryVector, y: f32, inner: f32) -> f32 {
+fn vector_line(shapes: &mut Vec<Shape>, vector: &StoryVector, name: &Laid, column: f32, y: f32, inner: f32) -> f32 {
     const HEIGHT: f32 = 22.0;
     let middle = y + HEIGHT / 2.0;
-    let label = layout(&vector.label, 14.0, 9.0, VECTOR_LABEL - 6.0, 0.0);
-    shapes.extend(label.shapes(PAD, middle - label.height(0.0) / 2.0, 0.0, 0.0, paper::INK));
+    shapes.extend(name.shapes(PAD + column - 10.0 - name.width(), middle - name.height(0.0) / 2.0, 0.0, 0.0, paper::INK));
     let cell = mono_width("−0.000", VECTOR_SIZE) + 8.0;
     let count = vector.values.len();
-    let room = inner - VECTOR_LABEL;
-    let fits = ((room / cell).floor() as usize).max(1);
-    let more = if count > fits { format!("… {count} numbers") } else { String::new() };
-    let shown =
-        if count > fits { fits.saturating_sub(((text_width(&more, VECTOR_SIZE, false) + 8.0) / cell).ceil() as usize) } else { count };
-    for (c, value) in vector.values.iter().take(shown).enumerate() {
-        let left = PAD + VECTOR_LABEL + c as f32 * cell;
+    let fits = (((inner - column) / cell).floor() as usize).max(1);
+    // Too many to show: a window of them, from the marked part when it lies beyond the start,
+    // and which numbers of how many it shows.
+    let note = |first: usize, shown: usize| format!("{}–{} of {count}", first + 1, first + shown);
+    let shown = if count > fits {
+        fits.saturating_sub(((text_width(&note(count, count), VECTOR_SIZE, false) + 8.0) / cell).ceil() as usize).max(1)
+    } else {
+        count
+    };
+    let first = match vector.highlight {
+        Some([from, to]) if to > shown => from.min(count - shown),
+        _ => 0,
+    };
+    for (c, value) in vector.values.iter().enumerate().skip(first).take(shown) {
+        let left = PAD + column + (c - first) as f32 * cell;
         let mine = vector.highlight.is_some_and(|[from, to]| (from..to).contains(&c));
         let ground = if mine { paper::ACCENT_SOFT } else { paper::SURFACE2 };
         shapes.push(Shape::Rect(Rect::filled(left, y + 1.0, cell - 2.0, HEIGHT - 2.0, ground).rounded(3.0)));
@@ -207,9 +222,9 @@ fn vector_line(shapes: &mut Vec<Shape>, vector: &StoryVector, y: f32, inner: f32
             Text::new(left + cell - 6.0, middle, number_text(*value, 3), VECTOR_SIZE, paper::INK).mono().anchor(Anchor::End),
         ));
     }
-    if !more.is_empty() {
-        let left = PAD + VECTOR_LABEL + shown as f32 * cell + 4.0;
-        shapes.push(Shape::Text(Text::new(left, middle, more, VECTOR_SIZE, paper::INK3)));
+    if shown < count {
+        let left = PAD + column + shown as f32 * cell + 4.0;
+        shapes.push(Shape::Text(Text::new(left, middle, note(first, shown), VECTOR_SIZE, paper::INK3)));
     }
     y + HEIGHT + 4.0
 }
@@ -278,7 +293,7 @@ mod tests {
             "q",
             "0.250",
             "\u{2212}0.500",
-            "… 64 numbers",
+            "1–13 of 64",
         ] {
             assert!(texts.contains(&expected), "{expected} in {texts:?}");
         }
@@ -295,6 +310,11 @@ mod tests {
         let tinted =
             scene.shapes.iter().filter(|s| matches!(s, Shape::Rect(r) if r.fill == Some(paper::ACCENT_SOFT) && r.h < 24.0)).count();
         assert_eq!(tinted, 2, "the marked part of a vector");
+        // A marked part beyond the numbers that fit: the line starts there.
+        let far = [StoryVector { highlight: Some([40, 48]), ..vectors[1].clone() }];
+        let scene = steps(&Steps { story: Story { vectors: &far, ..spec.story }, ..spec }).unwrap();
+        let texts: Vec<&str> = scene.texts().map(|t| t.text.as_str()).collect();
+        assert!(texts.iter().any(|t| t.starts_with("41–") && t.ends_with(" of 64")) && texts.contains(&"5.125"), "{texts:?}");
 
         let all = [Column { shown: 3, ..columns[1] }];
         let scene = steps(&Steps { columns: &all, stage: 2, ..spec }).unwrap();
