@@ -359,7 +359,9 @@ class FieldReader {
     const value = this.params.get(name);
     if (value === null) return fallback;
     if (value === '') return null;
-    return this.integer(name, range, fallback ?? range.min);
+    // Not a whole number: named, and the field keeps its fallback (null stays off).
+    const number = this.integer(name, range, Number.NaN);
+    return Number.isNaN(number) ? fallback : number;
   }
 
   /**

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeState, encodeState } from '../../src/url-state.js';
-import { defaultState } from '../../src/state.js';
+import { LIMITS, defaultState } from '../../src/state.js';
+import { maxSteps } from '../../src/timeline.js';
 import { CORE_LIMITS } from '../../src/generated/core.js';
 
 test('the default state round-trips exactly', () => {
@@ -22,6 +23,7 @@ test('every field round-trips exactly', () => {
     head: 3,
     query: 7,
     step: 12,
+    key: 5,
     speed: 2,
     pin: { side: 'k', index: 4 },
     hiddenHeads: [1, 2],
@@ -75,6 +77,20 @@ test('bad fields fall back one by one; out-of-range numbers are clamped', () => 
   assert.equal(decoded.state.view, 'heatmap');
   assert.ok(decoded.problems.length >= 10, decoded.problems.join('\n'));
   for (const problem of decoded.problems) assert.ok(problem.length < 200);
+});
+
+test('the player’s picked key is in the link only when picked; a bad one is named and dropped', () => {
+  assert.doesNotMatch(encodeState(defaultState()), /(^|&)key=/);
+  assert.match(encodeState({ ...defaultState(), key: 3 }), /&key=3(&|$)/);
+  const bad = decodeState('v=1&key=abc');
+  assert.equal(bad.state.key, null);
+  assert.equal(bad.problems.length, 1);
+  assert.match(bad.problems[0], /key/);
+  assert.equal(decodeState('v=1&key=').state.key, null);
+  // A step beyond the longest story (2K + 10 steps at the most tokens) is clamped to its end.
+  const far = decodeState('v=1&step=999999');
+  assert.equal(far.state.step, maxSteps(LIMITS.index.max + 1) - 1);
+  assert.equal(far.problems.length, 1);
 });
 
 test('hostile text stays text and is cut to the length limit', () => {
