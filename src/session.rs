@@ -34,12 +34,11 @@ pub enum RunRequest {
     /// The loaded model on the text (an encoder–decoder translates it).
     Model { text: String },
     /// The loaded vision model on a picture: `width × height` pixels, RGBA bytes row by row (a
-    /// canvas's `ImageData`; a `Uint8Array` or an array of numbers).
+    /// canvas's `ImageData.data`, a `Uint8Array` or an array of numbers).
     Image {
         width: u32,
         height: u32,
-        #[serde(deserialize_with = "bytes")]
-        #[cfg_attr(feature = "typescript", ts(type = "Uint8Array | number[]"))]
+        #[cfg_attr(feature = "typescript", ts(type = "Uint8ClampedArray | Uint8Array | number[]"))]
         pixels: Vec<u8>,
     },
     /// The loaded decoder continues the text; the run covers the text and what was generated.
@@ -62,31 +61,6 @@ pub enum RunRequest {
         #[cfg_attr(feature = "typescript", ts(optional))]
         seed: Option<u32>,
     },
-}
-
-/// Bytes from a byte buffer (a `Uint8Array` in JavaScript) or a list of numbers (JSON).
-fn bytes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Vec<u8>, D::Error> {
-    struct Bytes;
-    impl<'de> serde::de::Visitor<'de> for Bytes {
-        type Value = Vec<u8>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("the picture's RGBA bytes")
-        }
-        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> std::result::Result<Vec<u8>, E> {
-            Ok(v.to_vec())
-        }
-        fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> std::result::Result<Vec<u8>, E> {
-            Ok(v)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<u8>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 24));
-            while let Some(b) = seq.next_element()? {
-                out.push(b);
-            }
-            Ok(out)
-        }
-    }
-    deserializer.deserialize_byte_buf(Bytes)
 }
 
 /// One loaded model (or none), the toy's projections, and the last run.

@@ -98,3 +98,37 @@ fn vit_matches_transformers_at_every_size() {
 fn deit_with_its_distillation_token_and_centre_crop_matches_transformers() {
     check("tiny-deit", &["[CLS]", "[DIST]"]);
 }
+
+#[test]
+fn files_that_do_not_fit_are_refused_by_name() {
+    let dir = folder("tiny-vit");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let (config, preprocessor) = (read("config.json"), read("preprocessor_config.json"));
+    let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let load = |config: &str, preprocessor: Option<&str>, weights: &[u8]| {
+        LoadedModel::from_files(config, preprocessor, None, weights).map(|_| ()).unwrap_err().to_string()
+    };
+    let other_size = preprocessor.replace("\"height\": 32", "\"height\": 28").replace("\"width\": 32", "\"width\": 28");
+    assert_eq!(
+        load(&config, Some(&other_size), &weights),
+        "preprocessor_config.json: it gives 28 × 28 pictures, but the model reads 32 × 32 (config.json's image_size)"
+    );
+    assert!(load(&config, None, &weights).starts_with("preprocessor_config.json: missing"));
+    let huge = config.replace("\"image_size\": 32", "\"image_size\": 4294967328");
+    assert!(load(&huge, Some(&preprocessor), &weights).contains("image_size must be a whole number from 1 to 4096"));
+    let deit = config
+        .replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+        .replace("ViTForImageClassification", "DeiTForImageClassification");
+    assert_eq!(
+        load(&deit, Some(&preprocessor), &weights),
+        "model.safetensors has no tensor deit.embeddings.cls_token: the weights do not match config.json"
+    );
+    let wider = config.replace("\"hidden_size\": 32", "\"hidden_size\": 36");
+    assert!(load(&wider, Some(&preprocessor), &weights)
+        .contains("vit.embeddings.cls_token has shape [1, 1, 32], but config.json implies [1, 1, 36]"));
+    let model = LoadedModel::from_dir(&dir).unwrap();
+    let err = model.forward_image(3, 2, &[0; 23]).unwrap_err().to_string();
+    assert_eq!(err, "image: a 3 × 2 picture has 24 RGBA bytes, not 23");
+    assert!(model.forward_image(4097, 1, &[0; 4097 * 4]).unwrap_err().to_string().contains("each side must be from 1 to 4096"));
+    assert!(model.generate("a", 1, Default::default()).unwrap_err().to_string().contains("vision model"));
+}

@@ -1,12 +1,13 @@
 //! Conversions between the core's values and JavaScript's: errors (with the field they concern),
 //! metadata as plain objects, numbers as typed arrays.
 
-use js_sys::{Float32Array, Reflect};
+use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use ndarray::{ArrayBase, Data, Ix1, Ix2};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
+use crate::session::RunRequest;
 
 /// A core error as a JavaScript `Error` carrying its message, and `field` (the setting or input it
 /// is about, as the page names it) when there is one.
@@ -35,6 +36,23 @@ pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Re
         .map_err(|e| e.to_string())
         .and_then(|value| serde_json::from_value(value).map_err(|e| e.to_string()))
         .map_err(|e| js_sys::Error::new(&format!("invalid {what}: {e}")).into())
+}
+
+/// A run request. A picture's `pixels` given as a typed array (`Uint8Array`, or a canvas's
+/// `Uint8ClampedArray`) are copied once as bytes while the rest of the request goes through
+/// [`from_js`], so its fields are checked as every request's are.
+pub fn run_request(value: JsValue) -> Result<RunRequest, JsValue> {
+    let pixels = Reflect::get(&value, &"pixels".into()).unwrap_or(JsValue::UNDEFINED);
+    if !(pixels.is_instance_of::<Uint8Array>() || pixels.is_instance_of::<Uint8ClampedArray>()) {
+        return from_js(value, "run request");
+    }
+    let rest = Object::assign(&Object::new(), value.unchecked_ref());
+    Reflect::set(&rest, &"pixels".into(), &Array::new())?;
+    let mut request: RunRequest = from_js(rest.into(), "run request")?;
+    if let RunRequest::Image { pixels: bytes, .. } = &mut request {
+        *bytes = Uint8Array::new(&pixels).to_vec();
+    }
+    Ok(request)
 }
 
 /// A matrix as a flat row-major `Float32Array`.

@@ -4,7 +4,7 @@
 use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, js_error, matrix, to_js, vector};
+use super::convert::{js_error, matrix, run_request, to_js, vector};
 use crate::attention::Stage;
 use crate::error::invalid;
 use crate::model::LoadedModel;
@@ -72,7 +72,7 @@ impl Session {
     /// step by step, `translation` the unknown source tokens and, for a model without
     /// attention, why there is no block. After a failed run there is none.
     pub fn run(&mut self, #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        let request: RunRequest = from_js(request, "run request")?;
+        let request = run_request(request)?;
         let run = self.core.run(&request).map_err(js_error)?;
         to_js(&run.summary())
     }

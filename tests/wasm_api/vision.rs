@@ -5,7 +5,7 @@
 //! the errors of a wrong picture and of a text model asked for a picture.
 
 use attention_playground::wasm::Session;
-use js_sys::Uint8Array;
+use js_sys::{Uint8Array, Uint8ClampedArray};
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -24,10 +24,12 @@ fn loaded() -> Session {
     session
 }
 
-/// An image request whose pixels are a `Uint8Array`, as the page sends a canvas's bytes.
+/// An image request whose pixels are a `Uint8Array`, or a canvas's `Uint8ClampedArray`.
 fn image_request(width: u64, height: u64, rgba: &[u8]) -> JsValue {
     let request = js_object(&json!({"source": "image", "width": width, "height": height}));
-    js_sys::Reflect::set(&request, &"pixels".into(), &Uint8Array::from(rgba)).unwrap();
+    let pixels: JsValue =
+        if width % 2 == 0 { Uint8Array::from(rgba).into() } else { Uint8ClampedArray::new(&Uint8Array::from(rgba)).into() };
+    js_sys::Reflect::set(&request, &"pixels".into(), &pixels).unwrap();
     request
 }
 
@@ -67,6 +69,14 @@ fn wrong_pictures_and_models_are_refused_by_name() {
     assert!(message.contains("from 1 to 4096"), "{message}");
     let (message, _) = failure(session.run(js_object(&json!({"source": "model", "text": "a cat"}))));
     assert!(message.contains("vision model: give it a picture"), "{message}");
+    let mut typo = json!({"source": "image", "width": 1, "height": 1, "colour": "red"});
+    let request = js_object(&typo);
+    js_sys::Reflect::set(&request, &"pixels".into(), &Uint8Array::from(&[0u8, 0, 0, 255][..])).unwrap();
+    let (message, _) = failure(session.run(request));
+    assert!(message.contains("unknown field `colour`"), "{message}");
+    typo["source"] = json!("model");
+    let (message, _) = failure(session.run(js_object(&typo)));
+    assert!(message.contains("unknown field"), "{message}");
     let (message, _) = failure(session.load_model("tiny-vit", CONFIG, None, None, WEIGHTS));
     assert!(message.contains("preprocessor_config.json"), "{message}");
     session.unload_model();

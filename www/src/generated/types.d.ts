@@ -166,7 +166,7 @@ crossText?: string,
 /**
  * Take the loaded model's tokens and word embeddings instead of the toy's.
  */
-vectors: boolean, } | { "source": "model", text: string, } | { "source": "image", width: number, height: number, pixels: Uint8Array | number[], } | { "source": "generate", text: string, 
+vectors: boolean, } | { "source": "model", text: string, } | { "source": "image", width: number, height: number, pixels: Uint8ClampedArray | Uint8Array | number[], } | { "source": "generate", text: string, 
 /**
  * How many tokens to generate at most (it stops early at an end-of-text token or when
  * the context is full).
