@@ -8,7 +8,7 @@ use super::convert::{js_error, matrix, run_request, to_js, vector};
 use crate::attention::Stage;
 use crate::error::invalid;
 use crate::model::LoadedModel;
-use crate::session::{RunRequest, Session as CoreSession};
+use crate::session::Session as CoreSession;
 use crate::translation::Vocabularies;
 
 /// One loaded model (or none), the toy's projections and the last run.
