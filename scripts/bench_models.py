@@ -135,8 +135,8 @@ class Graph:
 
     def save(self, path, doc):
         graph = helper.make_graph(self.nodes, path.stem, self.inputs, self.outputs, self.initializers)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="bench_models.py",
-                                  doc_string=doc)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
+                                  producer_name="bench_models.py", doc_string=doc)
         onnx.checker.check_model(model)
         path.parent.mkdir(parents=True, exist_ok=True)
         onnx.save(model, str(path))
@@ -205,7 +205,8 @@ def export_minilm(path):
         name = f"attentions.{i}"
         context = g.attention(g.heads(q, heads, dh), g.heads(k, heads, dh), g.heads(v, heads, dh), 1 / math.sqrt(dh), None, name)
         g.output(name, [1, heads, "T", "T"])
-        out = g.linear(g.merge_heads(context, d), f32(t, at + "attention.output.dense.weight").T, f32(t, at + "attention.output.dense.bias"))
+        out = g.linear(g.merge_heads(context, d), f32(t, at + "attention.output.dense.weight").T,
+                       f32(t, at + "attention.output.dense.bias"))
         x = g.layer_norm(g.op("Add", out, x), f32(t, at + "attention.output.LayerNorm.weight"),
                          f32(t, at + "attention.output.LayerNorm.bias"), eps)
         h = g.gelu_erf(g.linear(x, f32(t, at + "intermediate.dense.weight").T, f32(t, at + "intermediate.dense.bias")))
