@@ -90,11 +90,14 @@ fn the_stated_accuracy_holds_loosely() {
     assert!(eval.test_accuracy >= 0.95, "test accuracy {}", eval.test_accuracy);
     assert!(eval.test_accuracy_drawn_large >= 0.9, "drawn large {}", eval.test_accuracy_drawn_large);
     assert!(eval.weights_bytes <= 2 * 1024 * 1024);
-    let readme = std::fs::read_to_string(Path::new(ROOT).join("trained/digits-vit/README.md")).unwrap();
+    let text = |path: &str| std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    let (card, doc) = (text("trained/digits-vit/README.md"), text("docs/trained-models.md"));
     for share in [eval.test_accuracy, eval.test_accuracy_drawn_large] {
         let stated = format!("{:.1}%", share * 100.0);
-        assert!(readme.contains(&stated), "the model card states {stated}");
+        assert!(card.contains(&stated) && doc.contains(&stated), "the model card and docs/trained-models.md state {stated}");
     }
+    let overview = format!("`digits-vit`, {:.1}% on held-out digits", eval.test_accuracy * 100.0);
+    assert!(text("README.md").contains(&overview), "the README states {overview}");
 }
 
 #[test]
