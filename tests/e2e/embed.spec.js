@@ -351,7 +351,7 @@ test('the static build serves the page, the guide and the element from a folder 
     });
     // Built without --with-model: the page opens on the trained decoder that the site carries.
     await page.goto(origin);
-    await expect(page.locator('.ap-source-line')).toContainText('Computed by gpt2-2l-induction, trained decoder', { timeout: 30_000 });
+    await expect(page.locator('.ap-source-line')).toContainText('Computed by gpt2-2l-induction, decoder trained here', { timeout: 30_000 });
     await expect(page.locator('.ap-notes')).toContainText('all-MiniLM-L6-v2 could not be loaded');
     // The browser reports each file of the missing model it asked for: those reports, and only those.
     expect(missing.length).toBeGreaterThan(0);

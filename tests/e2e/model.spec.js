@@ -125,7 +125,7 @@ test('the served model loads with progress in bytes; 16 WordPiece tokens; every 
   expect(animal.tokens).toEqual(TOKENS);
   await expect(page.locator('.model-info').first()).toContainText('6 layers × 12 heads · d_model 384, d_k 32');
   await expect(page.locator('.model-info').first()).toContainText('F32 weights, computed in f32');
-  await expect(page.locator('.ap-source-line')).toContainText('Computed by all-MiniLM-L6-v2, trained encoder, F32 weights');
+  await expect(page.locator('.ap-source-line')).toContainText('Computed by all-MiniLM-L6-v2, pretrained encoder, F32 weights');
   await expect(page.locator('.ap-status')).toHaveText('all-MiniLM-L6-v2 · self-attention · 16 tokens · layer 1 of 6, head 1 of 12 · d_k = 32 · scaled dot-product scores');
   // The toy's settings do not apply, and say why.
   await expect(page.getByRole('spinbutton', { name: 'd_model' })).toBeHidden();
@@ -215,7 +215,7 @@ test('hiding [CLS]/[SEP] renormalises every row over the other tokens, and says 
   await expect(dialog.locator('.modal-lead')).toContainText('without [CLS] and [SEP], rows renormalised');
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'CSV' }).click()]);
   const csv = readFileSync(await download.path(), 'utf8');
-  expect(csv.split('\r\n')[0]).toContain('all-MiniLM-L6-v2, trained encoder, F32 weights · dot-product scores × 1/√d_k · temperature 1 · no mask · [CLS] and [SEP] hidden, each row renormalised to sum to 1)');
+  expect(csv.split('\r\n')[0]).toContain('all-MiniLM-L6-v2, pretrained encoder, F32 weights · dot-product scores × 1/√d_k · temperature 1 · no mask · [CLS] and [SEP] hidden, each row renormalised to sum to 1)');
   expect(download.suggestedFilename()).toBe('attention-weights-layer3-head5.csv');
   const [json] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'JSON' }).click()]);
   const document = JSON.parse(readFileSync(await json.path(), 'utf8'));

@@ -39,9 +39,9 @@ test('an empty link opens on a trained model; the toy is one click away and labe
   test.skip(!HAS_MINILM, 'all-MiniLM-L6-v2 is fetched by scripts/fetch-model.sh');
   await page.goto('/');
   await expect(page.locator('.ap')).toHaveAttribute('data-computing', 'model', { timeout: 60_000 });
-  await expect(sourceLine(page)).toContainText(/^Computed by all-MiniLM-L6-v2, trained encoder, F(32|16) weights/);
+  await expect(sourceLine(page)).toContainText(/^Computed by all-MiniLM-L6-v2, pretrained encoder, F(32|16) weights/);
   await expect(sourceLine(page)).not.toContainText('not meaning');
-  await expect(legend(page).locator('.legend-model')).toHaveText(/^all-MiniLM-L6-v2, trained encoder/);
+  await expect(legend(page).locator('.legend-model')).toHaveText(/^all-MiniLM-L6-v2, pretrained encoder/);
   await screenshot(page, 'truth-opening-trained');
   await modelSelect(page).selectOption('toy');
   await expect(page.locator('.ap')).toHaveAttribute('data-computing', 'toy');

@@ -10,7 +10,7 @@ import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
 import { SERVED_MODEL, foreignHost, relativeAddress } from './model/address.js';
-import { shippedAt, shippedModels, taskOf } from './model/catalog.js';
+import { shippedAt, shippedModels, shippedOrigin, taskOf } from './model/catalog.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
@@ -194,7 +194,9 @@ export function mountPlayground(container, options) {
       return;
     }
     const result = outcome.value;
-    const model = kind === 'model' && status.info ? { name: status.name, info: status.info, heads: status.heads, vocabulary: status.vocabulary } : null;
+    const model = kind === 'model' && status.info
+      ? { name: status.name, info: status.info, origin: status.source === null ? null : shippedOrigin(shipped, status.source, doc.baseURI), heads: status.heads, vocabulary: status.vocabulary }
+      : null;
     const { full, shown } = runData(result, page.runCount + 1, model);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';
     const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model && { name: model.name, kind: model.info.kind } });

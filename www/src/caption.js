@@ -18,16 +18,20 @@ export const TOY_WARNING = 'random projections: shows the mechanism, not meaning
 export const SCORE_NAMES = /** @type {const} */ ({ dot: 'dot-product', general: 'general (q·W·k)', additive: 'additive', cosine: 'cosine' });
 
 /**
- * What computed the weights: "all-MiniLM-L6-v2, trained encoder, F32 weights" or "toy model,
- * random projections: shows the mechanism, not meaning".
+ * What computed the weights: "all-MiniLM-L6-v2, pretrained encoder, F32 weights", "gpt2-2l-induction,
+ * decoder trained here, F32 weights", a model the project does not ship "tiny-gpt2, decoder not
+ * shipped here (its training unknown), F16 weights" (random weights load as well as trained
+ * ones), or "toy model, random projections: shows the mechanism, not meaning".
  * @param {RunData} data
  * @param {ModelState} model  the toy's settings (unused for a trained model)
  * @param {string | null} vectors  the address of the model whose word embeddings the toy borrows, if any
  */
 export function modelLabel(data, model, vectors) {
   if (data.model) {
-    const { name, info } = data.model;
-    return `${name}, trained ${info.kind.replace('-', '–')}, ${info.dtype} weights`;
+    const { name, info, origin } = data.model;
+    const kind = info.kind.replace('-', '–');
+    const what = origin === 'pretrained' ? `pretrained ${kind}` : origin === 'trained' ? `${kind} trained here` : `${kind} not shipped here (its training unknown)`;
+    return `${name}, ${what}, ${info.dtype} weights`;
   }
   const borrowed = vectors?.replace(/[/]+$/, '').split('/').pop();
   if (model.projections === 'random') return `toy model${borrowed ? ` on ${borrowed}’s word embeddings` : ''}, ${TOY_WARNING}`;

@@ -26,6 +26,8 @@ import { readableToken } from './tokens.js';
  * @typedef {Object} ModelRun
  * @property {string} name
  * @property {ModelInfo} info
+ * @property {import('./types').Origin | null} origin  how a model the project ships came to be
+ *   (pretrained, or trained here); null for any other model, whose training the page cannot know
  * @property {NamedHead[]} heads  the heads its heads.json names (none for most models)
  * @property {import('./types').Vocabularies | null} vocabulary  an encoder–decoder's source and
  *   target tokens
@@ -61,14 +63,14 @@ import { readableToken } from './tokens.js';
  * decoder's byte-level tokens are shown decoded (tokens.js).
  * @param {RunResult} result
  * @param {number} runId
- * @param {{ name: string, info: ModelInfo, heads?: NamedHead[], vocabulary?: import('./types').Vocabularies | null } | null} model
+ * @param {{ name: string, info: ModelInfo, origin?: import('./types').Origin | null, heads?: NamedHead[], vocabulary?: import('./types').Vocabularies | null } | null} model
  * @returns {{ full: RunData, shown: RunData | null }}
  */
 export function runData(result, runId, model) {
   const { summary } = result;
   const decoder = summary.source.kind === 'decoder';
   const tokens = summary.sequences.map((s) => (decoder ? s.tokens.map(readableToken) : s.tokens));
-  const modelRun = model && { heads: [], vocabulary: null, ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
+  const modelRun = model && { heads: [], vocabulary: null, origin: null, ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
   const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun }, 0);
   const without = result.withoutSpecial;
   if (!without || !modelRun) return { full, shown: null };

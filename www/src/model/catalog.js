@@ -3,7 +3,7 @@
 // Pure module.
 
 import { CATALOG, EVALUATIONS } from '../generated/catalog.js';
-import { relativeAddress } from './address.js';
+import { isLocalSource, planFor, relativeAddress } from './address.js';
 
 /** @typedef {import('../types').CatalogEntry} CatalogEntry */
 /** @typedef {import('../types').Evaluation} Evaluation */
@@ -39,6 +39,25 @@ export function shippedModels(page, bundle, catalog = CATALOG) {
  */
 export function shippedAt(shipped, address) {
   return shipped.find((model) => model.address === address) ?? null;
+}
+
+/**
+ * How the model at an address came to be, when it is one the project ships (pretrained, or
+ * trained here), whether the address names its folder or one of its files; null for a reader's
+ * files and any other address, whose weights may as well be random.
+ * @param {ShippedModel[]} shipped
+ * @param {string} address
+ * @param {URL | string} base  the page the addresses are relative to
+ * @returns {import('../types').Origin | null}
+ */
+export function shippedOrigin(shipped, address, base) {
+  if (isLocalSource(address)) return null;
+  try {
+    const folder = planFor(address, base).folder.href;
+    return shipped.find((model) => new URL(model.address, base).href === folder)?.entry.origin ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -237,8 +237,8 @@ export function createModelPanel(root, callbacks) {
       : shipped
         ? shipped.entry.description
         : status.info?.kind === 'decoder' && about
-          ? 'A trained decoder: causal self-attention as it was learned, in every layer and head; type a prompt and generate.'
-          : 'A trained model: attention as it was learned, in every layer and head.';
+          ? 'A decoder the project does not ship: causal self-attention with its weights as they are (trained or random, the page cannot tell), in every layer and head; type a prompt and generate.'
+          : 'A model the project does not ship: attention with its weights as they are (trained or random, the page cannot tell), in every layer and head.';
     renderTrained(trained, about ? { here: shipped?.entry.origin === 'trained', heads: status.heads, translation: status.info?.kind === 'encoder-decoder' } : null);
     toyNote.hidden = !computing;
     toyNote.textContent = computing && status.info ? modelNote(status.info) : '';

@@ -21,7 +21,7 @@ const ENV = { status: NO_MODEL, origin: ORIGINS.attributes, reducedMotion: false
 function trainedRun() {
   const data = makeRun(['it', 'was', 'tired']);
   const info = /** @type {any} */ ({ architecture: 'bert', kind: 'encoder', layers: 1, heads: 2, kvHeads: 2, hidden: 8, dK: 4, vocabSize: 10, maxPositions: 512, dtype: 'F32', parameters: 1 });
-  return { ...data, model: { name: 'all-MiniLM-L6-v2', info, heads: [], kept: null, pooled: null, truncated: null } };
+  return { ...data, model: { name: 'all-MiniLM-L6-v2', info, origin: /** @type {const} */ ('pretrained'), heads: [], kept: null, pooled: null, truncated: null } };
 }
 
 test('the toy says that it shows the mechanism, not meaning; a trained model says what it is and its precision', () => {
@@ -35,7 +35,18 @@ test('the toy says that it shows the mechanism, not meaning; a trained model say
   assert.equal(caption, `toy model, ${TOY_WARNING} · dot-product scores × 1/√d_k · temperature 5 · causal mask, window 2`);
   const cosine = settingsCaption(toy, { ...state, model: { ...state.model, score: 'cosine', scale: false } });
   assert.match(cosine, /cosine scores, not scaled · temperature 1 · no mask$/);
-  assert.equal(settingsCaption(trainedRun(), state), 'all-MiniLM-L6-v2, trained encoder, F32 weights · dot-product scores × 1/√d_k · temperature 1 · no mask');
+  assert.equal(settingsCaption(trainedRun(), state), 'all-MiniLM-L6-v2, pretrained encoder, F32 weights · dot-product scores × 1/√d_k · temperature 1 · no mask');
+});
+
+test('only a model the project ships is called trained: any other says its training is unknown', () => {
+  const state = defaultState();
+  const run = trainedRun();
+  const decoder = { ...run.model.info, kind: 'decoder', dtype: 'F16' };
+  assert.equal(modelLabel({ ...run, model: { ...run.model, name: 'gpt2-2l-induction', origin: 'trained', info: { ...decoder, dtype: 'F32' } } }, state.model, null),
+    'gpt2-2l-induction, decoder trained here, F32 weights');
+  const loaded = modelLabel({ ...run, model: { ...run.model, name: 'tiny-gpt2', origin: null, info: decoder } }, state.model, null);
+  assert.equal(loaded, 'tiny-gpt2, decoder not shipped here (its training unknown), F16 weights');
+  assert.doesNotMatch(loaded, /trained (encoder|decoder)/);
 });
 
 test('every export of the toy carries its warning and the settings: figures, CSV, JSON', () => {
@@ -50,7 +61,7 @@ test('every export of the toy carries its warning and the settings: figures, CSV
   assert.equal(header, `"query \\ key (head 1 of 2 · toy model, ${TOY_WARNING} · dot-product scores × 1/√d_k · temperature 1 · no mask)",the,cat,sat`);
   assert.ok(JSON.parse(weightsJson({ data, state })).caption.includes(TOY_WARNING));
   const trained = weightsCsv({ data: trainedRun(), state }).slice(1).split('\r\n')[0];
-  assert.ok(trained.startsWith('"query \\ key (head 1 of 2 · all-MiniLM-L6-v2, trained encoder, F32 weights'), trained);
+  assert.ok(trained.startsWith('"query \\ key (head 1 of 2 · all-MiniLM-L6-v2, pretrained encoder, F32 weights'), trained);
 });
 
 test('entropy of a row in bits, and the most it could be: log2 of the keys allowed', () => {

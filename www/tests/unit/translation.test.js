@@ -73,7 +73,7 @@ function makeTranslation(blocks) {
     },
   };
   const result = { type: /** @type {const} */ ('run'), id: 1, summary, weights, allowed, withoutSpecial: null, pooled: null, breakdown: null, milliseconds: 0 };
-  return runData(/** @type {any} */ (result), 1, { name: 'gru', info: INFO, heads: [], vocabulary: VOCABULARY }).full;
+  return runData(/** @type {any} */ (result), 1, { name: 'gru', info: INFO, origin: 'trained', heads: [], vocabulary: VOCABULARY }).full;
 }
 
 test('a translation: the target over the source, named axes, the step of each row and the whole source walked', () => {
@@ -223,7 +223,7 @@ test('an additive score unit by unit: the core’s stages, the first units liste
 
 test('the caption above the views says how a translation model scores, or that it has none', () => {
   const additive = makeTranslation([['cross', 1, 0]]);
-  assert.equal(modelLabel(additive, defaultState().model, null), 'gru, trained encoder–decoder, F32 weights');
+  assert.equal(modelLabel(additive, defaultState().model, null), 'gru, encoder–decoder trained here, F32 weights');
   assert.match(computationLabel(additive, defaultState().model), /^additive scores vᵀ tanh\(W s \+ U h \+ b\), not scaled · temperature 1 · no mask$/);
   assert.equal(computationLabel(makeTranslation([]), defaultState().model), 'no attention: the decoder sees only the final encoder state');
   assert.match(computationLabel(makeTranslation([['self', 0, 0], ['causal', 1, 1], ['cross', 1, 0]]), defaultState().model), /^dot-product scores × 1\/√d_k/);
