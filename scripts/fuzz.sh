@@ -3,6 +3,8 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target (default 600); TARGET: see
 #                                                fuzz/Cargo.toml (default: every target)
+#   FUZZ_MAX_LEN=4096 bash scripts/fuzz.sh …     inputs cut to that many bytes: many more runs a
+#                                                second where the seeds are large files
 #
 # Needs the nightly toolchain and cargo-fuzz (`rustup toolchain install nightly`,
 # `cargo install cargo-fuzz`). New inputs that reach new code are kept in fuzz/corpus/TARGET/,
@@ -25,10 +27,11 @@ mkdir -p "$LOGS"
 SUMMARY=()
 for target in "${TARGETS[@]}"; do
   heading "$target: ${SECONDS_EACH} s"
-  log="$LOGS/$target.log"
+  log="$LOGS/$target${FUZZ_MAX_LEN:+-$FUZZ_MAX_LEN}.log"
   status=0
   nice -n 10 cargo +nightly fuzz run --target-dir "$TARGET_DIR" "$target" -- \
-    -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1 || status=$?
+    -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 ${FUZZ_MAX_LEN:+-max_len=$FUZZ_MAX_LEN} \
+    >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   crashes=$(find "fuzz/artifacts/$target" -type f 2>/dev/null | wc -l)
