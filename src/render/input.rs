@@ -495,7 +495,9 @@ mod tests {
         }));
         let scene = step.scene(&[], &[]).unwrap();
         let texts = texts(&scene);
-        for expected in ["Head 1 · query ‘cat’ (2 of 3)", "step 4 of 11", "Weigh values", "ŝ", "√", "4", "3.000", "weight w", "q", "\u{2212}1.250"] {
+        for expected in
+            ["Head 1 · query ‘cat’ (2 of 3)", "step 4 of 11", "Weigh values", "ŝ", "√", "4", "3.000", "weight w", "q", "\u{2212}1.250"]
+        {
             assert!(texts.contains(&expected), "{expected} in {texts:?}");
         }
         assert!(scene.description.contains("ŝ = (s) / (√(4))"), "{}", scene.description);
