@@ -109,8 +109,13 @@ def alignment_dates(model, cfg, vocab, exs):
     return len(picks), rows
 
 
+def grammar_alignment_inputs(exs):
+    """The test sentences the grammar alignment checks measure: evenly spread over the test set."""
+    return exs[:: max(1, len(exs) // GRAMMAR_ALIGNMENT_SENTENCES)][:GRAMMAR_ALIGNMENT_SENTENCES]
+
+
 def alignment_grammar(model, cfg, vocab, exs):
-    picks = exs[:: max(1, len(exs) // GRAMMAR_ALIGNMENT_SENTENCES)][:GRAMMAR_ALIGNMENT_SENTENCES]
+    picks = grammar_alignment_inputs(exs)
     atts = forced_attention(model, cfg, vocab, picks)
     rows = []
     for ex, att in zip(picks, atts):

@@ -12,6 +12,8 @@
 #   translation        train the six encoder–decoder models (dates, grammar × gru-additive, gru,
 #                      transformer) one after another, evaluate them, write their fixtures and
 #                      check the fixtures: trained/<task>-<arch>/, tests/fixtures/trained/<task>-<arch>.json
+#   grammar-alignment  held-out grammar sentences with their noun–adjective positions for the
+#                      crosswise alignment test (no weights read): tests/fixtures/trained/grammar-alignment.json
 #   translation-check  train the three date models again into temporary folders and compare their
 #                      weights' SHA-256 with the committed ones
 #   vision-fixtures    random tiny ViT and DeiT models and what transformers computes on pictures:
@@ -51,6 +53,9 @@ for target in "$@"; do
       py training/evaluate_translation.py
       py training/make_translation_fixtures.py
       py training/evaluate_translation.py --self-check
+      ;;
+    grammar-alignment)
+      py training/make_grammar_alignment_fixture.py
       ;;
     vision-fixtures)
       py training/make_vision_fixtures.py
