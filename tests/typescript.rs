@@ -11,6 +11,7 @@ use attention_playground::catalog::{catalog, evaluations, CatalogEntry, CatalogK
 use attention_playground::generation::{Candidate, Generation, GenerationStep, StopReason};
 use attention_playground::limits;
 use attention_playground::model::info::ModelInfo;
+use attention_playground::model::vit::image;
 use attention_playground::model::weights::StoredAs;
 use attention_playground::model::Encoding;
 use attention_playground::positions::Positions;
@@ -94,6 +95,8 @@ fn core_constants() -> String {
         "maxTextUnits": limits::MAX_TEXT_UNITS,
         "maxInputBytes": limits::MAX_INPUT_BYTES,
         "maxModelFileBytes": limits::MAX_MODEL_FILE_BYTES,
+        "maxImageSide": image::MAX_IMAGE_SIDE,
+        "maxImageFileBytes": image::MAX_IMAGE_FILE_BYTES,
     }))
     .unwrap();
     format!(

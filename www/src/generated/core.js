@@ -22,6 +22,8 @@ export const DEFAULT_TOY_CONFIG = /** @type {import('./types').ToyConfig} */ ({
 export const CORE_LIMITS = /** @type {const} */ ({
   "maxDModel": 1024,
   "maxHeads": 16,
+  "maxImageFileBytes": 67108864,
+  "maxImageSide": 4096,
   "maxInputBytes": 16777216,
   "maxModelCount": 4096,
   "maxModelFileBytes": 734003200,
