@@ -203,6 +203,16 @@ export function layerHeadWeights(data, layer, head) {
 }
 
 /**
+ * One block's mask, queries × keys, 1 where the query may see the key (a view, not a copy).
+ * @param {RunData} data
+ * @param {number} layer
+ */
+export function layerMask(data, layer) {
+  const at = offsets(data).masks[layer];
+  return data.masks.subarray(at, offsets(data).masks[layer + 1]);
+}
+
+/**
  * One head's queries × keys weights in the layer the views show.
  * @param {RunData} data
  * @param {number} head

@@ -11,6 +11,7 @@ import { createExportDialog } from './export-dialog.js';
 import { createFocusBar } from './focus-bar.js';
 import { createGeneratePanel } from './generate.js';
 import { createHeadGrid } from './head-grid.js';
+import { createHeadSearch } from './head-search.js';
 import { createHeatmap } from './heatmap.js';
 import { createLines } from './lines.js';
 import { createLoadStatus } from './load-status.js';
@@ -243,7 +244,11 @@ export function createPlaygroundViews(container, callbacks) {
       highlight(pin ? tokens[pin.index] ?? null : null, pin?.side ?? 'q');
     },
   });
-  const heads = createHeadGrid(panels.heads, { onHead: (layer, head) => onPatch({ layer, head }), onStretch: (stretch) => onPatch({ stretch }) });
+  const findHost = el(doc, 'div');
+  const gridHost = el(doc, 'div');
+  panels.heads.append(findHost, gridHost);
+  const finder = createHeadSearch(findHost, { onHead: (layer, head) => onPatch({ layer, head }) });
+  const heads = createHeadGrid(gridHost, { onHead: (layer, head) => onPatch({ layer, head }), onStretch: (stretch) => onPatch({ stretch }) });
   const player = createPlayer(panels.player, {
     onStep: (step) => onPatch({ step }),
     onKey: (key) => onPatch({ key }),
@@ -383,6 +388,7 @@ export function createPlaygroundViews(container, callbacks) {
       } else if (state.view === 'lines') {
         lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head, query: seen.query, stretch: state.stretch });
       } else if (state.view === 'heads') {
+        finder.update({ data: run, layer: f.layer, head: f.head, query: seen.query });
         heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
