@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BROAD_ENTROPY, classify, headPattern, searchHeads } from '../../src/head-search.js';
-import { headWeights } from '../../src/run-data.js';
+import { atLayer, headWeights, layerHeadWeights, runData } from '../../src/run-data.js';
 import { makeDecoderRun, makeRun } from './fixtures.js';
 
 const WORDS = ['[CLS]', 'the', 'cat', 'sat', 'on', 'mat', '[SEP]'];
@@ -78,4 +78,50 @@ test('a causal run: a key after the query is masked in every head, one before is
   const { found } = searchHeads(run, 2, 0);
   assert.deepEqual(found.map((hit) => [hit.weight.toFixed(3), hit.rank, hit.keys]), [['0.333', 1, 3], ['0.333', 1, 3]]);
   assert.equal(headPattern(run, 0, 0).kind, 'broad');
+});
+
+test('a translation: from a cross block, only the cross blocks are searched, A from the target and B from the source', () => {
+  const source = ['the', 'cat', 'sleeps', '<eos>'];
+  const target = ['le', 'chat', 'dort'];
+  const token = (/** @type {string} */ text, /** @type {number} */ i) => ({ text, start: i, end: i + 1, special: text === '<eos>', id: i });
+  const sequences = [{ role: /** @type {const} */ ('source'), tokens: source.map(token) }, { role: /** @type {const} */ ('target'), tokens: target.map(token) }];
+  // Encoder self (source × source), decoder causal (target × target), cross (target × source), twice.
+  const kinds = /** @type {Array<['self' | 'causal' | 'cross', number, number]>} */ ([['self', 0, 0], ['causal', 1, 1], ['cross', 1, 0], ['causal', 1, 1], ['cross', 1, 0]]);
+  const heads = 2;
+  const parts = kinds.map(([kind, q, k], b) => {
+    const [nq, nk] = [sequences[q].tokens.length, sequences[k].tokens.length];
+    const mask = Uint8Array.from({ length: nq * nk }, (_, i) => (kind !== 'causal' || i % nk <= Math.floor(i / nk) ? 1 : 0));
+    const weights = new Float32Array(heads * nq * nk);
+    for (let h = 0; h < heads; h += 1) {
+      for (let r = 0; r < nq; r += 1) {
+        const raw = [...Array(nk).keys()].map((c) => (mask[r * nk + c] ? 1 + ((b * 3 + h * 5 + r + 2 * c) % 7) : 0));
+        const sum = raw.reduce((x, y) => x + y, 0);
+        raw.forEach((w, c) => { weights[h * nq * nk + r * nk + c] = w / sum; });
+      }
+    }
+    return { mask, weights };
+  });
+  const concat = (/** @type {ArrayLike<number>[]} */ arrays, /** @type {any} */ Kind) => Kind.from(arrays.flatMap((a) => [...Array.from(a)]));
+  const summary = {
+    source: { name: 'tr', kind: /** @type {const} */ ('encoder-decoder'), trained: true },
+    sequences,
+    blocks: kinds.map(([kind, queries, keys], layer) => ({
+      layer, kind, queries, keys, heads, kvHeads: heads, dK: 4, dV: 4, score: /** @type {const} */ ('dot'), scale: 0.5, temperature: 1, fullyMaskedRows: [], masked: kind === 'causal',
+    })),
+    dModel: 8, truncated: null, pooled: false, generation: null,
+    translation: { architecture: /** @type {const} */ ('transformer'), unknown: [], noAttention: null },
+  };
+  const result = {
+    type: /** @type {const} */ ('run'), id: 1, summary, weights: concat(parts.map((p) => p.weights), Float32Array), allowed: concat(parts.map((p) => p.mask), Uint8Array),
+    withoutSpecial: null, pooled: null, breakdown: null, milliseconds: 0,
+  };
+  const run = runData(/** @type {any} */ (result), 1, null).full;
+  const cross = atLayer(run, 2);
+  const { found, heads: searched, masked } = searchHeads(cross, 1, 2);
+  assert.deepEqual([searched, masked], [4, 0]);
+  assert.deepEqual(found.map((hit) => hit.layer).sort(), [2, 2, 4, 4], 'both cross blocks, no other');
+  for (const hit of found) assert.equal(hit.weight, layerHeadWeights(run, hit.layer, hit.head)[1 * 4 + 2], 'chat → sleeps');
+  // From a causal decoder block: the target over itself, a later target token masked.
+  assert.deepEqual(searchHeads(atLayer(run, 1), 0, 2), { found: [], heads: 4, masked: 4 });
+  assert.notEqual(headPattern(cross, 2, 0).kind, 'diagonal', 'no diagonal across two sequences');
 });
