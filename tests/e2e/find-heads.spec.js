@@ -1,7 +1,8 @@
 // Finding heads: on MiniLM, the heads where 'it' attends to 'animal', ranked over all 72 heads;
 // the weights and the order checked against the core's own weights in Node for the same model
 // file; a result shows its head (by click and by keyboard); a causal decoder says when B comes
-// after A. Screenshots at 1280 and 390 px.
+// after A; a translation's cross blocks are searched from the target to the source. Screenshots
+// at 1280 and 390 px.
 import { test, expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -53,7 +54,7 @@ test('MiniLM: the heads where ‘it’ attends to ‘animal’, ranked as the co
   const file = source.includes('F16 weights') ? 'model.f16.safetensors' : 'model.safetensors';
   await finder(page).getByLabel('Query A').selectOption({ label: `${IT + 1} · it` });
   await finder(page).getByLabel('Key B').selectOption({ label: `${ANIMAL_AT + 1} · animal` });
-  await expect(finder(page).locator('.find-note')).toContainText('The 10 strongest of 72 heads in 6 layers, by the weight ‘it’ (11) gives ‘animal’ (3)');
+  await expect(finder(page).locator('.find-note')).toContainText('The 10 strongest of 72 heads in 6 layers by the weight ‘it’ (11) gives ‘animal’ (3)');
   await expect(hits(page)).toHaveCount(10);
   const shownHits = await results(page);
   const weights = shownHits.map((hit) => Number(hit.weight));
@@ -94,8 +95,32 @@ test('MiniLM: the heads where ‘it’ attends to ‘animal’, ranked as the co
 test('a causal mask: a key after the query is masked for it in every head, and the search says so', async ({ page }) => {
   await page.goto(`${TOY_PAGE}&causal=1&view=grid&q=2`);
   await expect(hits(page)).toHaveCount(4);
+  await expect(finder(page).locator('.find-note')).toContainText('The toy’s heads are random projections');
   await finder(page).getByLabel('Key B').selectOption({ index: 5 });
   await expect(finder(page).locator('.find-note')).toContainText('is masked for this query');
   await expect(hits(page)).toHaveCount(0);
   await screenshot(page, 'find-heads-causal');
+});
+
+test('a translation: from a cross-attention block, A is a target token, B a source token, and only the cross blocks are ranked', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Computed by' }).selectOption('catalog:dates-transformer');
+  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'encoder-decoder', { timeout: 30_000 });
+  await page.getByRole('textbox', { name: 'Sentence', exact: true }).fill('the 3rd of March 1999');
+  await expect(page.locator('.generate-text')).toHaveText(/1999-03-03/);
+  await page.getByRole('tab', { name: /Heads/ }).click();
+  await expect(page.locator('.ap-status')).toContainText('cross-attention');
+  const source = await page.locator('.model-grid-row[aria-label="Block 4: cross-attention"] canvas').first().getAttribute('width');
+  const target = await page.locator('.model-grid-row[aria-label="Block 4: cross-attention"] canvas').first().getAttribute('height');
+  await expect(finder(page).getByLabel('Query A').locator('option')).toHaveCount(Number(target));
+  await expect(finder(page).getByLabel('Key B').locator('option')).toHaveCount(Number(source));
+  await expect(finder(page).locator('.find-note')).toContainText('All 8 heads in 2 blocks (the cross-attention blocks), ranked by the weight');
+  const found = await results(page);
+  expect(found.map((hit) => hit.layer).every((layer) => layer === 3 || layer === 5)).toBe(true);
+  expect(found).toHaveLength(8);
+  await hits(page).nth(1).click();
+  await expect(page.locator('.ap-status')).toContainText(`block ${found[1].layer + 1} of 6, head ${found[1].head + 1} of 4`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await finder(page).scrollIntoViewIfNeeded();
+  await screenshot(page, 'find-heads-translation-phone');
 });

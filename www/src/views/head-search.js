@@ -83,8 +83,10 @@ export function createHeadSearch(root, callbacks) {
       list.replaceChildren();
       return;
     }
+    const toy = data.model ? '' : ' The toy’s heads are random projections: their patterns show the mechanism, not meaning.';
     const skipped = masked > 0 ? ` ${masked} head${masked === 1 ? '' : 's'} mask it for this query and are left out.` : '';
-    note.textContent = `The ${Math.min(FOUND_HEADS, found.length)} strongest of ${across}, by the weight ‘${queryText}’ (${picked.a + 1}) gives ‘${keyText}’ (${picked.b + 1}); the rank places ‘${keyText}’ among all the keys ‘${queryText}’ sees.${skipped}`;
+    const listed = found.length > FOUND_HEADS ? `The ${FOUND_HEADS} strongest of ${across}` : `All ${across}, ranked`;
+    note.textContent = `${listed} by the weight ‘${queryText}’ (${picked.a + 1}) gives ‘${keyText}’ (${picked.b + 1}); the rank places ‘${keyText}’ among all the keys ‘${queryText}’ sees.${skipped}${toy}`;
     list.replaceChildren(...found.slice(0, FOUND_HEADS).map((hit) => {
       const pattern = headPattern(data, hit.layer, hit.head);
       const name = `${data.run.translation ? 'Block' : 'Layer'} ${hit.layer + 1}, head ${hit.head + 1}`;
