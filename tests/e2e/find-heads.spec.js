@@ -8,11 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkEveryPage, screenshot, TOY_PAGE } from './page-helpers.js';
+import { CATALOG } from '../../www/src/generated/catalog.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MINILM = path.join(repo, 'models', 'all-MiniLM-L6-v2');
 const HAS_MINILM = existsSync(path.join(MINILM, 'config.json'));
 const ANIMAL = "The animal didn't cross the street because it was too tired.";
+const DECODER = CATALOG.find((entry) => entry.kind === 'decoder' && entry.origin === 'trained') ?? null;
 const IT = 10;
 const ANIMAL_AT = 2;
 
@@ -123,4 +125,25 @@ test('a translation: from a cross-attention block, A is a target token, B a sour
   await page.setViewportSize({ width: 390, height: 844 });
   await finder(page).scrollIntoViewIfNeeded();
   await screenshot(page, 'find-heads-translation-phone');
+});
+
+test('the trained decoder: a key after the query is masked for it; one before is ranked over every head', async ({ page }) => {
+  test.skip(DECODER === null, 'the catalog lists no trained decoder');
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Computed by' }).selectOption(`catalog:${DECODER.name}`);
+  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'decoder', { timeout: 30_000 });
+  await page.getByRole('textbox', { name: 'Sentence', exact: true }).fill('Lily saw a big red ball. Lily saw a big red ball.');
+  await page.getByRole('tab', { name: /Heads/ }).click();
+  const config = JSON.parse(readFileSync(path.join(repo, DECODER.folder, 'config.json'), 'utf8'));
+  const heads = config.n_layer * config.n_head;
+  await finder(page).getByLabel('Query A').selectOption({ index: 8 });
+  await finder(page).getByLabel('Key B').selectOption({ index: 9 });
+  await expect(finder(page).locator('.find-note')).toContainText('is masked for this query');
+  await expect(hits(page)).toHaveCount(0);
+  await finder(page).getByLabel('Key B').selectOption({ index: 2 });
+  await expect(hits(page)).toHaveCount(Math.min(10, heads));
+  await expect(finder(page).locator('.find-note')).toContainText(`${heads} heads in ${config.n_layer} layers`);
+  const weights = (await results(page)).map((hit) => Number(hit.weight));
+  expect(weights).toEqual([...weights].sort((x, y) => y - x));
+  await screenshot(page, 'find-heads-decoder');
 });
