@@ -15,7 +15,7 @@ import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
 import { atLayer, describeRun, hasSpecial, runData, runIndex, shape, specialNames } from './run-data.js';
-import { createScheduler } from './scheduler.js';
+import { createScheduler, typingDelay } from './scheduler.js';
 import { LIMITS, TOY_SOURCE, cloneState, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
 import { STEP_MS } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
@@ -76,15 +76,23 @@ export function mountPlayground(container, options) {
     base: () => doc.baseURI,
     onChange: () => dispatch({ type: 'model-status' }),
     // The models trained here keep their weights in model.safetensors (docs/trained-models.md),
-    // a trained decoder names its heads in heads.json beside them, and an encoder–decoder reads
-    // its vocabularies from vocab.json.
+    // a trained decoder names its heads in heads.json beside them, an encoder–decoder reads
+    // its vocabularies from vocab.json, and a vision model its image processor's settings.
     known: (address) => {
       const entry = shippedAt(shipped, address)?.entry;
       if (entry?.origin !== 'trained') return null;
-      return { weights: 'model.safetensors', heads: entry.kind === 'decoder', ...(entry.kind === 'encoder-decoder' ? { vocab: 'vocab.json' } : {}) };
+      return {
+        weights: 'model.safetensors',
+        heads: entry.kind === 'decoder',
+        ...(entry.kind === 'encoder-decoder' ? { vocab: 'vocab.json' } : {}),
+        ...(entry.kind === 'vision' ? { preprocessor: 'preprocessor_config.json' } : {}),
+      };
     },
   });
   const scheduler = createScheduler({ timers, start: runNow });
+  /** How long the last run took from its start to its views drawn (ms): the typing delay follows it. */
+  /** @type {number | null} */
+  let lastRunMs = null;
   const clock = createPlayerClock({
     timers,
     delay: () => (reducedMotion.matches ? STEP_MS * 1.5 : STEP_MS) / page.state.speed,
@@ -107,6 +115,7 @@ export function mountPlayground(container, options) {
   const views = createPlaygroundViews(container, {
     share: options.share,
     onText: (which, text) => dispatch({ type: 'text', which, text }),
+    onPicture: () => dispatch({ type: 'picture' }),
     onPatch: patch,
     onEvent: dispatch,
     onCancelLoad: () => loader.cancel(),
@@ -165,7 +174,7 @@ export function mountPlayground(container, options) {
 
   /** @param {Effect} effect */
   function perform(effect) {
-    if (effect.type === 'run') scheduler.schedule(effect.delay);
+    if (effect.type === 'run') scheduler.schedule(typingDelay(lastRunMs, effect.delay));
     else if (effect.type === 'breakdown') requestBreakdown(effect);
     else if (effect.type === 'want-model') loader.want(effect.source);
     else if (effect.type === 'reload-model') loader.reload();
@@ -176,13 +185,20 @@ export function mountPlayground(container, options) {
 
   /** Runs the core on the state as it is now, and hands the answer to the controller. */
   async function runNow() {
+    const started = win.performance.now();
     const request = cloneState(page.state);
     const status = loader.status();
     const kind = computingKind(request, status);
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
     const outcome = await engine.run({
-      request: runRequest(request, kind, { text: text.text, crossText: crossText.text, dModel: status.info?.hidden ?? null, decoder: status.info?.kind === 'decoder' }),
+      request: runRequest(request, kind, {
+        text: text.text,
+        crossText: crossText.text,
+        dModel: status.info?.hidden ?? null,
+        decoder: status.info?.kind === 'decoder',
+        picture: status.info?.kind === 'vision' ? views.picture() : null,
+      }),
       // A translation's two sequences keep their <eos>: hiding it is offered for one sequence only.
       withoutSpecial: kind === 'model' && request.hideSpecial && status.info?.kind !== 'encoder-decoder',
       // The worker clamps the focus to the run's blocks, heads and tokens.
@@ -205,6 +221,7 @@ export function mountPlayground(container, options) {
       limits.push(`The text has no tokens but ${specialNames(result.summary, ' and ')}, so they are shown.`);
     }
     dispatch({ type: 'ran', request, shown: { full, hidden: shown }, breakdown: result.breakdown, limits });
+    lastRunMs = win.performance.now() - started;
   }
 
   /** @param {Extract<Effect, { type: 'breakdown' }>} effect */
@@ -260,6 +277,7 @@ export function mountPlayground(container, options) {
         vocabulary,
         characters: vocabulary !== null && readsCharacters(vocabulary),
       },
+      picture: { on: kind === 'model' && status.info?.kind === 'vision', vision: shown?.full.run.vision ?? null },
     });
     writeUrlSoon();
     if (!shown) return;

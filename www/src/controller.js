@@ -20,7 +20,7 @@ import { focusIn, shownMatchesSource, viewOf } from './view-model.js';
 /** @typedef {import('./view-model.js').Shown} Shown */
 /** @typedef {import('./model/loader.js').ModelStatus} ModelStatus */
 
-/** Typing waits this long for a pause before the core runs. */
+/** Typing waits at most this long for a pause before the core runs (scheduler.js's typingDelay). */
 export const TYPING_DELAY_MS = 120;
 
 /** The settings that have a control of their own: a message of the core about one is shown beside it. */
@@ -72,6 +72,7 @@ export const ORIGINS = {
 /**
  * @typedef {{ type: 'patch', patch: Partial<PlaygroundState> }
  *   | { type: 'text', which: 'text' | 'crossText', text: string }
+ *   | { type: 'picture' }
  *   | { type: 'choose-source', patch: Partial<PlaygroundState>, fallbacks?: string[] }
  *   | { type: 'ran', request: PlaygroundState, shown: Shown, breakdown: Breakdown | null, limits: string[] }
  *   | { type: 'run-failed', message: string, field: Field | null }
@@ -181,6 +182,9 @@ function handle(page, event, env) {
       return update(page, event.patch);
     case 'text':
       page.state = { ...page.state, [event.which]: event.text };
+      return [{ type: 'run', delay: TYPING_DELAY_MS }];
+    case 'picture':
+      // The picture lives in its canvas, not in the state: a new one is only run again.
       return [{ type: 'run', delay: TYPING_DELAY_MS }];
     case 'ran':
       return accept(page, event);

@@ -66,6 +66,11 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  */
 
 /**
+ * A picture as a vision model reads it: RGBA bytes, row by row (a canvas's ImageData).
+ * @typedef {{ width: number, height: number, pixels: Uint8ClampedArray }} Picture
+ */
+
+/**
  * A token pinned in the lines view.
  * @typedef {{ side: 'q' | 'k', index: number }} Pin
  */
@@ -233,14 +238,17 @@ export function toToyConfig(model) {
 /**
  * What the core is asked to compute for a state: the loaded model on the text (`model`; a
  * decoder continues it when generating is on), the toy on the model's word embeddings at the
- * model's width (`vectors`), or the toy.
+ * model's width (`vectors`), or the toy. A loaded vision model reads the picture instead of
+ * the text.
  * @param {PlaygroundState} state
  * @param {'toy' | 'vectors' | 'model'} kind
- * @param {{ text: string, crossText: string, dModel: number | null, decoder?: boolean }} input  the
- *   texts as sent (cut to the page's limit), the loaded model's width and whether it is a decoder
+ * @param {{ text: string, crossText: string, dModel: number | null, decoder?: boolean, picture?: Picture | null }} input  the
+ *   texts as sent (cut to the page's limit), the loaded model's width, whether it is a decoder,
+ *   and the picture when it is a vision model
  * @returns {import('./types').RunRequest}
  */
 export function runRequest(state, kind, input) {
+  if (kind === 'model' && input.picture) return { source: 'image', ...input.picture };
   if (kind === 'model' && input.decoder && state.generate.on) return generateRequest(state.generate, input.text);
   if (kind === 'model') return { source: 'model', text: input.text };
   const config = toToyConfig(state.model);

@@ -8,7 +8,7 @@ export type {
   BlockKind, BlockSummary, Candidate, CatalogEntry, CatalogKind, Encoding, Field, Generation, GenerationStep, HeadBreakdown,
   MaskSpec, Mode, ModelInfo, Origin, Positions, ProjectionKind, QueryBreakdown, Role, RunRequest, RunSummary, ScoreKind,
   Sequence, SourceInfo, SourceKind, Stage, StopReason, StoredAs, Token, TokenizerKind, ToyConfig, Truncation, WithoutSpecial,
-  AdditiveParts, EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies,
+  AdditiveParts, EvalBucket, EvalGrouping, Evaluation, UnknownToken, Vocabularies, Vision, ClassScore, Patches,
 } from './generated/types';
 
 /**

@@ -44,8 +44,9 @@ const NONE = { phase: 'none', source: null, name: '', progress: null, info: null
 /**
  * What is known in advance of a shipped model's folder: its one weights file (so no other is
  * asked for), whether heads.json names its heads, and an encoder–decoder's vocabulary file
- * (vocab.json, then no tokenizer.json is asked for).
- * @typedef {{ weights: string, heads: boolean, vocab?: string }} KnownFiles
+ * (vocab.json, then no tokenizer.json is asked for), or a vision model's image processor
+ * (preprocessor_config.json, read in the tokenizer's place).
+ * @typedef {{ weights: string, heads: boolean, vocab?: string, preprocessor?: string }} KnownFiles
  */
 
 /**
@@ -128,6 +129,7 @@ export function createModelLoader({ engine, base, onChange, known = () => null }
           plan.vocab = new URL(files.vocab, plan.folder);
           plan.tokenizer = null;
         }
+        if (files.preprocessor) plan.tokenizer = new URL(files.preprocessor, plan.folder);
       }
     } catch (error) {
       set({ ...NONE, phase: 'failed', source: address, name: address, message: errorMessage(error) });

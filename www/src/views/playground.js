@@ -21,6 +21,7 @@ import { createSentenceInput } from './sentence.js';
 import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
 import { blockName, hasSpecial, specialNames, targetBlock } from '../run-data.js';
+import { createPicturePanel } from './picture.js';
 import { createNoAttentionPanel, createTranslationPanel } from './translation.js';
 import { computationLabel, modelLabel } from '../caption.js';
 import { createTokenStrip } from './token-strip.js';
@@ -44,6 +45,7 @@ import { createTokenStrip } from './token-strip.js';
  * @typedef {Object} Callbacks
  * @property {import('./share-dialog.js').ShareTargets} [share]  offer the Share / Embed dialog
  * @property {(which: 'text' | 'crossText', text: string) => void} onText
+ * @property {() => void} onPicture  a new picture is on the canvas of a vision model
  * @property {(patch: Partial<PlaygroundState>) => void} onPatch
  * @property {(event: Event) => void} onEvent
  * @property {() => void} onCancelLoad
@@ -103,6 +105,7 @@ export function createPlaygroundViews(container, callbacks) {
   const stripHost = el(doc, 'div', { class: 'ap-strip' });
   const generateHost = el(doc, 'div', { class: 'ap-generate-host' });
   const translationHost = el(doc, 'div', { class: 'ap-translation-host' });
+  const pictureHost = el(doc, 'div', { class: 'ap-picture-host' });
   const noAttentionHost = el(doc, 'div', { class: 'ap-panel panel-no-attention' });
   const controlsHost = el(doc, 'div', { class: 'ap-controls-body' });
   const tabList = el(doc, 'div', { class: 'ap-tabs' });
@@ -129,7 +132,7 @@ export function createPlaygroundViews(container, callbacks) {
   const root = el(doc, 'div', { class: 'ap' }, [
     notes,
     loadHost,
-    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, crossHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, pictureHost, crossHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, sourceLine, tabList, statusLine, noAttentionHost, ...Object.values(panels), actions]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
@@ -206,6 +209,7 @@ export function createPlaygroundViews(container, callbacks) {
       sentence.setText(text);
     },
   });
+  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }) });
   const noAttention = createNoAttentionPanel(noAttentionHost);
   noAttention.update(null);
   const modelPanel = createModelPanel(modelHost, {
@@ -307,6 +311,7 @@ export function createPlaygroundViews(container, callbacks) {
     root,
     /** @param {number} query */
     followQuery: (query) => strip.follow(query),
+    picture: () => picturePanel.picture(),
     /** @param {PlaygroundState} state */
     setTexts(state) {
       sentence.setText(state.text);
@@ -318,9 +323,10 @@ export function createPlaygroundViews(container, callbacks) {
      * @param {{ page: Page, status: ModelStatus, served: string, shipped: ShippedModel[],
      *   notes: ReturnType<typeof import('../controller.js').notesOf>, borrowed: ModelInfo | null,
      *   controlErrors: Partial<Record<string, string>>, generation: GenerationInput,
-     *   translation: import('./translation.js').TranslationInput }} input
+     *   translation: import('./translation.js').TranslationInput,
+     *   picture: { on: boolean, vision: import('../types').Vision | null } }} input
      */
-    render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation, translation }) {
+    render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation, translation, picture }) {
       const { state, presentation } = page;
       const modelRun = page.shown?.full.model ?? null;
       root.dataset.controls = presentation.controls;
@@ -337,6 +343,9 @@ export function createPlaygroundViews(container, callbacks) {
       modelPanel.update({ state, status, computing: modelRun !== null, served, shipped });
       generatePanel.update({ ...generation, settings: state.generate, error: controlErrors.steps ?? controlErrors.sampling ?? '' });
       translationPanel.update(translation);
+      // A vision model reads the picture, not the text.
+      picturePanel.update(picture);
+      sentenceHost.hidden = picture.on;
       root.dataset.kind = page.shown?.full.run.source.kind ?? 'toy';
       loadStatus.update(status);
       root.classList.toggle('editing-mask', page.editMask && !modelRun);
@@ -381,6 +390,7 @@ export function createPlaygroundViews(container, callbacks) {
       sourceDetails.textContent = computationLabel(full, state.model);
       sourceLine.classList.toggle('toy', !modelRun);
       toTrained.hidden = modelRun !== null;
+      if (full.run.vision) picturePanel.paintAttention({ full, layer: f.layer, head: f.head, query: f.query, stretch: state.stretch });
       if (none) return;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
