@@ -105,6 +105,13 @@ test('digits-vit by name: a stroke changes the prediction and the picture view, 
   await page.keyboard.press('Home');
   await expect(page.locator('.picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
 
+  // The other views list the patches by row and column.
+  for (const [tab, name] of [['Lines', 'lines'], ['Heads', 'heads'], ['Step by step', 'player']]) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expect(page.locator(`.panel-${name}`)).toContainText('r0c0');
+    await screenshot(page, `vision-${name}-desktop`, { fullPage: true });
+  }
+  await page.getByRole('tab', { name: 'Heatmap' }).click();
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'vision-phone', { fullPage: true });
 });

@@ -371,7 +371,7 @@ export function createPicturePanel(root, callbacks) {
     const name = tokenLabel(tokens[query]);
     viewTitle.textContent = `Where ${name} looks · layer ${layer + 1}, head ${head + 1}`;
     const prefixWeights = [...row.subarray(0, layout.prefix)].map((weight, i) => `${tokenLabel(tokens[i])} ${formatWeight(weight)}`).join(', ');
-    viewNote.textContent = `Each of the ${layout.rows} × ${layout.columns} patches (${patches.patchSize} × ${patches.patchSize} pixels of the model’s input) is coloured by ${name}’s weight on it; the rest goes to ${prefixWeights}, which are not patches. Hover a patch or use the arrow keys to make it the query (Home: back to ${tokenLabel(tokens[0])}).`;
+    viewNote.textContent = `Each of the ${layout.rows} × ${layout.columns} patches (${patches.patchSize} × ${patches.patchSize} pixels of the model’s input) is coloured by ${name}’s weight on it; the rest goes to ${prefixWeights}, ${layout.prefix === 1 ? 'which is not a patch' : 'which are not patches'}. Hover a patch or use the arrow keys to make it the query (Home: back to ${tokenLabel(tokens[0])}).`;
     view.setAttribute('aria-label', `${viewTitle.textContent}: the picture with each patch coloured by its weight`);
     renderLegend(legend, brightest, { name: `${name}’s weight`, masked: false, stretched: stretch });
   }
