@@ -352,3 +352,11 @@ test('a new generation is read from its first step; the player walks a decoding 
   const toOutput = play(back, [{ type: 'ran', request: back.state, shown: { full: encoder, hidden: null }, breakdown: null, limits: [] }], READY).page;
   assert.equal(toOutput.state.step, 2 * 4 + 7, 'a query without a next token ends at its output');
 });
+
+test('a new picture on the canvas runs again after the typing pause, the state untouched (the picture is not in the link)', () => {
+  const page = freshPage();
+  const drawn = play(page, [{ type: 'picture' }]);
+  assert.deepEqual(drawn.effects, [{ type: 'run', delay: TYPING_DELAY_MS }]);
+  assert.deepEqual(drawn.page.state, page.state);
+  assert.equal(drawn.page.runPending, true);
+});
