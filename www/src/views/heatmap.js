@@ -78,6 +78,9 @@ export function createHeatmap(root, callbacks) {
   /** @type {Surface | null} */
   let surface = null;
   let tableKey = '';
+  /** Counts the tables asked for: a table built late is dropped when a newer one was asked for. */
+  let tableAsked = 0;
+  const view = /** @type {Window} */ (doc.defaultView);
   let sideKey = '';
 
   /**
@@ -211,8 +214,15 @@ export function createHeatmap(root, callbacks) {
     const wantTable = next.table ? `${dataKey(next.data)}:${next.head}` : '';
     if (wantTable !== tableKey) {
       tableKey = wantTable;
-      if (next.table) renderWeightTable(tableHost, next.data, next.head);
-      else tableHost.replaceChildren();
+      const asked = ++tableAsked;
+      const { data, head } = next;
+      // The screen-reader table (up to 128 × 128 cells, never on screen) is built once the map
+      // has been painted, so that a keystroke's new map does not wait for its layout.
+      if (next.table) {
+        view.requestAnimationFrame(() => view.setTimeout(() => {
+          if (asked === tableAsked) renderWeightTable(tableHost, data, head);
+        }, 0));
+      } else tableHost.replaceChildren();
     }
     const rowKey = next.rowPanel ? `${dataKey(next.data)}:${next.head}:${next.query}:${next.stretch ?? false}` : '';
     if (rowKey !== sideKey) {
