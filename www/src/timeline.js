@@ -226,12 +226,23 @@ export function exampleKey(b, step, picked = null) {
  */
 
 /**
+ * What a trained model's first layer receives, in words: a text's token and position embeddings,
+ * or a picture's patch embeddings ([CLS] a learned vector) with their positions.
+ * @param {boolean} patches
+ */
+function firstInput(patches) {
+  return patches
+    ? 'its patch embedding (the patch\'s pixels through a learned linear map; for [CLS] a learned vector) plus its position embedding, normalised'
+    : 'its token and position embeddings, normalised';
+}
+
+/**
  * @param {QueryBreakdown} b
  * @param {number} stepIndex
- * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null, cross?: boolean, cache?: boolean, picked?: number | null, combine?: boolean, toy?: boolean }} context
+ * @param {{ query: TokenInfo, keys: TokenInfo[], score: ScoreName, decoding?: Decoding | null, cross?: boolean, cache?: boolean, picked?: number | null, combine?: boolean, toy?: boolean, patches?: boolean }} context
  *   `picked`: the key the reader chose for the row-wide stages' formulas; `combine`: the block has
  *   several heads, combined by W_O at the end; `toy`: the inputs are the toy's (token vectors and
- *   positions), not a trained layer's; `cross`: a translation's cross-attention, whose query is the decoder's state s and whose keys
+ *   positions), not a trained layer's; `patches`: the tokens are a picture's patches (and [CLS]); `cross`: a translation's cross-attention, whose query is the decoder's state s and whose keys
  *   and values are the encoder's states h of the source tokens; `cache: false`: a decoding step
  *   shown on its whole row (a translation's), whose keys are not told as the key/value cache's
  * @returns {StepStory}
@@ -290,7 +301,7 @@ export function describeStep(b, stepIndex, context) {
       }[step.kind];
       const source = !p ? ' This run keeps q, k and v but not the vectors they were projected from.'
         : context.toy ? ` x is the toy's vector of ${whose}: its token vector, with its position added when positions are sinusoidal.`
-          : ` x is what layer ${b.layer + 1} receives for ${whose}: ${b.layer === 0 ? 'its token and position embeddings, normalised' : `the output of layer ${b.layer}`}.`;
+          : ` x is what layer ${b.layer + 1} receives for ${whose}: ${b.layer === 0 ? firstInput(context.patches ?? false) : `the output of layer ${b.layer}`}.`;
       const rope = rotated ? ' The result is then rotated by the token\'s position (RoPE), so q·k depends on how far apart the tokens are.' : '';
       const lhs = sub(letter, index);
       // A decoding step computes only the new token's vectors; the earlier ones are cached.

@@ -174,7 +174,7 @@ export function createPlayer(root, callbacks) {
     }
     const picked = input.key === null ? null : Math.min(input.key, keys - 1);
     const b = decoding ? firstKeys(whole, keys) : whole;
-    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation, picked, combine: rowShape.combine, toy: !data.model });
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation, picked, combine: rowShape.combine, toy: !data.model, patches: data.run.source.kind === 'vision' });
     title.textContent = story.title;
     explanation.textContent = story.explanation;
     // One <math> per part from an `=` on, so that a long formula wraps inside its box.

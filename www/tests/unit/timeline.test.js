@@ -104,7 +104,10 @@ test('the projections show x, W and the vector with their numbers, and the heads
   assert.match(query.explanation, /token vector/);
   const key = describeStep(b, 1, { ...context, picked: 2 });
   assert.equal(mathText(key.formula), 'k_j = x_j · W_K = [1.000,0.500,0.500] · W_K = [1.000,1.000]');
-  assert.match(key.explanation, /x is what layer 1 receives for ‘street’/);
+  assert.match(key.explanation, /x is what layer 1 receives for ‘street’: its token and position embeddings/);
+  const patch = describeStep(b, 1, { ...context, picked: 2, patches: true });
+  assert.match(patch.explanation, /its patch embedding \(the patch's pixels through a learned linear map; for \[CLS\] a learned vector\) plus its position embedding/);
+  assert.doesNotMatch(patch.explanation, /token and position embeddings/);
   const value = describeStep(b, 2, context);
   assert.deepEqual(Array.from(value.vectors[1].values), [1, 0]);
   const rope = describeStep({ ...b, projection: { ...b.projection, rotary: true, bias: true } }, 0, context);
