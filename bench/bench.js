@@ -4,23 +4,10 @@
 // and agreements { model, n, attentions }; the page shows them and exposes them on
 // `window.benchResults` for the driver script (scripts/bench-wasm.mjs).
 import init, { Session } from '../pkg/attention_playground.js';
-import { fetchFile, textOfTokens } from './common.js';
+import { fetchFile, textOfTokens, time } from './common.js';
 import { alternate, idsTensor, maxAbsDifference, peerAttentions, peerGraph, peerSession } from './peer.js';
 import { decoderSuite } from './decoder.js';
 import { translationSuite } from './translation.js';
-
-/** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
-function time(fn, runs, warmup = 3) {
-  for (let i = 0; i < warmup; i++) fn();
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], runs };
-}
 
 /** `n` distinct words. */
 function sentence(n) {

@@ -24,3 +24,16 @@ export function textOfTokens(session, t) {
   if (got !== t) throw new Error(`the benchmark text has ${got} tokens, not ${t}`);
   return text;
 }
+
+/** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
+export function time(fn, runs, warmup = 3) {
+  for (let i = 0; i < warmup; i++) fn();
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], runs };
+}

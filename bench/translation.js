@@ -2,7 +2,7 @@
 // files' bytes, then translating one sentence as the page does (`run` greedy to <eos>, then every
 // attention map and mask handed to JavaScript).
 import { Session } from '../pkg/attention_playground.js';
-import { fetchFile } from './common.js';
+import { fetchFile, time } from './common.js';
 
 const DATE = 'Sunday, 29th of November 2026';
 const SHORT = 'the hungry fox follows the white rabbit';
@@ -11,19 +11,6 @@ const MODELS = ['gru-additive', 'gru', 'transformer'].flatMap((architecture) => 
   { name: `dates-${architecture}`, texts: [DATE] },
   { name: `grammar-${architecture}`, texts: [SHORT, LONG] },
 ]);
-
-/** Median and minimum of `runs` timed calls of `fn` after `warmup` untimed ones. */
-function time(fn, runs, warmup = 3) {
-  for (let i = 0; i < warmup; i++) fn();
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], runs };
-}
 
 export async function translationSuite(memory) {
   const rows = [];
