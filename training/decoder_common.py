@@ -129,3 +129,24 @@ def relative(path):
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+# Random reference models are drawn wider than transformers' default (std 0.02), whose heads are
+# nearly uniform and would let a wrong implementation pass.
+WEIGHT_STD = 0.3
+
+
+def widen(model, seed):
+    """Redraws every parameter: matrices and embeddings from N(0, WEIGHT_STD²), norm weights
+    (LayerNorm or RMSNorm) uniformly in 1 ± 0.1, biases (norm biases too) from N(0, 0.05²)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            is_norm = "ln_" in name or "norm" in name
+            if is_norm and name.endswith("weight"):
+                value = 1.0 + 0.2 * (torch.rand(param.shape, generator=generator) - 0.5)
+            elif name.endswith("bias"):
+                value = 0.05 * torch.randn(param.shape, generator=generator)
+            else:
+                value = WEIGHT_STD * torch.randn(param.shape, generator=generator)
+            param.copy_(value)

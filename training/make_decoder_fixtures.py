@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from decoder_common import (END_OF_TEXT, ROOT, encoding_record, load_tokenizer, one_core,  # noqa: E402
-                            relative, rounded, top_k, train_byte_bpe, versions, write_json)
+from decoder_common import (END_OF_TEXT, ROOT, WEIGHT_STD, encoding_record, load_tokenizer, one_core,  # noqa: E402
+                            relative, rounded, top_k, train_byte_bpe, versions, widen, write_json)
 
 import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
@@ -43,7 +43,6 @@ SEED = 1234
 VOCAB_SIZE = 1000
 ADDED_TOKENS = [("<|pad|>", True), ("<|user|>", False)]
 CONTEXT = 64
-WEIGHT_STD = 0.3
 HIDDEN_NUMBERS = 8
 GENERATED = 24
 STEPS_RECORDED = 3
@@ -218,20 +217,6 @@ def make_corpus(tokenizer):
 
 # ── random tiny models ───────────────────────────────────────────────────────────────────────
 
-def widen(model, seed):
-    """Redraws every parameter: matrices and embeddings from N(0, WEIGHT_STD²), norm weights
-    uniformly in 1 ± 0.1, biases (norm biases too) from N(0, 0.05²)."""
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, param in model.named_parameters():
-            is_norm = "ln_" in name or "norm" in name
-            if is_norm and name.endswith("weight"):
-                value = 1.0 + 0.2 * (torch.rand(param.shape, generator=generator) - 0.5)
-            elif name.endswith("bias"):
-                value = 0.05 * torch.randn(param.shape, generator=generator)
-            else:
-                value = WEIGHT_STD * torch.randn(param.shape, generator=generator)
-            param.copy_(value)
 
 
 def round_to(model, dtype):

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from decoder_common import ROOT, one_core, write_json  # noqa: E402
+from decoder_common import ROOT, one_core, widen, write_json  # noqa: E402
 from vision_common import processor, record  # noqa: E402
 
 import torch  # noqa: E402
@@ -37,22 +37,8 @@ from transformers import (DeiTConfig, DeiTForImageClassificationWithTeacher, ViT
 
 OUT = ROOT / "tests" / "fixtures" / "vision"
 SEED = 2024
-WEIGHT_STD = 0.3
 
 
-def widen(model, seed):
-    """Matrices, tokens and positions from N(0, WEIGHT_STD²), norm weights in 1 ± 0.1, biases
-    from N(0, 0.05²)."""
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, param in model.named_parameters():
-            if "layernorm" in name and name.endswith("weight"):
-                value = 1.0 + 0.2 * (torch.rand(param.shape, generator=generator) - 0.5)
-            elif name.endswith("bias"):
-                value = 0.05 * torch.randn(param.shape, generator=generator)
-            else:
-                value = WEIGHT_STD * torch.randn(param.shape, generator=generator)
-            param.copy_(value)
 
 
 def pictures(side, rng):
