@@ -149,9 +149,7 @@ impl Model {
             x = next;
             // The same check on every platform: where an overflow leaves the layer's output
             // finite (rows of zero weights), the heads still show it.
-            if !x.iter().all(|v| v.is_finite()) || heads.iter().any(HeadTrace::overflowed) {
-                return Err(ModelError::Overflow { layer: index });
-            }
+            ModelError::check_layer(index, &x, &heads)?;
             let kv_heads = heads.len();
             let inputs = BlockInputs { queries: input, keys: None, bias: true, rotary: false };
             let kind = BlockKind::SelfAttention;

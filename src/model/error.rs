@@ -56,6 +56,23 @@ pub enum ModelError {
 /// Shorthand for results of the pretrained-model path.
 pub type ModelResult<T> = std::result::Result<T, ModelError>;
 
+impl ModelError {
+    /// A layer's result is usable only when every number is finite and no head's softmax
+    /// overflowed (a row of zero weights): otherwise the weights are too large for f32, and the
+    /// layer is named.
+    pub(crate) fn check_layer<'a>(
+        layer: usize,
+        values: impl IntoIterator<Item = &'a f32>,
+        heads: &[crate::attention::HeadTrace],
+    ) -> Result<(), ModelError> {
+        if values.into_iter().all(|v| v.is_finite()) && !heads.iter().any(crate::attention::HeadTrace::overflowed) {
+            Ok(())
+        } else {
+            Err(ModelError::Overflow { layer })
+        }
+    }
+}
+
 impl From<ModelError> for crate::Error {
     fn from(e: ModelError) -> Self {
         match e {

@@ -61,9 +61,7 @@ impl Decoder {
         let mut x = self.embed(ids, start)?;
         for (index, (layer, layer_cache)) in self.weights.layers.iter().zip(&mut cache.layers).enumerate() {
             x = self.layer(index, layer, x, start, layer_cache);
-            if !x.iter().all(|v| v.is_finite()) {
-                return Err(ModelError::Overflow { layer: index });
-            }
+            ModelError::check_layer(index, &x, &[])?;
         }
         self.weights.final_norm.apply(&mut x, self.config.norm_eps);
         Ok(x)

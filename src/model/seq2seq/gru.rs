@@ -169,9 +169,7 @@ impl GruWeights {
             state = self.decoder.step(self.decoder.input_gates(input.view().insert_axis(Axis(0))).row(0), state.view());
             let both = concatenate![Axis(0), state.view(), context.view()];
             let logits = self.output.apply(both.view().insert_axis(Axis(0))).row(0).to_owned();
-            if !logits.iter().all(|l| l.is_finite()) {
-                return Err(ModelError::Overflow { layer: 0 });
-            }
+            ModelError::check_layer(0, &logits, &[])?;
             let id = argmax(logits.as_slice().expect("a fresh vector is contiguous"));
             steps.push(DecodedStep { id, logits, context: Some(context.to_vec()), state: Some(state.to_vec()) });
             previous = id;

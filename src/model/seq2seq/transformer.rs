@@ -193,9 +193,7 @@ impl TransformerWeights {
             }
             x = layer.out.apply(context.view()) + x;
             x += &self.feed_forward(&layer.ffn, self.norm(&x, &layer.ln2));
-            if !x.iter().all(|v| v.is_finite()) || traces.iter().any(HeadTrace::overflowed) {
-                return Err(ModelError::Overflow { layer: index });
-            }
+            ModelError::check_layer(index, &x, &traces)?;
             blocks.push(Block {
                 layer: index,
                 kind: BlockKind::SelfAttention,
@@ -234,14 +232,10 @@ impl TransformerWeights {
             let mut y = self.embed(&self.target_embedding, &[previous], positions.slice(s![t..t + 1, ..]));
             for (index, (layer, cache)) in self.decoder.iter().zip(&mut caches).enumerate() {
                 y = self.decoder_layer(layer, cache, y, t);
-                if !y.iter().all(|v| v.is_finite()) {
-                    return Err(ModelError::Overflow { layer: index });
-                }
+                ModelError::check_layer(index, &y, &[])?;
             }
             let logits = self.output.apply(self.norm(&y, &self.decoder_norm).view()).row(0).to_owned();
-            if !logits.iter().all(|l| l.is_finite()) {
-                return Err(ModelError::Overflow { layer: self.decoder.len().saturating_sub(1) });
-            }
+            ModelError::check_layer(self.decoder.len().saturating_sub(1), &logits, &[])?;
             let id = argmax(logits.as_slice().expect("a fresh vector is contiguous"));
             steps.push(DecodedStep { id, logits, context: None, state: None });
             previous = id;

@@ -21,7 +21,6 @@ use super::ops::layer_norm;
 use super::packed::{for_encoder, EncoderLinear};
 use super::safetensors::SafeTensors;
 use super::weights::{fuse, EncoderLayer, LayerNormWeights, Reader, StoredAs};
-use crate::attention::HeadTrace;
 use crate::error::invalid;
 use crate::linear::Linear;
 use crate::run::{Block, BlockInputs, BlockKind, Role, Run, Sequence, SourceInfo, SourceKind};
@@ -171,9 +170,7 @@ impl Vit {
             let mut after = x.clone();
             layer_norm(&mut after, &layer.ffn_norm, c.layer_norm_eps);
             x += &feed_forward(layer, after.view(), c.activation);
-            if !x.iter().all(|v| v.is_finite()) || heads.iter().any(HeadTrace::overflowed) {
-                return Err(ModelError::Overflow { layer: index });
-            }
+            ModelError::check_layer(index, &x, &heads)?;
             blocks.push(Block {
                 layer: index,
                 kind: BlockKind::SelfAttention,
