@@ -191,6 +191,11 @@ test('the grid shows 6 × 12 heads; a click opens one in the heatmap, lines and 
 
 test('hiding [CLS]/[SEP] renormalises every row over the other tokens, and says so', async ({ page }) => {
   await openF32(page);
+  // A link to the shipped model's weights file is still the shipped model: the caption above the
+  // views and the Model settings agree that it is pretrained.
+  await expect(page.locator('.ap-source-line')).toContainText('all-MiniLM-L6-v2, pretrained encoder');
+  await expect(page.getByText('Pretrained sentence encoder (sentence-transformers)')).toBeVisible();
+  await expect(page.getByText(/does not ship/)).toHaveCount(0);
   await pick(page, 2, 4);
   await page.getByRole('checkbox', { name: 'Hide [CLS]/[SEP] and renormalise' }).check();
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(14);

@@ -10,7 +10,7 @@ import { saveFile } from './export/download.js';
 import { focusOf } from './focus.js';
 import { limitNotes, limitText } from './limits.js';
 import { SERVED_MODEL, foreignHost, relativeAddress } from './model/address.js';
-import { shippedAt, shippedModels, shippedOrigin, taskOf } from './model/catalog.js';
+import { shippedAt, shippedBehind, shippedModels, taskOf } from './model/catalog.js';
 import { acceptDrops } from './model/files.js';
 import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
@@ -211,7 +211,7 @@ export function mountPlayground(container, options) {
     }
     const result = outcome.value;
     const model = kind === 'model' && status.info
-      ? { name: status.name, info: status.info, origin: status.source === null ? null : shippedOrigin(shipped, status.source, doc.baseURI), heads: status.heads, vocabulary: status.vocabulary }
+      ? { name: status.name, info: status.info, origin: (status.source !== null && shippedBehind(shipped, status.source, doc.baseURI)?.entry.origin) || null, heads: status.heads, vocabulary: status.vocabulary }
       : null;
     const { full, shown } = runData(result, page.runCount + 1, model);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';

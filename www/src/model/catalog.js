@@ -42,19 +42,18 @@ export function shippedAt(shipped, address) {
 }
 
 /**
- * How the model at an address came to be, when it is one the project ships (pretrained, or
- * trained here), whether the address names its folder or one of its files; null for a reader's
- * files and any other address, whose weights may as well be random.
+ * The shipped model behind an address, whether it names the model's folder or one of its files
+ * (a link to its model.safetensors); null for a reader's files and any other address, whose
+ * weights may as well be random.
  * @param {ShippedModel[]} shipped
  * @param {string} address
  * @param {URL | string} base  the page the addresses are relative to
- * @returns {import('../types').Origin | null}
  */
-export function shippedOrigin(shipped, address, base) {
+export function shippedBehind(shipped, address, base) {
   if (isLocalSource(address)) return null;
   try {
     const folder = planFor(address, base).folder.href;
-    return shipped.find((model) => new URL(model.address, base).href === folder)?.entry.origin ?? null;
+    return shipped.find((model) => new URL(model.address, base).href === folder) ?? null;
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@
 import { el } from '../dom.js';
 import { formatBytes, formatWeight } from '../format.js';
 import { SERVED_MODEL, isLocalSource } from '../model/address.js';
-import { TASKS, shippedAt, shippedLabel, taskOf } from '../model/catalog.js';
+import { TASKS, shippedAt, shippedBehind, shippedLabel, taskOf } from '../model/catalog.js';
 import { headTag } from '../model/heads.js';
 import { TOY_SOURCE } from '../state.js';
 
@@ -237,7 +237,9 @@ export function createModelPanel(root, callbacks) {
       info.textContent = `${status.name} — ${describeModel(status.info)}.`;
       loadInfo.textContent = describeLoad(status.report);
     }
-    const shipped = shippedAt(input.shipped, state.source);
+    // The shipped model behind the source, by its folder or a link to one of its files, so the
+    // hint and the caption above the views agree on what computed the weights.
+    const shipped = shippedBehind(input.shipped, state.source, doc.baseURI);
     hint.textContent = choice === 'toy'
       ? 'Random, seeded projections: every setting below is yours to change.'
       : shipped

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bytesText, decodedShares, readablePiece, readableToken } from '../../src/tokens.js';
 import { headTag, namedHead, parseHeads } from '../../src/model/heads.js';
-import { shippedAt, shippedLabel, shippedModels, shippedOrigin } from '../../src/model/catalog.js';
+import { shippedAt, shippedBehind, shippedLabel, shippedModels } from '../../src/model/catalog.js';
 import { sortModelFiles } from '../../src/model/address.js';
 import { cropped, decodingStep, describeRun, firstKeys, headWeights, playerRow, specialNames, tokenLabel } from '../../src/run-data.js';
 import { choiceWords, generationView } from '../../src/view-model.js';
@@ -95,12 +95,12 @@ test('the shipped models the page runs are offered by name, at their addresses',
   assert.equal(fromGuide[2].address, '../../trained/dec/');
   // Only a model the project ships has a known origin, by its folder or one of its files.
   const base = 'http://example.org/index.html';
-  assert.equal(shippedOrigin(shipped, 'models/enc/', base), 'pretrained');
-  assert.equal(shippedOrigin(shipped, 'models/enc/model.safetensors', base), 'pretrained');
-  assert.equal(shippedOrigin(shipped, 'http://example.org/trained/dec/', base), 'trained');
-  assert.equal(shippedOrigin(shipped, 'https://elsewhere.example/trained/dec/', base), null);
-  assert.equal(shippedOrigin(shipped, 'local:my-decoder', base), null);
-  assert.equal(shippedOrigin(shipped, 'javascript:alert(1)', base), null);
+  assert.equal(shippedBehind(shipped, 'models/enc/', base)?.entry.origin, 'pretrained');
+  assert.equal(shippedBehind(shipped, 'models/enc/model.safetensors', base)?.entry.origin, 'pretrained');
+  assert.equal(shippedBehind(shipped, 'http://example.org/trained/dec/', base)?.entry.origin, 'trained');
+  assert.equal(shippedBehind(shipped, 'https://elsewhere.example/trained/dec/', base), null);
+  assert.equal(shippedBehind(shipped, 'local:my-decoder', base), null);
+  assert.equal(shippedBehind(shipped, 'javascript:alert(1)', base), null);
 });
 
 test('a decoder is described as one, and its run says causal self-attention', () => {
