@@ -1,5 +1,6 @@
 //! Vision transformers against transformers (eager attention) on the random tiny models of
-//! `training/make_vision_fixtures.py`: for pictures at the model's size, larger, smaller, half
+//! `training/make_vision_fixtures.py` (ViT, DeiT with its teacher's two classifiers, DeiT with one on
+//! `[CLS]`): for pictures at the model's size, larger, smaller, half
 //! transparent and grey, the pixel values (PIL's resize, crop, rescale and normalise), every
 //! attention map, the attention rollout (computed in NumPy) and the five most probable classes.
 
@@ -97,6 +98,13 @@ fn vit_matches_transformers_at_every_size() {
 #[test]
 fn deit_with_its_distillation_token_and_centre_crop_matches_transformers() {
     check("tiny-deit", &["[CLS]", "[DIST]"]);
+}
+
+#[test]
+fn deit_without_a_teacher_classifies_its_class_token_alone() {
+    // DeiTForImageClassification: [DIST] is still in the sequence, but one classifier reads [CLS]
+    // (averaging in a [DIST] answer, as the distilled model does, would move every probability).
+    check("tiny-deit-cls", &["[CLS]", "[DIST]"]);
 }
 
 #[test]

@@ -11,6 +11,9 @@ Writes into tests/fixtures/vision/:
   tiny-deit/   random DeiT classifier with a distillation token and its two heads (24 × 24 in
                6-pixel patches, 2 layers, 2 heads, d 24, 3 classes): bicubic resize to 28 × 28,
                then the centre 24 × 24, F32
+  tiny-deit-cls/  DeiTForImageClassification: the same kind of model with its distillation token
+               but one classifier, on [CLS] only (24 × 24 in 6-pixel patches, 2 layers, 3 heads,
+               d 24, 4 classes): bicubic resize to 26 × 26, then the centre 24 × 24, F32
   */expected.json  for pictures at the model's size, larger, smaller, half transparent and grey
                (RGBA bytes): the pixel values transformers' PIL image processor makes, every
                attention map [layer][head][query][key] with eager attention, the attention
@@ -32,8 +35,8 @@ from decoder_common import ROOT, one_core, widen, write_json  # noqa: E402
 from vision_common import processor, record  # noqa: E402
 
 import torch  # noqa: E402
-from transformers import (DeiTConfig, DeiTForImageClassificationWithTeacher, ViTConfig,  # noqa: E402
-                          ViTForImageClassification)
+from transformers import (DeiTConfig, DeiTForImageClassification, DeiTForImageClassificationWithTeacher,  # noqa: E402
+                          ViTConfig, ViTForImageClassification)
 
 OUT = ROOT / "tests" / "fixtures" / "vision"
 SEED = 2024
@@ -96,6 +99,18 @@ def main():
     proc = processor("deit", size={"height": 28, "width": 28}, crop_size={"height": 24, "width": 24},
                      image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
     write("tiny-deit", deit, proc, labels, SEED + 4)
+
+    # DeiT without a teacher: [DIST] is still in the sequence, but only [CLS] is classified.
+    labels = ["north", "east", "south", "west"]
+    config = DeiTConfig(image_size=24, patch_size=6, hidden_size=24, num_hidden_layers=2, num_attention_heads=3,
+                        intermediate_size=48, hidden_act="gelu", layer_norm_eps=1e-12,
+                        id2label=dict(enumerate(labels)), label2id={n: i for i, n in enumerate(labels)},
+                        attn_implementation="eager")
+    deit = DeiTForImageClassification(config).eval()
+    widen(deit, SEED + 5)
+    proc = processor("deit", size={"height": 26, "width": 26}, crop_size={"height": 24, "width": 24},
+                     image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    write("tiny-deit-cls", deit, proc, labels, SEED + 6)
 
 
 if __name__ == "__main__":
