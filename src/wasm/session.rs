@@ -8,6 +8,7 @@ use super::convert::{js_error, matrix, run_request, to_js, vector};
 use crate::attention::Stage;
 use crate::error::invalid;
 use crate::model::LoadedModel;
+use crate::rollout::rollout;
 use crate::session::Session as CoreSession;
 use crate::translation::Vocabularies;
 
@@ -147,6 +148,16 @@ impl Session {
     pub fn output(&self, block: usize) -> Result<Option<Float32Array>, JsValue> {
         let run = self.core.current().map_err(js_error)?;
         Ok(run.block(block).map_err(js_error)?.output.as_ref().map(matrix))
+    }
+
+    /// The attention rollout (Abnar & Zuidema 2020) of the last run's self-attention layers over
+    /// sequence `sequence` (an encoder's text, a picture's `[CLS]` and patches), flat
+    /// `[layer][query][key]`: after layer l, the product of every layer's head-averaged weights
+    /// with the residual added, `(A + I) / 2`, from layer 1 to l. Throws for a run without such
+    /// layers (a decoder's are causal).
+    pub fn rollout(&self, sequence: usize) -> Result<Float32Array, JsValue> {
+        let layers = rollout(self.core.current().map_err(js_error)?, sequence).map_err(js_error)?;
+        Ok(Float32Array::from(layers.iter().flat_map(|layer| layer.iter().copied()).collect::<Vec<_>>().as_slice()))
     }
 
     /// The attention of generation step `step`'s query over the keys it could see, flat

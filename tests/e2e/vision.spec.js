@@ -4,48 +4,12 @@
 // pixels; a picture dropped on the canvas; the notes for a file that is not a picture and for a
 // picture larger than the core reads.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkEveryPage, readWeightTable, screenshot, shown, TOY_PAGE } from './page-helpers.js';
-import { CATALOG } from '../../www/src/generated/catalog.js';
+import { checkEveryPage, readWeightTable, screenshot, shown } from './page-helpers.js';
+import { canvases, expectPainted, openVit, VIT, vitRun } from './vision-helpers.js';
 import { CORE_LIMITS } from '../../www/src/generated/core.js';
-import { viridis } from '../../www/src/colors.js';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const VIT = CATALOG.find((entry) => entry.kind === 'vision' && entry.origin === 'trained');
-const SIDE = 64;
-const VIEW = 256;
 
 const checked = checkEveryPage();
-
-/** The core's run in Node of the trained ViT on RGBA pixels: its summary and layer 1, head 1's weights. */
-function coreRun(pixels) {
-  const session = new checked.core.Session();
-  try {
-    const read = (name) => readFileSync(path.join(repo, VIT.folder, name));
-    session.loadModel('m', read('config.json').toString('utf8'), read('preprocessor_config.json').toString('utf8'), undefined, read('model.safetensors'));
-    const summary = session.run({ source: 'image', width: SIDE, height: SIDE, pixels: Uint8Array.from(pixels) });
-    return { summary, weights: session.weights(0, 0) };
-  } finally {
-    session.free();
-  }
-}
-
-async function openVit(page) {
-  await page.goto(TOY_PAGE);
-  await page.getByRole('combobox', { name: 'Computed by' }).selectOption(`catalog:${VIT.name}`);
-  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'vision', { timeout: 30_000 });
-  await expect(page.locator('.picture-class')).toBeVisible();
-}
-
-/** The drawing canvas's RGBA bytes and the picture view's, as plain arrays. */
-async function canvases(page) {
-  return page.evaluate(() => {
-    const bytes = (/** @type {HTMLCanvasElement} */ c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-    return { drawn: bytes(document.querySelector('.picture-canvas')), view: bytes(document.querySelector('.picture-view')) };
-  });
-}
+const coreRun = (pixels) => vitRun(checked.core, pixels);
 
 /** Waits for the page to show the run of the canvas as it is now, then checks it against the core. */
 async function matchesCore(page) {
@@ -65,16 +29,7 @@ async function matchesCore(page) {
   expect(table.rows[0]).toBe('[CLS]');
   table.cells[0].forEach((cell, k) => expect(Math.abs(shown(cell) - weights[k])).toBeLessThan(0.006));
   // The picture view: every patch's colour is its weight on viridis (0 to 1), 70% over the picture.
-  const { rows, columns } = summary.vision.patches;
-  const prefix = keys - rows * columns;
-  const cell = VIEW / columns;
-  for (let p = 0; p < rows * columns; p += 1) {
-    const x = (p % columns) * cell + cell / 2 + 3;
-    const y = Math.floor(p / columns) * cell + cell / 2 + 3;
-    const under = ((Math.floor(y / (VIEW / SIDE)) * SIDE) + Math.floor(x / (VIEW / SIDE))) * 4;
-    const colour = viridis(weights[prefix + p]);
-    for (let c = 0; c < 3; c += 1) expect(Math.abs(view[(y * VIEW + x) * 4 + c] - (0.7 * colour[c] + 0.3 * drawn[under + c]))).toBeLessThan(4);
-  }
+  expectPainted(view, drawn, weights.subarray(0, keys), summary.vision.patches);
   return { summary, view };
 }
 

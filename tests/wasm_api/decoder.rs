@@ -64,6 +64,9 @@ fn a_decoder_run_has_one_causal_block_per_layer() {
     assert_eq!(json_of(&info), want);
     let summary = session.run(request(json!({"source": "model", "text": "Hello<|endoftext|> world"}))).unwrap();
     assert_eq!(json_of(&get(&summary, "source")), json!({"name": "tiny-llama", "kind": "decoder", "trained": true}));
+    // Causal layers are not rolled out: the rollout follows an encoder's bidirectional layers.
+    let (message, _) = failure(session.rollout(0));
+    assert!(message.contains("no self-attention layer to roll out"), "{message}");
     let mut b = json_of(&block(&summary, 1));
     let scale = b["scale"].take().as_f64().unwrap();
     assert!((scale - 0.25).abs() < 1e-7, "1/√16, found {scale}");

@@ -43,6 +43,8 @@ fn attentions_and_prediction_equal_transformers_at_every_size() {
         let summary = session.run(image_request(width, height, &rgba)).unwrap();
         let worst = max_error(&session.attentions().unwrap().to_vec(), &flat(&picture["attentions"]), "attentions");
         assert!(worst <= 1e-4, "{name}: attentions differ by {worst}");
+        let worst = max_error(&session.rollout(0).unwrap().to_vec(), &flat(&picture["rollout"]), "rollout");
+        assert!(worst <= 1e-4, "{name}: rollout differs by {worst}");
         let tokens = token_texts(&summary, 0);
         assert_eq!((tokens.len(), &tokens[0][..], &tokens[1][..], &tokens[16][..]), (17, "[CLS]", "r0c0", "r3c3"));
         let summary = json_of(&summary);

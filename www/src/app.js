@@ -191,16 +191,20 @@ export function mountPlayground(container, options) {
     const kind = computingKind(request, status);
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
+    // The picture goes with its run: the picture view never paints one picture's attention over another.
+    const picture = status.info?.kind === 'vision' ? views.picture() : null;
     const outcome = await engine.run({
       request: runRequest(request, kind, {
         text: text.text,
         crossText: crossText.text,
         dModel: status.info?.hidden ?? null,
         decoder: status.info?.kind === 'decoder',
-        picture: status.info?.kind === 'vision' ? views.picture() : null,
+        picture,
       }),
       // A translation's two sequences keep their <eos>: hiding it is offered for one sequence only.
       withoutSpecial: kind === 'model' && request.hideSpecial && status.info?.kind !== 'encoder-decoder',
+      // The core's rollout of an encoder's layers, text or picture (a decoder's are causal).
+      rollout: kind === 'model' && request.rollout && (status.info?.kind === 'encoder' || status.info?.kind === 'vision'),
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
     });
@@ -213,7 +217,7 @@ export function mountPlayground(container, options) {
     const model = kind === 'model' && status.info
       ? { name: status.name, info: status.info, origin: (status.source !== null && shippedBehind(shipped, status.source, doc.baseURI)?.entry.origin) || null, heads: status.heads, vocabulary: status.vocabulary }
       : null;
-    const { full, shown } = runData(result, page.runCount + 1, model);
+    const { full, shown } = runData(result, page.runCount + 1, model, kind === 'model' ? picture : null);
     const crossMode = kind !== 'model' && request.model.mode === 'cross';
     const limits = limitNotes({ characters: crossMode && crossText.cut ? crossText : text, truncated: result.summary.truncated, model: model && { name: model.name, kind: model.info.kind } });
     if (kind === 'vectors') limits.push(`The toy works on ${status.name}’s WordPiece tokens and word embeddings, so d_model is ${status.info?.hidden}.`);
@@ -235,7 +239,7 @@ export function mountPlayground(container, options) {
   function snapshot() {
     if (!page.shown) return null;
     const f = focusIn(page.state, page.shown);
-    const run = viewOf(page.shown, page.state.view, f.layer);
+    const run = viewOf(page.shown, page.state.view, f.layer, page.state.rollout);
     return { data: run, state: stateIn(page.state, f, run), breakdown: page.breakdown };
   }
 
@@ -281,7 +285,7 @@ export function mountPlayground(container, options) {
     });
     writeUrlSoon();
     if (!shown) return;
-    const run = viewOf(shown, state.view === 'player' ? 'heatmap' : state.view, f.layer);
+    const run = state.view === 'player' ? viewOf(shown, 'heatmap', f.layer) : viewOf(shown, state.view, f.layer, state.rollout);
     const stale = page.lastGood !== null && !sameModel(page.lastGood.model, state.model) && !shown.full.model;
     views.renderRun({
       state,
@@ -290,7 +294,7 @@ export function mountPlayground(container, options) {
       run,
       seen: stateIn(state, f, run),
       hidden: shown.hidden !== null,
-      status: describeRun(shown.full, f, shown.hidden !== null, stale),
+      status: `${describeRun(shown.full, f, shown.hidden !== null, stale)}${run.rolledOut ? ` · heatmap: the rollout through layer ${f.layer + 1}, every head averaged` : ''}`,
       breakdown: page.breakdown,
       playing: page.playing,
       editMask: page.editMask,

@@ -71,7 +71,7 @@ export const ORIGINS = {
 
 /**
  * @typedef {{ type: 'patch', patch: Partial<PlaygroundState> }
- *   | { type: 'text', which: 'text' | 'crossText', text: string }
+ *   | { type: 'text', which: 'text' | 'crossText' | 'compareText', text: string }
  *   | { type: 'picture' }
  *   | { type: 'choose-source', patch: Partial<PlaygroundState>, fallbacks?: string[] }
  *   | { type: 'ran', request: PlaygroundState, shown: Shown, breakdown: Breakdown | null, limits: string[] }
@@ -450,7 +450,7 @@ function stepBy(page, direction) {
 function moveQuery(page, delta) {
   if (!page.shown) return [];
   const f = focusIn(page.state, page.shown);
-  const run = viewOf(page.shown, page.state.view, f.layer);
+  const run = viewOf(page.shown, page.state.view, f.layer, page.state.rollout);
   const query = runIndex(run, clampIndex(shownIndex(run, f.query) + delta, shape(run).queries));
   return update(page, page.state.pin?.side === 'q' ? { query, pin: { side: 'q', index: query } } : { query });
 }

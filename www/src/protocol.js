@@ -25,6 +25,7 @@
  * @property {number} id
  * @property {RunRequest} request
  * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
+ * @property {boolean} rollout  also the attention rollout of an encoder's layers (sequence 0)
  * @property {FocusRequest} focus      clamped by the worker to the run's shape
  */
 
@@ -77,6 +78,8 @@
  * @property {{ kept: number[][], weights: Float32Array } | null} withoutSpecial  per sequence the
  *   indices of the ordinary tokens, and every block's weights among them with rows renormalised
  * @property {Float32Array | null} pooled  the sentence embedding, when the source has one
+ * @property {Float32Array | null} rollout  when asked for: the core's attention rollout after
+ *   each layer, [layer][query][key] over every token, flat
  * @property {Breakdown | null} breakdown  for the focus (clamped)
  * @property {number} milliseconds    time spent in the core
  */

@@ -55,23 +55,29 @@ import { readableToken } from './tokens.js';
  * @property {number} layers        how many blocks the run has
  * @property {number} layer         the block whose heads the views show
  * @property {ModelRun | null} model
+ * @property {Float32Array | null} [rollout]  the core's attention rollout after each layer,
+ *   [layer][query][key] over every token, when it was asked for (an encoder's run)
+ * @property {import('./state.js').Picture | null} [picture]  the picture a vision model's run read
+ * @property {boolean} [rolledOut]  this is the rollout seen as a run: one "head" per layer, the
+ *   product of layers 1 to `layer` (rolloutView)
  */
 
 /**
  * The views' data of a run: every token (`full`), and, when special tokens are hidden and the
  * core sent the weights among the others, those (`shown`). A run of the toy has no `model`. A
  * decoder's byte-level tokens are shown decoded (tokens.js).
- * @param {RunResult} result
+ * @param {Pick<RunResult, 'summary' | 'weights' | 'allowed' | 'withoutSpecial' | 'pooled'> & { rollout?: Float32Array | null }} result
  * @param {number} runId
  * @param {{ name: string, info: ModelInfo, origin?: import('./types').Origin | null, heads?: NamedHead[], vocabulary?: import('./types').Vocabularies | null } | null} model
+ * @param {import('./state.js').Picture | null} [picture]  the picture the run read (a vision model's)
  * @returns {{ full: RunData, shown: RunData | null }}
  */
-export function runData(result, runId, model) {
+export function runData(result, runId, model, picture = null) {
   const { summary } = result;
   const decoder = summary.source.kind === 'decoder';
   const tokens = summary.sequences.map((s) => (decoder ? s.tokens.map(readableToken) : s.tokens));
   const modelRun = model && { heads: [], vocabulary: null, origin: null, ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
-  const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun }, 0);
+  const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun, rollout: result.rollout ?? null, picture }, 0);
   const without = result.withoutSpecial;
   if (!without || !modelRun) return { full, shown: null };
   const sequences = without.kept.map((kept, s) => kept.map((index) => tokens[s][index]));
@@ -242,13 +248,40 @@ export function atLayer(data, layer) {
   return views[layer];
 }
 
+/** @type {WeakMap<RunData, RunData>} */
+const rollouts = new WeakMap();
+
+/**
+ * The rollout of a run (every token) seen as a run whose layer l has one head, the core's
+ * rollout through layer l, so the heatmap, its table and the picture view read it as they read a
+ * head; null when the run has none.
+ * @param {RunData} data
+ * @param {number} layer
+ * @returns {RunData | null}
+ */
+export function rolloutView(data, layer) {
+  const { rollout } = data;
+  if (!rollout) return null;
+  let found = rollouts.get(data);
+  if (!found) {
+    const run = { ...data.run, blocks: data.run.blocks.map((block) => ({ ...block, heads: 1, kvHeads: 1 })) };
+    const model = data.model && { ...data.model, kept: null };
+    found = withBlock({ runId: data.runId, run, sequences: data.sequences, weights: rollout, masks: data.masks, model, rollout, rolledOut: true }, 0);
+    rollouts.set(data, found);
+  }
+  return atLayer(found, layer);
+}
+
+/** What the rollout is, in one sentence (the views' definition of it). */
+export const ROLLOUT_DEFINITION = 'Attention rollout (Abnar & Zuidema, 2020): each layer’s heads are averaged into A, the residual connection is counted as the identity, Â = (A + I) / 2, and the layers are multiplied, Â_l ⋯ Â_1. Row i says how much token i’s vector after layer l draws on each input token; every row sums to 1.';
+
 /**
  * Names what the views of a run show (the run, its layer, whether special tokens are hidden),
  * so a view can tell whether to redraw.
  * @param {RunData} data
  */
 export function dataKey(data) {
-  return `${data.runId}:${data.layer}:${data.model?.kept ? 'renormalised' : 'all'}`;
+  return `${data.runId}:${data.layer}:${data.model?.kept ? 'renormalised' : 'all'}${data.rolledOut ? ':rollout' : ''}`;
 }
 
 /**
@@ -257,6 +290,7 @@ export function dataKey(data) {
  * @param {number} head
  */
 export function headName(data, head) {
+  if (data.rolledOut) return `the rollout through layer ${data.layer + 1}`;
   return data.layers > 1 ? `layer ${data.layer + 1} · head ${head + 1}` : `head ${head + 1}`;
 }
 

@@ -88,6 +88,8 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  *   the pretrained model at this address (null: hashed vectors)
  * @property {boolean} hideSpecial  a pretrained model's views leave out [CLS], [SEP] and other
  *   special tokens and renormalise each row over the rest
+ * @property {boolean} rollout  an encoder's heatmap and picture view show the attention rollout
+ *   through the focused layer instead of the focused head
  * @property {number} layer    the focused layer (the toy model has one)
  * @property {number} head     the focused head
  * @property {number} query    the focused query token
@@ -152,6 +154,7 @@ export function defaultState() {
     source: TOY_SOURCE,
     vectors: null,
     hideSpecial: false,
+    rollout: false,
     model: {
       mode: 'self',
       tokenizer: DEFAULT_TOY_CONFIG.tokenizer,
@@ -345,7 +348,7 @@ export function sameModel(a, b) {
  * @param {PlaygroundState} b
  */
 export function sameComputation(a, b) {
-  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && sameModel(a.model, b.model)
+  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && a.rollout === b.rollout && sameModel(a.model, b.model)
     && sameGeneration(a.generate, b.generate);
 }
 

@@ -142,6 +142,7 @@ export function encodeState(state, presentation = {}) {
   params.set('model', state.source);
   if (state.vectors !== null) params.set('vectors', state.vectors);
   if (state.hideSpecial) params.set('nospecial', '1');
+  if (state.rollout) params.set('rollout', '1');
   for (const [name, value] of settingsParams(state.model)) params.set(name, value);
   params.set('layer', String(state.layer));
   params.set('head', String(state.head));
@@ -224,6 +225,7 @@ export function decodeParams(params) {
   state.source = read.source('model', state.source);
   state.vectors = read.optionalSource('vectors', state.vectors);
   state.hideSpecial = read.flag('nospecial', state.hideSpecial);
+  state.rollout = read.flag('rollout', state.rollout);
   m.tokenizer = read.choice('tok', TOKENIZERS, m.tokenizer);
   m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
   m.heads = read.integer('h', LIMITS.heads, m.heads);

@@ -3,7 +3,7 @@
 // which shows the model's own computation), and the state in the indices of the tokens a view
 // shows. Pure module.
 
-import { atLayer, clampIndex, decodingStep, generatedSequence, playerRow, runIndex, shape, shownIndex } from './run-data.js';
+import { atLayer, clampIndex, decodingStep, generatedSequence, playerRow, rolloutView, runIndex, shape, shownIndex } from './run-data.js';
 import { cloneState, neededModel, TOY_SOURCE } from './state.js';
 import { clampStep } from './timeline.js';
 import { decodedShares, readablePiece } from './tokens.js';
@@ -55,12 +55,16 @@ export function focusIn(state, shown) {
 
 /**
  * The run as a view shows it: the focused block, without [CLS]/[SEP] when they are hidden (the
- * player always shows every token).
+ * player always shows every token); the heatmap shows the rollout through the layer, over every
+ * token, when `rollout` asks for it and the run has it.
  * @param {Shown} shown
  * @param {ViewName} view
  * @param {number} layer
+ * @param {boolean} [rollout]
  */
-export function viewOf(shown, view, layer) {
+export function viewOf(shown, view, layer, rollout = false) {
+  const rolled = rollout && view === 'heatmap' ? rolloutView(shown.full, layer) : null;
+  if (rolled) return rolled;
   return atLayer(view !== 'player' && shown.hidden ? shown.hidden : shown.full, layer);
 }
 

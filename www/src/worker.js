@@ -77,12 +77,13 @@ function run(session, message) {
   const without = message.withoutSpecial ? session.withoutSpecial() : undefined;
   const withoutSpecial = without ? { kept: without.kept, weights: without.weights } : null;
   const pooled = session.pooled() ?? null;
+  const rollout = message.rollout ? session.rollout(0) : null;
   const focus = clampFocus(summary, message.focus);
   const breakdown = focus && breakdownOf(session, focus);
   const milliseconds = performance.now() - started;
   reply(
-    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, breakdown, milliseconds },
-    [weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
+    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, breakdown, milliseconds },
+    [weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(rollout ? [rollout.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
   );
 }
 

@@ -2,8 +2,10 @@
 // dropped (decoded by the browser and drawn onto the canvas), a few example digits drawn as
 // strokes, and beside them the model's prediction and the picture view: the picture as it was
 // run, under its grid of patches, with the focused layer and head's attention of the focused
-// query painted over it (hover or arrow keys move the query). The canvas's RGBA pixels are what
-// the core reads; a new picture is announced once its stroke ends.
+// query painted over it, or the attention rollout through that layer (hover or arrow keys move the
+// query). The canvas's RGBA pixels are what the core reads; a new picture is announced once its
+// stroke ends. The picture view paints the picture its run read, kept with the run, never the
+// canvas as it is now: after a failed run the view still shows one picture with its own attention.
 
 import { colourTop, viridis } from '../colors.js';
 import { el } from '../dom.js';
@@ -11,6 +13,7 @@ import { CORE_LIMITS } from '../generated/core.js';
 import { formatBytes, formatWeight } from '../format.js';
 import { layerHeadWeights, maxOf, tokenLabel } from '../run-data.js';
 import { renderLegend } from './legend.js';
+import { createRolloutSwitch } from './rollout-switch.js';
 
 /** @typedef {import('../state.js').Picture} Picture */
 /** @typedef {import('../types').Vision} Vision */
@@ -113,8 +116,9 @@ export function fitInSquare(width, height, side) {
 
 /**
  * @param {HTMLElement} root
- * @param {{ onPicture: () => void, onQuery: (query: number) => void }} callbacks  a new picture is
- *   on the canvas; the reader moved the query on the picture view
+ * @param {{ onPicture: () => void, onQuery: (query: number) => void, onRollout: (on: boolean) => void }} callbacks  a
+ *   new picture is on the canvas; the reader moved the query on the picture view; the reader
+ *   switched between one head and the rollout
  */
 export function createPicturePanel(root, callbacks) {
   const doc = root.ownerDocument;
@@ -152,7 +156,8 @@ export function createPicturePanel(root, callbacks) {
   const viewTitle = el(doc, 'h3', { class: 'picture-view-title' });
   const viewNote = el(doc, 'p', { class: 'field-hint picture-view-note' });
   const legend = el(doc, 'div', { class: 'legend picture-legend' });
-  const attention = el(doc, 'section', { class: 'picture-attention', attrs: { 'aria-label': 'Attention over the picture' } }, [viewTitle, view, legend, viewNote]);
+  const rolloutSwitch = createRolloutSwitch(doc, callbacks.onRollout);
+  const attention = el(doc, 'section', { class: 'picture-attention', attrs: { 'aria-label': 'Attention over the picture' } }, [rolloutSwitch.element, viewTitle, view, legend, viewNote]);
   const pad = el(doc, 'div', { class: 'picture-pad' }, [canvas]);
   root.replaceChildren(el(doc, 'div', { class: 'ap-picture' }, [
     el(doc, 'div', { class: 'picture-input' }, [
@@ -316,24 +321,29 @@ export function createPicturePanel(root, callbacks) {
   });
 
   /**
-   * Paints the picture as it was run, the attention of the focused query over its patches, the
-   * grid and the query's patch.
-   * @param {{ full: RunData, layer: number, head: number, query: number, stretch: boolean }} at
+   * Paints the picture the run read, the attention of the focused query over its patches (one
+   * head's, or the rollout through the layer when `rollout` is given), the grid and the query's
+   * patch.
+   * @param {{ full: RunData, layer: number, head: number, query: number, stretch: boolean, rollout: RunData | null, wantRollout: boolean }} at
    */
-  function paintAttention({ full, layer, head, query, stretch }) {
+  function paintAttention({ full, layer, head, query, stretch, rollout, wantRollout }) {
     const patches = full.run.vision?.patches;
-    attention.hidden = !patches || full.layers === 0;
-    if (!patches || full.layers === 0) {
+    const picture = full.picture;
+    attention.hidden = !patches || !picture || full.layers === 0;
+    if (!patches || !picture || full.layers === 0) {
       grid = null;
       return;
     }
+    rolloutSwitch.update({ kind: full.run.source.kind, on: wantRollout, layer });
     const block = full.run.blocks[layer];
     const tokens = full.sequences[block.keys];
     const layout = patchLayout(patches, tokens.length);
     grid = { layout, query };
-    const row = layerHeadWeights(full, layer, head).subarray(query * tokens.length, (query + 1) * tokens.length);
+    const row = (rollout ? layerHeadWeights(rollout, layer, 0) : layerHeadWeights(full, layer, head)).subarray(query * tokens.length, (query + 1) * tokens.length);
     const onPatches = row.subarray(layout.prefix);
     const brightest = colourTop(maxOf(onPatches), stretch);
+    if (shot.width !== picture.width || shot.height !== picture.height) Object.assign(shot, { width: picture.width, height: picture.height });
+    shotCtx.putImageData(new ImageData(/** @type {Uint8ClampedArray<ArrayBuffer>} */ (picture.pixels), picture.width, picture.height), 0, 0);
     viewCtx.imageSmoothingEnabled = false;
     viewCtx.drawImage(shot, 0, 0, VIEW_SIDE, VIEW_SIDE);
     const w = VIEW_SIDE / layout.columns;
@@ -369,22 +379,25 @@ export function createPicturePanel(root, callbacks) {
       viewCtx.strokeRect(x + 2, y + 2, w - 4, h - 4);
     }
     const name = tokenLabel(tokens[query]);
-    viewTitle.textContent = `Where ${name} looks · layer ${layer + 1}, head ${head + 1}`;
+    viewTitle.textContent = rollout
+      ? `What ${name}’s vector draws on · rollout through layer ${layer + 1}`
+      : `Where ${name} looks · layer ${layer + 1}, head ${head + 1}`;
     const prefixWeights = [...row.subarray(0, layout.prefix)].map((weight, i) => `${tokenLabel(tokens[i])} ${formatWeight(weight)}`).join(', ');
-    viewNote.textContent = `Each of the ${layout.rows} × ${layout.columns} patches (${patches.patchSize} × ${patches.patchSize} pixels of the model’s input) is coloured by ${name}’s weight on it; the rest goes to ${prefixWeights}, ${layout.prefix === 1 ? 'which is not a patch' : 'which are not patches'}. Hover a patch or use the arrow keys to make it the query (Home: back to ${tokenLabel(tokens[0])}).`;
-    view.setAttribute('aria-label', `${viewTitle.textContent}: the picture with each patch coloured by its weight`);
-    renderLegend(legend, brightest, { name: `${name}’s weight`, masked: false, stretched: stretch });
+    const what = rollout
+      ? `its share in ${name}’s vector after layer ${layer + 1}, through every layer’s attention from the first (all heads averaged, the residual added)`
+      : `${name}’s weight on it`;
+    viewNote.textContent = `Each of the ${layout.rows} × ${layout.columns} patches (${patches.patchSize} × ${patches.patchSize} pixels of the model’s input) is coloured by ${what}; the rest goes to ${prefixWeights}, ${layout.prefix === 1 ? 'which is not a patch' : 'which are not patches'}. Hover a patch or use the arrow keys to make it the query (Home: back to ${tokenLabel(tokens[0])}).`;
+    view.setAttribute('aria-label', `${viewTitle.textContent}: the picture with each patch coloured by its ${rollout ? 'share' : 'weight'}`);
+    renderLegend(legend, brightest, { name: rollout ? `${name}’s share` : `${name}’s weight`, masked: false, stretched: stretch });
   }
 
   // The first picture is an example, there before the first run asks for it.
   drawExample('3');
 
   return {
-    /** The canvas's pixels as the core reads them; the picture view shows them once run. @returns {Picture} */
+    /** The canvas's pixels as the core reads them (a copy: the run keeps it). @returns {Picture} */
     picture() {
-      const image = ctx.getImageData(0, 0, DRAW_SIDE, DRAW_SIDE);
-      shotCtx.putImageData(image, 0, 0);
-      return { width: DRAW_SIDE, height: DRAW_SIDE, pixels: image.data };
+      return { width: DRAW_SIDE, height: DRAW_SIDE, pixels: ctx.getImageData(0, 0, DRAW_SIDE, DRAW_SIDE).data };
     },
     paintAttention,
     /**

@@ -20,8 +20,9 @@ import { createPlayer } from './player.js';
 import { createSentenceInput } from './sentence.js';
 import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
-import { blockName, hasSpecial, specialNames, targetBlock } from '../run-data.js';
+import { blockName, hasSpecial, rolloutView, specialNames, targetBlock } from '../run-data.js';
 import { createPicturePanel } from './picture.js';
+import { createRolloutSwitch } from './rollout-switch.js';
 import { createNoAttentionPanel, createTranslationPanel } from './translation.js';
 import { computationLabel, modelLabel } from '../caption.js';
 import { createTokenStrip } from './token-strip.js';
@@ -209,7 +210,7 @@ export function createPlaygroundViews(container, callbacks) {
       sentence.setText(text);
     },
   });
-  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }) });
+  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }), onRollout: (rollout) => onPatch({ rollout }) });
   const noAttention = createNoAttentionPanel(noAttentionHost);
   noAttention.update(null);
   const modelPanel = createModelPanel(modelHost, {
@@ -226,7 +227,11 @@ export function createPlaygroundViews(container, callbacks) {
   });
   const tabs = createTabs(tabList, { onView: (view) => onPatch({ view }) });
   const fromView = (/** @type {number} */ index) => (shown ? shown.fromView(index) : index);
-  const heatmap = createHeatmap(panels.heatmap, {
+  // An encoder's heatmap shows one head or the rollout through the layer.
+  const heatmapRollout = createRolloutSwitch(doc, (rollout) => onPatch({ rollout }));
+  const heatmapHost = el(doc, 'div');
+  panels.heatmap.append(heatmapRollout.element, heatmapHost);
+  const heatmap = createHeatmap(heatmapHost, {
     onQuery: (query) => onPatch({ query: fromView(query) }),
     onHover: (cell) => highlight(cell && shown ? shown.run.summary.queryTokens[cell.query] ?? null : null, 'q'),
     onToggleCell: callbacks.onToggleCell,
@@ -390,11 +395,15 @@ export function createPlaygroundViews(container, callbacks) {
       sourceDetails.textContent = computationLabel(full, state.model);
       sourceLine.classList.toggle('toy', !modelRun);
       toTrained.hidden = modelRun !== null;
-      if (full.run.vision) picturePanel.paintAttention({ full, layer: f.layer, head: f.head, query: f.query, stretch: state.stretch });
+      if (full.run.vision) {
+        const rollout = state.rollout ? rolloutView(full, f.layer) : null;
+        picturePanel.paintAttention({ full, layer: f.layer, head: f.head, query: f.query, stretch: state.stretch, rollout, wantRollout: state.rollout });
+      }
       if (none) return;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
-        heatmap.update({ data: run, head: f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true, stretch: state.stretch, model: label });
+        heatmapRollout.update({ kind: full.run.source.kind, on: state.rollout, layer: f.layer, kept: run.rolledOut && next.hidden ? specialNames(full.run, ' and ') : '' });
+        heatmap.update({ data: run, head: run.rolledOut ? 0 : f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true, stretch: state.stretch, model: label });
       } else if (state.view === 'lines') {
         lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head, query: seen.query, stretch: state.stretch });
       } else if (state.view === 'heads') {
