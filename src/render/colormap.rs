@@ -4,7 +4,7 @@
 use std::fmt;
 
 pub use super::design::HEAD_COLOURS;
-use super::design::{LIGHT_TEXT_BELOW, VIRIDIS};
+use super::design::{DIVERGING, LIGHT_TEXT_BELOW, VIRIDIS};
 
 /// An sRGB colour; `Display` writes it as `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,25 @@ pub fn viridis(t: f32) -> Rgb {
         (a + (b - a) * f).round() as u8
     };
     Rgb(mix(0), mix(1), mix(2))
+}
+
+/// The colour of a difference of weights `d` in [−1, 1] on the diverging scale (blue below 0,
+/// near-white at 0, red above); `d` outside is clamped, NaN is 0.
+pub fn diverging(d: f32) -> Rgb {
+    let d = if d.is_nan() { 0.0 } else { d.clamp(-1.0, 1.0) };
+    let at = (d + 1.0) / 2.0 * (DIVERGING.len() - 1) as f32;
+    let i = (at.floor() as usize).min(DIVERGING.len() - 2);
+    let f = at - i as f32;
+    let mix = |c: usize| {
+        let (a, b) = (f32::from(DIVERGING[i][c]), f32::from(DIVERGING[i + 1][c]));
+        (a + (b - a) * f).round() as u8
+    };
+    Rgb(mix(0), mix(1), mix(2))
+}
+
+/// Whether text on a difference's cell should be light (the saturated ends of the scale).
+pub fn difference_needs_light_text(d: f32) -> bool {
+    d.abs() > 0.55
 }
 
 /// The top of a weight scale: the largest weight shown, or 1 when there is none, so that small
@@ -88,6 +107,20 @@ mod tests {
         let luma = |c: Rgb| 0.2126 * f32::from(c.0) + 0.7152 * f32::from(c.1) + 0.0722 * f32::from(c.2);
         let steps: Vec<f32> = (0..=64).map(|i| luma(viridis(i as f32 / 64.0))).collect();
         assert!(steps.windows(2).all(|w| w[1] > w[0]), "{steps:?}");
+    }
+
+    #[test]
+    fn the_diverging_scale_is_white_at_zero_and_symmetric_in_lightness() {
+        assert_eq!(diverging(0.0), Rgb(0xf7, 0xf7, 0xf7));
+        assert_eq!((diverging(-1.0), diverging(1.0)), (Rgb(0x21, 0x66, 0xac), Rgb(0xb2, 0x18, 0x2b)));
+        assert_eq!((diverging(-3.0), diverging(f32::NAN)), (diverging(-1.0), diverging(0.0)));
+        let luma = |c: Rgb| 0.2126 * f32::from(c.0) + 0.7152 * f32::from(c.1) + 0.0722 * f32::from(c.2);
+        for i in 1..=16 {
+            let d = i as f32 / 16.0;
+            // Darker the further from 0, on both sides.
+            assert!(luma(diverging(d)) < luma(diverging(d - 1.0 / 16.0)) + 0.5, "{d}");
+            assert!(luma(diverging(-d)) < luma(diverging(-d + 1.0 / 16.0)) + 0.5, "{d}");
+        }
     }
 
     #[test]

@@ -48,6 +48,23 @@ pub const VIRIDIS: [[u8; 3]; 33] = [
     [0xfd, 0xe7, 0x25],
 ];
 
+/// The diverging scale of a difference of weights (the Compare view's B − A), from −1 to +1 at
+/// t = −1, −0.75, …, +1: blue where B gives less weight than A, near-white where they agree, red
+/// where B gives more (Cynthia Brewer's nine-class RdBu, reversed so that more is warm); colours
+/// between are interpolated linearly. Blue and red stay apart for red–green colour-blind readers,
+/// and a difference of 0 is never confused with a weight of 0 (viridis has no white).
+pub const DIVERGING: [[u8; 3]; 9] = [
+    [0x21, 0x66, 0xac],
+    [0x43, 0x93, 0xc3],
+    [0x92, 0xc5, 0xde],
+    [0xd1, 0xe5, 0xf0],
+    [0xf7, 0xf7, 0xf7],
+    [0xfd, 0xdb, 0xc7],
+    [0xf4, 0xa5, 0x82],
+    [0xd6, 0x60, 0x4d],
+    [0xb2, 0x18, 0x2b],
+];
+
 /// Okabe & Ito's colour-blind-safe palette without black (it would vanish in dark mode), ordered
 /// so that the first heads get the colours that read best on light and dark backgrounds; heads
 /// beyond the eighth reuse them.
@@ -157,6 +174,12 @@ pub fn javascript() -> String {
         "VIRIDIS",
         format!("Object.freeze([\n{}])", viridis.concat()),
     );
+    let diverging: Vec<String> = DIVERGING.iter().map(|[r, g, b]| format!("  [{r}, {g}, {b}],\n")).collect();
+    constant(
+        "The diverging scale of a difference of weights, −1 to +1 at t = −1, −0.75, …, +1, as [r, g, b] bytes: blue where B gives less than A, red where it gives more.",
+        "DIVERGING",
+        format!("Object.freeze([\n{}])", diverging.concat()),
+    );
     let heads: Vec<String> = HEAD_COLOURS.iter().map(|c| format!("'{c}'")).collect();
     constant(
         "Okabe & Ito's colours for heads, in order; heads beyond the last reuse them.",
@@ -202,6 +225,7 @@ mod tests {
         assert!(js.contains("export const MIN_WEIGHT = 0.01;"), "{js}");
         assert!(js.contains("export const HEAD_COLOURS = Object.freeze(['#0072b2', '#e69f00',"), "{js}");
         assert!(js.contains("  [68, 1, 84],\n"), "{js}");
+        assert!(js.contains("export const DIVERGING = Object.freeze([\n  [33, 102, 172],\n"), "{js}");
         assert!(js.contains("  maskedMark: '#9b9b92',\n"), "{js}");
         assert!(js.contains("export const LINES_LIMIT = 20000;"), "{js}");
         assert!(js.contains("export const ROW = 26;"), "{js}");

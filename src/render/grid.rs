@@ -3,7 +3,7 @@
 //! are a table of thumbnails with the layers down and the heads across.
 
 use super::figure::{header, legend, legend_width, Scale, PAD};
-use super::scene::{paper, Anchor, Cells, Rect, Scene, Shape, Text, BOLD, REGULAR, SEMIBOLD};
+use super::scene::{paper, Anchor, Cells, Colours, Rect, Scene, Shape, Text, BOLD, REGULAR, SEMIBOLD};
 use super::RenderError;
 
 /// What a head grid shows and says.
@@ -89,7 +89,7 @@ pub fn grid(spec: &Grid<'_>) -> Result<Scene, RenderError> {
             cols: keys,
             values: spec.weights[at..at + size].to_vec(),
             allowed: allowed.clone(),
-            max,
+            colours: Colours::Weights(max),
         }));
     }
     if several {

@@ -7,7 +7,7 @@ use super::design::HEATMAP_LABEL as LABEL;
 use super::figure::{
     header, label_fill, legend, legend_width, quoted, token_label, weight_text, Figure, HeadWeights, Scale, TokenLabel, Tokens, PAD,
 };
-use super::scene::{paper, text_width, Anchor, Cells, Rect, Scene, Shape, Text, SEMIBOLD};
+use super::scene::{paper, text_width, Anchor, Cells, Colours, Rect, Scene, Shape, Text, SEMIBOLD};
 use super::RenderError;
 
 /// Cells at least this large show their weight.
@@ -105,7 +105,16 @@ pub fn heatmap_scene(spec: &Heatmap<'_>) -> Result<Scene, RenderError> {
         let text = Text::new(left - 8.0, y, label(token), size, fill).anchor(Anchor::End).bold(current).italic(token.special);
         shapes.push(Shape::Text(text));
     }
-    shapes.push(Shape::Cells(Cells { x: left, y: top, cell, rows, cols, values: head.weights.iter().copied().collect(), allowed, max }));
+    shapes.push(Shape::Cells(Cells {
+        x: left,
+        y: top,
+        cell,
+        rows,
+        cols,
+        values: head.weights.iter().copied().collect(),
+        allowed,
+        colours: Colours::Weights(max),
+    }));
     if cell >= NUMBERS_MIN {
         for ((i, j), &w) in head.weights.indexed_iter() {
             if head.allowed.as_ref().is_some_and(|a| !a[[i, j]]) {
@@ -202,8 +211,8 @@ mod tests {
         let spec = Heatmap { tokens: &t, head: &h, title: "T", name: "T", caption: "c", query: None, scale: Scale::Fixed };
         let fixed = heatmap_scene(&spec).unwrap();
         let stretched = heatmap_scene(&Heatmap { scale: Scale::Stretched, ..spec }).unwrap();
-        let cells = |scene: &Scene| scene.shapes.iter().find_map(|s| if let Shape::Cells(c) = s { Some(c.max) } else { None }).unwrap();
-        assert_eq!((cells(&fixed), cells(&stretched)), (1.0, 0.6));
+        let cells = |scene: &Scene| scene.shapes.iter().find_map(|s| if let Shape::Cells(c) = s { Some(c.colours) } else { None }).unwrap();
+        assert_eq!((cells(&fixed), cells(&stretched)), (Colours::Weights(1.0), Colours::Weights(0.6)));
         let texts = |scene: &Scene| scene.texts().map(|t| t.text.clone()).collect::<Vec<_>>();
         assert!(texts(&fixed).contains(&"c · colour scale 0 to 1".to_owned()), "{:?}", texts(&fixed));
         assert!(texts(&stretched).contains(&"c · colours stretched to the largest weight, 0.600".to_owned()));

@@ -10,6 +10,7 @@
 use ndarray::Array2;
 use serde::Deserialize;
 
+use super::compare::{compare_scene, Compare, Map};
 use super::design::{LINES_LIMIT, LINES_TOKEN_LIMIT};
 use super::figure::{quoted, HeadWeights, Scale, TokenLabel, Tokens};
 use super::formula::Formula;
@@ -67,6 +68,34 @@ pub enum View {
     Grid { head: usize },
     /// One step of the player.
     Steps(StepInput),
+    /// One head on two sentences: `weights` holds A's weights (the figure's queries × keys), then
+    /// B's, then B − A over the shared pairs; `allowed` is empty or holds the three masks so.
+    Compare(CompareInput),
+}
+
+/// The Compare view: sentence B's tokens, the shared token pairs the difference is over, and
+/// what the page says of the two texts and of how their tokens were aligned.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareInput {
+    pub head: usize,
+    /// A's focused query, and where it is among B's queries and the difference's rows (if there).
+    pub query: usize,
+    #[serde(default)]
+    pub other_query: Option<usize>,
+    #[serde(default)]
+    pub row: Option<usize>,
+    pub other_queries: Vec<TokenLabel>,
+    pub other_keys: Vec<TokenLabel>,
+    /// The difference's rows and columns: one label per shared pair ("tired/wide" where the two
+    /// sentences have different tokens there).
+    pub rows: Vec<TokenLabel>,
+    pub cols: Vec<TokenLabel>,
+    /// The two texts, for the caption (the page shortens long ones).
+    pub text_a: String,
+    pub text_b: String,
+    /// How the tokens were aligned, in the page's words.
+    pub alignment: String,
 }
 
 /// A pinned token of the lines view: `side` "q" or "k", `index` among that side's tokens.
@@ -122,6 +151,11 @@ pub struct ColumnInput {
     pub weight: bool,
     #[serde(default)]
     pub faint_when_masked: bool,
+}
+
+/// A typed text in quotes for a caption: “The animal …”.
+fn quoted_text(text: &str) -> String {
+    format!("“{}”", text.trim())
 }
 
 /// `n` with thousands separated by commas, as the page writes counts: 20,000.
@@ -221,7 +255,11 @@ impl FigureInput {
 
     /// The figure, or why it cannot be made (in a sentence for the page's reader).
     pub fn scene(&self, weights: &[f32], allowed: &[u8]) -> Result<Scene, RenderError> {
-        let mask = self.allowed(allowed)?;
+        // The comparison's mask covers its three maps; every other view's is queries × keys.
+        let mask = match &self.view {
+            View::Compare(compare) => return self.compare(compare, weights, allowed),
+            _ => self.allowed(allowed)?,
+        };
         match &self.view {
             View::Heatmap { head, query } => {
                 let name = self.head_name(*head);
@@ -261,7 +299,45 @@ impl FigureInput {
                 })
             }
             View::Steps(step) => self.step(step),
+            View::Compare(compare) => self.compare(compare, weights, allowed),
         }
+    }
+
+    fn compare(&self, c: &CompareInput, weights: &[f32], allowed: &[u8]) -> Result<Scene, RenderError> {
+        let sizes = [self.queries.len() * self.keys.len(), c.other_queries.len() * c.other_keys.len(), c.rows.len() * c.cols.len()];
+        let total: usize = sizes.iter().sum();
+        if weights.len() != total || !(allowed.is_empty() || allowed.len() == total) {
+            return Err(RenderError(format!(
+                "the comparison takes {total} weights (A, B and B − A) and as many mask entries or none, not {} and {}",
+                weights.len(),
+                allowed.len()
+            )));
+        }
+        let mask: Option<Vec<bool>> = (!allowed.is_empty()).then(|| allowed.iter().map(|&a| a != 0).collect());
+        let (a, rest) = weights.split_at(sizes[0]);
+        let (b, difference) = rest.split_at(sizes[1]);
+        let part = |i: usize| mask.as_deref().map(|m| &m[sizes[..i].iter().sum::<usize>()..sizes[..=i].iter().sum::<usize>()]);
+        let query = (c.query < self.queries.len()).then_some(c.query);
+        let name = self.head_name(c.head);
+        let title = format!("Two sentences, one head · {name} of {}", self.heads);
+        let top = self.scale.top(a.iter().chain(b).copied());
+        let caption = format!(
+            "{} · A: {} · B: {} · {} · A and B: {}",
+            self.source_line(),
+            quoted_text(&c.text_a),
+            quoted_text(&c.text_b),
+            c.alignment,
+            self.scale.caption(top)
+        );
+        compare_scene(&Compare {
+            title: &title,
+            name: &format!("Attention of {name} on two sentences"),
+            caption: &caption,
+            a: Map { title: "A", queries: &self.queries, keys: &self.keys, values: a, allowed: part(0), row: query },
+            b: Map { title: "B", queries: &c.other_queries, keys: &c.other_keys, values: b, allowed: part(1), row: c.other_query },
+            difference: Map { title: "B − A", queries: &c.rows, keys: &c.cols, values: difference, allowed: part(2), row: c.row },
+            top,
+        })
     }
 
     fn lines(&self, weights: &[f32], mask: &Option<Vec<bool>>, shown: &[usize], pin: Option<PinInput>) -> Result<Scene, RenderError> {
@@ -458,6 +534,31 @@ mod tests {
         assert!(input(json!({ "kind": "heatmap", "head": 0, "query": 0 })).scene(&[0.0; 8], &[]).is_err(), "too few weights");
         assert!(input(json!({ "kind": "heatmap", "head": 0, "query": 0 })).scene(&[0.0; 9], &[1; 4]).is_err(), "a mask of another size");
         assert_eq!([grouped(7), grouped(1000), grouped(1_234_567)], ["7", "1,000", "1,234,567"]);
+    }
+
+    #[test]
+    fn the_comparison_draws_a_b_and_their_difference_and_names_both_texts() {
+        let compare = |weights: usize, allowed: usize| {
+            input(json!({
+                "kind": "compare", "head": 1, "query": 2, "otherQuery": 1, "row": 1,
+                "otherQueries": [{ "text": "the", "special": false }, { "text": "dog", "special": false }],
+                "otherKeys": [{ "text": "the", "special": false }, { "text": "dog", "special": false }],
+                "rows": [{ "text": "the", "special": false }, { "text": "cat / dog", "special": false }],
+                "cols": [{ "text": "the", "special": false }, { "text": "cat / dog", "special": false }],
+                "textA": "the cat sat", "textB": "the dog",
+                "alignment": "2 of 3 tokens shared",
+            }))
+            .scene(&vec![0.25; weights], &vec![1; allowed])
+        };
+        let scene = compare(9 + 4 + 4, 0).unwrap();
+        assert_eq!(scene.cell_count(), 17);
+        assert_eq!(scene.title, "Attention of head 2 on two sentences");
+        let caption = texts(&scene)[1..4].join(" · ");
+        assert!(caption.contains("A: “the cat sat” · B: “the dog” · 2 of 3 tokens shared · A and B: colour scale 0 to 1"), "{caption}");
+        assert!(compare(9 + 4 + 4, 17).is_ok());
+        let message = compare(9 + 4, 0).unwrap_err().to_string();
+        assert!(message.contains("takes 17 weights"), "{message}");
+        assert!(compare(17, 5).is_err(), "a mask of another size");
     }
 
     #[test]

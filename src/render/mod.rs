@@ -1,6 +1,6 @@
 //! Figures of attention weights for slides and papers, drawn from the numbers: the heatmap of
-//! one head, the lines view of one or more heads, the grid of every head and one step of the
-//! step-by-step player, in the playground's design (viridis cells, token labels, a colour
+//! one head, the lines view of one or more heads, the grid of every head, one step of the
+//! step-by-step player and one head on two sentences with their difference, in the playground's design (viridis cells, token labels, a colour
 //! legend, Okabe–Ito colours for heads, generic font families), defined once in [`design`].
 //!
 //! A figure is first a [`Scene`], a list of plain shapes; [`svg::to_svg`] writes it as a
@@ -20,6 +20,7 @@
 //! ```
 
 pub mod colormap;
+pub mod compare;
 pub mod design;
 pub mod figure;
 pub mod formula;

@@ -168,7 +168,7 @@ pub fn to_png(scene: &Scene, scale: u32) -> Result<Png, RenderError> {
 mod tests {
     use super::*;
     use crate::render::colormap::Rgb;
-    use crate::render::scene::Text;
+    use crate::render::scene::{Colours, Text};
 
     fn scene(text: &str) -> Scene {
         Scene {
@@ -177,7 +177,16 @@ mod tests {
             title: String::new(),
             description: String::new(),
             shapes: vec![
-                Shape::Cells(Cells { x: 0.0, y: 0.0, cell: 10.0, rows: 1, cols: 2, values: vec![0.0, 1.0], allowed: None, max: 1.0 }),
+                Shape::Cells(Cells {
+                    x: 0.0,
+                    y: 0.0,
+                    cell: 10.0,
+                    rows: 1,
+                    cols: 2,
+                    values: vec![0.0, 1.0],
+                    allowed: None,
+                    colours: Colours::Weights(1.0),
+                }),
                 Shape::Text(Text::new(30.0, 15.0, text, 12.0, Rgb(0, 0, 0))),
             ],
         }

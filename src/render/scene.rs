@@ -10,7 +10,7 @@
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
-use super::colormap::{weight_colour, Rgb};
+use super::colormap::{diverging, weight_colour, Rgb};
 pub use super::design::{paper, FONT_FAMILY, MONO_FAMILY};
 use super::design::{LEGEND_STEPS, MASK_MARK_INSET};
 
@@ -138,8 +138,26 @@ pub struct Line {
     pub opacity: f32,
 }
 
-/// A weight matrix drawn as square cells coloured on the weight scale from 0 to `max`; cells
-/// that `allowed` marks `false` are masked (grey, with a diagonal stroke when there is room).
+/// How a matrix's values become colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Colours {
+    /// Attention weights on viridis from 0 to this top (1 on the fixed scale).
+    Weights(f32),
+    /// Differences of weights on the diverging scale from −1 to +1.
+    Difference,
+}
+
+impl Colours {
+    pub fn of(self, value: f32) -> Rgb {
+        match self {
+            Colours::Weights(max) => weight_colour(value, max),
+            Colours::Difference => diverging(value),
+        }
+    }
+}
+
+/// A matrix drawn as square cells coloured by `colours`; cells that `allowed` marks `false` are
+/// masked (grey, with a diagonal stroke when there is room).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cells {
     pub x: f32,
@@ -151,7 +169,7 @@ pub struct Cells {
     pub values: Vec<f32>,
     /// Row-major, `rows × cols`; `None` when nothing is masked.
     pub allowed: Option<Vec<bool>>,
-    pub max: f32,
+    pub colours: Colours,
 }
 
 /// Cells at least this large carry the diagonal stroke of a masked cell.
@@ -175,7 +193,7 @@ impl Cells {
             let (x, y) = ((i % self.cols) as f32 * c, (i / self.cols) as f32 * c);
             let masked = self.allowed.as_ref().is_some_and(|a| !a[i]);
             let mark = (masked && c >= MASK_MARK_MIN).then_some([x + inset, y + c - inset, x + c - inset, y + inset]);
-            Cell { x, y, fill: if masked { paper::MASKED } else { weight_colour(self.values[i], self.max) }, mark }
+            Cell { x, y, fill: if masked { paper::MASKED } else { self.colours.of(self.values[i]) }, mark }
         })
     }
 }
@@ -321,7 +339,7 @@ mod tests {
             cols: 2,
             values: vec![1.0, 0.0, 0.5, 0.5],
             allowed: Some(vec![true, false, true, true]),
-            max: 1.0,
+            colours: Colours::Weights(1.0),
         };
         let all: Vec<Cell> = cells.cells().collect();
         assert_eq!((all[1].x, all[1].y, all[2].x, all[2].y), (10.0, 0.0, 0.0, 10.0));
@@ -333,8 +351,16 @@ mod tests {
 
     #[test]
     fn a_scene_serializes_as_a_display_list() {
-        let cells =
-            Cells { x: 1.0, y: 2.0, cell: 10.0, rows: 1, cols: 2, values: vec![1.0, 0.0], allowed: Some(vec![true, false]), max: 1.0 };
+        let cells = Cells {
+            x: 1.0,
+            y: 2.0,
+            cell: 10.0,
+            rows: 1,
+            cols: 2,
+            values: vec![1.0, 0.0],
+            allowed: Some(vec![true, false]),
+            colours: Colours::Weights(1.0),
+        };
         let scene = Scene {
             width: 10,
             height: 20,

@@ -3,7 +3,7 @@
 // core's design (src/render/design.rs, generated into ./generated/design.js) and computed here
 // the way the core's figures compute them. Pure module.
 
-import { HEAD_COLOURS, LIGHT_TEXT_BELOW, VIRIDIS } from './generated/design.js';
+import { DIVERGING, HEAD_COLOURS, LIGHT_TEXT_BELOW, VIRIDIS } from './generated/design.js';
 
 export { HEAD_COLOURS };
 
@@ -25,6 +25,21 @@ export function viridis(t) {
   const f = at - i;
   const mix = (/** @type {number} */ c) => Math.round(VIRIDIS[i][c] + (VIRIDIS[i + 1][c] - VIRIDIS[i][c]) * f);
   return [mix(0), mix(1), mix(2)];
+}
+
+/**
+ * A difference of weights `d` in [−1, 1] on the diverging scale as "#rrggbb": blue below 0,
+ * near-white at 0, red above (the figures' colormap.rs computes the same); `d` outside is
+ * clamped, NaN is 0.
+ * @param {number} d
+ */
+export function differenceColour(d) {
+  const clamped = Number.isNaN(d) ? 0 : Math.min(1, Math.max(-1, d));
+  const at = ((clamped + 1) / 2) * (DIVERGING.length - 1);
+  const i = Math.min(Math.floor(at), DIVERGING.length - 2);
+  const f = at - i;
+  const mix = (/** @type {number} */ c) => Math.round(DIVERGING[i][c] + (DIVERGING[i + 1][c] - DIVERGING[i][c]) * f);
+  return `#${[mix(0), mix(1), mix(2)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**

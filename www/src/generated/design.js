@@ -38,6 +38,19 @@ export const VIRIDIS = Object.freeze([
   [253, 231, 37],
 ]);
 
+/** The diverging scale of a difference of weights, −1 to +1 at t = −1, −0.75, …, +1, as [r, g, b] bytes: blue where B gives less than A, red where it gives more. */
+export const DIVERGING = Object.freeze([
+  [33, 102, 172],
+  [67, 147, 195],
+  [146, 197, 222],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [244, 165, 130],
+  [214, 96, 77],
+  [178, 24, 43],
+]);
+
 /** Okabe & Ito's colours for heads, in order; heads beyond the last reuse them. */
 export const HEAD_COLOURS = Object.freeze(['#0072b2', '#e69f00', '#009e73', '#d55e00', '#56b4e9', '#cc79a7', '#f0e442', '#999999']);
 
