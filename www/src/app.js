@@ -16,10 +16,10 @@ import { createModelLoader } from './model/loader.js';
 import { createPlayerClock } from './player-clock.js';
 import { atLayer, describeRun, hasSpecial, runData, runIndex, shape, specialNames } from './run-data.js';
 import { createScheduler, typingDelay } from './scheduler.js';
-import { LIMITS, TOY_SOURCE, cloneState, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
+import { LIMITS, TOY_SOURCE, cloneState, comparedText, defaultPresentation, defaultState, runRequest, sameModel, toggleBlocked } from './state.js';
 import { STEP_MS } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
-import { computingKind, focusIn, generationView, stateIn, viewOf } from './view-model.js';
+import { comparedAt, comparedRun, computingKind, focusIn, generationView, stateIn, viewOf } from './view-model.js';
 import { createPlaygroundViews } from './views/playground.js';
 import { readsCharacters } from './views/translation.js';
 
@@ -191,6 +191,7 @@ export function mountPlayground(container, options) {
     const kind = computingKind(request, status);
     const text = limitText(request.text);
     const crossText = limitText(request.crossText);
+    const comparing = comparedText(request);
     // The picture goes with its run: the picture view never paints one picture's attention over another.
     const picture = status.info?.kind === 'vision' ? views.picture() : null;
     const outcome = await engine.run({
@@ -207,6 +208,8 @@ export function mountPlayground(container, options) {
       rollout: kind === 'model' && request.rollout && (status.info?.kind === 'encoder' || status.info?.kind === 'vision'),
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
+      // The Compare view's sentence B, run the same way (a picture has no sentence to compare).
+      compare: comparing === null || picture ? null : limitText(comparing).text,
     });
     if (!outcome.ok && 'superseded' in outcome) return;
     if (!outcome.ok) {
@@ -224,7 +227,9 @@ export function mountPlayground(container, options) {
     if (kind === 'model' && request.hideSpecial && !shown && hasSpecial(result.summary)) {
       limits.push(`The text has no tokens but ${specialNames(result.summary, ' and ')}, so they are shown.`);
     }
-    dispatch({ type: 'ran', request, shown: { full, hidden: shown }, breakdown: result.breakdown, limits });
+    const other = result.compared;
+    const compared = !other ? null : other.error !== null ? { error: other.error } : comparedRun(runData(other, page.runCount + 1, model));
+    dispatch({ type: 'ran', request, shown: { full, hidden: shown, compared }, breakdown: result.breakdown, limits });
     lastRunMs = win.performance.now() - started;
   }
 
@@ -240,7 +245,7 @@ export function mountPlayground(container, options) {
     if (!page.shown) return null;
     const f = focusIn(page.state, page.shown);
     const run = viewOf(page.shown, page.state.view, f.layer, page.state.rollout);
-    return { data: run, state: stateIn(page.state, f, run), breakdown: page.breakdown };
+    return { data: run, state: stateIn(page.state, f, run), breakdown: page.breakdown, compared: comparedAt(page.shown, f.layer).b };
   }
 
   /**
@@ -300,6 +305,7 @@ export function mountPlayground(container, options) {
       editMask: page.editMask,
       fromView: (index) => runIndex(run, index),
       allHeads: shape(shown.full).heads,
+      compared: comparedAt(shown, f.layer),
       generation,
     });
     options.onFocus?.(focusOf({ ...state, ...f }, atLayer(shown.full, f.layer)));

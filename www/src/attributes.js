@@ -12,6 +12,7 @@
 export const ATTRIBUTE_FIELDS = {
   text: ['text'],
   'cross-text': ['crossText'],
+  'compare-text': ['compareText'],
   mode: ['model'],
   model: ['source'],
   view: ['view'],

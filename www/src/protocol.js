@@ -27,6 +27,8 @@
  * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
  * @property {boolean} rollout  also the attention rollout of an encoder's layers (sequence 0)
  * @property {FocusRequest} focus      clamped by the worker to the run's shape
+ * @property {string | null} [compare]  sentence B of the Compare view: the same request on this
+ *   text is run first and its weights kept beside the run's (the core keeps the last run, A)
  */
 
 /**
@@ -80,8 +82,16 @@
  * @property {Float32Array | null} pooled  the sentence embedding, when the source has one
  * @property {Float32Array | null} rollout  when asked for: the core's attention rollout after
  *   each layer, [layer][query][key] over every token, flat
+ * @property {ComparedRun | null} [compared]  sentence B's run, when asked for
  * @property {Breakdown | null} breakdown  for the focus (clamped)
  * @property {number} milliseconds    time spent in the core
+ */
+
+/**
+ * Sentence B of the Compare view: its summary, weights and masks as a run's, or why it failed.
+ * @typedef {{ summary: RunSummary, weights: Float32Array, allowed: Uint8Array,
+ *   withoutSpecial: { kept: number[][], weights: Float32Array } | null, pooled: null, error: null }
+ *   | { error: string }} ComparedRun
  */
 
 /**

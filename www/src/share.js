@@ -9,7 +9,7 @@ import { VIEW_NAMES, encodeState } from './url-state.js';
 /** @typedef {import('./state.js').Presentation} Presentation */
 
 /** Link parameters that have an attribute of their own; every other one goes into `settings`. */
-const OWN_ATTRIBUTES = new Set(['v', 'text', 'cross', 'mode', 'view', 'model', 'layer', 'head', 'q', 'step', 'controls', 'autoplay', 'embed']);
+const OWN_ATTRIBUTES = new Set(['v', 'text', 'cross', 'compare', 'mode', 'view', 'model', 'layer', 'head', 'q', 'step', 'controls', 'autoplay', 'embed']);
 
 /** Height of the iframe for each controls mode, in CSS pixels. */
 const IFRAME_HEIGHTS = { full: 980, minimal: 720, none: 560 };
@@ -55,6 +55,7 @@ export function elementAttributes(state, presentation) {
   const attributes = [['text', state.text]];
   const cross = state.model.mode === 'cross';
   if (cross) attributes.push(['cross-text', state.crossText], ['mode', 'cross']);
+  if (state.view === 'compare') attributes.push(['compare-text', state.compareText]);
   if (state.source !== defaults.source) attributes.push(['model', state.source]);
   if (state.view !== defaults.view) attributes.push(['view', VIEW_NAMES[state.view]]);
   if (state.layer !== 0) attributes.push(['layer', String(state.layer)]);

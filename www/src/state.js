@@ -10,7 +10,7 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
 /** @typedef {import('./types').ToyConfig} ToyConfig */
 /** @typedef {import('./types').MaskSpec} MaskSpec */
 
-/** @typedef {'heatmap' | 'lines' | 'heads' | 'player'} ViewName */
+/** @typedef {'heatmap' | 'lines' | 'heads' | 'player' | 'compare'} ViewName */
 
 /**
  * How much of the playground is shown around the view: `full` everything, `minimal` the
@@ -79,6 +79,8 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  * @typedef {Object} PlaygroundState
  * @property {string} text
  * @property {string} crossText
+ * @property {string} compareText  sentence B of the Compare view (the text is sentence A): the
+ *   same model, layer and head on both, and the difference B − A
  * @property {ViewName} view
  * @property {string} source   which model computes: 'toy' (the configurable toy model of
  *   `model`), the address of a pretrained model's folder (or of one of its files), or
@@ -106,11 +108,13 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
 
 export const DEFAULT_TEXT = "The animal didn't cross the street because it was too tired.";
 export const DEFAULT_CROSS_TEXT = "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.";
+/** Sentence B of the Compare view: one word changed, and 'it' now means the street. */
+export const DEFAULT_COMPARE_TEXT = "The animal didn't cross the street because it was too wide.";
 
 /** Longest token sequence the toy model accepts (the core's limit, also its default). */
 export const MAX_TOKENS = CORE_LIMITS.maxTokens;
 
-export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player']);
+export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player', 'compare']);
 export const SCORES = /** @type {const} */ (['dot', 'additive', 'general', 'cosine']);
 export const TOKENIZERS = /** @type {const} */ (['words', 'chars']);
 export const POSITIONS = /** @type {const} */ (['none', 'sinusoidal', 'rope']);
@@ -150,6 +154,7 @@ export function defaultState() {
   return {
     text: DEFAULT_TEXT,
     crossText: DEFAULT_CROSS_TEXT,
+    compareText: DEFAULT_COMPARE_TEXT,
     view: 'heatmap',
     source: TOY_SOURCE,
     vectors: null,
@@ -342,13 +347,21 @@ export function sameModel(a, b) {
 }
 
 /**
+ * Sentence B when the Compare view is on screen (the core then runs it too), else null.
+ * @param {PlaygroundState} state
+ */
+export function comparedText(state) {
+  return state.view === 'compare' ? state.compareText : null;
+}
+
+/**
  * Whether two states ask for the same computation of their texts: the same model (and toy
  * settings, and token vectors), the same special tokens shown, the same generation.
  * @param {PlaygroundState} a
  * @param {PlaygroundState} b
  */
 export function sameComputation(a, b) {
-  return a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && a.rollout === b.rollout && sameModel(a.model, b.model)
+  return comparedText(a) === comparedText(b) && a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && a.rollout === b.rollout && sameModel(a.model, b.model)
     && sameGeneration(a.generate, b.generate);
 }
 

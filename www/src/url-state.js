@@ -7,6 +7,7 @@
 
 import {
   CONTROLS,
+  DEFAULT_COMPARE_TEXT,
   DEFAULT_GENERATE,
   LIMITS,
   MODES,
@@ -34,13 +35,13 @@ import { LOCAL_PREFIX, isLocalSource } from './model/address.js';
 export const URL_VERSION = 1;
 
 /** The views by their public names (links, attributes, events); older links used the inner ones. */
-export const VIEW_NAMES = /** @type {const} */ ({ heatmap: 'heatmap', lines: 'lines', heads: 'grid', player: 'steps' });
+export const VIEW_NAMES = /** @type {const} */ ({ heatmap: 'heatmap', lines: 'lines', heads: 'grid', player: 'steps', compare: 'compare' });
 
 /** @typedef {typeof VIEW_NAMES[ViewName]} PublicViewName */
 
 /** @type {Record<string, ViewName>} */
 const VIEWS_BY_NAME = {
-  heatmap: 'heatmap', lines: 'lines', grid: 'heads', steps: 'player', heads: 'heads', player: 'player',
+  heatmap: 'heatmap', lines: 'lines', grid: 'heads', steps: 'player', heads: 'heads', player: 'player', compare: 'compare',
 };
 
 /** Longest model folder address accepted. */
@@ -137,6 +138,7 @@ export function encodeState(state, presentation = {}) {
   params.set('v', String(URL_VERSION));
   params.set('text', state.text);
   params.set('cross', state.crossText);
+  if (state.view === 'compare' || state.compareText !== DEFAULT_COMPARE_TEXT) params.set('compare', state.compareText);
   params.set('mode', state.model.mode);
   params.set('view', VIEW_NAMES[state.view]);
   params.set('model', state.source);
@@ -219,6 +221,12 @@ export function decodeParams(params) {
     const limited = limitText(cross);
     state.crossText = limited.text;
     if (limited.cut) problems.push('second text shortened');
+  }
+  const compare = params.get('compare-text') ?? params.get('compare');
+  if (compare !== null) {
+    const limited = limitText(compare);
+    state.compareText = limited.text;
+    if (limited.cut) problems.push('sentence B shortened');
   }
   m.mode = read.choice('mode', MODES, m.mode);
   state.view = VIEWS_BY_NAME[read.choice('view', Object.keys(VIEWS_BY_NAME), VIEW_NAMES[state.view])];

@@ -19,9 +19,34 @@ import { decodedShares, readablePiece } from './tokens.js';
 
 /**
  * The runs on screen: every token, and the ordinary tokens renormalised when special tokens are
- * hidden (else null).
- * @typedef {{ full: RunData, hidden: RunData | null }} Shown
+ * hidden (else null); in the Compare view, sentence B's run the same way, or why it failed.
+ * @typedef {{ full: RunData, hidden: RunData | null, compared?: Compared | null }} Shown
  */
+
+/** @typedef {{ full: RunData, hidden: RunData | null } | { error: string }} Compared */
+
+/**
+ * Sentence B's run as runData gives it.
+ * @param {{ full: RunData, shown: RunData | null }} data
+ * @returns {Compared}
+ */
+export function comparedRun({ full, shown }) {
+  return { full, hidden: shown };
+}
+
+/**
+ * Sentence B at block `layer` as the Compare view shows it (without special tokens when they are
+ * hidden, as A), or why it could not be computed; both null outside the Compare view.
+ * @param {Shown | null} shown
+ * @param {number} layer
+ * @returns {{ b: RunData | null, error: string | null }}
+ */
+export function comparedAt(shown, layer) {
+  const compared = shown?.compared;
+  if (!compared) return { b: null, error: null };
+  if ('error' in compared) return { b: null, error: compared.error };
+  return { b: atLayer(compared.hidden ?? compared.full, Math.min(layer, compared.full.layers - 1)), error: null };
+}
 
 /**
  * @typedef {Object} Focused

@@ -71,6 +71,7 @@ function breakdownOf(session, { block, head, query }) {
  */
 function run(session, message) {
   const started = performance.now();
+  const compared = typeof message.compare === 'string' ? runCompared(session, message) : null;
   const summary = session.run(message.request);
   const weights = session.attentions();
   const allowed = session.masks();
@@ -82,9 +83,37 @@ function run(session, message) {
   const breakdown = focus && breakdownOf(session, focus);
   const milliseconds = performance.now() - started;
   reply(
-    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, breakdown, milliseconds },
-    [weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(rollout ? [rollout.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
+    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, compared, breakdown, milliseconds },
+    [...comparedBuffers(compared), weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(rollout ? [rollout.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
   );
+}
+
+/**
+ * Sentence B of the Compare view: the same request on its text, run before A's so that the core
+ * keeps A's run for the breakdowns; its weights and masks copied out. A failure is B's alone.
+ * @param {Session} session
+ * @param {import('./protocol.js').RunMessage} message
+ * @returns {import('./protocol.js').ComparedRun}
+ */
+function runCompared(session, message) {
+  try {
+    const summary = session.run(/** @type {import('./types').RunRequest} */ ({ ...message.request, text: message.compare }));
+    const without = message.withoutSpecial ? session.withoutSpecial() : undefined;
+    return { summary, weights: session.attentions(), allowed: session.masks(), withoutSpecial: without ? { kept: without.kept, weights: without.weights } : null, pooled: null, error: null };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    return { error: errorMessage(error) };
+  }
+}
+
+/**
+ * @param {import('./protocol.js').ComparedRun | null} compared
+ * @returns {ArrayBuffer[]}
+ */
+function comparedBuffers(compared) {
+  if (!compared || compared.error !== null) return [];
+  const views = [compared.weights, compared.allowed, ...(compared.withoutSpecial ? [compared.withoutSpecial.weights] : [])];
+  return views.map((view) => /** @type {ArrayBuffer} */ (view.buffer));
 }
 
 /**

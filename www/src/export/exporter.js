@@ -31,6 +31,7 @@ export const PNG_SCALES = /** @type {const} */ ([1, 2, 4]);
  * @property {RunData} data
  * @property {PlaygroundState} state
  * @property {QueryBreakdown | null} breakdown  of the focused head and query
+ * @property {RunData | null} [compared]  the Compare view's sentence B, at the same block
  */
 
 /**

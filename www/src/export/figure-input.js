@@ -5,6 +5,8 @@
 // module: no DOM access.
 
 import { rowEntropyLabel, settingsCaption } from '../caption.js';
+import { compareRuns } from '../compare.js';
+import { clipText } from '../format.js';
 import { breakdownMatches, cropped, firstKeys, headWeights, layerHeadWeights, playerRow, shape } from '../run-data.js';
 import { STAGE_LABELS, clampStep, describeStep, isRevealed, stagesOf, stepAt, stepCount } from '../timeline.js';
 import { generationView } from '../view-model.js';
@@ -49,7 +51,26 @@ import { ExportError } from './scene.js';
  * @typedef {{ kind: 'heatmap', head: number, query: number }
  *   | { kind: 'lines', shown: number[], pin: { side: 'q' | 'k', index: number } | null }
  *   | { kind: 'grid', head: number }
- *   | StepView} FigureView
+ *   | StepView
+ *   | CompareView} FigureView
+ */
+
+/**
+ * The Compare view: sentence B's tokens, the shared pairs the difference is over, the two texts
+ * and how their tokens were paired (compare.js).
+ * @typedef {Object} CompareView
+ * @property {'compare'} kind
+ * @property {number} head
+ * @property {number} query            A's focused query
+ * @property {number | null} otherQuery  its counterpart among B's queries
+ * @property {number | null} row       and among the difference's rows
+ * @property {TokenLabel[]} otherQueries
+ * @property {TokenLabel[]} otherKeys
+ * @property {TokenLabel[]} rows
+ * @property {TokenLabel[]} cols
+ * @property {string} textA
+ * @property {string} textB
+ * @property {string} alignment
  */
 
 /**
@@ -121,12 +142,47 @@ function concat(blocks) {
   return out;
 }
 
+/** Longest text quoted in a comparison's caption. */
+const CAPTION_TEXT = 90;
+
 /**
- * The figure of the view on screen.
- * @param {{ data: RunData, state: PlaygroundState, breakdown: Breakdown | null }} snapshot
+ * The figure of the Compare view: A's weights, B's, then B − A over the shared pairs; the three
+ * masks so when any pair is masked.
+ * @param {RunData} a
+ * @param {RunData | null} b
+ * @param {PlaygroundState} state
  * @returns {FigureRequest}
  */
-export function viewFigureRequest({ data, state, breakdown }) {
+function compareFigureRequest(a, b, state) {
+  if (!b) throw new ExportError('Sentence B is not computed yet (or could not be): wait for its map, then export.');
+  const c = compareRuns(a, b, state.head);
+  const shared = c.rows.find((p) => p.a === state.query) ?? null;
+  /** @type {CompareView} */
+  const view = {
+    kind: 'compare',
+    head: state.head,
+    query: state.query,
+    otherQuery: shared?.b ?? null,
+    row: shared ? c.rows.indexOf(shared) : null,
+    otherQueries: b.summary.queryTokens.map(label),
+    otherKeys: b.summary.keyTokens.map(label),
+    rows: c.rowLabels,
+    cols: c.colLabels,
+    textA: clipText(state.text, CAPTION_TEXT),
+    textB: clipText(state.compareText, CAPTION_TEXT),
+    alignment: `tokens ${c.note}`,
+  };
+  const masked = a.allowed.includes(0) || b.allowed.includes(0);
+  const allowed = masked ? Uint8Array.from([...a.allowed, ...b.allowed, ...c.allowed]) : new Uint8Array(0);
+  return { inputs: [describe(a, view, state)], weights: concat([headWeights(a, state.head), headWeights(b, state.head), c.difference]), allowed };
+}
+
+/**
+ * The figure of the view on screen.
+ * @param {{ data: RunData, state: PlaygroundState, breakdown: Breakdown | null, compared?: RunData | null }} snapshot
+ * @returns {FigureRequest}
+ */
+export function viewFigureRequest({ data, state, breakdown, compared = null }) {
   const { heads, layers } = shape(data);
   switch (state.view) {
     case 'heatmap': {
@@ -146,6 +202,8 @@ export function viewFigureRequest({ data, state, breakdown }) {
     }
     case 'player':
       return { inputs: [describe(data, stepView(data, breakdown, state.head, state.query, state.step, state), state)], weights: new Float32Array(0), allowed: new Uint8Array(0) };
+    case 'compare':
+      return compareFigureRequest(data, compared, state);
   }
 }
 

@@ -153,5 +153,7 @@ function figureName({ state, data }) {
       return data.layers > 1 ? `every head of the ${data.layers} layers` : `every head of layer ${state.layer + 1}`;
     case 'player':
       return `step ${state.step + 1} of the query ${quoteToken(queryTokens[state.query]?.text ?? '')}, ${head}`;
+    case 'compare':
+      return `${head} on sentences A and B, with B − A`;
   }
 }

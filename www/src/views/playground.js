@@ -5,6 +5,7 @@
 
 import { el } from '../dom.js';
 import { STEP_MS } from '../timeline.js';
+import { createComparePanel } from './compare.js';
 import { createControls } from './controls.js';
 import { createEmbeddingStrip } from './embedding.js';
 import { createExportDialog } from './export-dialog.js';
@@ -45,7 +46,7 @@ import { createTokenStrip } from './token-strip.js';
 /**
  * @typedef {Object} Callbacks
  * @property {import('./share-dialog.js').ShareTargets} [share]  offer the Share / Embed dialog
- * @property {(which: 'text' | 'crossText', text: string) => void} onText
+ * @property {(which: 'text' | 'crossText' | 'compareText', text: string) => void} onText
  * @property {() => void} onPicture  a new picture is on the canvas of a vision model
  * @property {(patch: Partial<PlaygroundState>) => void} onPatch
  * @property {(event: Event) => void} onEvent
@@ -81,6 +82,7 @@ import { createTokenStrip } from './token-strip.js';
  * @property {(index: number) => number} fromView  the run's index of a token `run` shows
  * @property {number} allHeads
  * @property {GenerationView | null} generation  what a decoder generated, seen from the focused query
+ * @property {{ b: RunData | null, error: string | null }} compared  sentence B in the Compare view
  */
 
 /**
@@ -102,6 +104,7 @@ export function createPlaygroundViews(container, callbacks) {
   const modelHost = el(doc, 'div', { class: 'ap-model' });
   const sentenceHost = el(doc, 'div', { class: 'ap-sentence' });
   const crossHost = el(doc, 'div', { class: 'ap-sentence ap-cross' });
+  const compareHost = el(doc, 'div', { class: 'ap-sentence ap-compare' });
   const inputError = el(doc, 'p', { class: 'field-error input-error', attrs: { role: 'alert' } });
   const stripHost = el(doc, 'div', { class: 'ap-strip' });
   const generateHost = el(doc, 'div', { class: 'ap-generate-host' });
@@ -125,6 +128,7 @@ export function createPlaygroundViews(container, callbacks) {
     lines: el(doc, 'div', { class: 'ap-panel panel-lines' }),
     heads: el(doc, 'div', { class: 'ap-panel panel-heads' }),
     player: el(doc, 'div', { class: 'ap-panel panel-player' }),
+    compare: el(doc, 'div', { class: 'ap-panel panel-compare' }),
   };
   for (const [view, label] of TABS) {
     panels[view].setAttribute('role', 'tabpanel');
@@ -133,7 +137,7 @@ export function createPlaygroundViews(container, callbacks) {
   const root = el(doc, 'div', { class: 'ap' }, [
     notes,
     loadHost,
-    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, pictureHost, crossHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
+    el(doc, 'section', { class: 'ap-input', attrs: { 'aria-label': 'Input' } }, [sentenceHost, pictureHost, crossHost, compareHost, inputError, stripHost, embeddingHost, generateHost, translationHost]),
     el(doc, 'div', { class: 'ap-layout' }, [
       el(doc, 'section', { class: 'ap-views', attrs: { 'aria-label': 'Views' } }, [focusHost, sourceLine, tabList, statusLine, noAttentionHost, ...Object.values(panels), actions]),
       el(doc, 'aside', { class: 'ap-controls', attrs: { 'aria-label': 'Settings' } }, [
@@ -177,6 +181,12 @@ export function createPlaygroundViews(container, callbacks) {
     hint: 'Cross-attention: queries come from the first text, keys and values from this one.',
     rows: 2,
     onInput: (text) => callbacks.onText('crossText', text),
+  });
+  const compareInput = createSentenceInput(compareHost, {
+    label: 'Sentence B',
+    hint: 'Compare: the same model, layer and head on the sentence above (A) and this one (B), with the difference B − A.',
+    rows: 2,
+    onInput: (text) => callbacks.onText('compareText', text),
   });
   const strip = createTokenStrip(stripHost, { onQuery: (query) => onPatch({ query }), onHover: (token) => highlight(token, 'q') });
   const embedding = createEmbeddingStrip(embeddingHost);
@@ -266,6 +276,7 @@ export function createPlaygroundViews(container, callbacks) {
     onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
     onSpeed: (speed) => onPatch({ speed }),
   });
+  const comparePanel = createComparePanel(panels.compare, { onQuery: (query) => onPatch({ query: fromView(query) }) });
   const exportDialog = createExportDialog(root, {
     snapshot: callbacks.snapshot,
     exportFile: callbacks.exportFile,
@@ -321,6 +332,7 @@ export function createPlaygroundViews(container, callbacks) {
     setTexts(state) {
       sentence.setText(state.text);
       cross.setText(state.crossText);
+      compareInput.setText(state.compareText);
     },
 
     /**
@@ -339,6 +351,7 @@ export function createPlaygroundViews(container, callbacks) {
       tabs.update(state.view);
       for (const [view, panel] of Object.entries(panels)) panel.hidden = view !== state.view;
       crossHost.hidden = state.model.mode !== 'cross' || modelRun !== null;
+      compareHost.hidden = state.view !== 'compare' || picture.on;
       inputError.textContent = page.inputError;
       // The toy on a model's embeddings takes the model's tokens and width.
       controls.update(borrowed ? { ...state.model, dModel: borrowed.hidden } : state.model, page.editMask, controlErrors, borrowed ? {
@@ -409,6 +422,8 @@ export function createPlaygroundViews(container, callbacks) {
       } else if (state.view === 'heads') {
         finder.update({ data: run, layer: f.layer, head: f.head, query: seen.query });
         heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
+      } else if (state.view === 'compare') {
+        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;

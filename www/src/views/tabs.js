@@ -1,4 +1,4 @@
-// View tabs (Heatmap · Lines · Heads · Step by step) following the ARIA tabs pattern:
+// View tabs (Heatmap · Lines · Heads · Step by step · Compare) following the ARIA tabs pattern:
 // arrow keys move between tabs, the selected one is the only tab stop.
 
 import { el } from '../dom.js';
@@ -6,7 +6,7 @@ import { el } from '../dom.js';
 /** @typedef {import('../state.js').ViewName} ViewName */
 
 /** @type {Array<[ViewName, string]>} */
-export const TABS = [['heatmap', 'Heatmap'], ['lines', 'Lines'], ['heads', 'Heads'], ['player', 'Step by step']];
+export const TABS = [['heatmap', 'Heatmap'], ['lines', 'Lines'], ['heads', 'Heads'], ['player', 'Step by step'], ['compare', 'Compare']];
 
 /**
  * @param {HTMLElement} tabList
