@@ -49,15 +49,16 @@ if $build; then bash scripts/build.sh; fi
 
 work "gathering the static site into $out/"
 rm -rf "$target"
-mkdir -p "$target/www/dist" "$target/www/docs"
+mkdir -p "$target/www/dist" "$target/www/docs" "$target/www/lessons"
 touch "$target/$MARKER"
 cp index.html "$target/"
 cp www/icon.svg "$target/www/"
-for file in playground.js playground-styles.css attention-playground.js attention-playground.wasm; do
+for file in playground.js playground-styles.css attention-playground.js attention-playground.wasm lessons.js lessons-styles.css; do
   [ -f "www/dist/$file" ] || die "www/dist/$file is missing after the build"
   cp "www/dist/$file" "$target/www/dist/"
 done
 cp -R www/docs/. "$target/www/docs/"
+cp -R www/lessons/. "$target/www/lessons/"
 cp -R trained "$target/"
 if $with_model; then
   model_out="$target/$MODEL_DIR"

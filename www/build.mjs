@@ -2,6 +2,9 @@
 //   playground.js            the playground page's script (index.html)
 //   attention-playground.js  the <attention-playground> element, its styles inside
 //   playground-styles.css    the page's styles
+//   lessons.js, lessons-styles.css  the course and its lessons (www/lessons/): the question elements and
+//                            the page around a lesson; its playgrounds' workers run
+//                            attention-playground.js
 //   attention-playground.wasm  the core, copied from pkg/: each bundle is also its own worker
 //                              and loads the wasm from next to itself
 // Usage: node www/build.mjs [--watch]
@@ -71,6 +74,8 @@ const options = {
     playground: path.join(here, 'src/main.js'),
     'attention-playground': path.join(here, 'src/element-main.js'),
     'playground-styles': path.join(here, 'styles/index.css'),
+    lessons: path.join(here, 'src/lessons/main.js'),
+    'lessons-styles': path.join(here, 'styles/lessons.css'),
   },
   outdir,
   bundle: true,

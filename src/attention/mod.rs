@@ -2,6 +2,7 @@
 //! trace that keeps every intermediate.
 
 pub mod breakdown;
+pub mod given;
 pub mod head;
 pub mod mask;
 pub mod multi_head;
@@ -10,6 +11,7 @@ pub mod softmax;
 pub mod stage;
 
 pub use breakdown::QueryBreakdown;
+pub use given::{attend_given, GivenAttention, GivenShape};
 pub use head::{attend, HeadTrace};
 pub use mask::Mask;
 pub use multi_head::{AttentionTrace, MultiHeadAttention};
