@@ -159,6 +159,17 @@ export function generatedSequence(run) {
 }
 
 /**
+ * The index of the sequence of the text typed in the sentence box: a translation's source, else
+ * the sequence the shown block's queries read (a decoder's prompt and continuation, the toy's
+ * first text).
+ * @param {RunData} data
+ */
+export function typedSequence(data) {
+  const source = data.run.sequences.findIndex((s) => s.role === 'source');
+  return source < 0 ? data.summary.queries : source;
+}
+
+/**
  * The block a translation's decoding step is read in: `layer` when its queries are the target,
  * else the last block whose are (the cross-attention of the decoder's last layer).
  * @param {RunSummary} run

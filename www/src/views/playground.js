@@ -21,7 +21,7 @@ import { createPlayer } from './player.js';
 import { createSentenceInput } from './sentence.js';
 import { createShareDialog } from './share-dialog.js';
 import { TABS, createTabs } from './tabs.js';
-import { blockName, hasSpecial, rolloutView, specialNames, targetBlock } from '../run-data.js';
+import { blockName, hasSpecial, rolloutView, specialNames, targetBlock, typedSequence } from '../run-data.js';
 import { createPicturePanel } from './picture.js';
 import { createRolloutSwitch } from './rollout-switch.js';
 import { createNoAttentionPanel, createTranslationPanel } from './translation.js';
@@ -188,7 +188,12 @@ export function createPlaygroundViews(container, callbacks) {
     rows: 2,
     onInput: (text) => callbacks.onText('compareText', text),
   });
-  const strip = createTokenStrip(stripHost, { onQuery: (query) => onPatch({ query }), onHover: (token) => highlight(token, 'q') });
+  const strip = createTokenStrip(stripHost, {
+    // A translation's source chip, clicked while a target block is shown, opens the last encoder
+    // block (whose queries are the source) at that token.
+    onQuery: (query) => onPatch(shown && typedSequence(shown.full) !== shown.full.summary.queries ? { query, layer: sourceBlock(shown.full) } : { query }),
+    onHover: (token) => highlight(token, 'q'),
+  });
   const embedding = createEmbeddingStrip(embeddingHost);
   const loadStatus = createLoadStatus(loadHost, { onCancel: callbacks.onCancelLoad });
   const focusBar = createFocusBar(focusHost, {
@@ -390,7 +395,14 @@ export function createPlaygroundViews(container, callbacks) {
       tabList.hidden = none;
       focusHost.hidden = none;
       for (const [view, panel] of Object.entries(panels)) panel.hidden = none || view !== state.view;
-      strip.update(summary.queryTokens, f.query, next.hidden && state.view !== 'player', full.run.generation?.promptTokens ?? null, !modelRun && state.model.tokenizer === 'chars');
+      // The chips are what was typed: a translation's source tokens, whichever block is shown.
+      const typed = typedSequence(full);
+      const queriesTyped = typed === summary.queries;
+      const sourceNote = queriesTyped ? '' : sourceBlock(full) < 0
+        ? 'The source as the model reads it. Its attention goes from each target token (the queries) to these: pick a target token in the views.'
+        : 'The source as the model reads it; the block shown has the target tokens as queries. Click a source token to open the encoder’s last block at it.';
+      strip.update(queriesTyped ? summary.queryTokens : full.sequences[typed], queriesTyped ? f.query : -1, next.hidden && state.view !== 'player',
+        queriesTyped ? full.run.generation?.promptTokens ?? null : null, !modelRun && state.model.tokenizer === 'chars', sourceNote, queriesTyped || sourceBlock(full) >= 0);
       embedding.update(modelRun?.pooled ? { pooled: modelRun.pooled, name: modelRun.name } : null);
       focusBar.update({
         layers: full.layers,
@@ -431,4 +443,12 @@ export function createPlaygroundViews(container, callbacks) {
       }
     },
   };
+}
+
+/**
+ * The last block whose queries are the typed text's tokens (a translation's encoder), or −1.
+ * @param {RunData} full
+ */
+function sourceBlock(full) {
+  return full.run.blocks.map((block) => block.queries).lastIndexOf(typedSequence(full));
 }

@@ -1,5 +1,7 @@
-// The tokens of the sentence as chips: how the text was split, which query is focused.
-// Click a chip to focus that query; hovering one highlights it in the text box.
+// The tokens of the sentence as chips: how the typed text was split, which query is focused.
+// Click a chip to focus that query; hovering one highlights it in the text box. A translation's
+// chips are its source tokens (what was typed), also while the views show a block whose queries
+// are the target's.
 
 import { el } from '../dom.js';
 import { tokenLabel } from '../run-data.js';
@@ -37,7 +39,9 @@ function chipTitle(token) {
 export function createTokenStrip(root, callbacks) {
   const doc = root.ownerDocument;
   const list = el(doc, 'div', { class: 'token-strip', attrs: { role: 'group', 'aria-label': 'Query tokens (arrow keys move the focused query)' } });
-  root.replaceChildren(list);
+  const note = el(doc, 'p', { class: 'token-strip-note' });
+  note.hidden = true;
+  root.replaceChildren(list, note);
   /** @type {ShownToken[]} */
   let tokens = [];
   /** @type {HTMLButtonElement[]} */
@@ -52,8 +56,16 @@ export function createTokenStrip(root, callbacks) {
    * @param {number | null} [generated]  the index of the first generated token, when a decoder generated
    * @param {boolean} [positions]  each chip shows its position as a subscript (characters: the
    *   seven a's of a sentence are told apart)
+   * @param {string} [source]  the chips are a translation's source tokens while the view's queries
+   *   are the target's: what the note under them says (nothing is focused among them; empty: the
+   *   chips are the queries)
+   * @param {boolean} [focusable]  a click focuses the chip's token (a translation without a block
+   *   whose queries are its source has none to focus)
    */
-  function update(next, query, specialsHidden = false, generated = null, positions = false) {
+  function update(next, query, specialsHidden = false, generated = null, positions = false, source = '', focusable = true) {
+    note.hidden = source === '';
+    note.textContent = source;
+    list.setAttribute('aria-label', source ? 'Source tokens, as typed' : 'Query tokens (arrow keys move the focused query)');
     if (next !== tokens || (generated ?? -1) !== generatedFrom || positions !== numbered) {
       tokens = next;
       generatedFrom = generated ?? -1;
@@ -76,7 +88,7 @@ export function createTokenStrip(root, callbacks) {
       list.replaceChildren(...chips);
     }
     tokens.forEach((token, index) => {
-      if (token.special) chips[index].disabled = specialsHidden;
+      chips[index].disabled = !focusable || (token.special && specialsHidden);
     });
     chips.forEach((chip, index) => {
       const on = index === query;
