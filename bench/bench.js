@@ -8,6 +8,7 @@ import { fetchFile, textOfTokens, time } from './common.js';
 import { alternate, idsTensor, maxAbsDifference, peerAttentions, peerGraph, peerSession } from './peer.js';
 import { decoderSuite } from './decoder.js';
 import { translationSuite } from './translation.js';
+import { visionSuite } from './vision.js';
 
 /** `n` distinct words. */
 function sentence(n) {
@@ -108,7 +109,7 @@ async function modelSuite(memory) {
   return { rows, memory: readings, accuracy, comparisons, agreements };
 }
 
-const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite, translation: translationSuite };
+const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite, translation: translationSuite, vision: visionSuite };
 
 async function main() {
   const log = /** @type {HTMLElement} */ (document.querySelector('#log'));

@@ -1,6 +1,6 @@
 // Benchmarks the release wasm build in headless Chromium and prints a table.
 // usage: node scripts/bench-wasm.mjs [suite]   (build first: bash scripts/build.sh)
-// The model and decoder suites race onnxruntime-web (pinned in bench/package.json, installed here
+// The model, decoder and vision suites race onnxruntime-web (pinned in bench/package.json, installed here
 // into bench/node_modules on first use) on the graphs of scripts/bench_models.py.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ if (!existsSync('pkg/attention_playground_bg.wasm')) {
   console.error('pkg/ is missing: run `bash scripts/build.sh` first');
   process.exit(1);
 }
-if (suite === 'model' || suite === 'decoder') {
+if (suite === 'model' || suite === 'decoder' || suite === 'vision') {
   if (!existsSync('bench-models/onnx')) {
     console.error('bench-models/onnx is missing: run `bash training/env.sh scripts/bench_models.py` first');
     process.exit(1);

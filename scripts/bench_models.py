@@ -5,7 +5,10 @@
 1. Makes a GPT-2-small-shaped decoder with random weights (12 layers, 12 heads, width 768,
    vocabulary 50257, context 1024; seed 0) in the Hugging Face layout the core loads, with F16
    weights, and a byte-level BPE tokenizer of 50257 ids trained on generated text:
-   bench-models/gpt2-small-random/ (skipped when it is there).
+   bench-models/gpt2-small-random/ (skipped when it is there), and a ViT-Base-shaped image
+   classifier with random weights (224 × 224 pictures in 16-pixel patches, 12 layers, 12 heads,
+   width 768, 1000 classes; seed 0) in transformers' ViTForImageClassification layout with its
+   preprocessor_config.json, F16 weights: bench-models/vit-base-random/ (skipped when it is there).
 2. Writes an ONNX graph of each benchmarked model from the same safetensors the core loads,
    every layer's attention probabilities among its outputs (so both engines hand back every
    map), to bench-models/onnx/:
@@ -16,7 +19,10 @@
      [1, n] and, per layer, `past_key.i` / `past_value.i` [1, heads, P, head width] (P = 0 for a
      forward pass) → `logits` [1, vocabulary] of the last position, `present_key.i` /
      `present_value.i` [1, heads, P + n, head width] (the key/value cache, fed back as the next
-     step's past) and `attentions.i` [1, heads, n, P + n] (zeros above the causal diagonal).
+     step's past) and `attentions.i` [1, heads, n, P + n] (zeros above the causal diagonal);
+   - digits-vit.onnx (trained/digits-vit) and vit-base-random.onnx: `pixel_values` [1, 3, S, S]
+     (the image processor's output) → `logits` [1, classes] of the class token and
+     `attentions.i` [1, heads, T, T] for each layer (T: [CLS] and the patches).
 
 The graphs are written out node by node with the `onnx` package from the safetensors' arrays:
 F32 everywhere (F16 weights are widened exactly), opset 17, IR version 10.
@@ -40,6 +46,8 @@ OUT = ROOT / "bench-models"
 MINILM = ROOT / "models" / "all-MiniLM-L6-v2"
 TRAINED = ROOT / "trained" / "gpt2-2l-induction"
 RANDOM = OUT / "gpt2-small-random"
+DIGITS_VIT = ROOT / "trained" / "digits-vit"
+RANDOM_VIT = OUT / "vit-base-random"
 OPSET = 17
 # onnxruntime-web 1.30 reads IR versions up to 13 (the onnx package writes 14 by default).
 IR_VERSION = 10
@@ -49,6 +57,9 @@ GPT2_SMALL = {"n_layer": 12, "n_head": 12, "n_embd": 768, "vocab_size": 50257, "
 # peaked rather than uniform (differences between two engines show on peaked maps).
 STD = 0.02
 STD_ATTENTION = 0.05
+
+VIT_BASE = {"image_size": 224, "patch_size": 16, "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
+            "intermediate_size": 3072, "classes": 1000}
 
 # English words (the benchmark texts are made of them) and syllables for the tokenizer's corpus.
 WORDS = ("the teacher asked students to read story about small dog that ran across busy street because it wanted "
@@ -103,6 +114,58 @@ def make_random_gpt2(folder):
     }
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(f"wrote {folder.relative_to(ROOT)}: random weights (seed 0), F16, tokenizer of {size} ids")
+
+
+def make_random_vit(folder):
+    """The ViT-Base-shaped classifier with random weights (seed 0), F16, in transformers' layout:
+    norms at 1 and 0, every other tensor N(0, 0.02²) but the queries' and keys' N(0, 0.05²), so the
+    heads are peaked rather than uniform."""
+    rng = np.random.default_rng(0)
+    c = VIT_BASE
+    d, ff, p, classes = c["hidden_size"], c["intermediate_size"], c["patch_size"], c["classes"]
+    tokens = (c["image_size"] // p) ** 2 + 1
+
+    def normal(*shape, std=STD):
+        return rng.normal(0.0, std, size=shape).astype(np.float16)
+
+    tensors = {
+        "vit.embeddings.cls_token": normal(1, 1, d),
+        "vit.embeddings.position_embeddings": normal(1, tokens, d),
+        "vit.embeddings.patch_embeddings.projection.weight": normal(d, 3, p, p),
+        "vit.embeddings.patch_embeddings.projection.bias": normal(d),
+    }
+    for i in range(c["num_hidden_layers"]):
+        at = f"vit.encoder.layer.{i}."
+        for norm in ("layernorm_before", "layernorm_after"):
+            tensors[at + norm + ".weight"] = np.ones(d, np.float16)
+            tensors[at + norm + ".bias"] = np.zeros(d, np.float16)
+        for name, shape, std in (("attention.attention.query", (d, d), STD_ATTENTION), ("attention.attention.key", (d, d), STD_ATTENTION),
+                                 ("attention.attention.value", (d, d), STD), ("attention.output.dense", (d, d), STD),
+                                 ("intermediate.dense", (ff, d), STD), ("output.dense", (d, ff), STD)):
+            tensors[at + name + ".weight"] = normal(*shape, std=std)
+            tensors[at + name + ".bias"] = normal(shape[0], std=STD)
+    tensors["vit.layernorm.weight"] = np.ones(d, np.float16)
+    tensors["vit.layernorm.bias"] = np.zeros(d, np.float16)
+    tensors["classifier.weight"] = normal(classes, d)
+    tensors["classifier.bias"] = normal(classes)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    labels = {str(i): f"class {i}" for i in range(classes)}
+    config = {
+        "model_type": "vit", "architectures": ["ViTForImageClassification"], "image_size": c["image_size"],
+        "patch_size": p, "num_channels": 3, "hidden_size": d, "num_hidden_layers": c["num_hidden_layers"],
+        "num_attention_heads": c["num_attention_heads"], "intermediate_size": ff, "hidden_act": "gelu",
+        "layer_norm_eps": 1e-12, "qkv_bias": True, "id2label": labels, "label2id": {v: int(k) for k, v in labels.items()},
+        "dtype": "float16",
+    }
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    preprocessor = {
+        "do_convert_rgb": True, "do_normalize": True, "do_rescale": True, "do_resize": True,
+        "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "image_processor_type": "ViTImageProcessor",
+        "resample": 2, "rescale_factor": 1 / 255, "size": {"height": c["image_size"], "width": c["image_size"]},
+    }
+    (folder / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2) + "\n")
+    print(f"wrote {folder.relative_to(ROOT)}: random weights (seed 0), F16")
 
 
 class Graph:
@@ -261,14 +324,56 @@ def export_gpt2(folder, path):
     g.save(path, f"{folder.name}: next-token logits, the key/value cache and every layer's attention probabilities")
 
 
+def export_vit(folder, path):
+    """A ViT classifier (model_type vit, pre-norm layers, [CLS] classified) from its safetensors."""
+    config = json.loads((folder / "config.json").read_text())
+    t = load_file(str(folder / "model.safetensors"))
+    t = {name.removeprefix("vit."): value for name, value in t.items()}
+    d, heads, p, s = config["hidden_size"], config["num_attention_heads"], config["patch_size"], config["image_size"]
+    eps, dh, classes = config["layer_norm_eps"], d // heads, t["classifier.weight"].shape[0]
+    tokens = (s // p) ** 2 + 1
+    g = Graph()
+    pixels = g.input("pixel_values", TensorProto.FLOAT, [1, 3, s, s])
+    # The patch embedding is a convolution whose kernel and stride are the patch.
+    x = g.op("Conv", pixels, g.const(f32(t, "embeddings.patch_embeddings.projection.weight"), "patch"),
+             g.const(f32(t, "embeddings.patch_embeddings.projection.bias"), "patch_bias"), kernel_shape=[p, p], strides=[p, p])
+    x = g.op("Transpose", g.op("Reshape", x, g.const([1, d, -1], "shape", np.int64)), perm=[0, 2, 1])
+    x = g.op("Concat", g.const(f32(t, "embeddings.cls_token"), "cls"), x, axis=1)
+    x = g.op("Add", x, g.const(f32(t, "embeddings.position_embeddings"), "positions"))
+    for i in range(config["num_hidden_layers"]):
+        at = f"encoder.layer.{i}."
+        h = g.layer_norm(x, f32(t, at + "layernorm_before.weight"), f32(t, at + "layernorm_before.bias"), eps)
+        qkv_w = np.concatenate([f32(t, at + f"attention.attention.{n}.weight").T for n in ("query", "key", "value")], axis=1)
+        qkv_b = np.concatenate([f32(t, at + f"attention.attention.{n}.bias") for n in ("query", "key", "value")])
+        q, k, v = g.op("Split", g.linear(h, qkv_w, qkv_b), g.const([d, d, d], "split", np.int64), outputs=3, axis=-1)
+        name = f"attentions.{i}"
+        context = g.attention(g.heads(q, heads, dh), g.heads(k, heads, dh), g.heads(v, heads, dh), 1 / math.sqrt(dh), None, name)
+        g.output(name, [1, heads, tokens, tokens])
+        x = g.op("Add", x, g.linear(g.merge_heads(context, d), f32(t, at + "attention.output.dense.weight").T,
+                                    f32(t, at + "attention.output.dense.bias")))
+        h = g.layer_norm(x, f32(t, at + "layernorm_after.weight"), f32(t, at + "layernorm_after.bias"), eps)
+        h = g.gelu_erf(g.linear(h, f32(t, at + "intermediate.dense.weight").T, f32(t, at + "intermediate.dense.bias")))
+        x = g.op("Add", x, g.linear(h, f32(t, at + "output.dense.weight").T, f32(t, at + "output.dense.bias")))
+    x = g.layer_norm(x, f32(t, "layernorm.weight"), f32(t, "layernorm.bias"), eps)
+    cls = g.op("Gather", x, g.const(0, "zero", np.int64), axis=1)
+    g.op("Gemm", cls, g.const(f32(t, "classifier.weight"), "classifier"), g.const(f32(t, "classifier.bias"), "classifier_bias"),
+         transB=1, out="logits")
+    g.output("logits", [1, classes])
+    g.save(path, f"{folder.name}: the class token's logits and every layer's attention probabilities")
+
+
 def main():
     one_core()
     if not (RANDOM / "model.safetensors").exists():
         make_random_gpt2(RANDOM)
+    if not (RANDOM_VIT / "model.safetensors").exists():
+        make_random_vit(RANDOM_VIT)
     onnx_dir = OUT / "onnx"
     export_minilm(onnx_dir / "minilm.onnx")
     export_gpt2(TRAINED, onnx_dir / "gpt2-2l-induction.onnx")
     export_gpt2(RANDOM, onnx_dir / "gpt2-small-random.onnx")
+    export_vit(DIGITS_VIT, onnx_dir / "digits-vit.onnx")
+    export_vit(RANDOM_VIT, onnx_dir / "vit-base-random.onnx")
 
 
 if __name__ == "__main__":
