@@ -104,6 +104,33 @@ export function futureWeight(w, query) {
 }
 
 /**
+ * How much of a query's weight lands on masked keys (0: a mask hides them completely).
+ * @param {Weights} w
+ * @param {number} query
+ */
+export function maskedWeight(w, query) {
+  const allowed = allowedRow(w, query);
+  return w.weights[query].reduce((sum, x, k) => sum + (allowed[k] ? 0 : x), 0);
+}
+
+/**
+ * The largest difference between the weights of a shorter text and those of the same text with
+ * more after it, over the shorter one's tokens: 0 under a causal mask, where no token sees what
+ * comes later. Null when the first's tokens do not begin the second's.
+ * @param {Weights} a
+ * @param {Weights} b
+ */
+export function prefixDifference(a, b) {
+  const n = a.queryTokens.length;
+  if (n > b.queryTokens.length || a.queryTokens.some((t, i) => t !== b.queryTokens[i])) return null;
+  let most = 0;
+  for (let q = 0; q < n; q += 1) {
+    for (let k = 0; k < n; k += 1) most = Math.max(most, Math.abs(a.weights[q][k] - b.weights[q][k]));
+  }
+  return most;
+}
+
+/**
  * The largest difference between two runs' weights once the second's tokens are put back in
  * the first's order: 0 (to rounding) when shuffling the words only permuted the weights. Tokens
  * are matched by their text, the n-th occurrence to the n-th; null when the texts do not hold

@@ -20,6 +20,9 @@ import { isPlayground, sourceOf, watch, weightsOf } from './sources.js';
 
 export const KINDS = /** @type {const} */ (['token', 'choice', 'number']);
 
+/** How long a question waits for its playground before saying so. */
+const SLOW_MS = 30_000;
+
 /** Fired (bubbling) when a question is answered or tried again. */
 export const ANSWER_EVENT = 'lessonanswer';
 
@@ -87,6 +90,7 @@ export class LessonQuestion extends HTMLElement {
     this.#check.className = 'lq-check';
     this.#check.textContent = 'Check my prediction';
     this.#check.addEventListener('click', () => this.#submit());
+    this.#check.disabled = kind !== 'number';
     this.#again.type = 'button';
     this.#again.className = 'lq-again';
     this.#again.textContent = 'Try again';
@@ -185,6 +189,9 @@ export class LessonQuestion extends HTMLElement {
     waiting.className = 'lq-waiting';
     waiting.textContent = 'Waiting for the playground’s numbers…';
     this.#answers.append(waiting);
+    setTimeout(() => {
+      if (waiting.isConnected) waiting.textContent = 'Still waiting for the playground’s numbers. If it reports a problem, reload the page; a model can take a while to download the first time.';
+    }, SLOW_MS);
     const source = sourceOf(this);
     this.#source = source;
     watch(source, () => {

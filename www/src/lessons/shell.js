@@ -69,6 +69,10 @@ export async function mountLesson(main) {
 
   const footer = make('footer', 'lesson-footer');
   main.append(footer);
+  // A printed lesson shows the numbers behind its charts.
+  doc.defaultView?.addEventListener('beforeprint', () => {
+    for (const details of main.querySelectorAll('details.sweep-details')) /** @type {HTMLDetailsElement} */ (details).open = true;
+  });
 
   let course;
   try {

@@ -93,6 +93,8 @@ export class LessonSweep extends HTMLElement {
           params.set('seed', String(seed));
           const decoded = decodeParams(params);
           if (decoded.problems.length > 0) throw new Error(decoded.problems.join('; '));
+          // One run at a time, with a pause between: the page stays responsive while a sweep computes.
+          await new Promise((resolve) => setTimeout(resolve, 0));
           const measured = runMeasures(await toyRun(decoded.state));
           for (const key of /** @type {Array<keyof Point>} */ (Object.keys(sum))) sum[key] += measured[key] / seeds.length;
         }

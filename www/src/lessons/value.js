@@ -6,7 +6,7 @@
 //   <lesson-value measure="weight" query="it" key="animal"></lesson-value>
 //   <lesson-value of="sweep" measure="entropy" at="256" series="unscaled"></lesson-value>
 
-import { futureWeight, modelName, readingText, permutedDifference, rowEntropy, tokenIndex, tokenText, topKey } from './measure.js';
+import { futureWeight, maskedWeight, modelName, prefixDifference, readingText, permutedDifference, rowEntropy, tokenIndex, tokenText, topKey } from './measure.js';
 import { DATA_EVENT, isPlayground, sourceOf, watch, weightsOf } from './sources.js';
 
 /** @typedef {import('./measure.js').Weights} Weights */
@@ -14,8 +14,8 @@ import { DATA_EVENT, isPlayground, sourceOf, watch, weightsOf } from './sources.
 
 /** The measures of a playground's numbers, each with how it is written. */
 export const PLAYGROUND_MEASURES = /** @type {const} */ ([
-  'weight', 'top-key', 'top-weight', 'entropy', 'max-entropy', 'future-weight', 'row-sum', 'tokens', 'd-k', 'sqrt-d-k',
-  'temperature', 'permuted-difference', 'model',
+  'weight', 'top-key', 'top-weight', 'entropy', 'max-entropy', 'future-weight', 'masked-weight', 'row-sum', 'tokens', 'd-k',
+  'sqrt-d-k', 'temperature', 'permuted-difference', 'prefix-difference', 'model',
 ]);
 
 /**
@@ -72,11 +72,18 @@ export function playgroundMeasure(source, name, spec) {
     case 'temperature':
       if (!toy) throw new Error('measure="temperature" reads the toy\'s settings; this playground runs a model');
       return toy.temperature;
-    case 'permuted-difference': {
+    case 'masked-weight':
+      return maskedWeight(w, queryOf(spec, w, source));
+    case 'permuted-difference':
+    case 'prefix-difference': {
       const other = weightsOf(sourceOf(spec, 'against'));
       if (!other) return null;
-      const difference = permutedDifference(w, other);
-      if (difference === null) throw new Error('the two playgrounds do not hold the same tokens in another order');
+      const difference = name === 'permuted-difference' ? permutedDifference(w, other) : prefixDifference(w, other);
+      if (difference === null) {
+        throw new Error(name === 'permuted-difference'
+          ? 'the two playgrounds do not hold the same tokens in another order'
+          : 'the first playground\'s tokens do not begin the second\'s');
+      }
       return difference;
     }
     case 'model':

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MINUTES, parseCourse, placeOf, totalMinutes } from '../../src/lessons/course.js';
-import { futureWeight, matchTokens, permutedDifference, readingText, rowEntropy, tokenIndex, topKey, withinTolerance } from '../../src/lessons/measure.js';
+import { futureWeight, maskedWeight, matchTokens, permutedDifference, prefixDifference, readingText, rowEntropy, tokenIndex, topKey, withinTolerance } from '../../src/lessons/measure.js';
 import { parseRows, parseSeries, parseSettings } from '../../src/lessons/notation.js';
 import { PROGRESS_KEY, forget, lessonProgress, progressSummary, readProgress, recordAnswer, recordQuestions } from '../../src/lessons/progress.js';
 
@@ -86,6 +86,17 @@ test('measures: the top key, entropy over the allowed keys, weight on later keys
   assert.equal(rowEntropy(w, 2).bits, 1.5);
   assert.equal(futureWeight(w, 0), 0);
   assert.equal(futureWeight(weights(['a', 'b'], ['a', 'b'], [[0.3, 0.7], [0.5, 0.5]]), 0), 0.7);
+  assert.equal(maskedWeight(w, 1), 0);
+  assert.equal(maskedWeight(weights(['a'], ['a', '[PAD]'], [[0.75, 0.25]], [[0, 1]]), 0), 0.25);
+});
+
+test('a text and its continuation: the shared rows compared, and a text that does not continue refused', () => {
+  const short = weights(['a', 'b'], ['a', 'b'], [[1, 0], [0.4, 0.6]], [[0, 1]]);
+  const long = weights(['a', 'b', 'c'], ['a', 'b', 'c'], [[1, 0, 0], [0.4, 0.6, 0], [0.2, 0.2, 0.6]], [[0, 1], [0, 2], [1, 2]]);
+  assert.equal(prefixDifference(short, long), 0);
+  long.weights[1] = [0.3, 0.7, 0];
+  assert.ok(Math.abs(prefixDifference(short, long) - 0.1) < 1e-12);
+  assert.equal(prefixDifference(short, weights(['x', 'b', 'c'], ['x', 'b', 'c'], long.weights)), null);
 });
 
 test('tokens are named by position or text, with #n for a later occurrence; a missing one is named', () => {
