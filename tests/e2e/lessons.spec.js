@@ -40,6 +40,8 @@ async function answer(question) {
   await expect(question.locator('.lq-feedback')).toHaveText(/^(Right|Not quite)\./);
   await expect(question.locator('.lq-answer')).toBeVisible();
   await expect(question.locator('.lq-stage.lq-veiled')).toHaveCount(0);
+  const id = await question.getAttribute('id');
+  await expect(question.page().locator(`[data-until="${id}"].lq-held`)).toHaveCount(0);
 }
 
 for (const [index, lesson] of course.lessons.entries()) {

@@ -82,6 +82,7 @@ export class LessonQuestion extends HTMLElement {
     this.setAttribute('aria-labelledby', prompt.id);
 
     this.#veilPlayground();
+    this.#holdLater();
 
     this.#answers.className = 'lq-answers';
     this.#answers.setAttribute('aria-label', kind === 'number' ? 'Your estimate' : 'Your prediction');
@@ -135,6 +136,23 @@ export class LessonQuestion extends HTMLElement {
     playground.setAttribute('inert', '');
     playground.setAttribute('aria-hidden', 'true');
     this.#stage = stage;
+  }
+
+  /** Anything else on the page marked data-until="this question's id" is held back the same way. */
+  #holdLater() {
+    for (const held of this.ownerDocument.querySelectorAll(`[data-until="${CSS.escape(this.id)}"]`)) {
+      held.classList.add('lq-held');
+      held.setAttribute('inert', '');
+      held.setAttribute('data-note', 'Answer the question above first: this shows the answer.');
+    }
+  }
+
+  /** @param {boolean} held */
+  #holdLaterAgain(held) {
+    for (const element of this.ownerDocument.querySelectorAll(`[data-until="${CSS.escape(this.id)}"]`)) {
+      element.classList.toggle('lq-held', held);
+      element.toggleAttribute('inert', held);
+    }
   }
 
   #buildChoice() {
@@ -333,6 +351,7 @@ export class LessonQuestion extends HTMLElement {
       playground?.removeAttribute('inert');
       playground?.removeAttribute('aria-hidden');
     }
+    this.#holdLaterAgain(false);
     const settings = this.getAttribute('reveal');
     if (settings) {
       const target = this.#source && isPlayground(this.#source) ? this.#source : this.querySelector('attention-playground');
@@ -387,6 +406,7 @@ export class LessonQuestion extends HTMLElement {
       this.#stage.classList.add('lq-veiled');
       this.#stage.firstElementChild?.setAttribute('inert', '');
     }
+    this.#holdLaterAgain(true);
     this.#describeAnswer(null);
     this.#answers.querySelector('input')?.focus();
     this.dispatchEvent(new CustomEvent(ANSWER_EVENT, { bubbles: true }));
