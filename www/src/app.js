@@ -208,6 +208,8 @@ export function mountPlayground(container, options) {
       rollout: kind === 'model' && request.rollout && (status.info?.kind === 'encoder' || status.info?.kind === 'vision'),
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
+      // Only the player shows the focus's breakdown; it asks again when the focus moves.
+      breakdown: request.view === 'player',
       // The Compare view's sentence B, run the same way (a picture has no sentence to compare).
       compare: comparing === null || picture ? null : limitText(comparing).text,
     });
@@ -252,9 +254,15 @@ export function mountPlayground(container, options) {
    * @param {import('./export/exporter.js').ExportFormat} format
    * @param {import('./export/exporter.js').ExportOptions} [exportOptions]
    */
-  function exportNow(format, exportOptions) {
+  async function exportNow(format, exportOptions) {
+    if (!page.shown) throw new ExportError('Nothing is computed yet: wait for the numbers, then export.');
+    // A clip plays the focused query's steps: outside the player, its breakdown is fetched first.
+    if (format === 'clip' && page.state.view !== 'player') {
+      const { layer, head, query } = focusIn(page.state, page.shown);
+      await requestBreakdown({ type: 'breakdown', runId: page.shown.full.runId, focus: { block: layer, head, query } });
+    }
     const shown = snapshot();
-    if (!shown) return Promise.reject(new ExportError('Nothing is computed yet: wait for the numbers, then export.'));
+    if (!shown) throw new ExportError('Nothing is computed yet: wait for the numbers, then export.');
     return exportFile(doc, shown, format, exportOptions, engine.figure);
   }
 

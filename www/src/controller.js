@@ -249,7 +249,8 @@ function handle(page, event, env) {
 
 /**
  * Applies a change of the state: runs the core when the computation changed, asks for a
- * breakdown when only the focus moved.
+ * breakdown when only the focus moved in the player (or the player opened): the other views
+ * need none, and at 512 tokens one is megabytes.
  * @param {Page} page
  * @param {Partial<PlaygroundState>} patch
  * @returns {Effect[]}
@@ -268,7 +269,9 @@ function update(page, patch) {
   const s = page.state;
   const sameTexts = s.text === previous.text && s.crossText === previous.crossText;
   if (!sameComputation(previous, s) || !sameTexts) effects.push({ type: 'run', delay: 0 });
-  else if (s.head !== previous.head || s.query !== previous.query || s.layer !== previous.layer) effects.push(...requestBreakdown(page));
+  else if (s.view === 'player' && (previous.view !== 'player' || s.head !== previous.head || s.query !== previous.query || s.layer !== previous.layer)) {
+    effects.push(...requestBreakdown(page));
+  }
   if (patch.query !== undefined && patch.query !== previous.query) effects.push({ type: 'follow-query', query: s.query });
   return effects;
 }
@@ -348,7 +351,7 @@ function accept(page, event) {
   effects.push(...update(page, {}));
   const f = focusIn(page.state, page.shown);
   const matches = breakdownMatches(page.breakdown, atLayer(page.shown.full, f.layer), f.head, f.query);
-  if (page.breakdown && !matches) effects.push(...requestBreakdown(page));
+  if (page.state.view === 'player' && !matches) effects.push(...requestBreakdown(page));
   return effects;
 }
 

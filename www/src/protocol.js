@@ -27,6 +27,8 @@
  * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
  * @property {boolean} rollout  also the attention rollout of an encoder's layers (sequence 0)
  * @property {FocusRequest} focus      clamped by the worker to the run's shape
+ * @property {boolean} breakdown  also the focus's breakdown (the player shows it; the other views
+ *   need none, and at 512 tokens it is megabytes: the player asks for it when it opens)
  * @property {string | null} [compare]  sentence B of the Compare view: the same request on this
  *   text is run first and its weights kept beside the run's (the core keeps the last run, A)
  */
@@ -83,7 +85,7 @@
  * @property {Float32Array | null} rollout  when asked for: the core's attention rollout after
  *   each layer, [layer][query][key] over every token, flat
  * @property {ComparedRun | null} [compared]  sentence B's run, when asked for
- * @property {Breakdown | null} breakdown  for the focus (clamped)
+ * @property {Breakdown | null} breakdown  for the focus (clamped), when asked for
  * @property {number} milliseconds    time spent in the core
  */
 

@@ -80,7 +80,7 @@ function run(session, message) {
   const pooled = session.pooled() ?? null;
   const rollout = message.rollout ? session.rollout(0) : null;
   const focus = clampFocus(summary, message.focus);
-  const breakdown = focus && breakdownOf(session, focus);
+  const breakdown = message.breakdown && focus ? breakdownOf(session, focus) : null;
   const milliseconds = performance.now() - started;
   reply(
     { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, compared, breakdown, milliseconds },

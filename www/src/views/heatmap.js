@@ -3,11 +3,12 @@
 // keys show the exact weight; a hidden table gives screen readers the same numbers.
 
 import { el, svgEl } from '../dom.js';
-import { colourTop, needsLightText, weightColour } from '../colors.js';
+import { colourTop, needsLightText } from '../colors.js';
 import { formatWeight, quoteToken } from '../format.js';
-import { HEATMAP_LABEL, MASK_MARK_INSET } from '../generated/design.js';
+import { HEATMAP_LABEL } from '../generated/design.js';
 import { BLOCK_KINDS, axisTitles, clampIndex, dataKey, headName, headWeights, maxOf, shape, tokenLabel } from '../run-data.js';
 import { createStretchToggle, renderLegend } from './legend.js';
+import { MASKED, cellPaths, weightLevel } from './cell-paths.js';
 import { paintWeights } from './paint.js';
 import { renderQueryRow } from './query-row.js';
 import { renderWeightTable } from './weight-table.js';
@@ -194,6 +195,7 @@ export function createHeatmap(root, callbacks) {
       const visible = visibility(next.reveal, keys);
       const max = colourTop(maxOf(visible ? weights.filter((_, i) => visible(i)) : weights), next.stretch ?? false);
       const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
+      surface?.dispose?.();
       surface = new Surface(doc, next, weights, max, visible);
       const axes = axisTitles(next.data);
       axisTitle.hidden = axes === null || Surface !== SvgSurface;
@@ -256,6 +258,7 @@ function visibility(reveal, keys) {
  * @property {Element} element
  * @property {Element} grid       its bounding box is the matrix area
  * @property {(query: number, key: number) => void} mark
+ * @property {() => void} [dispose]  when another surface replaces it
  */
 
 /**
@@ -297,26 +300,21 @@ class SvgSurface {
       attrs: { width: keys * cell, height: queries * cell },
     });
     grid.append(this.grid);
-    for (let q = 0; q < queries; q += 1) {
-      for (let k = 0; k < keys; k += 1) {
-        const index = q * keys + k;
-        const x = k * cell;
-        const y = q * cell;
-        if (visible && !visible(index)) continue;
-        if (allowed[index] === 0) {
-          grid.append(svgEl(doc, 'rect', { class: 'cell-masked', attrs: { x, y, width: cell, height: cell } }));
-          grid.append(svgEl(doc, 'line', { class: 'cell-masked-mark', attrs: { x1: x + MASK_MARK_INSET, y1: y + cell - MASK_MARK_INSET, x2: x + cell - MASK_MARK_INSET, y2: y + MASK_MARK_INSET } }));
-          continue;
-        }
+    // One path per colour level (cell-paths.js), not an element per cell: at 128 tokens, a few
+    // hundred paths instead of 16,384 rectangles to lay out on every keystroke.
+    grid.append(...cellPaths(doc, queries, keys, cell, (index) => {
+      if (visible && !visible(index)) return null;
+      return allowed[index] === 0 ? MASKED : weightLevel(weights[index], max);
+    }));
+    if (showNumbers) {
+      for (let index = 0; index < queries * keys; index += 1) {
+        if ((visible && !visible(index)) || allowed[index] === 0) continue;
         const w = weights[index];
-        grid.append(svgEl(doc, 'rect', { attrs: { x, y, width: cell, height: cell, fill: weightColour(w, max) } }));
-        if (showNumbers) {
-          grid.append(svgEl(doc, 'text', {
-            class: needsLightText(w, max) ? 'cell-number light' : 'cell-number',
-            text: formatWeight(w).replace(/^0/, ''),
-            attrs: { x: x + cell / 2, y: y + cell / 2 },
-          }));
-        }
+        grid.append(svgEl(doc, 'text', {
+          class: needsLightText(w, max) ? 'cell-number light' : 'cell-number',
+          text: formatWeight(w).replace(/^0/, ''),
+          attrs: { x: (index % keys) * cell + cell / 2, y: Math.floor(index / keys) * cell + cell / 2 },
+        }));
       }
     }
     if (input.blocked.size > 0) {
@@ -423,13 +421,50 @@ class CanvasSurface {
     this.rowMark.style.height = `max(2px, ${100 / queries}%)`;
     this.cellMark.style.width = `max(3px, ${100 / keys}%)`;
     this.cellMark.style.height = `max(3px, ${100 / queries}%)`;
+    // Axis labels thinned to every k-th token, as the SVG map's (the focused query's always); k
+    // follows the width the canvas is drawn at, so that labels stay CANVAS_LABEL_GAP apart.
+    const { summary } = input.data;
+    const place = (/** @type {HTMLElement} */ label, /** @type {'top' | 'left'} */ edge, /** @type {number} */ at) => {
+      label.style[edge] = `${at * 100}%`;
+      return label;
+    };
+    const labels = (/** @type {import('../types').Token[]} */ tokens, /** @type {'query' | 'key'} */ axis) => tokens.map((token, i) => place(el(doc, 'span', {
+      class: `canvas-label canvas-${axis}${token.special ? ' special' : ''}`,
+      text: tokenLabel(token, HEATMAP_LABEL),
+    }), axis === 'query' ? 'top' : 'left', (i + 0.5) / tokens.length));
+    this.queryLabels = labels(summary.queryTokens, 'query');
+    const keyLabels = labels(summary.keyTokens, 'key');
+    const caption = el(doc, 'p', { class: 'axis-caption' });
+    const stack = el(doc, 'div', { class: 'heatmap-canvas-stack' }, [canvas, this.rowMark, this.cellMark]);
+    const thin = (/** @type {number} */ side) => {
+      const stride = Math.max(1, Math.ceil((Math.max(queries, keys) * CANVAS_LABEL_GAP) / Math.max(side, 1)));
+      this.queryLabels.forEach((label, q) => label.classList.toggle('thinned', q % stride !== 0));
+      keyLabels.forEach((label, k) => label.classList.toggle('thinned', k % stride !== 0));
+      caption.textContent = `${axes.queries} ↓ (${queries}) · ${axes.keys} → (${keys}) · ${labelled(stride)} · hover or use the arrow keys to read a cell`;
+    };
+    thin(CANVAS_SIDE);
+    this.resize = new ResizeObserver(([entry]) => {
+      if (entry && entry.contentRect.width > 0) thin(entry.contentRect.width);
+    });
+    this.resize.observe(stack);
     this.element = el(doc, 'div', { class: 'heatmap-canvas-frame' }, [
-      el(doc, 'p', { class: 'axis-caption', text: `${axes.queries} ↓ (${queries}) · ${axes.keys} → (${keys}) · hover or use the arrow keys to read a cell` }),
-      el(doc, 'div', { class: 'heatmap-canvas-stack' }, [canvas, this.rowMark, this.cellMark]),
+      caption,
+      el(doc, 'div', { class: 'heatmap-canvas-axes', attrs: { 'aria-hidden': 'true' } }, [
+        el(doc, 'span', { class: 'canvas-corner', text: 'queries ↓ / keys →' }),
+        el(doc, 'div', { class: 'canvas-key-labels' }, keyLabels),
+        el(doc, 'div', { class: 'canvas-query-labels' }, this.queryLabels),
+        stack,
+      ]),
     ]);
     this.grid = canvas;
     this.queries = queries;
     this.keys = keys;
+    /** @type {HTMLElement | null} */
+    this.current = null;
+  }
+
+  dispose() {
+    this.resize.disconnect();
   }
 
   /**
@@ -440,7 +475,29 @@ class CanvasSurface {
     this.rowMark.style.top = `${(query / this.queries) * 100}%`;
     this.cellMark.style.top = `${(query / this.queries) * 100}%`;
     this.cellMark.style.left = `${(key / this.keys) * 100}%`;
+    const label = this.queryLabels[query] ?? null;
+    if (label === this.current) return;
+    this.current?.classList.remove('current');
+    label?.classList.add('current');
+    this.current = label;
   }
+}
+
+/**
+ * The canvas map's side before it is laid out, and the least distance between two of its labels,
+ * in CSS pixels.
+ */
+const CANVAS_SIDE = 660;
+const CANVAS_LABEL_GAP = 14;
+
+/**
+ * Which tokens an axis labels, in words: "every token labelled", "every 5th token labelled".
+ * @param {number} n
+ */
+function labelled(n) {
+  if (n === 1) return 'every token labelled';
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  return `every ${n}${suffix} token labelled`;
 }
 
 /**

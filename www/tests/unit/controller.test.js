@@ -45,7 +45,7 @@ function ran(/** @type {Page} */ page, /** @type {string[]} */ tokens, runId = 1
   return /** @type {Event} */ ({ type: 'ran', request: page.state, shown: { full, hidden: null }, breakdown: null, limits: [] });
 }
 
-test('typing waits for a pause; a change of settings runs at once; the focus only asks for a breakdown', () => {
+test('typing waits for a pause; a change of settings runs at once; in the player the focus only asks for a breakdown', () => {
   const page = freshPage();
   const typed = play(page, [{ type: 'text', which: 'text', text: 'a b c' }]);
   assert.deepEqual(typed.effects, [{ type: 'run', delay: TYPING_DELAY_MS }]);
@@ -56,10 +56,16 @@ test('typing waits for a pause; a change of settings runs at once; the focus onl
   assert.ok(computed.page.shown);
   const heads = play(computed.page, [{ type: 'patch', patch: { model: { ...computed.page.state.model, heads: 2 } } }]);
   assert.deepEqual(heads.effects, [{ type: 'run', delay: 0 }]);
-  const focus = play(computed.page, [{ type: 'patch', patch: { query: 2, head: 1 } }]);
+  // The heatmap needs no breakdown (at 512 tokens one is megabytes): the player asks for it when
+  // it opens, and again when its focus moves.
+  const moved = play(computed.page, [{ type: 'patch', patch: { query: 2, head: 1 } }]);
+  assert.deepEqual(moved.effects, [{ type: 'follow-query', query: 2 }]);
+  const opened = play(moved.page, [{ type: 'patch', patch: { view: 'player' } }]);
+  assert.deepEqual(opened.effects, [{ type: 'breakdown', runId: 1, focus: { block: 0, head: 1, query: 2 } }]);
+  const focus = play(opened.page, [{ type: 'patch', patch: { query: 1 } }]);
   assert.deepEqual(focus.effects, [
-    { type: 'breakdown', runId: 1, focus: { block: 0, head: 1, query: 2 } },
-    { type: 'follow-query', query: 2 },
+    { type: 'breakdown', runId: 1, focus: { block: 0, head: 1, query: 1 } },
+    { type: 'follow-query', query: 1 },
   ]);
   // While a run is on its way, a breakdown would be of the old run: none is asked for.
   const busy = play(heads.page, [{ type: 'patch', patch: { query: 1 } }]);
