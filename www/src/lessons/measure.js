@@ -11,7 +11,7 @@ import { formatWeight } from '../format.js';
  * @typedef {Object} Weights
  * @property {string} model        'toy' or the model's address
  * @property {string} caption      what computed the weights, in words
- * @property {{ kind: string, dK: number } | undefined} [modelInfo]  present once a model computes
+ * @property {{ kind: string, dK: number, hidden: number, heads: number, layers: number } | undefined} [modelInfo]  present once a model computes
  * @property {{ dModel: number, heads: number, temperature: number, scale: boolean } | undefined} [settings]  the toy's
  * @property {number} layer
  * @property {number} head
@@ -197,7 +197,7 @@ export function withinTolerance(guess, truth, tolerance) {
 }
 
 /** How many decimals a measure is written with unless `digits` says. */
-const DIGITS = /** @type {Record<string, number>} */ ({ entropy: 2, 'max-entropy': 2, 'sqrt-d-k': 2, 'd-k': 0, tokens: 0, temperature: 2 });
+const DIGITS = /** @type {Record<string, number>} */ ({ hidden: 0, heads: 0, layers: 0, entropy: 2, 'max-entropy': 2, 'sqrt-d-k': 2, 'd-k': 0, tokens: 0, temperature: 2 });
 
 /**
  * A reading as the sentence writes it.

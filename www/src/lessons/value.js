@@ -15,7 +15,7 @@ import { DATA_EVENT, isPlayground, sourceOf, watch, weightsOf } from './sources.
 /** The measures of a playground's numbers, each with how it is written. */
 export const PLAYGROUND_MEASURES = /** @type {const} */ ([
   'weight', 'top-key', 'top-weight', 'entropy', 'max-entropy', 'future-weight', 'masked-weight', 'row-sum', 'tokens', 'd-k',
-  'sqrt-d-k', 'temperature', 'permuted-difference', 'prefix-difference', 'model',
+  'sqrt-d-k', 'hidden', 'heads', 'layers', 'temperature', 'permuted-difference', 'prefix-difference', 'model',
 ]);
 
 /**
@@ -68,6 +68,14 @@ export function playgroundMeasure(source, name, spec) {
       const dK = w.modelInfo?.dK ?? (toy ? toy.dModel / toy.heads : null);
       if (dK === null) throw new Error(`measure="${name}" needs a toy's settings or a model's`);
       return name === 'd-k' ? dK : Math.sqrt(dK);
+    }
+    case 'hidden':
+    case 'heads':
+    case 'layers': {
+      const info = w.modelInfo;
+      if (info) return info[name];
+      if (!toy) throw new Error(`measure="${name}" needs a toy's settings or a model's`);
+      return name === 'hidden' ? toy.dModel : name === 'heads' ? toy.heads : 1;
     }
     case 'temperature':
       if (!toy) throw new Error('measure="temperature" reads the toy\'s settings; this playground runs a model');
