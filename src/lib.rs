@@ -24,6 +24,7 @@ pub mod attention;
 pub mod catalog;
 pub mod embedding;
 pub mod error;
+pub mod flow;
 pub mod generation;
 pub mod limits;
 pub mod linear;
@@ -37,7 +38,6 @@ pub mod run;
 pub mod session;
 pub mod text;
 pub mod toy;
-pub mod train;
 pub mod translation;
 pub mod vision;
 

@@ -10,10 +10,11 @@ use ndarray::Array2;
 use crate::error::{Error, Result};
 use crate::run::{BlockKind, Run};
 
-/// The rollout after each layer over sequence `sequence` of `run`: `[layer][query][key]`, from the
-/// first layer's `Â_1` to the last's product. Uses the run's bidirectional self-attention blocks
+/// Each layer's head-averaged attention with the residual counted, `Â_l = (A_l + I) / 2`, over
+/// sequence `sequence` of `run`, first layer first: the matrices rollout multiplies and attention
+/// flow ([`crate::flow`]) takes as capacities. Uses the run's bidirectional self-attention blocks
 /// over that sequence, one per layer, in order.
-pub fn rollout(run: &Run, sequence: usize) -> Result<Vec<Array2<f32>>> {
+pub fn residual_attention(run: &Run, sequence: usize) -> Result<Vec<Array2<f64>>> {
     let blocks: Vec<_> =
         run.blocks.iter().filter(|b| b.kind == BlockKind::SelfAttention && b.queries == sequence && b.keys == sequence).collect();
     if blocks.is_empty() {
@@ -21,19 +22,30 @@ pub fn rollout(run: &Run, sequence: usize) -> Result<Vec<Array2<f32>>> {
             "sequence {sequence} has no self-attention layer to roll out (rollout follows an encoder's layers)"
         )));
     }
-    let mut out = Vec::with_capacity(blocks.len());
+    Ok(blocks
+        .into_iter()
+        .map(|block| {
+            let (t, _) = block.shape();
+            let mut a = Array2::<f64>::zeros((t, t));
+            for head in &block.heads {
+                a.zip_mut_with(&head.weights, |x, &w| *x += f64::from(w));
+            }
+            let heads = block.heads.len().max(1) as f64;
+            a.mapv_inplace(|x| 0.5 * x / heads);
+            for i in 0..t {
+                a[[i, i]] += 0.5;
+            }
+            a
+        })
+        .collect())
+}
+
+/// The rollout after each layer over sequence `sequence` of `run`: `[layer][query][key]`, from the
+/// first layer's `Â_1` to the last's product.
+pub fn rollout(run: &Run, sequence: usize) -> Result<Vec<Array2<f32>>> {
+    let mut out = Vec::new();
     let mut product: Option<Array2<f64>> = None;
-    for block in blocks {
-        let (t, _) = block.shape();
-        let mut a = Array2::<f64>::zeros((t, t));
-        for head in &block.heads {
-            a.zip_mut_with(&head.weights, |x, &w| *x += f64::from(w));
-        }
-        let heads = block.heads.len().max(1) as f64;
-        a.mapv_inplace(|x| 0.5 * x / heads);
-        for i in 0..t {
-            a[[i, i]] += 0.5;
-        }
+    for a in residual_attention(run, sequence)? {
         let next = match &product {
             Some(previous) => a.dot(previous),
             None => a,

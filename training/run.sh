@@ -21,6 +21,8 @@
 #   digits             train the tiny ViT on scikit-learn's digits, then its fixtures:
 #                      trained/digits-vit/, tests/fixtures/trained/digits-vit.json,
 #                      tests/fixtures/vision/text-rollout.json
+#   flow-fixtures      attention flow by networkx's maximum flows on committed attention maps
+#                      (tiny BERT, tiny ViT, digits-vit): tests/fixtures/vision/flow.json
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,6 +61,9 @@ for target in "$@"; do
       ;;
     vision-fixtures)
       py training/make_vision_fixtures.py
+      ;;
+    flow-fixtures)
+      py training/make_flow_fixtures.py
       ;;
     digits)
       py training/train_digits_vit.py

@@ -2,7 +2,7 @@
 //! metadata as plain objects, numbers as typed arrays.
 
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
-use ndarray::{ArrayBase, Data, Ix1, Ix2};
+use ndarray::{Array2, ArrayBase, Data, Ix1, Ix2};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -61,6 +61,11 @@ pub fn matrix<S: Data<Elem = f32>>(m: &ArrayBase<S, Ix2>) -> Float32Array {
         Some(flat) => Float32Array::from(flat),
         None => Float32Array::from(m.iter().copied().collect::<Vec<_>>().as_slice()),
     }
+}
+
+/// Matrices of one shape as one flat `Float32Array`, each row-major, in order.
+pub fn matrices(list: &[Array2<f32>]) -> Float32Array {
+    Float32Array::from(list.iter().flat_map(|m| m.iter().copied()).collect::<Vec<_>>().as_slice())
 }
 
 /// A vector as a `Float32Array`.

@@ -4,9 +4,10 @@
 use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{js_error, matrix, run_request, to_js, vector};
+use super::convert::{js_error, matrices, matrix, run_request, to_js, vector};
 use crate::attention::Stage;
 use crate::error::invalid;
+use crate::flow::flow;
 use crate::model::LoadedModel;
 use crate::rollout::rollout;
 use crate::session::Session as CoreSession;
@@ -156,8 +157,15 @@ impl Session {
     /// with the residual added, `(A + I) / 2`, from layer 1 to l. Throws for a run without such
     /// layers (a decoder's are causal).
     pub fn rollout(&self, sequence: usize) -> Result<Float32Array, JsValue> {
-        let layers = rollout(self.core.current().map_err(js_error)?, sequence).map_err(js_error)?;
-        Ok(Float32Array::from(layers.iter().flat_map(|layer| layer.iter().copied()).collect::<Vec<_>>().as_slice()))
+        Ok(matrices(&rollout(self.core.current().map_err(js_error)?, sequence).map_err(js_error)?))
+    }
+
+    /// The attention flow (Abnar & Zuidema 2020) of the same layers, flat `[layer][query][key]`:
+    /// the maximum flow from each token after layer l to each input token through the network
+    /// whose capacities are the layers' `(A + I) / 2`, each row divided by its sum. Throws for a run
+    /// without such layers, or a sequence longer than the flow is computed for.
+    pub fn flow(&self, sequence: usize) -> Result<Float32Array, JsValue> {
+        Ok(matrices(&flow(self.core.current().map_err(js_error)?, sequence).map_err(js_error)?))
     }
 
     /// The attention of generation step `step`'s query over the keys it could see, flat

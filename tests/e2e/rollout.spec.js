@@ -1,6 +1,6 @@
-// Attention rollout in the page: on all-MiniLM-L6-v2 the heatmap's rollout mode and on the trained
-// digits-vit the picture view's, each number compared with the core's rollout computed in Node for
-// the same model and input; a decoder says why it has none. A picture whose run fails leaves the
+// Attention rollout and flow in the page: on all-MiniLM-L6-v2 the heatmap's and on the trained
+// digits-vit the picture view's, each number compared with the core's computed in Node for the
+// same model and input; a text too long for the flow says so; a decoder says why it has neither. A picture whose run fails leaves the
 // picture view with the last picture that ran and that picture's own attention, never the new
 // picture under the old attention. Screenshots at 1280 and 390 px.
 import { test, expect } from '@playwright/test';
@@ -19,32 +19,32 @@ const DECODER = CATALOG.find((entry) => entry.kind === 'decoder' && entry.origin
 
 const checked = checkEveryPage();
 
-/** MiniLM's rollout of TEXT by the core in Node: tokens and the flat [layer][query][key]. */
+/** MiniLM's rollout and flow of TEXT by the core in Node: tokens and each flat [layer][query][key]. */
 function miniLmRollout() {
   const session = new checked.core.Session();
   try {
     const read = (name) => readFileSync(path.join(MINILM, name));
     session.loadModel('m', read('config.json').toString('utf8'), read('tokenizer.json').toString('utf8'), undefined, read('model.safetensors'));
     const summary = session.run({ source: 'model', text: TEXT });
-    return { tokens: summary.sequences[0].tokens.map((t) => t.text), layers: summary.blocks.length, rollout: session.rollout(0) };
+    return { tokens: summary.sequences[0].tokens.map((t) => t.text), layers: summary.blocks.length, rollout: session.rollout(0), flow: session.flow(0) };
   } finally {
     session.free();
   }
 }
 
-/** Expects the screen-reader table to be the core's rollout through `layer`, every cell. */
-async function tableIsRollout(page, tokens, rollout, layer) {
+/** Expects the screen-reader table to be the core's rollout (or flow) through `layer`, every cell. */
+async function tableIsRollout(page, tokens, rollout, layer, kind = 'rollout') {
   const n = tokens.length;
-  await expect(page.locator('.weight-table caption')).toContainText(`Attention rollout through layer ${layer + 1}`);
+  await expect(page.locator('.weight-table caption')).toContainText(`Attention ${kind} through layer ${layer + 1}`);
   const table = await readWeightTable(page);
   expect(table.columns).toEqual(tokens);
   expect(table.rows).toEqual(tokens);
   table.cells.forEach((row, q) => row.forEach((cell, k) => expect(Math.abs(shown(cell) - rollout[(layer * n + q) * n + k]), `${tokens[q]} → ${tokens[k]}`).toBeLessThan(0.006)));
 }
 
-test('MiniLM: the heatmap’s rollout through a layer is the core’s, every token kept, with its definition', async ({ page }) => {
+test('MiniLM: the heatmap’s rollout and flow through a layer are the core’s, every token kept, with their definitions', async ({ page }) => {
   test.skip(!HAS_MINILM, 'all-MiniLM-L6-v2 is fetched by scripts/fetch-model.sh');
-  const { tokens, layers, rollout } = miniLmRollout();
+  const { tokens, layers, rollout, flow } = miniLmRollout();
   await page.goto(`/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors&layer=3&text=${encodeURIComponent(TEXT)}`);
   await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'encoder', { timeout: 30_000 });
   const switcher = page.locator('.panel-heatmap .rollout-switch');
@@ -54,15 +54,23 @@ test('MiniLM: the heatmap’s rollout through a layer is the core’s, every tok
   await expect(switcher.locator('.rollout-note')).toContainText('Abnar & Zuidema, 2020');
   await expect(page.locator('.panel-heatmap .heatmap-legend')).toContainText('rollout, layers 1–4');
   await tableIsRollout(page, tokens, rollout, 3);
-  expect(page.url()).toContain('rollout=1');
+  expect(page.url()).toContain('across=rollout');
   await screenshot(page, 'rollout-text-desktop', { fullPage: true });
 
   // The last layer; hiding [CLS]/[SEP] keeps them in the rollout, and says so.
   await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: String(layers - 1) });
   await tableIsRollout(page, tokens, rollout, layers - 1);
   await page.getByRole('checkbox', { name: /Hide \[CLS\]\/\[SEP\]/ }).check();
-  await expect(switcher.locator('.rollout-note')).toContainText('[CLS] and [SEP] stay in: the rollout is a product over every token.');
+  await expect(switcher.locator('.rollout-note')).toContainText('[CLS] and [SEP] stay in: it is computed over every token.');
   await tableIsRollout(page, tokens, rollout, layers - 1);
+  // The flow: maximum flows through the same network, with its own definition.
+  await switcher.getByRole('button', { name: `Flow through layer ${layers}` }).click();
+  await expect(switcher.locator('.rollout-note')).toContainText('Attention flow (Abnar & Zuidema, 2020)');
+  await tableIsRollout(page, tokens, flow, layers - 1, 'flow');
+  await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: '1' });
+  await tableIsRollout(page, tokens, flow, 1, 'flow');
+  expect(page.url()).toContain('across=flow');
+  await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: String(layers - 1) });
   // Back to one head: the table is that head's again.
   await switcher.getByRole('button', { name: 'This layer and head' }).click();
   await expect(page.locator('.weight-table')).toContainText(`Attention weights of layer ${layers} · head 1`);
@@ -74,14 +82,14 @@ test('MiniLM: the heatmap’s rollout through a layer is the core’s, every tok
 test('digits-vit: the picture view’s rollout through each layer is the core’s for the canvas’s pixels', async ({ page }) => {
   test.skip(!VIT, 'the catalog lists no trained vision model');
   await openVit(page);
-  await expect(page.locator('.picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
   const switcher = page.locator('.picture-attention .rollout-switch');
   await switcher.getByRole('button', { name: 'Rollout through layer 1' }).click();
-  await expect(page.locator('.picture-view-title')).toHaveText('What [CLS]’s vector draws on · rollout through layer 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('What [CLS]’s vector draws on · rollout through layer 1');
   const layers = vitRun(checked.core, (await canvases(page)).drawn).summary.blocks.length;
   for (const layer of [0, layers - 1]) {
     await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: String(layer) });
-    await expect(page.locator('.picture-view-title')).toHaveText(`What [CLS]’s vector draws on · rollout through layer ${layer + 1}`);
+    await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText(`What [CLS]’s vector draws on · rollout through layer ${layer + 1}`);
     await expect(page.locator('.ap-status')).not.toHaveText(/Computing/);
     const { drawn, view } = await canvases(page);
     const { summary, rollout } = vitRun(checked.core, drawn);
@@ -91,14 +99,39 @@ test('digits-vit: the picture view’s rollout through each layer is the core’
     await tableIsRollout(page, summary.sequences[0].tokens.map((t) => t.text), rollout, layer);
   }
   await expect(page.locator('.picture-legend')).toContainText('[CLS]’s share');
+  // The flow through the last layer, painted and tabled as the core computes it.
+  await switcher.getByRole('button', { name: `Flow through layer ${layers}` }).click();
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText(`What [CLS]’s vector draws on · flow through layer ${layers}`);
+  await expect(page.locator('.ap-status')).not.toHaveText(/Computing/);
+  {
+    const { drawn, view } = await canvases(page);
+    const { summary, flow } = vitRun(checked.core, drawn);
+    const n = summary.sequences[0].tokens.length;
+    const last = (layers - 1) * n * n;
+    expectPainted(view, drawn, flow.subarray(last, last + n), summary.vision.patches);
+    await tableIsRollout(page, summary.sequences[0].tokens.map((t) => t.text), flow, layers - 1, 'flow');
+  }
   await screenshot(page, 'rollout-picture-desktop', { fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'rollout-picture-phone', { fullPage: true });
 });
 
+test('MiniLM: a text longer than the flow is computed for says so and shows the head', async ({ page }) => {
+  test.skip(!HAS_MINILM, 'all-MiniLM-L6-v2 is fetched by scripts/fetch-model.sh');
+  const long = Array.from({ length: 8 }, () => TEXT).join(' ');
+  await page.goto(`/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors&across=flow&text=${encodeURIComponent(long)}`);
+  await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'encoder', { timeout: 30_000 });
+  const switcher = page.locator('.panel-heatmap .rollout-switch');
+  await expect(switcher.locator('.rollout-note')).toHaveText(/^Attention flow is computed for sequences of at most \d+ tokens, and this one has \d+/);
+  await expect(page.locator('.weight-table caption')).toContainText('Attention weights of layer 1 · head 1');
+  // The rollout has no such limit.
+  await switcher.getByRole('button', { name: 'Rollout through layer 1' }).click();
+  await expect(page.locator('.weight-table caption')).toContainText('Attention rollout through layer 1');
+});
+
 test('a decoder says why it has no rollout', async ({ page }) => {
   test.skip(!DECODER, 'the catalog lists no trained decoder');
-  await page.goto(`/#v=1&model=${encodeURIComponent(DECODER.folder)}&rollout=1`);
+  await page.goto(`/#v=1&model=${encodeURIComponent(DECODER.folder)}&across=rollout`);
   await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'decoder', { timeout: 30_000 });
   const switcher = page.locator('.panel-heatmap .rollout-switch');
   await expect(switcher.getByRole('button')).toHaveCount(0);

@@ -17,7 +17,7 @@ export const VIEW = 256;
 
 /**
  * The core's run in Node of the trained ViT on RGBA pixels of the drawing canvas: its summary,
- * layer 1 head 1's weights and the rollout after each layer (flat [layer][query][key]).
+ * layer 1 head 1's weights and the rollout and flow after each layer (flat [layer][query][key]).
  * @param {any} core  from `loadCore()`
  * @param {ArrayLike<number>} pixels
  */
@@ -27,7 +27,7 @@ export function vitRun(core, pixels) {
     const read = (name) => readFileSync(path.join(repo, VIT.folder, name));
     session.loadModel('m', read('config.json').toString('utf8'), read('preprocessor_config.json').toString('utf8'), undefined, read('model.safetensors'));
     const summary = session.run({ source: 'image', width: SIDE, height: SIDE, pixels: Uint8Array.from(pixels) });
-    return { summary, weights: session.weights(0, 0), rollout: session.rollout(0) };
+    return { summary, weights: session.weights(0, 0), rollout: session.rollout(0), flow: session.flow(0) };
   } finally {
     session.free();
   }

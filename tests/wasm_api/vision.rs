@@ -45,6 +45,9 @@ fn attentions_and_prediction_equal_transformers_at_every_size() {
         assert!(worst <= 1e-4, "{name}: attentions differ by {worst}");
         let worst = max_error(&session.rollout(0).unwrap().to_vec(), &flat(&picture["rollout"]), "rollout");
         assert!(worst <= 1e-4, "{name}: rollout differs by {worst}");
+        let flow = session.flow(0).unwrap().to_vec();
+        assert_eq!(flow.len(), session.rollout(0).unwrap().length() as usize);
+        assert!(flow.chunks(17).all(|row| (row.iter().sum::<f32>() - 1.0).abs() < 1e-5), "{name}: every row of the flow sums to 1");
         let tokens = token_texts(&summary, 0);
         assert_eq!((tokens.len(), &tokens[0][..], &tokens[1][..], &tokens[16][..]), (17, "[CLS]", "r0c0", "r3c3"));
         let summary = json_of(&summary);

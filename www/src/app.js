@@ -204,8 +204,8 @@ export function mountPlayground(container, options) {
       }),
       // A translation's two sequences keep their <eos>: hiding it is offered for one sequence only.
       withoutSpecial: kind === 'model' && request.hideSpecial && status.info?.kind !== 'encoder-decoder',
-      // The core's rollout of an encoder's layers, text or picture (a decoder's are causal).
-      rollout: kind === 'model' && request.rollout && (status.info?.kind === 'encoder' || status.info?.kind === 'vision'),
+      // The core's rollout or flow of an encoder's layers, text or picture (a decoder's are causal).
+      rollout: kind === 'model' && request.across !== 'head' && (status.info?.kind === 'encoder' || status.info?.kind === 'vision') ? request.across : null,
       // The worker clamps the focus to the run's blocks, heads and tokens.
       focus: { block: request.layer, head: request.head, query: request.query },
       // Only the player shows the focus's breakdown; it asks again when the focus moves.
@@ -246,7 +246,7 @@ export function mountPlayground(container, options) {
   function snapshot() {
     if (!page.shown) return null;
     const f = focusIn(page.state, page.shown);
-    const run = viewOf(page.shown, page.state.view, f.layer, page.state.rollout);
+    const run = viewOf(page.shown, page.state.view, f.layer, page.state.across !== 'head');
     return { data: run, state: stateIn(page.state, f, run), breakdown: page.breakdown, compared: comparedAt(page.shown, f.layer).b };
   }
 
@@ -298,7 +298,7 @@ export function mountPlayground(container, options) {
     });
     writeUrlSoon();
     if (!shown) return;
-    const run = state.view === 'player' ? viewOf(shown, 'heatmap', f.layer) : viewOf(shown, state.view, f.layer, state.rollout);
+    const run = state.view === 'player' ? viewOf(shown, 'heatmap', f.layer) : viewOf(shown, state.view, f.layer, state.across !== 'head');
     const stale = page.lastGood !== null && !sameModel(page.lastGood.model, state.model) && !shown.full.model;
     views.renderRun({
       state,
@@ -307,7 +307,7 @@ export function mountPlayground(container, options) {
       run,
       seen: stateIn(state, f, run),
       hidden: shown.hidden !== null,
-      status: `${describeRun(shown.full, f, shown.hidden !== null, stale)}${run.rolledOut ? ` · heatmap: the rollout through layer ${f.layer + 1}, every head averaged` : ''}`,
+      status: `${describeRun(shown.full, f, shown.hidden !== null, stale)}${run.rolledOut ? ` · heatmap: the ${run.rolledOut} through layer ${f.layer + 1}, every head averaged` : ''}`,
       breakdown: page.breakdown,
       playing: page.playing,
       editMask: page.editMask,

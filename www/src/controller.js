@@ -453,7 +453,7 @@ function stepBy(page, direction) {
 function moveQuery(page, delta) {
   if (!page.shown) return [];
   const f = focusIn(page.state, page.shown);
-  const run = viewOf(page.shown, page.state.view, f.layer, page.state.rollout);
+  const run = viewOf(page.shown, page.state.view, f.layer, page.state.across !== 'head');
   const query = runIndex(run, clampIndex(shownIndex(run, f.query) + delta, shape(run).queries));
   return update(page, page.state.pin?.side === 'q' ? { query, pin: { side: 'q', index: query } } : { query });
 }

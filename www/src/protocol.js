@@ -25,7 +25,8 @@
  * @property {number} id
  * @property {RunRequest} request
  * @property {boolean} withoutSpecial  also the weights among the ordinary tokens, renormalised
- * @property {boolean} rollout  also the attention rollout of an encoder's layers (sequence 0)
+ * @property {'rollout' | 'flow' | null} rollout  also the attention rollout, or the attention
+ *   flow, of an encoder's layers (sequence 0)
  * @property {FocusRequest} focus      clamped by the worker to the run's shape
  * @property {boolean} breakdown  also the focus's breakdown (the player shows it; the other views
  *   need none, and at 512 tokens it is megabytes: the player asks for it when it opens)
@@ -82,8 +83,11 @@
  * @property {{ kept: number[][], weights: Float32Array } | null} withoutSpecial  per sequence the
  *   indices of the ordinary tokens, and every block's weights among them with rows renormalised
  * @property {Float32Array | null} pooled  the sentence embedding, when the source has one
- * @property {Float32Array | null} rollout  when asked for: the core's attention rollout after
- *   each layer, [layer][query][key] over every token, flat
+ * @property {Float32Array | null} rollout  when asked for: the core's attention rollout (or
+ *   flow) after each layer, [layer][query][key] over every token, flat
+ * @property {'rollout' | 'flow' | null} rolloutKind  which of the two was asked for
+ * @property {string | null} rolloutError  why the core could not compute the flow asked for (a
+ *   sequence too long for it); the run itself stands
  * @property {ComparedRun | null} [compared]  sentence B's run, when asked for
  * @property {Breakdown | null} breakdown  for the focus (clamped), when asked for
  * @property {number} milliseconds    time spent in the core

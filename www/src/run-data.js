@@ -55,18 +55,20 @@ import { readableToken } from './tokens.js';
  * @property {number} layers        how many blocks the run has
  * @property {number} layer         the block whose heads the views show
  * @property {ModelRun | null} model
- * @property {Float32Array | null} [rollout]  the core's attention rollout after each layer,
- *   [layer][query][key] over every token, when it was asked for (an encoder's run)
+ * @property {Float32Array | null} [rollout]  the core's attention rollout (or flow) after each
+ *   layer, [layer][query][key] over every token, when it was asked for (an encoder's run)
+ * @property {'rollout' | 'flow'} [rolloutKind]  which of the two `rollout` holds
+ * @property {string | null} [rolloutError]  why the flow asked for was not computed
  * @property {import('./state.js').Picture | null} [picture]  the picture a vision model's run read
- * @property {boolean} [rolledOut]  this is the rollout seen as a run: one "head" per layer, the
- *   product of layers 1 to `layer` (rolloutView)
+ * @property {'rollout' | 'flow'} [rolledOut]  this is the rollout (or flow) seen as a run: one
+ *   "head" per layer, through layers 1 to `layer` (rolloutView)
  */
 
 /**
  * The views' data of a run: every token (`full`), and, when special tokens are hidden and the
  * core sent the weights among the others, those (`shown`). A run of the toy has no `model`. A
  * decoder's byte-level tokens are shown decoded (tokens.js).
- * @param {Pick<RunResult, 'summary' | 'weights' | 'allowed' | 'withoutSpecial' | 'pooled'> & { rollout?: Float32Array | null }} result
+ * @param {Pick<RunResult, 'summary' | 'weights' | 'allowed' | 'withoutSpecial' | 'pooled'> & Partial<Pick<RunResult, 'rollout' | 'rolloutKind' | 'rolloutError'>>} result
  * @param {number} runId
  * @param {{ name: string, info: ModelInfo, origin?: import('./types').Origin | null, heads?: NamedHead[], vocabulary?: import('./types').Vocabularies | null } | null} model
  * @param {import('./state.js').Picture | null} [picture]  the picture the run read (a vision model's)
@@ -77,7 +79,7 @@ export function runData(result, runId, model, picture = null) {
   const decoder = summary.source.kind === 'decoder';
   const tokens = summary.sequences.map((s) => (decoder ? s.tokens.map(readableToken) : s.tokens));
   const modelRun = model && { heads: [], vocabulary: null, origin: null, ...model, kept: null, pooled: decoder ? null : result.pooled, truncated: summary.truncated };
-  const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun, rollout: result.rollout ?? null, picture }, 0);
+  const full = withBlock({ runId, run: summary, sequences: tokens, weights: result.weights, masks: result.allowed, model: modelRun, rollout: result.rollout ?? null, rolloutKind: result.rolloutKind ?? 'rollout', rolloutError: result.rolloutError ?? null, picture }, 0);
   const without = result.withoutSpecial;
   if (!without || !modelRun) return { full, shown: null };
   const sequences = without.kept.map((kept, s) => kept.map((index) => tokens[s][index]));
@@ -263,8 +265,8 @@ export function atLayer(data, layer) {
 const rollouts = new WeakMap();
 
 /**
- * The rollout of a run (every token) seen as a run whose layer l has one head, the core's
- * rollout through layer l, so the heatmap, its table and the picture view read it as they read a
+ * The rollout (or flow) of a run, every token, seen as a run whose layer l has one head, the
+ * core's rollout (or flow) through layer l, so the heatmap, its table and the picture view read it as they read a
  * head; null when the run has none.
  * @param {RunData} data
  * @param {number} layer
@@ -277,14 +279,17 @@ export function rolloutView(data, layer) {
   if (!found) {
     const run = { ...data.run, blocks: data.run.blocks.map((block) => ({ ...block, heads: 1, kvHeads: 1 })) };
     const model = data.model && { ...data.model, kept: null };
-    found = withBlock({ runId: data.runId, run, sequences: data.sequences, weights: rollout, masks: data.masks, model, rollout, rolledOut: true }, 0);
+    found = withBlock({ runId: data.runId, run, sequences: data.sequences, weights: rollout, masks: data.masks, model, rollout, rolledOut: data.rolloutKind ?? 'rollout' }, 0);
     rollouts.set(data, found);
   }
   return atLayer(found, layer);
 }
 
-/** What the rollout is, in one sentence (the views' definition of it). */
-export const ROLLOUT_DEFINITION = 'Attention rollout (Abnar & Zuidema, 2020): each layer’s heads are averaged into A, the residual connection is counted as the identity, Â = (A + I) / 2, and the layers are multiplied, Â_l ⋯ Â_1. Row i says how much token i’s vector after layer l draws on each input token; every row sums to 1.';
+/** What the rollout and the flow are (the views' definitions of them). */
+export const ACROSS_DEFINITIONS = {
+  rollout: 'Attention rollout (Abnar & Zuidema, 2020): each layer’s heads are averaged into A, the residual connection is counted as the identity, Â = (A + I) / 2, and the layers are multiplied, Â_l ⋯ Â_1. Row i says how much token i’s vector after layer l draws on each input token, every path through the layers counted; every row sums to 1.',
+  flow: 'Attention flow (Abnar & Zuidema, 2020): the layers’ Â = (A + I) / 2 (heads averaged, the residual counted) as capacities of a network from every token after a layer to every token before it; row i is the maximum flow from token i after layer l to each input token, divided by the row’s total. A flow is bounded by the narrowest cut between two tokens, where rollout multiplies every path, so it spreads more evenly.',
+};
 
 /**
  * Names what the views of a run show (the run, its layer, whether special tokens are hidden),
@@ -292,7 +297,7 @@ export const ROLLOUT_DEFINITION = 'Attention rollout (Abnar & Zuidema, 2020): ea
  * @param {RunData} data
  */
 export function dataKey(data) {
-  return `${data.runId}:${data.layer}:${data.model?.kept ? 'renormalised' : 'all'}${data.rolledOut ? ':rollout' : ''}`;
+  return `${data.runId}:${data.layer}:${data.model?.kept ? 'renormalised' : 'all'}${data.rolledOut ? `:${data.rolledOut}` : ''}`;
 }
 
 /**
@@ -301,7 +306,7 @@ export function dataKey(data) {
  * @param {number} head
  */
 export function headName(data, head) {
-  if (data.rolledOut) return `the rollout through layer ${data.layer + 1}`;
+  if (data.rolledOut) return `the ${data.rolledOut} through layer ${data.layer + 1}`;
   return data.layers > 1 ? `layer ${data.layer + 1} · head ${head + 1}` : `head ${head + 1}`;
 }
 

@@ -90,8 +90,8 @@ import { CORE_LIMITS, DEFAULT_TOY_CONFIG } from './generated/core.js';
  *   the pretrained model at this address (null: hashed vectors)
  * @property {boolean} hideSpecial  a pretrained model's views leave out [CLS], [SEP] and other
  *   special tokens and renormalise each row over the rest
- * @property {boolean} rollout  an encoder's heatmap and picture view show the attention rollout
- *   through the focused layer instead of the focused head
+ * @property {Across} across  what an encoder's heatmap and picture view show: the focused head,
+ *   or the attention rollout or attention flow through the focused layer
  * @property {number} layer    the focused layer (the toy model has one)
  * @property {number} head     the focused head
  * @property {number} query    the focused query token
@@ -113,6 +113,10 @@ export const DEFAULT_COMPARE_TEXT = "The animal didn't cross the street because 
 
 /** Longest token sequence the toy model accepts (the core's limit, also its default). */
 export const MAX_TOKENS = CORE_LIMITS.maxTokens;
+
+/** What an encoder's heatmap and picture view show: one head, or every layer up to the focused one. */
+export const ACROSS = /** @type {const} */ (['head', 'rollout', 'flow']);
+/** @typedef {typeof ACROSS[number]} Across */
 
 export const VIEWS = /** @type {const} */ (['heatmap', 'lines', 'heads', 'player', 'compare']);
 export const SCORES = /** @type {const} */ (['dot', 'additive', 'general', 'cosine']);
@@ -159,7 +163,7 @@ export function defaultState() {
     source: TOY_SOURCE,
     vectors: null,
     hideSpecial: false,
-    rollout: false,
+    across: 'head',
     model: {
       mode: 'self',
       tokenizer: DEFAULT_TOY_CONFIG.tokenizer,
@@ -361,7 +365,7 @@ export function comparedText(state) {
  * @param {PlaygroundState} b
  */
 export function sameComputation(a, b) {
-  return comparedText(a) === comparedText(b) && a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && a.rollout === b.rollout && sameModel(a.model, b.model)
+  return comparedText(a) === comparedText(b) && a.source === b.source && a.vectors === b.vectors && a.hideSpecial === b.hideSpecial && a.across === b.across && sameModel(a.model, b.model)
     && sameGeneration(a.generate, b.generate);
 }
 

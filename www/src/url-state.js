@@ -6,6 +6,7 @@
 // Pure module: no DOM access.
 
 import {
+  ACROSS,
   CONTROLS,
   DEFAULT_COMPARE_TEXT,
   DEFAULT_GENERATE,
@@ -144,7 +145,7 @@ export function encodeState(state, presentation = {}) {
   params.set('model', state.source);
   if (state.vectors !== null) params.set('vectors', state.vectors);
   if (state.hideSpecial) params.set('nospecial', '1');
-  if (state.rollout) params.set('rollout', '1');
+  if (state.across !== 'head') params.set('across', state.across);
   for (const [name, value] of settingsParams(state.model)) params.set(name, value);
   params.set('layer', String(state.layer));
   params.set('head', String(state.head));
@@ -233,7 +234,7 @@ export function decodeParams(params) {
   state.source = read.source('model', state.source);
   state.vectors = read.optionalSource('vectors', state.vectors);
   state.hideSpecial = read.flag('nospecial', state.hideSpecial);
-  state.rollout = read.flag('rollout', state.rollout);
+  state.across = read.choice('across', ACROSS, state.across);
   m.tokenizer = read.choice('tok', TOKENIZERS, m.tokenizer);
   m.dModel = read.integer('d', LIMITS.dModel, m.dModel);
   m.heads = read.integer('h', LIMITS.heads, m.heads);

@@ -80,8 +80,8 @@ export function focusIn(state, shown) {
 
 /**
  * The run as a view shows it: the focused block, without [CLS]/[SEP] when they are hidden (the
- * player always shows every token); the heatmap shows the rollout through the layer, over every
- * token, when `rollout` asks for it and the run has it.
+ * player always shows every token); the heatmap shows the rollout (or flow) through the layer,
+ * over every token, when `rollout` asks for it and the run has it.
  * @param {Shown} shown
  * @param {ViewName} view
  * @param {number} layer

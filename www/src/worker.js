@@ -78,12 +78,12 @@ function run(session, message) {
   const without = message.withoutSpecial ? session.withoutSpecial() : undefined;
   const withoutSpecial = without ? { kept: without.kept, weights: without.weights } : null;
   const pooled = session.pooled() ?? null;
-  const rollout = message.rollout ? session.rollout(0) : null;
+  const { rollout, rolloutKind, rolloutError } = across(session, message.rollout);
   const focus = clampFocus(summary, message.focus);
   const breakdown = message.breakdown && focus ? breakdownOf(session, focus) : null;
   const milliseconds = performance.now() - started;
   reply(
-    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, compared, breakdown, milliseconds },
+    { type: 'run', id: message.id, summary, weights, allowed, withoutSpecial, pooled, rollout, rolloutKind, rolloutError, compared, breakdown, milliseconds },
     [...comparedBuffers(compared), weights.buffer, allowed.buffer, ...(withoutSpecial ? [withoutSpecial.weights.buffer] : []), ...(pooled ? [pooled.buffer] : []), ...(rollout ? [rollout.buffer] : []), ...(breakdown ? breakdownBuffers(breakdown) : [])],
   );
 }
@@ -114,6 +114,22 @@ function comparedBuffers(compared) {
   if (!compared || compared.error !== null) return [];
   const views = [compared.weights, compared.allowed, ...(compared.withoutSpecial ? [compared.withoutSpecial.weights] : [])];
   return views.map((view) => /** @type {ArrayBuffer} */ (view.buffer));
+}
+
+/**
+ * The rollout or flow asked for; a flow the core refuses (too many tokens) says why, and the run stands.
+ * @param {Session} session
+ * @param {'rollout' | 'flow' | null} kind
+ */
+function across(session, kind) {
+  if (kind === 'rollout') return { rollout: session.rollout(0), rolloutKind: kind, rolloutError: null };
+  if (kind !== 'flow') return { rollout: null, rolloutKind: null, rolloutError: null };
+  try {
+    return { rollout: session.flow(0), rolloutKind: kind, rolloutError: null };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    return { rollout: null, rolloutKind: kind, rolloutError: errorMessage(error) };
+  }
 }
 
 /**

@@ -201,13 +201,13 @@ export function createHeatmap(root, callbacks) {
       axisTitle.hidden = axes === null || Surface !== SvgSurface;
       axisTitle.textContent = axes ? `${axes.queries} ↓ / ${axes.keys} →` : '';
       figure.replaceChildren(surface.element);
-      const what = next.data.rolledOut ? `Attention rollout through layer ${next.data.layer + 1} (every head averaged, the residual added)` : `Attention weights of ${headName(next.data, next.head)}`;
+      const what = next.data.rolledOut ? `Attention ${next.data.rolledOut} through layer ${next.data.layer + 1} (every head averaged, the residual added)` : `Attention weights of ${headName(next.data, next.head)}`;
       figure.setAttribute('aria-label', `${what}: ${queries} queries by ${keys} keys${next.data.model?.kept ? ', [CLS] and [SEP] hidden and rows renormalised' : ''}. Arrow keys move between cells.`);
       const { kind } = next.data.summary;
       renderLegend(legend, max, {
         name: next.data.rolledOut ? 'share' : next.data.model?.kept ? 'renormalised weight' : 'weight',
         masked: !next.data.model || next.data.summary.masked,
-        kind: next.data.rolledOut ? `rollout, layers 1–${next.data.layer + 1}:` : next.data.model ? `${BLOCK_KINDS[kind]}:` : '',
+        kind: next.data.rolledOut ? `${next.data.rolledOut}, layers 1–${next.data.layer + 1}:` : next.data.model ? `${BLOCK_KINDS[kind]}:` : '',
         maskedName: kind === 'causal' ? 'masked: a later token' : 'masked',
         stretched: next.stretch ?? false,
         model: next.model ?? '',

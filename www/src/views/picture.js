@@ -116,9 +116,9 @@ export function fitInSquare(width, height, side) {
 
 /**
  * @param {HTMLElement} root
- * @param {{ onPicture: () => void, onQuery: (query: number) => void, onRollout: (on: boolean) => void }} callbacks  a
+ * @param {{ onPicture: () => void, onQuery: (query: number) => void, onAcross: (across: import('../state.js').Across) => void }} callbacks  a
  *   new picture is on the canvas; the reader moved the query on the picture view; the reader
- *   switched between one head and the rollout
+ *   switched between one head, the rollout and the flow
  */
 export function createPicturePanel(root, callbacks) {
   const doc = root.ownerDocument;
@@ -156,7 +156,7 @@ export function createPicturePanel(root, callbacks) {
   const viewTitle = el(doc, 'h3', { class: 'picture-view-title' });
   const viewNote = el(doc, 'p', { class: 'field-hint picture-view-note' });
   const legend = el(doc, 'div', { class: 'legend picture-legend' });
-  const rolloutSwitch = createRolloutSwitch(doc, callbacks.onRollout);
+  const rolloutSwitch = createRolloutSwitch(doc, callbacks.onAcross);
   const attention = el(doc, 'section', { class: 'picture-attention', attrs: { 'aria-label': 'Attention over the picture' } }, [rolloutSwitch.element, viewTitle, view, legend, viewNote]);
   const pad = el(doc, 'div', { class: 'picture-pad' }, [canvas]);
   root.replaceChildren(el(doc, 'div', { class: 'ap-picture' }, [
@@ -322,11 +322,11 @@ export function createPicturePanel(root, callbacks) {
 
   /**
    * Paints the picture the run read, the attention of the focused query over its patches (one
-   * head's, or the rollout through the layer when `rollout` is given), the grid and the query's
+   * head's, or the rollout or flow through the layer when `rollout` is given), the grid and the query's
    * patch.
-   * @param {{ full: RunData, layer: number, head: number, query: number, stretch: boolean, rollout: RunData | null, wantRollout: boolean }} at
+   * @param {{ full: RunData, layer: number, head: number, query: number, stretch: boolean, rollout: RunData | null, across: import('../state.js').Across }} at
    */
-  function paintAttention({ full, layer, head, query, stretch, rollout, wantRollout }) {
+  function paintAttention({ full, layer, head, query, stretch, rollout, across }) {
     const patches = full.run.vision?.patches;
     const picture = full.picture;
     attention.hidden = !patches || !picture || full.layers === 0;
@@ -334,7 +334,7 @@ export function createPicturePanel(root, callbacks) {
       grid = null;
       return;
     }
-    rolloutSwitch.update({ kind: full.run.source.kind, on: wantRollout, layer });
+    rolloutSwitch.update({ kind: full.run.source.kind, on: across, layer, error: full.rolloutError ?? null });
     const block = full.run.blocks[layer];
     const tokens = full.sequences[block.keys];
     const layout = patchLayout(patches, tokens.length);
@@ -380,11 +380,11 @@ export function createPicturePanel(root, callbacks) {
     }
     const name = tokenLabel(tokens[query]);
     viewTitle.textContent = rollout
-      ? `What ${name}’s vector draws on · rollout through layer ${layer + 1}`
+      ? `What ${name}’s vector draws on · ${rollout.rolledOut} through layer ${layer + 1}`
       : `Where ${name} looks · layer ${layer + 1}, head ${head + 1}`;
     const prefixWeights = [...row.subarray(0, layout.prefix)].map((weight, i) => `${tokenLabel(tokens[i])} ${formatWeight(weight)}`).join(', ');
     const what = rollout
-      ? `its share in ${name}’s vector after layer ${layer + 1}, through every layer’s attention from the first (all heads averaged, the residual added)`
+      ? `its share in ${name}’s vector after layer ${layer + 1} by the ${rollout.rolledOut}, through every layer’s attention from the first (all heads averaged, the residual added)`
       : `${name}’s weight on it`;
     viewNote.textContent = `Each of the ${layout.rows} × ${layout.columns} patches (${patches.patchSize} × ${patches.patchSize} pixels of the model’s input) is coloured by ${what}; the rest goes to ${prefixWeights}, ${layout.prefix === 1 ? 'which is not a patch' : 'which are not patches'}. Hover a patch or use the arrow keys to make it the query (Home: back to ${tokenLabel(tokens[0])}).`;
     view.setAttribute('aria-label', `${viewTitle.textContent}: the picture with each patch coloured by its ${rollout ? 'share' : 'weight'}`);

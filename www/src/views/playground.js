@@ -5,9 +5,7 @@
 
 import { el } from '../dom.js';
 import { STEP_MS } from '../timeline.js';
-import { EXAMPLE, createComparePanel } from './compare.js';
-import { DEFAULT_COMPARE_TEXT, DEFAULT_TEXT } from '../state.js';
-import { SERVED_MODEL } from '../model/address.js';
+import { createComparePanel } from './compare.js';
 import { createControls } from './controls.js';
 import { createEmbeddingStrip } from './embedding.js';
 import { createExportDialog } from './export-dialog.js';
@@ -227,7 +225,7 @@ export function createPlaygroundViews(container, callbacks) {
       sentence.setText(text);
     },
   });
-  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }), onRollout: (rollout) => onPatch({ rollout }) });
+  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }), onAcross: (across) => onPatch({ across }) });
   const noAttention = createNoAttentionPanel(noAttentionHost);
   noAttention.update(null);
   const modelPanel = createModelPanel(modelHost, {
@@ -244,8 +242,8 @@ export function createPlaygroundViews(container, callbacks) {
   });
   const tabs = createTabs(tabList, { onView: (view) => onPatch({ view }) });
   const fromView = (/** @type {number} */ index) => (shown ? shown.fromView(index) : index);
-  // An encoder's heatmap shows one head or the rollout through the layer.
-  const heatmapRollout = createRolloutSwitch(doc, (rollout) => onPatch({ rollout }));
+  // An encoder's heatmap shows one head, or the rollout or flow through the layer.
+  const heatmapRollout = createRolloutSwitch(doc, (across) => onPatch({ across }));
   const heatmapHost = el(doc, 'div');
   panels.heatmap.append(heatmapRollout.element, heatmapHost);
   const heatmap = createHeatmap(heatmapHost, {
@@ -283,10 +281,7 @@ export function createPlaygroundViews(container, callbacks) {
     onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
     onSpeed: (speed) => onPatch({ speed }),
   });
-  const comparePanel = createComparePanel(panels.compare, {
-    onQuery: (query) => onPatch({ query: fromView(query) }),
-    onExample: (query) => onPatch({ layer: EXAMPLE.layer, head: EXAMPLE.head, query: fromView(query) }),
-  });
+  const comparePanel = createComparePanel(panels.compare, { onQuery: (query) => onPatch({ query: fromView(query) }) });
   const exportDialog = createExportDialog(root, {
     snapshot: callbacks.snapshot,
     exportFile: callbacks.exportFile,
@@ -426,13 +421,13 @@ export function createPlaygroundViews(container, callbacks) {
       sourceLine.classList.toggle('toy', !modelRun);
       toTrained.hidden = modelRun !== null;
       if (full.run.vision) {
-        const rollout = state.rollout ? rolloutView(full, f.layer) : null;
-        picturePanel.paintAttention({ full, layer: f.layer, head: f.head, query: f.query, stretch: state.stretch, rollout, wantRollout: state.rollout });
+        const rollout = state.across !== 'head' ? rolloutView(full, f.layer) : null;
+        picturePanel.paintAttention({ full, layer: f.layer, head: f.head, query: f.query, stretch: state.stretch, rollout, across: state.across });
       }
       if (none) return;
       const blocked = blockedMemo(modelRun ? new Set() : new Set(state.model.masks.blocked.map(([q, k]) => `${q}.${k}`)));
       if (state.view === 'heatmap') {
-        heatmapRollout.update({ kind: full.run.source.kind, on: state.rollout, layer: f.layer, kept: run.rolledOut && next.hidden ? specialNames(full.run, ' and ') : '' });
+        heatmapRollout.update({ kind: full.run.source.kind, on: state.across, layer: f.layer, error: full.rolloutError ?? null, kept: run.rolledOut && next.hidden ? specialNames(full.run, ' and ') : '' });
         heatmap.update({ data: run, head: run.rolledOut ? 0 : f.head, query: seen.query, editMask: next.editMask && !modelRun, blocked, reveal: null, table: true, numbers: true, rowPanel: true, stretch: state.stretch, model: label });
       } else if (state.view === 'lines') {
         lines.update({ data: run, pin: seen.pin, hiddenHeads: state.hiddenHeads, head: f.head, query: seen.query, stretch: state.stretch });
@@ -440,10 +435,7 @@ export function createPlaygroundViews(container, callbacks) {
         finder.update({ data: run, layer: f.layer, head: f.head, query: seen.query });
         heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
       } else if (state.view === 'compare') {
-        // The example's texts on MiniLM, not yet at its head and query: offer to open them.
-        const atExample = f.layer === EXAMPLE.layer && f.head === EXAMPLE.head && run.summary.queryTokens[seen.query]?.text === EXAMPLE.token;
-        const example = state.text === DEFAULT_TEXT && state.compareText === DEFAULT_COMPARE_TEXT && modelRun?.name === SERVED_MODEL.name && !atExample;
-        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined, example });
+        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;

@@ -33,11 +33,11 @@ export function renderQueryRow(root, data, head, query, stretch) {
   const queryTexts = data.summary.queryTokens.map((t) => t.text);
   const queryName = `${quoteToken(token?.text ?? '')}${queryTexts.indexOf(queryTexts[query]) !== queryTexts.lastIndexOf(queryTexts[query]) ? subscript(query) : ''}`;
   const keyName = (/** @type {number} */ k) => `${quoteToken(texts[k])}${repeated(k) ? subscript(k) : ''}`;
-  const title = el(doc, 'h3', { class: 'query-row-title', text: data.rolledOut ? `What ${queryName}’s vector draws on` : `Where ${queryName} looks` });
+  const title = el(doc, 'h3', { class: 'query-row-title', text: data.rolledOut ? `What the vector of ${queryName} draws on` : `Where ${queryName} looks` });
   const lead = order.length === 0
     ? `Every key is masked for ${queryName}: it attends to nothing.`
     : data.rolledOut
-      ? `After layer ${data.layer + 1}, ${formatWeight(row[order[0]])} of ${queryName}’s vector comes from ${keyName(order[0])}, through the layers’ attention.`
+      ? `After layer ${data.layer + 1}, ${formatWeight(row[order[0]])} of the vector of ${queryName} comes from ${keyName(order[0])} by the ${data.rolledOut}.`
       : `${queryName} gives ${formatWeight(row[order[0]])} of its attention to ${keyName(order[0])}.`;
   const list = el(doc, 'ol', { class: 'query-row-bars' }, order.slice(0, SHOWN).map((k) => {
     const bar = el(doc, 'span', { class: 'bar', attrs: { 'aria-hidden': 'true' } });

@@ -28,7 +28,7 @@ export function renderWeightTable(root, data, head) {
     ? ` Only the first ${rows} queries and ${columns} keys are listed.`
     : '';
   const caption = el(doc, 'caption', {
-    text: `${data.rolledOut ? `Attention rollout through layer ${data.layer + 1}` : `Attention weights of ${headName(data, head)}`}: each row is a ${axes ? `${axes.queries} token` : 'query token'}, each column a ${axes ? `${axes.keys} token` : 'key token'}; ${rowsNote(data)}.${cut}`,
+    text: `${data.rolledOut ? `Attention ${data.rolledOut} through layer ${data.layer + 1}` : `Attention weights of ${headName(data, head)}`}: each row is a ${axes ? `${axes.queries} token` : 'query token'}, each column a ${axes ? `${axes.keys} token` : 'key token'}; ${rowsNote(data)}.${cut}`,
   });
   const headRow = el(doc, 'tr', {}, [el(doc, 'td', { text: '' })]);
   for (let k = 0; k < columns; k += 1) {
