@@ -372,7 +372,8 @@ export class LessonQuestion extends HTMLElement {
       if (!w) return;
       const query = this.#query(w);
       const top = topKey(w, query);
-      let text = `‘${tokenText(w.queryTokens[query])}’ gives the most weight to ‘${tokenText(w.keyTokens[top.key])}’: ${top.weight.toFixed(3)} (${where(w)}).`;
+      const who = this.#source && isPlayground(this.#source) ? `‘${tokenText(w.queryTokens[query])}’` : 'The query';
+      let text = `${who} gives the most weight to ‘${tokenText(w.keyTokens[top.key])}’: ${top.weight.toFixed(3)} (${where(w)}).`;
       if (answer !== null && Number(answer) !== top.key) {
         text += ` Your choice ‘${tokenText(w.keyTokens[Number(answer)])}’ gets ${w.weights[query][Number(answer)].toFixed(3)}.`;
       }
