@@ -8,6 +8,7 @@ import { fetchFile, textOfTokens, time } from './common.js';
 import { alternate, idsTensor, maxAbsDifference, peerAttentions, peerGraph, peerSession } from './peer.js';
 import { decoderSuite } from './decoder.js';
 import { translationSuite } from './translation.js';
+import { rolloutSuite } from './rollout.js';
 import { visionSuite } from './vision.js';
 
 /** `n` distinct words. */
@@ -109,7 +110,7 @@ async function modelSuite(memory) {
   return { rows, memory: readings, accuracy, comparisons, agreements };
 }
 
-const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite, translation: translationSuite, vision: visionSuite };
+const suites = { toy: toySuite, model: modelSuite, decoder: decoderSuite, translation: translationSuite, vision: visionSuite, rollout: rolloutSuite };
 
 async function main() {
   const log = /** @type {HTMLElement} */ (document.querySelector('#log'));
