@@ -7,7 +7,9 @@ const baseURL = `http://127.0.0.1:${port}/`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  // Traces and failure screenshots; Playwright empties this folder at each run, so it is kept
+  // apart from the screenshots the tests take on purpose (test-results/screenshots).
+  outputDir: 'test-results/playwright',
   workers: 1,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
