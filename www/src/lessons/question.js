@@ -162,7 +162,10 @@ export class LessonQuestion extends HTMLElement {
     const right = options.filter((o) => o.hasAttribute('correct')).map((o) => o.textContent?.trim().replace(/[.!]$/, '') ?? '');
     options.forEach((option, i) => {
       const { label } = this.#radio(String(i));
-      label.append(...option.childNodes);
+      // One box for the option's words, however many elements they hold (the label is a flex row).
+      const words = document.createElement('span');
+      words.append(...option.childNodes);
+      label.append(words);
       if (option.hasAttribute('correct')) label.dataset.correct = '';
       option.remove();
     });
