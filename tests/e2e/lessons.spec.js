@@ -59,6 +59,7 @@ for (const [index, lesson] of course.lessons.entries()) {
     await screenshot(page, `lesson-${index + 1}-${lesson.id}-1280`, { fullPage: true });
 
     for (let i = 0; i < count; i += 1) await answer(questions.nth(i));
+    await screenshot(page, `lesson-${index + 1}-${lesson.id}-1280-answered`, { fullPage: true });
     const progress = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}'), PROGRESS_KEY);
     expect(progress[lesson.id].questions).toBe(count);
     expect(Object.keys(progress[lesson.id].answers).sort()).toEqual(await questions.evaluateAll((els) => els.map((el) => el.id).sort()));

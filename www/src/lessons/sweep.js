@@ -53,6 +53,8 @@ export class LessonSweep extends HTMLElement {
   #values = [];
   #done = false;
   #started = false;
+  /** The width the chart was last drawn at. */
+  #drawnAt = 0;
 
   get lessonReady() {
     return this.#done;
@@ -104,7 +106,16 @@ export class LessonSweep extends HTMLElement {
     }
     this.#done = true;
     this.#draw();
+    // Drawn again when its room changes much (a phone turned, a reveal that shows it).
+    new ResizeObserver(() => {
+      if (Math.abs(this.#chartWidth() - this.#drawnAt) > 40) this.#draw();
+    }).observe(this);
     this.dispatchEvent(new CustomEvent(DATA_EVENT));
+  }
+
+  /** The chart's width for the space it has (560 while it is not laid out). */
+  #chartWidth() {
+    return this.clientWidth > 0 ? Math.round(Math.max(300, Math.min(640, this.clientWidth - 36))) : 560;
   }
 
   #measure() {
@@ -118,8 +129,10 @@ export class LessonSweep extends HTMLElement {
     const { label: yLabel, digits } = SWEEP_MEASURES[measure];
     const xLabel = this.getAttribute('label') ?? this.getAttribute('vary') ?? '';
     const log = this.hasAttribute('log');
-    const width = 560;
-    const height = 260;
+    // Drawn at the width it is shown at, so its labels keep their size on a phone.
+    const width = this.#chartWidth();
+    this.#drawnAt = width;
+    const height = width < 420 ? 220 : 260;
     const pad = { left: 52, right: 16, top: 16, bottom: 44 };
     const xs = this.#values.map((x) => (log ? Math.log2(x) : x));
     const xMin = Math.min(...xs);
@@ -138,8 +151,12 @@ export class LessonSweep extends HTMLElement {
       svg.append(el('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: 'sweep-grid' }));
       svg.append(label(pad.left - 6, y(v) + 4, v.toFixed(measure === 'top-weight' ? 2 : 1), 'sweep-tick sweep-tick-y'));
     }
-    this.#values.forEach((value, i) => svg.append(label(x(i), height - pad.bottom + 16, String(value), 'sweep-tick')));
-    svg.append(label((pad.left + width - pad.right) / 2, height - 6, `${xLabel}${log ? ' (doubling at each step)' : ''}`, 'sweep-axis'));
+    // Every other value when there is no room for all of them.
+    const every = width / this.#values.length < 38 ? 2 : 1;
+    this.#values.forEach((value, i) => {
+      if (i % every === 0) svg.append(label(x(i), height - pad.bottom + 16, String(value), 'sweep-tick'));
+    });
+    svg.append(label((pad.left + width - pad.right) / 2, height - 6, `${xLabel}${log && width >= 420 ? ' (log scale)' : ''}`, 'sweep-axis'));
     if (ceiling > 0) {
       svg.append(el('line', { x1: pad.left, x2: width - pad.right, y1: y(ceiling), y2: y(ceiling), class: 'sweep-ceiling' }));
       svg.append(label(width - pad.right, y(ceiling) - 5, `log₂ n = ${ceiling.toFixed(2)}: spread evenly`, 'sweep-note sweep-end'));
@@ -200,7 +217,8 @@ export class LessonSweep extends HTMLElement {
 
   /**
    * @param {string} name
-   * @param {Element} spec  `series` (its name or position, first by default) and `at` (a value of the sweep)
+   * @param {Element} spec  `series` (its name or position, first by default), `at` (a value of the sweep)
+   *   and, for a ratio, `from` (another value: the measure at `at` divided by the one at `from`)
    * @returns {number | null}
    */
   lessonMeasure(name, spec) {
@@ -209,10 +227,12 @@ export class LessonSweep extends HTMLElement {
     const index = wanted === null ? 0 : /^\d+$/.test(wanted) ? Number(wanted) : this.#series.findIndex((s) => s.name === wanted);
     const series = this.#series[index];
     if (!series) throw new Error(`series="${wanted}" is not one of ${this.#series.map((s) => s.name).join(', ')}`);
-    const at = Number(spec.getAttribute('at'));
-    const i = this.#values.indexOf(at);
-    if (i < 0) throw new Error(`at="${spec.getAttribute('at')}" is not one of the values ${this.#values.join(', ')}`);
-    return pointValue(series.points[i], name);
+    const point = (/** @type {string} */ attribute) => {
+      const i = this.#values.indexOf(Number(spec.getAttribute(attribute)));
+      if (i < 0) throw new Error(`${attribute}="${spec.getAttribute(attribute)}" is not one of the values ${this.#values.join(', ')}`);
+      return pointValue(series.points[i], name);
+    };
+    return spec.hasAttribute('from') ? point('at') / point('from') : point('at');
   }
 }
 
