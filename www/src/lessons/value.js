@@ -128,6 +128,7 @@ export class LessonValue extends HTMLElement {
     if (this.#started) return;
     this.#started = true;
     this.classList.add('lesson-value');
+    this.title = 'Measured live by the attention core';
     if (this.childNodes.length === 0) this.append('…');
     this.setAttribute('aria-busy', 'true');
     try {
