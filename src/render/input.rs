@@ -58,6 +58,9 @@ pub struct FigureInput {
 pub enum View {
     /// One head, its query outlined.
     Heatmap { head: usize, query: usize },
+    /// The attention rollout or flow through `layer` (every head averaged, the residual counted),
+    /// one queries × keys map in `weights`, its query outlined.
+    Rollout { across: Across, query: usize },
     /// The heads `shown` (in this order in `weights`), only the pinned token's lines if any.
     Lines {
         shown: Vec<usize>,
@@ -71,6 +74,14 @@ pub enum View {
     /// One head on two sentences: `weights` holds A's weights (the figure's queries × keys), then
     /// B's, then B − A over the shared pairs; `allowed` is empty or holds the three masks so.
     Compare(CompareInput),
+}
+
+/// What a rollout figure shows (`crate::rollout`, `crate::flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Across {
+    Rollout,
+    Flow,
 }
 
 /// The Compare view: sentence B's tokens, the shared token pairs the difference is over, and
@@ -279,6 +290,31 @@ impl FigureInput {
                     scale: self.scale,
                 })
             }
+            View::Rollout { across, query } => {
+                let kind = match across {
+                    Across::Rollout => "rollout",
+                    Across::Flow => "flow",
+                };
+                let name = format!("the {kind} through layer {}", self.layer + 1);
+                let weights = self.head_weights(weights, 0, 0, name.clone(), &None)?;
+                let tokens = self.tokens();
+                let title = format!("Attention {kind} · through layer {}", self.layer + 1);
+                let caption = format!(
+                    "{} · every head averaged, the residual counted (Abnar & Zuidema 2020) · each row sums to 1",
+                    self.source_line()
+                );
+                let document = format!("Attention {kind} through layer {}", self.layer + 1);
+                let query = (*query < self.queries.len()).then_some(*query);
+                heatmap_scene(&Heatmap {
+                    tokens: &tokens,
+                    head: &weights,
+                    title: &title,
+                    name: &document,
+                    caption: &caption,
+                    query,
+                    scale: self.scale,
+                })
+            }
             View::Lines { shown, pin } => self.lines(weights, &mask, shown, *pin),
             View::Grid { head } => {
                 let several = self.layers > 1;
@@ -449,6 +485,22 @@ mod tests {
         assert!(texts.contains(&"3 queries × 3 keys · dot-product scores · each row sums to 1"), "{texts:?}");
         assert!(texts.contains(&"masked") && texts.contains(&".500"));
         assert_eq!(scene.cell_count(), 9);
+    }
+
+    #[test]
+    fn a_rollout_figure_says_what_it_is_through_which_layer() {
+        let weights = [0.6, 0.2, 0.2, 0.3, 0.5, 0.2, 0.25, 0.25, 0.5];
+        let mut figure = input(json!({ "kind": "rollout", "across": "flow", "query": 1 }));
+        figure.layers = 6;
+        figure.layer = 3;
+        let scene = figure.scene(&weights, &[]).unwrap();
+        assert_eq!(scene.title, "Attention flow through layer 4");
+        let texts = texts(&scene);
+        assert!(texts.contains(&"Attention flow · through layer 4"), "{texts:?}");
+        assert!(texts.contains(&"every head averaged, the residual counted (Abnar & Zuidema 2020)"), "{texts:?}");
+        let rollout = input(json!({ "kind": "rollout", "across": "rollout", "query": 0 })).scene(&weights, &[]).unwrap();
+        assert_eq!(rollout.title, "Attention rollout through layer 1");
+        assert!(input(json!({ "kind": "rollout", "across": "rollout", "query": 0 })).scene(&weights[..4], &[]).is_err());
     }
 
     #[test]

@@ -32,6 +32,14 @@ function miniLmRollout() {
   }
 }
 
+/** Saves the view through the Export dialog; the file's bytes. */
+async function exportFile(page, name) {
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  if (!(await dialog.isVisible())) await page.getByRole('button', { name: 'Export…' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), dialog.getByRole('button', { name, exact: true }).click()]);
+  return { bytes: readFileSync(await download.path()) };
+}
+
 /** Expects the screen-reader table to be the core's rollout (or flow) through `layer`, every cell. */
 async function tableIsRollout(page, tokens, rollout, layer, kind = 'rollout') {
   const n = tokens.length;
@@ -71,6 +79,15 @@ test('MiniLM: the heatmap’s rollout and flow through a layer are the core’s,
   await tableIsRollout(page, tokens, flow, 1, 'flow');
   expect(page.url()).toContain('across=flow');
   await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: String(layers - 1) });
+  // The exports say what they hold: the flow's numbers, titled as the flow.
+  const json = JSON.parse((await exportFile(page, 'JSON')).bytes.toString('utf8'));
+  expect(json.across).toBe('flow');
+  expect(json.head).toBeNull();
+  expect(json.description).toContain(`Attention flow of all-MiniLM-L6-v2 through layer ${layers}`);
+  json.weights.forEach((row, q) => row.forEach((w, k) => expect(Math.abs(w - flow[((layers - 1) * tokens.length + q) * tokens.length + k])).toBeLessThan(1e-6)));
+  const svg = (await exportFile(page, 'SVG')).bytes.toString('utf8');
+  expect(svg).toContain(`Attention flow · through layer ${layers}`);
+  await page.keyboard.press('Escape');
   // Back to one head: the table is that head's again.
   await switcher.getByRole('button', { name: 'This layer and head' }).click();
   await expect(page.locator('.weight-table')).toContainText(`Attention weights of layer ${layers} · head 1`);

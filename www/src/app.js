@@ -247,7 +247,8 @@ export function mountPlayground(container, options) {
     if (!page.shown) return null;
     const f = focusIn(page.state, page.shown);
     const run = viewOf(page.shown, page.state.view, f.layer, page.state.across !== 'head');
-    return { data: run, state: stateIn(page.state, f, run), breakdown: page.breakdown, compared: comparedAt(page.shown, f.layer).b };
+    // The rollout (or flow) is one map per layer: its only "head".
+    return { data: run, state: stateIn(page.state, run.rolledOut ? { ...f, head: 0 } : f, run), breakdown: page.breakdown, compared: comparedAt(page.shown, f.layer).b };
   }
 
   /**

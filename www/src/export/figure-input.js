@@ -49,6 +49,7 @@ import { ExportError } from './scene.js';
 
 /**
  * @typedef {{ kind: 'heatmap', head: number, query: number }
+ *   | { kind: 'rollout', across: 'rollout' | 'flow', query: number }
  *   | { kind: 'lines', shown: number[], pin: { side: 'q' | 'k', index: number } | null }
  *   | { kind: 'grid', head: number }
  *   | StepView
@@ -186,6 +187,10 @@ export function viewFigureRequest({ data, state, breakdown, compared = null }) {
   const { heads, layers } = shape(data);
   switch (state.view) {
     case 'heatmap': {
+      // The rollout (or flow) through the layer: one map, titled as what it is.
+      if (data.rolledOut) {
+        return { inputs: [describe(data, { kind: 'rollout', across: data.rolledOut, query: state.query }, state)], weights: headWeights(data, 0).slice(), allowed: new Uint8Array(0) };
+      }
       // The outlined row's entropy, as the page shows it beside the row's bars.
       const input = describe(data, { kind: 'heatmap', head: state.head, query: state.query }, state);
       const focused = { ...input, settings: `${input.settings} · ${rowEntropyLabel(data, state.head, state.query)}` };

@@ -50,7 +50,9 @@ export function weightsJson({ data, state }) {
   const renormalised = Boolean(data.model?.kept);
   const document = {
     generator: 'Attention Playground',
-    description: data.model
+    description: data.rolledOut
+      ? `Attention ${data.rolledOut} of ${data.model?.name ?? 'the model'} through layer ${data.layer + 1} (Abnar & Zuidema 2020; every head averaged, the residual counted, ${data.rolledOut === 'flow' ? 'maximum flows through the layers' : 'the layers multiplied'}): weights[i][j] is the share of input token j in token i’s vector after that layer; each row sums to 1; every token is kept.`
+      : data.model
       ? `Attention weights of one head of ${data.model.name}: weights[i][j] is how much query token i attends to key token j; ${renormalised ? '[CLS], [SEP] and other special tokens are left out and each row is renormalised to sum to 1 over the remaining tokens, so these are not the model’s raw weights' : 'each row sums to 1'}.`
       : 'Attention weights of one head: weights[i][j] is how much query token i attends to key token j; each row sums to 1 (a row whose keys are all masked is all 0).',
     model: state.source,
@@ -62,8 +64,9 @@ export function weightsJson({ data, state }) {
     crossText: cross ? state.crossText : null,
     layer: state.layer,
     layers: data.layers,
-    head: state.head,
+    head: data.rolledOut ? null : state.head,
     heads,
+    ...(data.rolledOut ? { across: data.rolledOut } : {}),
     queryTokens: data.summary.queryTokens.map((t) => t.text),
     keyTokens: data.summary.keyTokens.map((t) => t.text),
     weights: rows,
@@ -90,7 +93,8 @@ export function weightsCsv({ data, state }) {
   const { queries, keys } = shape(data);
   const weights = headWeights(data, state.head);
   // The corner says what computed the weights (the toy's warning included) and how.
-  const about = [`${headName(data, state.head)} of ${shape(data).heads}`, settingsCaption(data, state), ...(data.model?.kept ? [rowsNote(data)] : [])];
+  const which = data.rolledOut ? `${headName(data, 0)}, every head averaged, the residual counted` : `${headName(data, state.head)} of ${shape(data).heads}`;
+  const about = [which, settingsCaption(data, state), ...(data.model?.kept ? [rowsNote(data)] : [])];
   const corner = `query \\ key (${about.join(' · ')})`;
   const lines = [[corner, ...data.summary.keyTokens.map((t) => t.text)].map(csvField).join(',')];
   for (let q = 0; q < queries; q += 1) {
