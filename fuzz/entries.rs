@@ -118,6 +118,6 @@ pub fn seq2seq_vocab(data: &[u8]) {
     if let Ok(vocabulary) = Vocabulary::from_json(&text(file), &config) {
         let _ = vocabulary.encode_source(&text(sample), &config);
         let ids: Vec<u32> = sample.iter().map(|&b| u32::from(b)).collect();
-        let _ = vocabulary.decode_target(&ids, &config);
+        let _ = vocabulary.decode_target(&ids, [config.pad_id, config.bos_id, config.eos_id], config.target_unit);
     }
 }

@@ -34,6 +34,10 @@ pub enum SourceKind {
     /// source sequence, the target sequence it wrote, and cross-attention between them (none for
     /// a model without attention).
     EncoderDecoder,
+    /// A vision encoder–decoder that describes a picture (the project's captioner): `[CLS]` and
+    /// the patches as the source, the caption it wrote as the target, the ViT's self-attention,
+    /// the decoder's causal and cross-attention blocks.
+    Captioner,
 }
 
 /// Which model computed a run, and whether its weights were learned.

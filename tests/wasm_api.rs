@@ -4,7 +4,8 @@
 //! `Session` is tested in `wasm_api/model.rs`, against the tiny encoders' reference attentions, and
 //! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations, and in
 //! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions, and in
-//! `wasm_api/vision.rs`, against a tiny vision transformer's attentions on pictures.
+//! `wasm_api/vision.rs`, against a tiny vision transformer's attentions on pictures, and in
+//! `wasm_api/captioner.rs`, against the trained captioner's captions and cross-attentions.
 #![cfg(target_arch = "wasm32")]
 
 /// A model folder's files compiled into the tests: `fixture!(FOLDER, NAME, tokenizer: FILE)` or
@@ -37,6 +38,8 @@ macro_rules! fixture {
     };
 }
 
+#[path = "wasm_api/captioner.rs"]
+mod captioner;
 #[path = "wasm_api/decoder.rs"]
 mod decoder;
 #[path = "hostile/mod.rs"]

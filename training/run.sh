@@ -23,6 +23,9 @@
 #                      tests/fixtures/vision/text-rollout.json
 #   flow-fixtures      attention flow by networkx's maximum flows on committed attention maps
 #                      (tiny BERT, tiny ViT, digits-vit): tests/fixtures/vision/flow.json
+#   captioner          train the captioner on generated scenes, evaluate it on held-out ones, then
+#                      its fixtures: trained/shapes-captioner/, tests/fixtures/trained/shapes-captioner.json
+#                      and the scenes' PNGs beside it
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,6 +71,11 @@ for target in "$@"; do
     digits)
       py training/train_digits_vit.py
       py training/make_digits_fixtures.py
+      ;;
+    captioner)
+      py training/train_captioner.py
+      py training/evaluate_captioner.py
+      py training/make_captioner_fixtures.py
       ;;
     translation-check)
       for arch in gru-additive gru transformer; do

@@ -24,11 +24,15 @@ pub enum ModelKind {
     Vit,
     /// DeiT (`deit`): an image encoder with a distillation token.
     Deit,
+    /// The project's captioner (`vision-encoder-decoder`): a ViT encoder and a Transformer
+    /// decoder that writes what the picture shows.
+    VisionEncoderDecoder,
 }
 
 /// What the playground runs, for messages.
 const SUPPORTED: &str = "this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama), \
-                         its own encoder–decoders (seq2seq) and vision transformers (vit, deit)";
+                         its own encoder–decoders (seq2seq), vision transformers (vit, deit) and its captioner \
+                         (vision-encoder-decoder)";
 
 impl ModelKind {
     /// The `model_type` of `config.json`.
@@ -41,6 +45,7 @@ impl ModelKind {
             ModelKind::Seq2Seq => "seq2seq",
             ModelKind::Vit => "vit",
             ModelKind::Deit => "deit",
+            ModelKind::VisionEncoderDecoder => "vision-encoder-decoder",
         }
     }
 
@@ -72,6 +77,7 @@ impl ModelKind {
             "seq2seq" => Ok(ModelKind::Seq2Seq),
             "vit" => Ok(ModelKind::Vit),
             "deit" => Ok(ModelKind::Deit),
+            "vision-encoder-decoder" => Ok(ModelKind::VisionEncoderDecoder),
             other => Err(ModelError::Config(format!("model_type '{other}' is not supported: {SUPPORTED}"))),
         });
         let by_name = named.map(|name| {
@@ -139,6 +145,8 @@ mod tests {
         assert!(ModelKind::Seq2Seq.is_encoder_decoder() && !ModelKind::Seq2Seq.is_decoder());
         assert_eq!(kind(r#"{"architectures": ["DeiTForImageClassificationWithTeacher"]}"#), Ok(ModelKind::Deit));
         assert!(kind(r#"{"model_type": "vit"}"#).unwrap().is_vision());
+        let captioner = kind(r#"{"model_type": "vision-encoder-decoder"}"#).unwrap();
+        assert!(!captioner.is_vision() && !captioner.is_encoder_decoder() && !captioner.is_decoder());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! asks the loaded model.
 
 use super::bert::Model;
+use super::captioner::Captioner;
 use super::decoder::Decoder;
 use super::error::ModelResult;
 use super::info::ModelInfo;
@@ -26,6 +27,8 @@ pub enum LoadedModel {
     Seq2Seq(Seq2Seq),
     /// A vision transformer (ViT, DeiT): it reads pictures.
     Vision(Vit),
+    /// A vision encoder–decoder: it describes pictures.
+    Captioner(Box<Captioner>),
 }
 
 impl From<Model> for LoadedModel {
@@ -52,16 +55,32 @@ impl From<Vit> for LoadedModel {
     }
 }
 
+impl From<Captioner> for LoadedModel {
+    fn from(model: Captioner) -> Self {
+        LoadedModel::Captioner(Box::new(model))
+    }
+}
+
 impl LoadedModel {
     /// Loads whatever model the files hold: `config.json` decides the kind; the tokenizer is
     /// `tokenizer.json` (WordPiece for an encoder, byte-level BPE for a decoder) or, for an
     /// encoder, `vocab.txt`; an encoder–decoder's vocabularies are `vocab.json`, given as the
     /// vocabulary file (`vocab`); a vision model's `preprocessor_config.json`, the file that turns
-    /// its input into numbers, is given in the tokenizer's place; the weights are
-    /// `model.safetensors`.
+    /// its input into numbers, is given in the tokenizer's place (a captioner's too, with its
+    /// `vocab.json` as the vocabulary); the weights are `model.safetensors`.
     pub fn from_files(config_json: &str, tokenizer_json: Option<&str>, vocab: Option<&str>, safetensors: &[u8]) -> ModelResult<Self> {
         let kind = ModelKind::of_config_json(config_json)?;
-        Ok(if kind.is_vision() {
+        Ok(if kind == ModelKind::VisionEncoderDecoder {
+            let preprocessor = tokenizer_json.ok_or_else(|| {
+                super::ModelError::Preprocessor(
+                    "missing: a captioner needs its preprocessor_config.json (given in the tokenizer's place)".into(),
+                )
+            })?;
+            let vocab = vocab.ok_or_else(|| {
+                super::ModelError::Vocabulary("missing: a captioner reads the words it writes from vocab.json (the vocabulary file)".into())
+            })?;
+            Captioner::from_files(config_json, preprocessor, vocab, safetensors)?.into()
+        } else if kind.is_vision() {
             let preprocessor = tokenizer_json.ok_or_else(|| {
                 super::ModelError::Preprocessor(
                     "missing: a vision model needs its preprocessor_config.json (given in the tokenizer's place)".into(),
@@ -92,7 +111,9 @@ impl LoadedModel {
             problem: format!("{e} (fetch the default model with scripts/fetch-model.sh, or give a Hugging Face model folder)"),
         })?;
         let kind = ModelKind::of_config_json(&config)?;
-        Ok(if kind.is_vision() {
+        Ok(if kind == ModelKind::VisionEncoderDecoder {
+            Captioner::from_dir(dir)?.into()
+        } else if kind.is_vision() {
             Vit::from_dir(dir)?.into()
         } else if kind.is_encoder_decoder() {
             Seq2Seq::from_dir(dir)?.into()
@@ -110,6 +131,7 @@ impl LoadedModel {
             LoadedModel::Decoder(m) => m.named(name).into(),
             LoadedModel::Seq2Seq(m) => m.named(name).into(),
             LoadedModel::Vision(m) => m.named(name).into(),
+            LoadedModel::Captioner(m) => (*m).named(name).into(),
         }
     }
 
@@ -119,6 +141,7 @@ impl LoadedModel {
             LoadedModel::Decoder(m) => m.name(),
             LoadedModel::Seq2Seq(m) => m.name(),
             LoadedModel::Vision(m) => m.name(),
+            LoadedModel::Captioner(m) => m.name(),
         }
     }
 
@@ -129,17 +152,18 @@ impl LoadedModel {
             LoadedModel::Decoder(m) => m.info(),
             LoadedModel::Seq2Seq(m) => m.info(),
             LoadedModel::Vision(m) => m.info(),
+            LoadedModel::Captioner(m) => m.info(),
         }
     }
 
     /// The tokens the model sees for `text`, cut to its positions (and saying so); an
-    /// encoder–decoder's source tokens; none for a vision model, which reads no text.
+    /// encoder–decoder's source tokens; none for a vision model or a captioner, which read no text.
     pub fn tokenize(&self, text: &str) -> Encoding {
         match self {
             LoadedModel::Encoder(m) => m.tokenize(text),
             LoadedModel::Decoder(m) => m.tokenize(text),
             LoadedModel::Seq2Seq(m) => m.tokenize(text),
-            LoadedModel::Vision(_) => Encoding { tokens: Vec::new(), truncated: None },
+            LoadedModel::Vision(_) | LoadedModel::Captioner(_) => Encoding { tokens: Vec::new(), truncated: None },
         }
     }
 
@@ -153,14 +177,21 @@ impl LoadedModel {
             LoadedModel::Vision(m) => {
                 Err(super::ModelError::Image(format!("{} is a vision model: give it a picture, not a text", m.name())))
             }
+            LoadedModel::Captioner(m) => {
+                Err(super::ModelError::Image(format!("{} is a captioner: give it a picture to describe, not a text", m.name())))
+            }
         }
     }
 
-    /// Runs a vision model on a `width × height` picture of RGBA bytes (row-major).
+    /// Runs a vision model on a `width × height` picture of RGBA bytes (row-major); a captioner
+    /// describes it.
     pub fn forward_image(&self, width: u32, height: u32, rgba: &[u8]) -> Result<Run> {
         match self {
             LoadedModel::Vision(m) => Ok(m.forward_image(width, height, rgba)?),
-            other => Err(invalid!(Field::Image, "{} reads text, not pictures: load a vision model (ViT, DeiT)", other.name())),
+            LoadedModel::Captioner(m) => Ok(m.caption_image(width, height, rgba)?),
+            other => {
+                Err(invalid!(Field::Image, "{} reads text, not pictures: load a vision model (ViT, DeiT) or a captioner", other.name()))
+            }
         }
     }
 
@@ -179,6 +210,11 @@ impl LoadedModel {
             LoadedModel::Vision(m) => {
                 Err(invalid!(Field::Model, "{} is a vision model: it reads pictures and does not generate text", m.name()))
             }
+            LoadedModel::Captioner(m) => Err(invalid!(
+                Field::Model,
+                "{} is a captioner: it writes what a picture shows (give it a picture) rather than continuing a text",
+                m.name()
+            )),
         }
     }
 
@@ -210,12 +246,20 @@ impl LoadedModel {
         }
     }
 
+    pub fn captioner(&self) -> Option<&Captioner> {
+        match self {
+            LoadedModel::Captioner(m) => Some(m.as_ref()),
+            _ => None,
+        }
+    }
+
     fn vectors(&self) -> &dyn VectorSource {
         match self {
             LoadedModel::Encoder(m) => m,
             LoadedModel::Decoder(m) => m,
             LoadedModel::Seq2Seq(m) => m,
             LoadedModel::Vision(m) => m,
+            LoadedModel::Captioner(m) => m.as_ref(),
         }
     }
 }

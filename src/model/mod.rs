@@ -18,6 +18,7 @@
 //!
 //! See `docs/model.md` for what is supported, the numerics and how the reference fixtures are made.
 pub mod bert;
+pub mod captioner;
 pub mod config;
 pub mod decoder;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod vit;
 pub mod weights;
 
 pub use bert::Model;
+pub use captioner::{Captioner, CaptionerConfig};
 pub use config::{Activation, Architecture, ModelConfig};
 pub use decoder::{Decoder, DecoderConfig, DecoderTrace};
 pub use error::{ModelError, ModelResult};

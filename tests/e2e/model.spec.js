@@ -374,7 +374,7 @@ test('picked files load the model; bad files get a message naming the problem an
   const cases = [
     [{ 'model.safetensors': truncated }, 'model.safetensors: tensor embeddings.word_embeddings.weight spans bytes 796672..47678464 but the data holds'],
     [{ 'model.safetensors': hugeHeader }, "model.safetensors: the header declares 1099511627776 bytes, more than the format's limit of 100000000: this is not a safetensors file."],
-    [{ 'config.json': Buffer.from(JSON.stringify({ ...config, model_type: 't5', architectures: ['T5Model'] })) }, "config.json: model_type 't5' is not supported: this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama), its own encoder–decoders (seq2seq) and vision transformers (vit, deit)"],
+    [{ 'config.json': Buffer.from(JSON.stringify({ ...config, model_type: 't5', architectures: ['T5Model'] })) }, "config.json: model_type 't5' is not supported: this playground runs BERT-family encoders (bert, distilbert), GPT-2 and Llama decoders (gpt2, llama), its own encoder–decoders (seq2seq), vision transformers (vit, deit) and its captioner (vision-encoder-decoder)"],
     [{ 'config.json': Buffer.from(JSON.stringify({ ...config, num_hidden_layers: 7 })) }, 'model.safetensors has no tensor encoder.layer.6.attention.self.query.weight: the weights do not match config.json.'],
     [{ 'vocab.txt': Buffer.from(`${readFileSync(path.join(MODEL_DIR, 'vocab.txt'), 'utf8')}${[...Array(12000).keys()].map((i) => `extra${i}`).join('\n')}`) }, 'the tokenizer has 42522 token ids but the model embeds 30522 tokens: they belong to different models.'],
     [{ 'config.json': null }, `Among vocab.txt, ${WEIGHTS}: config.json is missing.`],

@@ -11,6 +11,8 @@
 //!   shows how each token was chosen.
 //! - `attn translate --model NAME --text "…"` translates with one of the project's encoder–decoders
 //!   and shows the alignment of a cross-attention head.
+//! - `attn caption --image FILE.png` describes a picture with the project's captioner and shows
+//!   where each word's cross-attention looked.
 //! - `attn models` lists the shipped models (the catalog) and where each is on this machine.
 //! - `attn render --view heatmap|lines --svg OUT.svg` (or `--png OUT.png`) draws a figure of the
 //!   toy's or a model's attention.
@@ -22,6 +24,7 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 mod args;
+mod caption_command;
 mod error;
 mod generate_command;
 mod image_command;
@@ -70,6 +73,8 @@ enum Command {
     Generate(generate_command::GenerateArgs),
     /// An encoder–decoder translates a text: the translation, unknown words, and a cross-attention head's alignment
     Translate(translate_command::TranslateArgs),
+    /// A captioner describes a picture: the caption, and where each word's cross-attention looked among the patches
+    Caption(caption_command::CaptionArgs),
     /// The shipped models (the catalog): name, kind, folder, description, and whether each is on this machine
     Models(models_command::ModelsArgs),
     /// A figure (heatmap or lines) of the toy's or a pretrained model's attention, as SVG or PNG
@@ -86,6 +91,7 @@ fn main() -> ExitCode {
         Command::Tokenize(args) => tokenize_command::run(args),
         Command::Generate(args) => generate_command::run(args),
         Command::Translate(args) => translate_command::run(args),
+        Command::Caption(args) => caption_command::run(args),
         Command::Models(args) => models_command::run(args),
         Command::Render(args) => render_command::run(args),
     };

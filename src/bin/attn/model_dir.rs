@@ -235,8 +235,10 @@ fn missing_folder(asked: &Path) -> CliError {
 
 /// "an encoder", "a decoder", "an encoder-decoder", "a vision model": what a model is, for messages.
 pub fn kind_phrase(kind: SourceKind) -> String {
-    if kind == SourceKind::Vision {
-        return "a vision model".to_owned();
+    match kind {
+        SourceKind::Vision => return "a vision model".to_owned(),
+        SourceKind::Captioner => return "a captioner".to_owned(),
+        _ => {}
     }
     let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
@@ -251,6 +253,12 @@ fn check_shown(model: &LoadedModel) -> CliResult<()> {
     }
     if model.vision().is_some() {
         return Err(CliError::new(format!("{} is a vision model: give it a picture, not a text (--image FILE.png)", model.name())));
+    }
+    if model.captioner().is_some() {
+        return Err(CliError::new(format!(
+            "{} is a captioner: attn caption --model {0} --image FILE.png describes a picture",
+            model.name()
+        )));
     }
     Err(CliError::new(format!(
         "{} is {}: attn model and attn render show encoders (BERT family) and decoders (GPT-2, Llama)",

@@ -121,7 +121,7 @@ pub struct Seq2SeqConfig {
 /// Limits on single sizes, refused before anything is reserved for them.
 const MAX_WIDTH: u32 = 1 << 16;
 const MAX_COUNT: u32 = 1 << 12;
-const MAX_VOCABULARY: u32 = 1 << 20;
+pub(crate) const MAX_VOCABULARY: u32 = 1 << 20;
 const MAX_INNER: u32 = 1 << 18;
 /// The longest source, `<eos>` included.
 pub const MAX_SOURCE_LENGTH: u32 = 1 << 12;
@@ -166,7 +166,7 @@ impl Seq2SeqConfig {
             max_source_length,
             max_output_length: size_at_most(&map, "max_output_length", MAX_STEPS as u32)?,
             sizes: match architecture {
-                Seq2SeqArchitecture::Transformer => Sizes::Transformer(transformer(&map)?),
+                Seq2SeqArchitecture::Transformer => Sizes::Transformer(transformer_sizes(&map, true)?),
                 gru => Sizes::Gru(gru_sizes(&map, gru)?),
             },
         };
@@ -258,7 +258,9 @@ fn gru_sizes(map: &Map<String, Value>, architecture: Seq2SeqArchitecture) -> Mod
     })
 }
 
-fn transformer(map: &Map<String, Value>) -> ModelResult<TransformerSizes> {
+/// The Transformer's sizes and settings; `with_encoder`: the file describes an encoder stack too
+/// (`encoder_layers`), otherwise the decoder reads another model's output and has none.
+pub(crate) fn transformer_sizes(map: &Map<String, Value>, with_encoder: bool) -> ModelResult<TransformerSizes> {
     let d_model = size_at_most(map, "d_model", MAX_WIDTH)?;
     let heads = size_at_most(map, "num_heads", MAX_COUNT)?;
     if d_model % heads != 0 {
@@ -292,7 +294,7 @@ fn transformer(map: &Map<String, Value>) -> ModelResult<TransformerSizes> {
     Ok(TransformerSizes {
         d_model,
         heads,
-        encoder_layers: size_at_most(map, "encoder_layers", MAX_COUNT)?,
+        encoder_layers: if with_encoder { size_at_most(map, "encoder_layers", MAX_COUNT)? } else { 0 },
         decoder_layers: size_at_most(map, "decoder_layers", MAX_COUNT)?,
         ffn: size_at_most(map, "ffn_size", MAX_INNER)?,
         activation: activation_or(map, "ffn_activation", Activation::Relu)?,
@@ -326,7 +328,7 @@ fn flag(map: &Map<String, Value>, key: &str, default: bool) -> ModelResult<bool>
 }
 
 /// A special token id: a whole number below both vocabularies' sizes.
-fn special(map: &Map<String, Value>, key: &str, vocabulary: usize) -> ModelResult<u32> {
+pub(crate) fn special(map: &Map<String, Value>, key: &str, vocabulary: usize) -> ModelResult<u32> {
     let value = map.get(key).filter(|v| !v.is_null()).ok_or_else(|| ModelError::Config(format!("missing {key}")))?;
     match value.as_u64() {
         Some(id) if id < vocabulary as u64 => Ok(u32::try_from(id).expect("below a vocabulary size of at most 2^20")),

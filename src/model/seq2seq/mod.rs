@@ -40,9 +40,9 @@ use crate::run::{Block, Role, Run, Sequence, SourceInfo, SourceKind};
 use crate::text::{utf16_len, Token};
 use crate::toy::{TokenVectors, VectorSource};
 use crate::translation::{Translation, NO_ATTENTION};
-pub use config::{Seq2SeqArchitecture, Seq2SeqConfig, Sizes};
+pub use config::{Seq2SeqArchitecture, Seq2SeqConfig, Sizes, TransformerSizes, Unit};
 pub use gru::GruWeights;
-pub use transformer::TransformerWeights;
+pub use transformer::{DecodingLimits, TransformerDecoder, TransformerWeights};
 pub use vocab::{SourceEncoding, Vocabulary};
 
 /// The parameters of either architecture.
@@ -205,9 +205,9 @@ impl Seq2Seq {
             Seq2SeqWeights::Transformer(w) => w.translate(&self.config, &ids)?,
         };
         let chosen: Vec<u32> = decoded.steps.iter().map(|s| s.id).collect();
-        let (target, output) = self.vocabulary.decode_target(&chosen, &self.config);
-        let stopped = if chosen.last() == Some(&self.config.eos_id) { StopReason::EndOfText } else { StopReason::Steps };
-        let steps = decoded.steps.into_iter().enumerate().map(|(position, step)| self.step(position, step)).collect();
+        let c = &self.config;
+        let (target, output) = self.vocabulary.decode_target(&chosen, [c.pad_id, c.bos_id, c.eos_id], c.target_unit);
+        let generation = generation(decoded.steps, output, c.eos_id, self.vocabulary.target());
         let no_attention = decoded.blocks.is_empty().then(|| NO_ATTENTION.to_owned());
         Ok(Run {
             source: SourceInfo { name: self.name.clone(), kind: SourceKind::EncoderDecoder, trained: true },
@@ -216,29 +216,10 @@ impl Seq2Seq {
             d_model: self.info().hidden,
             truncated: encoding.truncated,
             pooled: None,
-            generation: Some(Generation { prompt_tokens: 0, text: output, steps, stopped }),
+            generation: Some(generation),
             translation: Some(Translation { architecture: self.config.architecture, unknown, no_attention }),
             vision: None,
         })
-    }
-
-    /// A decoded step as the run keeps it: the distribution's best candidates.
-    fn step(&self, position: usize, step: DecodedStep) -> GenerationStep {
-        let mut probabilities = Array1::zeros(step.logits.len());
-        softmax_row(step.logits.view(), None, probabilities.view_mut());
-        let probabilities = probabilities.to_vec();
-        let top = best(&probabilities, TOP_CANDIDATES)
-            .into_iter()
-            .map(|id| Candidate { id, text: self.vocabulary.target_text(id).to_owned(), probability: probabilities[id as usize] })
-            .collect();
-        GenerationStep {
-            position,
-            id: step.id,
-            probability: probabilities[step.id as usize],
-            top,
-            context: step.context,
-            state: step.state,
-        }
     }
 
     /// The source embedding rows of `tokens` (vectors the toy mode can use).
@@ -262,6 +243,36 @@ impl Seq2Seq {
         }
         Ok(out)
     }
+}
+
+/// What greedy decoding wrote, as a run keeps it: the output `text`, whether it ended with
+/// `<eos>` (`eos_id`) or ran out of steps, and each step's chosen token with the best candidates
+/// of its distribution (`target`: the output vocabulary's tokens by id).
+pub(crate) fn generation(steps: Vec<DecodedStep>, text: String, eos_id: u32, target: &[String]) -> Generation {
+    let stopped = if steps.last().map(|s| s.id) == Some(eos_id) { StopReason::EndOfText } else { StopReason::Steps };
+    let text_of = |id: u32| target.get(id as usize).cloned().unwrap_or_default();
+    let steps = steps
+        .into_iter()
+        .enumerate()
+        .map(|(position, step)| {
+            let mut probabilities = Array1::zeros(step.logits.len());
+            softmax_row(step.logits.view(), None, probabilities.view_mut());
+            let probabilities = probabilities.to_vec();
+            let top = best(&probabilities, TOP_CANDIDATES)
+                .into_iter()
+                .map(|id| Candidate { id, text: text_of(id), probability: probabilities[id as usize] })
+                .collect();
+            GenerationStep {
+                position,
+                id: step.id,
+                probability: probabilities[step.id as usize],
+                top,
+                context: step.context,
+                state: step.state,
+            }
+        })
+        .collect();
+    Generation { prompt_tokens: 0, text, steps, stopped }
 }
 
 /// The model's source tokens (without `<eos>`) and source embeddings as the toy's token vectors

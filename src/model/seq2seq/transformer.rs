@@ -74,15 +74,32 @@ pub struct DecoderLayer {
 pub struct TransformerWeights {
     /// `V_src × d`.
     pub source_embedding: Array2<f32>,
-    /// `V_tgt × d`.
-    pub target_embedding: Array2<f32>,
     pub encoder: Vec<EncoderLayer>,
     pub encoder_norm: LayerNormWeights,
-    pub decoder: Vec<DecoderLayer>,
-    pub decoder_norm: LayerNormWeights,
+    pub decoder: TransformerDecoder,
+    pub sizes: TransformerSizes,
+}
+
+/// The decoder stack on its own: what turns an encoder's output M (any `S × d` rows: a source
+/// text's, or a picture's `[CLS]` and patches) into text, one token at a time.
+#[derive(Debug, Clone)]
+pub struct TransformerDecoder {
+    /// `V_tgt × d`.
+    pub target_embedding: Array2<f32>,
+    pub layers: Vec<DecoderLayer>,
+    pub norm: LayerNormWeights,
     /// `d → V_tgt`.
     pub output: EncoderLinear,
     pub sizes: TransformerSizes,
+}
+
+/// Which ids start and end a decoded text, and the most steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodingLimits {
+    pub bos_id: u32,
+    pub eos_id: u32,
+    /// Most decoding steps, the final `<eos>` included.
+    pub max_output_length: usize,
 }
 
 /// What one decoder layer keeps of the tokens fed so far.
@@ -99,100 +116,92 @@ struct LayerCache {
     cross_v: Array2<f32>,
 }
 
+/// A linear map with a bias, as the Transformer's are stored.
+fn linear(r: &Reader<'_, '_>, name: &str, d_in: usize, d_out: usize) -> ModelResult<Linear> {
+    r.linear_with(name, d_in, d_out, true)
+}
+
+fn feed_forward_weights(r: &Reader<'_, '_>, at: &str, sizes: &TransformerSizes) -> ModelResult<FeedForward> {
+    let (d, f) = (sizes.d_model, sizes.ffn);
+    Ok(FeedForward { fc1: for_encoder(linear(r, &format!("{at}.fc1"), d, f)?), fc2: for_encoder(linear(r, &format!("{at}.fc2"), f, d)?) })
+}
+
+/// The `d × d` maps `{at}.{name}` for every name.
+fn projections(r: &Reader<'_, '_>, at: &str, names: &[&str], d: usize) -> ModelResult<Vec<Linear>> {
+    names.iter().map(|name| linear(r, &format!("{at}.{name}"), d, d)).collect()
+}
+
+/// Layer norm of a copy of `x`.
+fn norm(x: &Array2<f32>, w: &LayerNormWeights, sizes: &TransformerSizes) -> Array2<f32> {
+    let mut h = x.clone();
+    layer_norm(&mut h, w, sizes.layer_norm_eps);
+    h
+}
+
+fn feed_forward(ffn: &FeedForward, h: Array2<f32>, sizes: &TransformerSizes) -> Array2<f32> {
+    let mut inner = ffn.fc1.apply(h.view());
+    activate(&mut inner, sizes.activation);
+    ffn.fc2.apply(inner.view())
+}
+
+/// Embedding rows of `ids` (× √d when the model scales them) plus `positions`.
+fn embed(table: &Array2<f32>, ids: &[u32], positions: ArrayView2<f32>, sizes: &TransformerSizes) -> Array2<f32> {
+    let mut x = table.select(Axis(0), &ids.iter().map(|&i| i as usize).collect::<Vec<_>>());
+    if sizes.scale_embeddings {
+        x *= (sizes.d_model as f32).sqrt();
+    }
+    x + positions
+}
+
+/// 1/√d_k.
+fn scale(sizes: &TransformerSizes) -> f32 {
+    1.0 / (sizes.head_dim() as f32).sqrt()
+}
+
 impl TransformerWeights {
     /// Reads every tensor the sizes call for (names and shapes of docs/trained-models.md).
     pub(crate) fn load(config: &Seq2SeqConfig, sizes: &TransformerSizes, r: &Reader<'_, '_>) -> ModelResult<TransformerWeights> {
-        let (d, f) = (sizes.d_model, sizes.ffn);
-        let linear = |name: &str, d_in: usize, d_out: usize| r.linear_with(name, d_in, d_out, true);
-        let ffn = |at: &str| -> ModelResult<FeedForward> {
-            Ok(FeedForward { fc1: for_encoder(linear(&format!("{at}.fc1"), d, f)?), fc2: for_encoder(linear(&format!("{at}.fc2"), f, d)?) })
-        };
-        let projections = |at: &str, names: &[&str]| -> ModelResult<Vec<Linear>> {
-            names.iter().map(|name| linear(&format!("{at}.{name}"), d, d)).collect()
-        };
+        let d = sizes.d_model;
         let encoder = (0..sizes.encoder_layers)
             .map(|l| {
                 let at = |part: &str| format!("encoder_layers.{l}.{part}");
                 Ok(EncoderLayer {
                     ln1: r.layer_norm(&at("ln1"), d)?,
-                    qkv: for_encoder(fuse(&projections(&at("attn"), &["q", "k", "v"])?)),
-                    out: for_encoder(linear(&at("attn.o"), d, d)?),
+                    qkv: for_encoder(fuse(&projections(r, &at("attn"), &["q", "k", "v"], d)?)),
+                    out: for_encoder(linear(r, &at("attn.o"), d, d)?),
                     ln2: r.layer_norm(&at("ln2"), d)?,
-                    ffn: ffn(&at("ffn"))?,
-                })
-            })
-            .collect::<ModelResult<Vec<_>>>()?;
-        let decoder = (0..sizes.decoder_layers)
-            .map(|l| {
-                let at = |part: &str| format!("decoder_layers.{l}.{part}");
-                Ok(DecoderLayer {
-                    ln1: r.layer_norm(&at("ln1"), d)?,
-                    self_qkv: for_encoder(fuse(&projections(&at("self_attn"), &["q", "k", "v"])?)),
-                    self_out: for_encoder(linear(&at("self_attn.o"), d, d)?),
-                    ln2: r.layer_norm(&at("ln2"), d)?,
-                    cross_q: for_encoder(linear(&at("cross_attn.q"), d, d)?),
-                    cross_kv: for_encoder(fuse(&projections(&at("cross_attn"), &["k", "v"])?)),
-                    cross_out: for_encoder(linear(&at("cross_attn.o"), d, d)?),
-                    ln3: r.layer_norm(&at("ln3"), d)?,
-                    ffn: ffn(&at("ffn"))?,
+                    ffn: feed_forward_weights(r, &at("ffn"), sizes)?,
                 })
             })
             .collect::<ModelResult<Vec<_>>>()?;
         Ok(TransformerWeights {
             source_embedding: r.matrix("src_embedding.weight", config.source_vocab_size, d)?,
-            target_embedding: r.matrix("tgt_embedding.weight", config.target_vocab_size, d)?,
             encoder,
             encoder_norm: r.layer_norm("encoder_norm", d)?,
-            decoder,
-            decoder_norm: r.layer_norm("decoder_norm", d)?,
-            output: for_encoder(linear("output", d, config.target_vocab_size)?),
+            decoder: TransformerDecoder::load(sizes, config.target_vocab_size, r)?,
             sizes: *sizes,
         })
-    }
-
-    /// Embedding rows of `ids` (× √d when the model scales them) plus the positions `first ..`.
-    fn embed(&self, table: &Array2<f32>, ids: &[u32], positions: ArrayView2<f32>) -> Array2<f32> {
-        let mut x = table.select(Axis(0), &ids.iter().map(|&i| i as usize).collect::<Vec<_>>());
-        if self.sizes.scale_embeddings {
-            x *= (self.sizes.d_model as f32).sqrt();
-        }
-        x + positions
-    }
-
-    fn norm(&self, x: &Array2<f32>, w: &LayerNormWeights) -> Array2<f32> {
-        let mut h = x.clone();
-        layer_norm(&mut h, w, self.sizes.layer_norm_eps);
-        h
-    }
-
-    fn feed_forward(&self, ffn: &FeedForward, h: Array2<f32>) -> Array2<f32> {
-        let mut inner = ffn.fc1.apply(h.view());
-        activate(&mut inner, self.sizes.activation);
-        ffn.fc2.apply(inner.view())
-    }
-
-    fn scale(&self) -> f32 {
-        1.0 / (self.sizes.head_dim() as f32).sqrt()
     }
 
     /// The encoder over the source `ids`: its output M (`S × d`) and one self-attention block
     /// per layer.
     fn encode(&self, ids: &[u32]) -> ModelResult<(Array2<f32>, Vec<Block>)> {
         let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
-        let mut x = self.embed(&self.source_embedding, ids, sinusoidal_encoding(ids.len(), d).view());
+        let sizes = &self.sizes;
+        let mut x = embed(&self.source_embedding, ids, sinusoidal_encoding(ids.len(), d).view(), sizes);
         let mut blocks = Vec::with_capacity(self.encoder.len());
         for (index, layer) in self.encoder.iter().enumerate() {
-            let qkv = layer.qkv.apply(self.norm(&x, &layer.ln1).view());
+            let qkv = layer.qkv.apply(norm(&x, &layer.ln1, sizes).view());
             let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
             let mut context = Array2::zeros((ids.len(), d));
             let mut traces = Vec::with_capacity(heads);
             for h in 0..heads {
-                let (trace, output) = attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, self.scale(), 1.0, None);
+                let (trace, output) = attend(part(0, h), part(d, h), part(2 * d, h), ScoreFunction::Dot, scale(sizes), 1.0, None);
                 context.slice_mut(s![.., h * dh..(h + 1) * dh]).assign(&output);
                 traces.push(trace);
             }
             x = layer.out.apply(context.view()) + x;
-            x += &self.feed_forward(&layer.ffn, self.norm(&x, &layer.ln2));
+            x += &feed_forward(&layer.ffn, norm(&x, &layer.ln2, sizes), sizes);
             ModelError::check_layer(index, &x, &traces)?;
             blocks.push(Block {
                 layer: index,
@@ -205,56 +214,97 @@ impl TransformerWeights {
                 inputs: None,
             });
         }
-        Ok((self.norm(&x, &self.encoder_norm), blocks))
+        Ok((norm(&x, &self.encoder_norm, sizes), blocks))
     }
 
     /// Greedy decoding of the source `ids` (`<eos>` included), at most `max_output_length` steps.
     pub(crate) fn translate(&self, config: &Seq2SeqConfig, ids: &[u32]) -> ModelResult<Decoded> {
         let (memory, mut blocks) = self.encode(ids)?;
-        let d = self.sizes.d_model;
+        let limits = DecodingLimits { bos_id: config.bos_id, eos_id: config.eos_id, max_output_length: config.max_output_length };
+        let decoded = self.decoder.decode(&memory, limits)?;
+        blocks.extend(decoded.blocks);
+        Ok(Decoded { steps: decoded.steps, blocks })
+    }
+}
+
+impl TransformerDecoder {
+    /// Reads the decoder's tensors (`tgt_embedding.weight`, `decoder_layers.N.…`, `decoder_norm`,
+    /// `output`) for `target_vocab_size` output tokens.
+    pub(crate) fn load(sizes: &TransformerSizes, target_vocab_size: usize, r: &Reader<'_, '_>) -> ModelResult<TransformerDecoder> {
+        let d = sizes.d_model;
+        let layers = (0..sizes.decoder_layers)
+            .map(|l| {
+                let at = |part: &str| format!("decoder_layers.{l}.{part}");
+                Ok(DecoderLayer {
+                    ln1: r.layer_norm(&at("ln1"), d)?,
+                    self_qkv: for_encoder(fuse(&projections(r, &at("self_attn"), &["q", "k", "v"], d)?)),
+                    self_out: for_encoder(linear(r, &at("self_attn.o"), d, d)?),
+                    ln2: r.layer_norm(&at("ln2"), d)?,
+                    cross_q: for_encoder(linear(r, &at("cross_attn.q"), d, d)?),
+                    cross_kv: for_encoder(fuse(&projections(r, &at("cross_attn"), &["k", "v"], d)?)),
+                    cross_out: for_encoder(linear(r, &at("cross_attn.o"), d, d)?),
+                    ln3: r.layer_norm(&at("ln3"), d)?,
+                    ffn: feed_forward_weights(r, &at("ffn"), sizes)?,
+                })
+            })
+            .collect::<ModelResult<Vec<_>>>()?;
+        Ok(TransformerDecoder {
+            target_embedding: r.matrix("tgt_embedding.weight", target_vocab_size, d)?,
+            layers,
+            norm: r.layer_norm("decoder_norm", d)?,
+            output: for_encoder(linear(r, "output", d, target_vocab_size)?),
+            sizes: *sizes,
+        })
+    }
+
+    /// Greedy decoding over the encoder's output `memory` (`S × d`): from `<bos>`, the most
+    /// probable token each step until `<eos>` or `max_output_length` steps. The steps and, per
+    /// layer, its causal block (target × target, sequence 1) and its cross-attention block
+    /// (target × the memory's rows, sequence 0).
+    pub(crate) fn decode(&self, memory: &Array2<f32>, limits: DecodingLimits) -> ModelResult<Decoded> {
+        let sizes = &self.sizes;
+        let d = sizes.d_model;
         let mut caches: Vec<LayerCache> = self
-            .decoder
+            .layers
             .iter()
             .map(|layer| {
                 let kv = layer.cross_kv.apply(memory.view());
                 LayerCache {
-                    self_attention: KvCache::new(self.sizes.heads, self.sizes.heads, self.sizes.head_dim()),
+                    self_attention: KvCache::new(sizes.heads, sizes.heads, sizes.head_dim()),
                     cross_q: Vec::new(),
-                    cross_weights: vec![Vec::new(); self.sizes.heads],
+                    cross_weights: vec![Vec::new(); sizes.heads],
                     cross_k: kv.slice(s![.., ..d]).to_owned(),
                     cross_v: kv.slice(s![.., d..]).to_owned(),
                 }
             })
             .collect();
-        let positions = sinusoidal_encoding(config.max_output_length, d);
-        let (mut steps, mut previous) = (Vec::new(), config.bos_id);
-        for t in 0..config.max_output_length {
-            let mut y = self.embed(&self.target_embedding, &[previous], positions.slice(s![t..t + 1, ..]));
-            for (index, (layer, cache)) in self.decoder.iter().zip(&mut caches).enumerate() {
+        let positions = sinusoidal_encoding(limits.max_output_length, d);
+        let (mut steps, mut previous) = (Vec::new(), limits.bos_id);
+        for t in 0..limits.max_output_length {
+            let mut y = embed(&self.target_embedding, &[previous], positions.slice(s![t..t + 1, ..]), sizes);
+            for (index, (layer, cache)) in self.layers.iter().zip(&mut caches).enumerate() {
                 y = self.decoder_layer(layer, cache, y, t);
                 ModelError::check_layer(index, &y, &[])?;
             }
-            let logits = self.output.apply(self.norm(&y, &self.decoder_norm).view()).row(0).to_owned();
-            ModelError::check_layer(self.decoder.len().saturating_sub(1), &logits, &[])?;
+            let logits = self.output.apply(norm(&y, &self.norm, sizes).view()).row(0).to_owned();
+            ModelError::check_layer(self.layers.len().saturating_sub(1), &logits, &[])?;
             let id = argmax(logits.as_slice().expect("a fresh vector is contiguous"));
             steps.push(DecodedStep { id, logits, context: None, state: None });
             previous = id;
-            if id == config.eos_id {
+            if id == limits.eos_id {
                 break;
             }
         }
         let t = steps.len();
         let causal = Arc::new(causal_mask(t, t));
-        for (index, cache) in caches.into_iter().enumerate() {
-            blocks.extend(self.decoder_blocks(index, cache, &causal));
-        }
+        let blocks = caches.into_iter().enumerate().flat_map(|(index, cache)| self.decoder_blocks(index, cache, &causal)).collect();
         Ok(Decoded { steps, blocks })
     }
 
     /// One decoder layer on the one token at position `t`, extending the layer's cache.
     fn decoder_layer(&self, layer: &DecoderLayer, cache: &mut LayerCache, y: Array2<f32>, t: usize) -> Array2<f32> {
         let (d, dh) = (self.sizes.d_model, self.sizes.head_dim());
-        let qkv = layer.self_qkv.apply(self.norm(&y, &layer.ln1).view());
+        let qkv = layer.self_qkv.apply(norm(&y, &layer.ln1, &self.sizes).view());
         let q = qkv.slice(s![.., ..d]);
         let own = &mut cache.self_attention;
         own.extend(q, qkv.slice(s![.., d..2 * d]), qkv.slice(s![.., 2 * d..]));
@@ -265,14 +315,14 @@ impl TransformerWeights {
         }
         let y = layer.self_out.apply(context.view()) + y;
 
-        let q = layer.cross_q.apply(self.norm(&y, &layer.ln2).view());
+        let q = layer.cross_q.apply(norm(&y, &layer.ln2, &self.sizes).view());
         cache.cross_q.extend(q.iter());
         let (context, rows) = self.attend_row(q.view(), cache.cross_k.view(), cache.cross_v.view());
         for (kept, row) in cache.cross_weights.iter_mut().zip(rows) {
             kept.extend(row);
         }
         let mut y = layer.cross_out.apply(context.view()) + y;
-        y += &self.feed_forward(&layer.ffn, self.norm(&y, &layer.ln3));
+        y += &feed_forward(&layer.ffn, norm(&y, &layer.ln3, &self.sizes), &self.sizes);
         debug_assert_eq!(y.dim(), (1, dh * self.sizes.heads));
         y
     }
@@ -286,7 +336,7 @@ impl TransformerWeights {
             .map(|h| {
                 let cols = s![.., h * dh..(h + 1) * dh];
                 let scores = ScoreFunction::Dot.scores(q.slice(cols), keys.slice(cols));
-                let (weights, _) = scaled_masked_softmax(scores.view(), self.scale(), None);
+                let (weights, _) = scaled_masked_softmax(scores.view(), scale(&self.sizes), None);
                 context.slice_mut(cols).assign(&weights.dot(&values.slice(cols)));
                 weights.row(0).to_owned()
             })
@@ -300,7 +350,7 @@ impl TransformerWeights {
         let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
         let t = cache.self_attention.len();
         let cols = |h: usize| s![.., h * dh..(h + 1) * dh];
-        let self_heads = cache.self_attention.into_heads(self.scale(), causal);
+        let self_heads = cache.self_attention.into_heads(scale(&self.sizes), causal);
         let source = cache.cross_k.nrows();
         let cross_q = Array2::from_shape_vec((t, d), cache.cross_q).expect("one row per token");
         let cross_heads = cache
@@ -313,7 +363,7 @@ impl TransformerWeights {
                 v: cache.cross_v.slice(cols(h)).to_owned(),
                 weights: Array2::from_shape_vec((t, source), rows).expect("one row per token"),
                 score: ScoreFunction::Dot,
-                scale: self.scale(),
+                scale: scale(&self.sizes),
                 temperature: 1.0,
                 allowed: None,
                 fully_masked: Vec::new(),

@@ -49,37 +49,28 @@ struct Piece {
 impl Vocabulary {
     /// Reads `vocab.json`, checking it against `config.json`'s sizes.
     pub fn from_json(text: &str, config: &Seq2SeqConfig) -> ModelResult<Vocabulary> {
-        let bad = |message: String| ModelError::Vocabulary(message);
-        let value: Value = serde_json::from_str(text).map_err(|e| bad(format!("not valid JSON ({e})")))?;
-        let Value::Object(map) = value else {
-            return Err(bad("expected an object {\"source\": [...], \"target\": [...]}".into()));
-        };
-        let list = |key: &str, size: usize, size_key: &str| -> ModelResult<Vec<String>> {
-            let entries = match map.get(key) {
-                Some(Value::Array(entries)) => entries,
-                Some(other) => return Err(bad(format!("{key} must be a list of token strings, found {}", kind_of(other)))),
-                None => return Err(bad(format!("missing {key}: expected an object {{\"source\": [...], \"target\": [...]}}"))),
-            };
-            if entries.len() != size {
-                return Err(bad(format!("{key} has {} tokens but config.json says {size_key} {size}", entries.len())));
-            }
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, entry)| {
-                    entry.as_str().map(str::to_owned).ok_or_else(|| bad(format!("{key}[{i}] must be a string, found {entry}")))
-                })
-                .collect()
-        };
-        let source = list("source", config.source_vocab_size, "source_vocab_size")?;
-        let target = list("target", config.target_vocab_size, "target_vocab_size")?;
+        const SHAPE: &str = "{\"source\": [...], \"target\": [...]}";
+        let map = vocabulary_object(text, SHAPE)?;
+        let source = token_list(&map, "source", config.source_vocab_size, "source_vocab_size", SHAPE)?;
+        let target = token_list(&map, "target", config.target_vocab_size, "target_vocab_size", SHAPE)?;
         let mut source_ids = HashMap::with_capacity(source.len());
         for (id, token) in source.iter().enumerate() {
             if let Some(first) = source_ids.insert(token.clone(), id as u32) {
-                return Err(bad(format!("source lists {token:?} twice (ids {first} and {id}): a token must have one id")));
+                return Err(ModelError::Vocabulary(format!(
+                    "source lists {token:?} twice (ids {first} and {id}): a token must have one id"
+                )));
             }
         }
         Ok(Vocabulary { source, target, source_ids })
+    }
+
+    /// Reads the `vocab.json` of a model that writes text but reads none (a captioner):
+    /// `{"target": [...]}`, `target_vocab_size` tokens.
+    pub fn target_only(text: &str, target_vocab_size: usize) -> ModelResult<Vocabulary> {
+        const SHAPE: &str = "{\"target\": [...]}";
+        let map = vocabulary_object(text, SHAPE)?;
+        let target = token_list(&map, "target", target_vocab_size, "target_vocab_size", SHAPE)?;
+        Ok(Vocabulary { source: Vec::new(), target, source_ids: HashMap::new() })
     }
 
     /// The source tokens by id.
@@ -128,17 +119,18 @@ impl Vocabulary {
     /// joined by one space (none after a word ending in an apostrophe, `l'` + `aime` → `l'aime`).
     /// `<pad>`, `<bos>` and `<eos>` add nothing (special tokens with an empty span); every span is
     /// a UTF-16 range of the text.
-    pub fn decode_target(&self, ids: &[u32], config: &Seq2SeqConfig) -> (Vec<Token>, String) {
+    /// `specials`: the ids of `<pad>`, `<bos>` and `<eos>`; `unit`: how the target is cut.
+    pub fn decode_target(&self, ids: &[u32], specials: [u32; 3], unit: Unit) -> (Vec<Token>, String) {
         let mut text = String::new();
         let mut at = 0;
         let tokens = ids
             .iter()
             .map(|&id| {
                 let piece = self.target_text(id);
-                if [config.pad_id, config.bos_id, config.eos_id].contains(&id) {
+                if specials.contains(&id) {
                     return Token { id: Some(id), ..Token::special(piece, at) };
                 }
-                if config.target_unit == Unit::Words && !text.is_empty() && !text.ends_with('\'') {
+                if unit == Unit::Words && !text.is_empty() && !text.ends_with('\'') {
                     text.push(' ');
                     at += 1;
                 }
@@ -150,6 +142,33 @@ impl Vocabulary {
             .collect();
         (tokens, text)
     }
+}
+
+/// `vocab.json` as a JSON object (`shape`: what it should hold, for messages).
+fn vocabulary_object(text: &str, shape: &str) -> ModelResult<serde_json::Map<String, Value>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ModelError::Vocabulary(format!("not valid JSON ({e})")))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ModelError::Vocabulary(format!("expected an object {shape}"))),
+    }
+}
+
+/// The list of `size` token strings under `key` (`size_key`: the config.json entry that says how many).
+fn token_list(map: &serde_json::Map<String, Value>, key: &str, size: usize, size_key: &str, shape: &str) -> ModelResult<Vec<String>> {
+    let bad = |message: String| ModelError::Vocabulary(message);
+    let entries = match map.get(key) {
+        Some(Value::Array(entries)) => entries,
+        Some(other) => return Err(bad(format!("{key} must be a list of token strings, found {}", kind_of(other)))),
+        None => return Err(bad(format!("missing {key}: expected an object {shape}"))),
+    };
+    if entries.len() != size {
+        return Err(bad(format!("{key} has {} tokens but config.json says {size_key} {size}", entries.len())));
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| entry.as_str().map(str::to_owned).ok_or_else(|| bad(format!("{key}[{i}] must be a string, found {entry}"))))
+        .collect()
 }
 
 /// What a JSON value is, for messages.

@@ -49,6 +49,16 @@ pub struct VitWeights {
     pub stored_as: StoredAs,
 }
 
+/// What the encoder makes of a picture.
+#[derive(Debug, Clone)]
+pub struct EncodedImage {
+    /// `tokens × d`: the last layer's output after the final layer norm.
+    pub hidden: Array2<f32>,
+    /// A self-attention block per layer, over sequence 0.
+    pub blocks: Vec<Block>,
+    pub patches: Patches,
+}
+
 /// A loaded vision transformer.
 #[derive(Debug, Clone)]
 pub struct Vit {
@@ -141,10 +151,11 @@ impl Vit {
         model_picture(width, height, rgba, &self.preprocessor)
     }
 
-    /// Runs the model on a `width × height` picture given as RGBA bytes (row-major, as a canvas
-    /// gives them; transparency is composited onto white): a self-attention block per layer over
-    /// `[CLS]` and the patches, and the classifier's answer when the model has one.
-    pub fn forward_image(&self, width: u32, height: u32, rgba: &[u8]) -> ModelResult<Run> {
+    /// The encoder on a `width × height` picture given as RGBA bytes (row-major, as a canvas
+    /// gives them; transparency is composited onto white): its output after the final layer norm
+    /// (one row per token: the prefix tokens, then the patches) and a self-attention block per
+    /// layer (sequence 0).
+    pub fn encode_image(&self, width: u32, height: u32, rgba: &[u8]) -> ModelResult<EncodedImage> {
         let c = &self.config;
         let pixels = pixel_values(width, height, rgba, &self.preprocessor)?;
         let (grid, p) = (c.grid(), c.patch_size);
@@ -183,6 +194,17 @@ impl Vit {
             });
         }
         layer_norm(&mut x, &w.norm, c.layer_norm_eps);
+        let patches =
+            Patches { rows: grid, columns: grid, patch_size: p, image_size: c.image_size, prefix: c.family.prefix_tokens().len() };
+        Ok(EncodedImage { hidden: x, blocks, patches })
+    }
+
+    /// Runs the model on a `width × height` picture given as RGBA bytes ([`Vit::encode_image`]):
+    /// a self-attention block per layer over `[CLS]` and the patches, and the classifier's answer
+    /// when the model has one.
+    pub fn forward_image(&self, width: u32, height: u32, rgba: &[u8]) -> ModelResult<Run> {
+        let EncodedImage { hidden: x, blocks, patches } = self.encode_image(width, height, rgba)?;
+        let (c, w) = (&self.config, &self.weights);
         let prediction = (!w.classifiers.is_empty()).then(|| {
             let mut logits = vec![0.0f32; w.classifiers[0].1.d_out()];
             for (token, head) in &w.classifiers {
@@ -193,7 +215,6 @@ impl Vit {
             }
             Prediction::of_logits(&logits, &c.labels, TOP_CLASSES)
         });
-        let prefix = c.family.prefix_tokens().len();
         Ok(Run {
             source: SourceInfo { name: self.name.clone(), kind: SourceKind::Vision, trained: true },
             sequences: vec![Sequence { role: Role::Patches, tokens: self.tokens() }],
@@ -203,10 +224,7 @@ impl Vit {
             pooled: None,
             generation: None,
             translation: None,
-            vision: Some(Vision {
-                patches: Patches { rows: grid, columns: grid, patch_size: p, image_size: c.image_size, prefix },
-                prediction,
-            }),
+            vision: Some(Vision { patches, prediction }),
         })
     }
 }

@@ -65,6 +65,13 @@ export const CATALOG = /** @type {import('./types').CatalogEntry[]} */ ([
     "folder": "trained/digits-vit/",
     "description": "A tiny vision transformer (3 layers × 4 heads, 4 × 4-pixel patches) trained here on scikit-learn's digits: it reads a picture of a digit; [CLS] shows which patches it drew on.",
     "origin": "trained"
+  },
+  {
+    "name": "shapes-captioner",
+    "kind": "captioner",
+    "folder": "trained/shapes-captioner/",
+    "description": "A tiny captioner trained here on generated scenes of two shapes: a ViT encoder and a Transformer decoder write \"a red circle above a blue square\"; each word's cross-attention shows where it looked.",
+    "origin": "trained"
   }
 ]);
 

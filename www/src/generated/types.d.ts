@@ -189,7 +189,7 @@ seed?: number, };
 /**
  * What kind of thing computed a run.
  */
-export type SourceKind = "toy" | "encoder" | "decoder" | "vision" | "encoder-decoder";
+export type SourceKind = "toy" | "encoder" | "decoder" | "vision" | "encoder-decoder" | "captioner";
 
 /**
  * Which model computed a run, and whether its weights were learned.
