@@ -37,7 +37,7 @@ test('digits-vit by name: a stroke changes the prediction and the picture view, 
   test.skip(!VIT, 'the catalog lists no trained vision model');
   await openVit(page);
   await expect(page.locator('.model-description, .ap-model')).toContainText('trained here');
-  await expect(page.locator('.picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
   const before = await matchesCore(page);
   await screenshot(page, 'vision-desktop', { fullPage: true });
 
@@ -54,11 +54,11 @@ test('digits-vit by name: a stroke changes the prediction and the picture view, 
   // Arrow keys move the query from [CLS] onto the patches.
   await page.locator('.picture-view').focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.locator('.picture-view-title')).toHaveText('Where r0c0 looks · layer 1, head 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('Where r0c0 looks · layer 1, head 1');
   await page.keyboard.press('ArrowDown');
-  await expect(page.locator('.picture-view-title')).toHaveText('Where r1c0 looks · layer 1, head 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('Where r1c0 looks · layer 1, head 1');
   await page.keyboard.press('Home');
-  await expect(page.locator('.picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
+  await expect(page.locator('.picture-attention > .picture-view-title')).toHaveText('Where [CLS] looks · layer 1, head 1');
 
   // The other views list the patches by row and column.
   for (const [tab, name] of [['Lines', 'lines'], ['Heads', 'heads'], ['Step by step', 'player']]) {
