@@ -28,6 +28,7 @@ test('every field round-trips exactly', () => {
     pin: { side: 'k', index: 4 },
     hiddenHeads: [1, 2],
     stretch: true,
+    across: 'flow',
   });
   // Causal masking does not apply to cross-attention (a link that asks for both is told so).
   Object.assign(state.model, {
@@ -38,6 +39,15 @@ test('every field round-trips exactly', () => {
   const { state: back, problems } = decodeState(`#${encodeState(state)}`);
   assert.deepEqual(problems, []);
   assert.deepEqual(back, state);
+});
+
+test('the rollout or flow on screen is in the link, a head is not written, an unknown value is named', () => {
+  assert.match(encodeState({ ...defaultState(), across: 'rollout' }), /(^|&)across=rollout(&|$)/);
+  assert.doesNotMatch(encodeState(defaultState()), /across=/);
+  const { state, problems } = decodeState('#v=1&across=sideways');
+  assert.equal(state.across, 'head');
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /across/);
 });
 
 test('the presentation round-trips, and is left out of the link when it is the default', () => {
