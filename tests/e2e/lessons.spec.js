@@ -221,6 +221,47 @@ test('lesson 1 with the keyboard alone, as a screen reader reads it', async ({ p
   await expect(page.locator('lesson-question#plain-average').getByRole('status')).toHaveText('Right.');
 });
 
+/** A live number of the page, as a number. */
+async function reading(page, selector) {
+  const text = await page.locator(selector).first().textContent();
+  return Number(text.replace('\u2212', '-'));
+}
+
+test('what the lessons claim holds in the numbers they show', async ({ page }) => {
+  test.setTimeout(180_000);
+  // Lesson 3: without the division the entropy collapses as dₖ grows; with it, it stays.
+  await page.goto('/www/lessons/why-sqrt-dk.html');
+  await lessonReady(page);
+  const unscaled2 = await reading(page, 'lesson-value[of="entropy"][series="not scaled"][measure="entropy"][at="2"]');
+  const unscaled1024 = await reading(page, 'lesson-value[of="entropy"][series="not scaled"][measure="entropy"][at="1024"]');
+  const scaled1024 = await reading(page, 'lesson-value[of="entropy"][series="divided by √d_k"][at="1024"]');
+  expect(unscaled1024).toBeLessThan(unscaled2 / 4);
+  expect(scaled1024).toBeGreaterThan(unscaled2);
+  expect(await reading(page, 'lesson-value[of="spread"][from="4"]')).toBeGreaterThan(4);
+  expect(await reading(page, 'lesson-value[of="raw512"][measure="entropy"]')).toBeLessThan(await reading(page, 'lesson-value[of="scaled512"][measure="entropy"]'));
+
+  // Lesson 4: colder is more peaked.
+  await page.goto('/www/lessons/temperature.html');
+  await lessonReady(page);
+  expect(await reading(page, 'lesson-value[answer][of="dial"]')).toBeGreaterThan(await reading(page, 'lesson-value[of="dial"][at="1"]'));
+  expect(await reading(page, 'lesson-value[of="dial-entropy"][at="10"][measure="entropy"]')).toBeGreaterThan(await reading(page, 'lesson-value[of="dial-entropy"][at="0.1"]'));
+
+  // Lesson 5: a mask leaves exactly nothing; earlier rows of a causal decoder do not move.
+  await page.goto('/www/lessons/masks.html');
+  await lessonReady(page);
+  expect(await reading(page, 'lesson-value[measure="masked-weight"]')).toBe(0);
+  expect(await reading(page, 'lesson-value[measure="future-weight"]')).toBe(0);
+  expect(await reading(page, 'lesson-value[measure="prefix-difference"]')).toBeLessThan(1e-6);
+
+  // Word order: without positions a swap only permutes the weights; with positions it does not.
+  await page.goto('/www/lessons/word-order.html');
+  await lessonReady(page);
+  expect(await reading(page, 'lesson-value[of="none-a"][measure="permuted-difference"]')).toBe(0);
+  expect(await reading(page, 'lesson-value[of="none-a"][key="dog"]')).toBe(await reading(page, 'lesson-value[of="none-b"][key="dog"]'));
+  expect(await reading(page, 'lesson-value[of="sin-a"][measure="permuted-difference"]')).toBeGreaterThan(0.01);
+  expect(await reading(page, 'lesson-value[of="rope-a"][measure="permuted-difference"]')).toBeGreaterThan(0.01);
+});
+
 test('a printed lesson shows each question with its answer and explanation, without buttons', async ({ page }) => {
   await page.goto('/www/lessons/weighted-average.html');
   await lessonReady(page);
