@@ -69,6 +69,7 @@ export function weightsJson({ data, state }) {
     ...(data.rolledOut ? { across: data.rolledOut } : {}),
     queryTokens: data.summary.queryTokens.map((t) => t.text),
     keyTokens: data.summary.keyTokens.map((t) => t.text),
+    specialKeys: data.summary.keyTokens.flatMap((t, k) => (t.special ? [k] : [])),
     weights: rows,
     masked,
   };

@@ -1,5 +1,6 @@
 // lessons.js: the script of the course and of every lesson page. It defines the question
-// elements (<lesson-question>, <lesson-value>, <lesson-qkv>, <lesson-sweep>), the
+// elements (<lesson-question>, <lesson-value>, <lesson-qkv>, <lesson-sweep>, <lesson-data>,
+// <lesson-accuracy>, <lesson-occlusion>, <lesson-cost>), the
 // <attention-playground> element (whose workers run attention-playground.js, beside this
 // bundle), and the page around a lesson or the course list.
 
@@ -8,6 +9,10 @@ import { LessonQuestion } from './question.js';
 import { LessonValue } from './value.js';
 import { LessonQkv } from './qkv.js';
 import { LessonSweep } from './sweep.js';
+import { LessonData } from './data.js';
+import { LessonAccuracy } from './accuracy.js';
+import { LessonOcclusion } from './occlusion.js';
+import { LessonCost } from './cost.js';
 import { mountCourse, mountLesson } from './shell.js';
 
 /** @type {Array<[string, CustomElementConstructor]>} */
@@ -15,6 +20,10 @@ const ELEMENTS = [
   ['lesson-value', LessonValue],
   ['lesson-qkv', LessonQkv],
   ['lesson-sweep', LessonSweep],
+  ['lesson-data', LessonData],
+  ['lesson-accuracy', LessonAccuracy],
+  ['lesson-occlusion', LessonOcclusion],
+  ['lesson-cost', LessonCost],
   ['lesson-question', LessonQuestion],
 ];
 

@@ -19,6 +19,7 @@ import { formatWeight } from '../format.js';
  * @property {string[]} keyTokens
  * @property {number[][]} weights  weights[query][key]
  * @property {Array<[number, number]>} masked  (query, key) cells no query may see
+ * @property {number[]} [specialKeys]  the key tokens that are special ([CLS], [SEP], <|endoftext|>)
  */
 
 /**

@@ -8,6 +8,7 @@
 
 import { futureWeight, maskedWeight, modelName, prefixDifference, readingText, permutedDifference, rowEntropy, tokenIndex, tokenText, topKey } from './measure.js';
 import { DATA_EVENT, isPlayground, sourceOf, watch, weightsOf } from './sources.js';
+import { patternOf } from './pattern.js';
 
 /** @typedef {import('./measure.js').Weights} Weights */
 /** @typedef {{ value: number | string, text: string }} Reading */
@@ -15,7 +16,7 @@ import { DATA_EVENT, isPlayground, sourceOf, watch, weightsOf } from './sources.
 /** The measures of a playground's numbers, each with how it is written. */
 export const PLAYGROUND_MEASURES = /** @type {const} */ ([
   'weight', 'top-key', 'top-weight', 'entropy', 'max-entropy', 'future-weight', 'masked-weight', 'row-sum', 'tokens', 'd-k',
-  'sqrt-d-k', 'hidden', 'heads', 'layers', 'temperature', 'permuted-difference', 'prefix-difference', 'model',
+  'sqrt-d-k', 'hidden', 'heads', 'layers', 'temperature', 'permuted-difference', 'prefix-difference', 'model', 'pattern',
 ]);
 
 /**
@@ -96,6 +97,8 @@ export function playgroundMeasure(source, name, spec) {
     }
     case 'model':
       return modelName(w);
+    case 'pattern':
+      return patternOf(w).label;
     default:
       throw new Error(`measure="${name}" is not one of ${PLAYGROUND_MEASURES.join(', ')}`);
   }
