@@ -71,6 +71,9 @@ for (const [index, lesson] of course.lessons.entries()) {
     await page.goto('/www/lessons/');
     await expect(page.locator('.course-item').nth(index)).toHaveClass(/course-done/);
     await expect(page.locator('.course-item').nth(index).locator('.course-state')).toContainText('Done');
+    await page.getByRole('button', { name: 'Forget all my answers' }).click();
+    await expect(page.locator('.course-item').nth(index).locator('.course-state')).toHaveText('Not started');
+    await expect(page.getByRole('button', { name: 'Forget all my answers' })).toHaveCount(0);
 
     // The phone layout: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });

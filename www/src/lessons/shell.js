@@ -186,4 +186,13 @@ export async function mountCourse(main) {
     item.append(number, body, state);
     list.append(item);
   });
+  if (Object.values(progress).some((entry) => Object.keys(entry.answers).length > 0)) {
+    const again = /** @type {HTMLButtonElement} */ (make('button', 'lesson-forget', 'Forget all my answers'));
+    again.type = 'button';
+    again.addEventListener('click', () => {
+      for (const id of Object.keys(progress)) forget(id);
+      doc.location.reload();
+    });
+    list.after(again);
+  }
 }
