@@ -181,9 +181,33 @@ test('lesson 1 with the keyboard alone, as a screen reader reads it', async ({ p
   await lessonReady(page);
   const question = page.getByRole('group', { name: 'Before you look: which key gets the most weight from the query [1, 0]?' });
   await expect(question).toBeVisible();
-  // The veiled table is out of the tab order and hidden from assistive technology.
+  // The veiled table is out of the tab order and hidden from assistive technology; what is read
+  // is the question, that the playground waits, the keys to choose from and the button.
   await expect(question.getByRole('spinbutton')).toHaveCount(0);
-  await expect(question.getByRole('radio')).toHaveCount(4);
+  await expect(question).toMatchAriaSnapshot(`
+    - 'group "Before you look: which key gets the most weight from the query [1, 0]?"':
+      - paragraph: Predict · question 1 of 4
+      - paragraph: "Before you look: which key gets the most weight from the query [1, 0]?"
+      - paragraph: "Predict first: the playground shows the answer."
+      - radiogroup "Your prediction":
+        - paragraph: Pick the key you predict gets the most weight.
+        - radio "cat"
+        - text: cat
+        - radio "dog"
+        - text: dog
+        - radio "car"
+        - text: car
+        - radio "bus"
+        - text: bus
+      - button "Check my prediction" [disabled]
+  `);
+  await expect(page.locator('.lesson-meta')).toMatchAriaSnapshot(`
+    - paragraph:
+      - strong: "Goal:"
+      - text: /Explain attention's output as a weighted average/
+    - paragraph: /7 minutes 4 predictions/
+    - paragraph: "Your progress: 0 of 4 questions answered. Kept in this browser only."
+  `);
 
   // From the page's top, Tab reaches the first question's keys (after the course link).
   await page.locator('h1').click();
@@ -219,6 +243,7 @@ test('lesson 1 with the keyboard alone, as a screen reader reads it', async ({ p
   await slider.focus();
   for (let i = 0; i < 20; i += 1) await page.keyboard.press('ArrowRight');
   await expect(page.locator('lesson-question#plain-average output')).toHaveText('2.0 legs');
+  await expect(slider).toHaveAttribute('aria-valuetext', '2.0 legs');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page.locator('lesson-question#plain-average').getByRole('status')).toHaveText('Right.');
