@@ -16,8 +16,16 @@ import { parseWeights } from './measure.js';
  * @typedef {HTMLElement & { lessonReady: boolean, lessonMeasure: (name: string, spec: Element) => number | string | null }} Widget
  */
 
-/** How often a playground's export is read while someone watches it. */
+/**
+ * How often a playground's export is read while someone watches it: every POLL_MS while it is
+ * busy (loading, computing, the reader working it), then less and less often, up to IDLE_MS,
+ * while nothing changes. Anything the reader does to it, or the page sets, reads it soon again.
+ */
 const POLL_MS = 200;
+const IDLE_MS = 3000;
+
+/** What the reader does inside a playground that may change its numbers (they cross its shadow root). */
+const ACTIVITY = ['input', 'change', 'click', 'keydown', 'querychange', 'headchange', 'stepchange'];
 
 export const DATA_EVENT = 'lessondata';
 
@@ -33,9 +41,9 @@ export function isPlayground(element) {
  * @typedef {Object} PlaygroundWatch
  * @property {Weights | null} weights  the last complete numbers
  * @property {Set<() => void>} listeners
- * @property {ReturnType<typeof setInterval> | null} timer
+ * @property {ReturnType<typeof setTimeout> | null} timer
+ * @property {number} delay  until the next read
  * @property {string} last
- * @property {boolean} busy
  */
 
 /** @type {WeakMap<Element, PlaygroundWatch>} */
@@ -57,30 +65,40 @@ function playgroundWatch(element) {
   const known = watches.get(element);
   if (known) return known;
   /** @type {PlaygroundWatch} */
-  const created = { weights: null, listeners: new Set(), timer: null, last: '', busy: false };
-  const poll = async () => {
-    if (created.busy || !element.state) return;
-    if (!element.isConnected) {
-      if (created.timer !== null) clearInterval(created.timer);
-      created.timer = null;
-      return;
-    }
-    created.busy = true;
+  const created = { weights: null, listeners: new Set(), timer: null, delay: POLL_MS, last: '' };
+  const read = async () => {
+    created.timer = null;
+    if (!element.isConnected) return;
+    let changed = false;
     try {
-      const text = await (await element.export('json')).text();
-      if (text === created.last) return;
-      const weights = parseWeights(text);
-      if (!weights || !complete(element, weights)) return;
-      created.last = text;
-      created.weights = weights;
-      for (const listener of created.listeners) listener();
+      if (element.state) {
+        const text = await (await element.export('json')).text();
+        const weights = text === created.last ? null : parseWeights(text);
+        if (weights && complete(element, weights)) {
+          created.last = text;
+          created.weights = weights;
+          changed = true;
+          for (const listener of created.listeners) listener();
+        }
+      }
     } catch {
-      // Nothing is computed yet (or the playground is between runs): read again next time.
-    } finally {
-      created.busy = false;
+      // Nothing is computed yet (or the playground is between runs): read again later.
+    }
+    // Until the first complete numbers, and after a change, keep reading often.
+    created.delay = changed || !created.weights ? POLL_MS : Math.min(IDLE_MS, created.delay * 2);
+    created.timer = setTimeout(read, created.delay);
+  };
+  const soon = () => {
+    created.delay = POLL_MS;
+    if (created.timer !== null) {
+      clearTimeout(created.timer);
+      created.timer = setTimeout(read, POLL_MS);
     }
   };
-  created.timer = setInterval(poll, POLL_MS);
+  for (const type of ACTIVITY) element.addEventListener(type, soon);
+  // The page's own attribute changes (a question's reveal) fire no event.
+  new MutationObserver(soon).observe(element, { attributes: true });
+  created.timer = setTimeout(read, 0);
   watches.set(element, created);
   return created;
 }
