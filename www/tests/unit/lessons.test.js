@@ -24,7 +24,7 @@ test('the committed course list reads, and every lesson it lists is a page namin
     assert.ok(existsSync(file), `${lesson.file} exists`);
     const html = readFileSync(file, 'utf8');
     assert.match(html, new RegExp(`<main class="lesson" data-lesson="${lesson.id}">`));
-    assert.match(html, new RegExp(`<h1>${lesson.title.replace(/[()]/g, '\\$&')}</h1>`));
+    assert.ok(html.includes(`<h1>${lesson.title}</h1>`), `${lesson.file}'s <h1> is its title in course.json`);
     assert.ok((html.match(/<lesson-question /g) ?? []).length >= 2, `${lesson.file} asks at least two questions`);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=/i, `${lesson.file} has no inline script, style or handler`);
   }
