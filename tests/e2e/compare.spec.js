@@ -41,12 +41,16 @@ const tableRow = (page, key) => panel(page).locator('.compare-table tbody tr').f
 
 test('MiniLM: ‘it’ → ‘animal’ in “…too tired” and “…too wide”, as the core computes them, with the difference', async ({ page }) => {
   test.skip(!HAS_MINILM, 'all-MiniLM-L6-v2 is fetched by scripts/fetch-model.sh');
-  const link = `/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors&view=compare&layer=${LAYER}&head=${HEAD}&q=${IT}`
-    + `&text=${encodeURIComponent(TIRED)}&compare=${encodeURIComponent(WIDE)}`;
-  await page.goto(link);
+  // The page's own sentences are the example's: the view offers to open its head at 'it'.
+  await page.goto('/#v=1&model=models%2Fall-MiniLM-L6-v2%2Fmodel.safetensors&view=compare');
   await expect(page.locator('.ap')).toHaveAttribute('data-computing', 'model', { timeout: 60_000 });
   await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('textbox', { name: 'Sentence', exact: true })).toHaveValue(TIRED);
   await expect(page.getByRole('textbox', { name: 'Sentence B' })).toHaveValue(WIDE);
+  await page.getByRole('button', { name: 'Show the example: layer 4 · head 2, the query ‘it’' }).click();
+  await expect(page.locator('.ap-status')).toContainText(`layer ${LAYER + 1} of 6, head ${HEAD + 1} of 12`);
+  await expect(page.getByRole('button', { name: /Show the example/ })).toBeHidden();
+  await expect.poll(() => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('q'))).toBe(String(IT));
   await expect(panel(page).locator('.compare-map')).toHaveCount(3);
   await expect(panel(page).locator('.compare-note')).toContainText('Layer 4 · head 2 on both sentences');
   await expect(panel(page).locator('.compare-note')).toContainText('16 tokens each, paired by position, 1 replaced (‘tired’ → ‘wide’)');
@@ -96,7 +100,7 @@ test('MiniLM: ‘it’ → ‘animal’ in “…too tired” and “…too wide
 test('the toy: an inserted word has no counterpart, is named and left out of the difference; typing B updates it; the link carries B', async ({ page }) => {
   await page.goto(`${TOY_PAGE}&view=compare&text=${encodeURIComponent('the cat sat on the mat')}&compare=${encodeURIComponent('the big cat sat on the mat')}&q=1`);
   await expect(panel(page).locator('.compare-map')).toHaveCount(3);
-  await expect(panel(page).locator('.compare-note')).toContainText('6 tokens paired by the fewest edits, all the same; only in B, left out: ‘big’');
+  await expect(panel(page).locator('.compare-note')).toContainText('6 tokens paired by the fewest edits, none replaced; only in B, left out: ‘big’');
   await expect(tableRow(page, 'big \\(only in B\\)').locator('td').nth(0)).toHaveText('—');
   await expect(tableRow(page, 'big \\(only in B\\)').locator('td').nth(2)).toHaveText('—');
   await expect(panel(page).locator('.compare-map-difference .axis-query')).toHaveText(['the', 'cat', 'sat', 'on', 'the', 'mat']);
@@ -118,6 +122,28 @@ test('the toy: an inserted word has no counterpart, is named and left out of the
   }
   await expect(page.locator('.panel-compare .legend-model')).toContainText('random projections');
   await screenshot(page, 'compare-toy', { fullPage: true });
+
+  // The figure: the core draws A, B and B − A, its caption naming both texts and the pairing.
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await expect(dialog).toContainText('head 1 on sentences A and B, with B − A');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), dialog.getByRole('button', { name: 'SVG', exact: true }).click()]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  const figure = await page.evaluate((source) => {
+    const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
+    return {
+      title: doc.querySelector('title')?.textContent ?? '',
+      cells: doc.querySelectorAll('g[shape-rendering="crispEdges"] > rect').length,
+      texts: [...doc.querySelectorAll('text')].map((t) => t.textContent).join(' | '),
+    };
+  }, svg);
+  expect(figure.title).toBe('Attention of head 1 on two sentences');
+  expect(figure.cells).toBe(36 + 49 + 36);
+  expect(figure.texts).toContain('A: “the cat sat on the mat”');
+  expect(figure.texts).toContain('B: “the big cat sat on the mat”');
+  expect(figure.texts).toContain('only in B, left out: ‘big’');
+  expect(figure.texts).toContain('random projections');
+  await page.keyboard.press('Escape');
 
   const boxB = page.getByRole('textbox', { name: 'Sentence B' });
   await boxB.fill('the cat sat on the rug');

@@ -170,7 +170,7 @@ export function alignmentNote(alignments, tokens) {
     const list = (/** @type {string[]} */ items) => (items.length > 4 ? `${items.slice(0, 4).join(', ')} and ${items.length - 4} more` : items.join(', '));
     const how = onlyA.length === 0 && onlyB.length === 0 ? `${a.length} tokens each, paired by position` : `${shared.length} tokens paired by the fewest edits`;
     const words = [
-      replaced.length === 0 ? 'all the same' : `${replaced.length} replaced (${list(replaced)})`,
+      replaced.length === 0 ? 'none replaced' : `${replaced.length} replaced (${list(replaced)})`,
       ...(onlyA.length > 0 ? [`only in A, left out: ${list(onlyA)}`] : []),
       ...(onlyB.length > 0 ? [`only in B, left out: ${list(onlyB)}`] : []),
     ];
