@@ -44,7 +44,30 @@ fn reverse_reaches_99_percent_and_its_cross_attention_is_anti_diagonal() {
     }
     assert!(exact >= 99, "greedy translation right for {exact} of 100");
     let share = anti_diagonal as f64 / steps as f64;
+    println!("reverse: {evaluation:?}; greedy {exact}/100; anti-diagonal in {:.1}% of steps", 100.0 * share);
     assert!(share >= 0.95, "the last layer's cross-attention is anti-diagonal in {:.1}% of steps", 100.0 * share);
+}
+
+/// Held-out exact match after the stated steps, with the defaults of `TrainSettings::for_task`.
+fn learns(kind: TaskKind, steps: usize, at_least: f64) {
+    let (_, evaluation) = trained(TrainSettings::for_task(kind), steps);
+    println!("{}: {steps} steps, {evaluation:?}", kind.name());
+    assert!(evaluation.exact_match >= at_least, "{}: held-out exact match after {steps} steps {evaluation:?}", kind.name());
+}
+
+#[test]
+fn sort_reaches_97_percent_in_400_steps() {
+    learns(TaskKind::Sort, 400, 0.97);
+}
+
+#[test]
+fn induction_reaches_99_percent_in_300_steps() {
+    learns(TaskKind::Induction, 300, 0.99);
+}
+
+#[test]
+fn copy_with_an_offset_reaches_99_percent_in_300_steps() {
+    learns(TaskKind::CopyOffset, 300, 0.99);
 }
 
 #[test]

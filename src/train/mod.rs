@@ -298,12 +298,15 @@ impl Trainer {
                 self.values = previous;
                 self.adam = before;
                 self.data = data;
+                let what = if stats.loss.is_finite() {
+                    "the gradient or the weights stopped being finite numbers".to_owned()
+                } else {
+                    format!("the loss became {}", stats.loss)
+                };
                 return Err(invalid!(
                     Field::LearningRate,
-                    "training diverged at step {} (the loss became {}): the weights of step {} are kept; lower the learning rate and \
-                     train again",
+                    "training diverged at step {} ({what}): the weights of step {} are kept; lower the learning rate and train again",
                     self.adam.step + 1,
-                    if stats.loss.is_finite() { "finite but the gradient did not".to_owned() } else { stats.loss.to_string() },
                     self.adam.step
                 ));
             }
@@ -383,5 +386,58 @@ fn ratio(part: usize, whole: usize) -> f64 {
         0.0
     } else {
         part as f64 / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Field;
+
+    #[test]
+    fn a_diverging_step_stops_training_and_keeps_the_last_good_weights() {
+        let mut trainer = Trainer::new(TrainSettings::for_task(TaskKind::Reverse)).unwrap();
+        trainer.train(3).unwrap();
+        // Weights so large that the output map's sums overflow: the next loss is not finite.
+        let output = trainer.model.output.as_ref().unwrap().weight;
+        for v in &mut trainer.values[trainer.model.layout.slot(output).range()] {
+            *v = 3e38;
+        }
+        let before = trainer.values.clone();
+        let error = trainer.train(5).unwrap_err();
+        assert_eq!(error.field(), Some(Field::LearningRate));
+        assert!(
+            error.to_string().starts_with("training diverged at step 4 (the loss became NaN): the weights of step 3 are kept"),
+            "{error}"
+        );
+        assert_eq!(trainer.step(), 3);
+        assert_eq!(trainer.values, before);
+    }
+
+    #[test]
+    fn a_model_over_the_memory_budget_is_refused_before_anything_is_reserved() {
+        let settings = TrainSettings { d_model: 512, layers: 6, batch_size: 512, ..TrainSettings::for_task(TaskKind::Reverse) };
+        assert!(settings.memory_bytes() > MAX_TRAIN_BYTES);
+        let error = Trainer::new(settings).unwrap_err();
+        assert_eq!(error.field(), Some(Field::DModel));
+        assert!(error.to_string().contains("more than the 512 MiB budget"), "{error}");
+        let default = TrainSettings::for_task(TaskKind::Reverse);
+        assert!(default.memory_bytes() < 16 * 1024 * 1024, "{}", default.memory_bytes());
+    }
+
+    #[test]
+    fn snapshots_keep_step_zero_and_the_latest() {
+        let mut trainer = Trainer::new(TrainSettings { batch_size: 1, ..TrainSettings::for_task(TaskKind::Sort) }).unwrap();
+        assert_eq!(trainer.snapshot_steps(), [0]);
+        for _ in 0..MAX_TRAIN_SNAPSHOTS + 5 {
+            trainer.train(1).unwrap();
+            trainer.take_snapshot();
+        }
+        let steps = trainer.snapshot_steps();
+        assert_eq!(steps.len(), MAX_TRAIN_SNAPSHOTS);
+        assert_eq!((steps[0], steps[1], *steps.last().unwrap()), (0, 7, MAX_TRAIN_SNAPSHOTS + 5));
+        assert_eq!(trainer.take_snapshot(), MAX_TRAIN_SNAPSHOTS - 1, "the same step is not kept twice");
+        assert!(trainer.files(Some(MAX_TRAIN_SNAPSHOTS)).is_err());
+        assert_ne!(trainer.files(Some(0)).unwrap().safetensors, trainer.files(None).unwrap().safetensors);
     }
 }

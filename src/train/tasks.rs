@@ -23,8 +23,9 @@ pub enum TaskKind {
     Sort,
     /// `abcd` with offset 1 → `bcda`: the sequence rotated left by the offset; a shifted diagonal.
     CopyOffset,
-    /// `0123+0456` → `00579`: two numbers of `length` digits (leading zeros), their sum in
-    /// `length + 1` digits.
+    /// `123+456` → `9750`: two numbers of `length` digits (leading zeros), their sum in
+    /// `length + 1` digits written from the ones up, as by hand (each digit needs only the digits
+    /// of its column and the carry from the one written before).
     Add,
     /// A random sequence of `length` symbols, then its first symbol again: continue the repeat
     /// (`abcda` → `bcd`); the induction-head pattern (look at what followed the last occurrence).
@@ -78,9 +79,9 @@ pub struct Example {
 }
 
 impl Task {
-    /// The task with its default settings: length 8, 10 symbols, offset 3.
+    /// The task with its default settings: length 8 (3 digits for `add`), 10 symbols, offset 3.
     pub fn new(kind: TaskKind) -> Task {
-        Task { kind, length: 8, vocabulary: 10, offset: 3 }
+        Task { kind, length: if kind == TaskKind::Add { 3 } else { 8 }, vocabulary: 10, offset: 3 }
     }
 
     /// Refuses settings outside the task's range, naming the setting.
@@ -156,7 +157,7 @@ impl Task {
             TaskKind::Add => {
                 let (a, b) = prompt.split_once('+').expect("an add prompt has a +");
                 let sum = a.parse::<u64>().expect("digits") + b.parse::<u64>().expect("digits");
-                format!("{sum:0width$}", width = self.length + 1)
+                format!("{sum:0width$}", width = self.length + 1).chars().rev().collect()
             }
             TaskKind::Induction => symbols[1..symbols.len() - 1].iter().collect(),
         }
@@ -191,8 +192,9 @@ mod tests {
         assert_eq!(task(TaskKind::Reverse).answer("abcd"), "dcba");
         assert_eq!(task(TaskKind::Sort).answer("dbca"), "abcd");
         assert_eq!(Task { offset: 1, ..task(TaskKind::CopyOffset) }.answer("abcd"), "bcda");
-        assert_eq!(Task { length: 4, ..task(TaskKind::Add) }.answer("0123+0456"), "00579");
-        assert_eq!(Task { length: 2, ..task(TaskKind::Add) }.answer("99+99"), "198");
+        assert_eq!(Task { length: 4, ..task(TaskKind::Add) }.answer("0123+0456"), "97500");
+        assert_eq!(task(TaskKind::Add).answer("123+456"), "9750");
+        assert_eq!(Task { length: 2, ..task(TaskKind::Add) }.answer("99+99"), "891");
         assert_eq!(task(TaskKind::Induction).answer("abcda"), "bcd");
     }
 
