@@ -38,7 +38,6 @@ pub mod run;
 pub mod session;
 pub mod text;
 pub mod toy;
-pub mod train;
 pub mod translation;
 pub mod vision;
 

@@ -20,6 +20,7 @@ import { LIMITS, TOY_SOURCE, cloneState, comparedText, defaultPresentation, defa
 import { STEP_MS } from './timeline.js';
 import { decodeState, encodeState } from './url-state.js';
 import { comparedAt, comparedRun, computingKind, focusIn, generationView, stateIn, viewOf } from './view-model.js';
+import { readsPictures } from './views/picture.js';
 import { createPlaygroundViews } from './views/playground.js';
 import { readsCharacters } from './views/translation.js';
 
@@ -76,16 +77,17 @@ export function mountPlayground(container, options) {
     base: () => doc.baseURI,
     onChange: () => dispatch({ type: 'model-status' }),
     // The models trained here keep their weights in model.safetensors (docs/trained-models.md),
-    // a trained decoder names its heads in heads.json beside them, an encoder–decoder reads
-    // its vocabularies from vocab.json, and a vision model its image processor's settings.
+    // a trained decoder (and the captioner) names its heads in heads.json beside them, an encoder–decoder reads
+    // its vocabularies from vocab.json, a vision model its image processor's settings, and a
+    // captioner both: the image processor's settings and the words it writes.
     known: (address) => {
       const entry = shippedAt(shipped, address)?.entry;
       if (entry?.origin !== 'trained') return null;
       return {
         weights: 'model.safetensors',
-        heads: entry.kind === 'decoder',
-        ...(entry.kind === 'encoder-decoder' ? { vocab: 'vocab.json' } : {}),
-        ...(entry.kind === 'vision' ? { preprocessor: 'preprocessor_config.json' } : {}),
+        heads: entry.kind === 'decoder' || entry.kind === 'captioner',
+        ...(entry.kind === 'encoder-decoder' || entry.kind === 'captioner' ? { vocab: 'vocab.json' } : {}),
+        ...(entry.kind === 'vision' || entry.kind === 'captioner' ? { preprocessor: 'preprocessor_config.json' } : {}),
       };
     },
   });
@@ -121,10 +123,12 @@ export function mountPlayground(container, options) {
     onCancelLoad: () => loader.cancel(),
     onToy: () => choose({ source: TOY_SOURCE, hiddenHeads: [] }),
     onTrained: () => choose({ source: trained[0], vectors: null, hiddenHeads: [] }, trained.slice(1)),
-    // An encoder–decoder opens on its last block: the cross-attention of the decoder's last layer.
-    onAddress: (address) => choose({
-      source: address, vectors: null, hiddenHeads: [], ...(shippedAt(shipped, address)?.entry.kind === 'encoder-decoder' ? { layer: LIMITS.layer.max, head: 0 } : {}),
-    }),
+    // An encoder–decoder (a captioner too) opens on its last block: the cross-attention of the
+    // decoder's last layer.
+    onAddress: (address) => {
+      const kind = shippedAt(shipped, address)?.entry.kind;
+      choose({ source: address, vectors: null, hiddenHeads: [], ...(kind === 'encoder-decoder' || kind === 'captioner' ? { layer: LIMITS.layer.max, head: 0 } : {}) });
+    },
     onFiles: (local) => {
       loader.clear();
       dispatch({ type: 'choose-source', patch: { source: loader.loadFiles(local), vectors: null, hiddenHeads: [] } });
@@ -193,7 +197,7 @@ export function mountPlayground(container, options) {
     const crossText = limitText(request.crossText);
     const comparing = comparedText(request);
     // The picture goes with its run: the picture view never paints one picture's attention over another.
-    const picture = status.info?.kind === 'vision' ? views.picture() : null;
+    const picture = readsPictures(status.info?.kind) ? views.picture() : null;
     const outcome = await engine.run({
       request: runRequest(request, kind, {
         text: text.text,
@@ -274,9 +278,11 @@ export function mountPlayground(container, options) {
     const f = focusIn(state, shown);
     const decoder = shown?.full.run.source.kind === 'decoder' && kind === 'model';
     const translating = shown?.full.run.source.kind === 'encoder-decoder' && kind === 'model';
+    // A caption is written as a translation is: greedily, with the picture's patches as the source.
+    const captioning = shown?.full.run.source.kind === 'captioner' && kind === 'model';
     // The generation as it was computed: the settings and the text of the run on screen.
     const computed = page.lastGood ?? state;
-    const generation = shown && (decoder || translating) ? generationView(atLayer(shown.full, f.layer), f.query, computed.generate) : null;
+    const generation = shown && (decoder || translating || captioning) ? generationView(atLayer(shown.full, f.layer), f.query, computed.generate) : null;
     const vocabulary = translating ? status.vocabulary : null;
     views.render({
       page,
@@ -286,7 +292,7 @@ export function mountPlayground(container, options) {
       notes: notesOf(page, status),
       borrowed: kind === 'vectors' ? status.info : null,
       controlErrors: page.fieldErrors,
-      generation: { decoder, translation: translating, attention: (shown?.full.layers ?? 0) > 0, prompt: limitText(computed.text).text, view: generation },
+      generation: { decoder, translation: translating || captioning, caption: captioning, attention: (shown?.full.layers ?? 0) > 0, prompt: limitText(computed.text).text, view: generation },
       translation: {
         on: translating,
         model: status.name,
@@ -295,7 +301,7 @@ export function mountPlayground(container, options) {
         vocabulary,
         characters: vocabulary !== null && readsCharacters(vocabulary),
       },
-      picture: { on: kind === 'model' && status.info?.kind === 'vision', vision: shown?.full.run.vision ?? null },
+      picture: { on: kind === 'model' && readsPictures(status.info?.kind), vision: shown?.full.run.vision ?? null, captioner: status.info?.kind === 'captioner', caption: captioning ? shown?.full.run.generation ?? null : null },
     });
     writeUrlSoon();
     if (!shown) return;
@@ -364,17 +370,6 @@ export function mountPlayground(container, options) {
      */
     setProblems: (problems) => dispatch({ type: 'problems', problems }),
     exportFile: exportNow,
-    /**
-     * Opens a model from files as "Your files…" does (the Train panel's model in training), with
-     * the state to show it in (its probe's text, the block and head on screen).
-     * @param {import('./model/files.js').LocalFiles} local
-     * @param {Partial<PlaygroundState>} [change]
-     */
-    openFiles: (local, change = {}) => {
-      loader.clear();
-      dispatch({ type: 'choose-source', patch: { ...change, source: loader.loadFiles(local), vectors: null, hiddenHeads: [] } });
-      if (change.text !== undefined) views.setTexts(page.state);
-    },
     destroy() {
       clock.set(false);
       scheduler.cancel();

@@ -48,6 +48,8 @@ export const ORIGINS = {
  * @property {boolean} runPending          a run is scheduled or on its way
  * @property {boolean} focusGeneration     the reader asked for a generation: focus its first step
  *   when it comes
+ * @property {boolean} chosenModel         the reader chose the model in the settings: once it is
+ *   ready, a captioner opens on the head its evaluation named
  * @property {number} runCount
  * @property {{ link: string | null, model: string | null, core: string | null }} notes
  * @property {Partial<Record<string, string>>} fieldErrors  core messages by control
@@ -125,6 +127,7 @@ export function initialPage(decoded, origin, fallbacks = []) {
     autoplayPending: decoded.presentation.autoplay,
     runPending: false,
     focusGeneration: false,
+    chosenModel: false,
     runCount: 0,
     notes: { link: problemNote(decoded.problems, origin), model: null, core: null },
     fieldErrors: {},
@@ -179,6 +182,7 @@ function handle(page, event, env) {
     case 'choose-source':
       page.notes.model = null;
       page.fallbacks = event.fallbacks ?? [];
+      page.chosenModel = true;
       return update(page, event.patch);
     case 'text':
       page.state = { ...page.state, [event.which]: event.text };
@@ -410,6 +414,14 @@ function modelStatus(page, status) {
     return update(page, { source: next });
   }
   if (about && status.phase === 'ready') page.fallbacks = [];
+  // A captioner chosen in the settings opens on the head its evaluation named (heads.json): the
+  // cross-attention head that looks at the object a word names. A link's focus is kept.
+  const named = status.heads?.[0];
+  const opening = about && source === state.source && status.phase === 'ready' && page.chosenModel;
+  if (about && status.phase !== 'loading') page.chosenModel = false;
+  if (opening && status.info?.kind === 'captioner' && named) {
+    return [...update(page, { layer: named.layer, head: named.head }), { type: 'run', delay: 0 }];
+  }
   if (about && (status.phase === 'failed' || status.phase === 'cancelled')) {
     const subject = source.startsWith('local:') ? 'The model in your files' : `The model “${status.name}”`;
     page.notes.model = status.phase === 'failed'

@@ -323,7 +323,8 @@ export function blockName(run, block) {
   const { kind, queries } = run.blocks[block];
   if (!run.translation) return BLOCK_KINDS[kind];
   if (kind === 'cross') return 'cross-attention';
-  return run.sequences[queries]?.role === 'source' ? 'encoder self-attention' : 'decoder self-attention (causal)';
+  const role = run.sequences[queries]?.role;
+  return role === 'source' || role === 'patches' ? 'encoder self-attention' : 'decoder self-attention (causal)';
 }
 
 /**

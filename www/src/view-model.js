@@ -218,7 +218,7 @@ export function generationView(full, query, generate) {
   const why = generation.stopped === 'endOfText' ? ': the last is the end-of-text token, where generation stops'
     : generation.stopped === 'context' ? `: the context of ${full.model?.info.maxPositions ?? '?'} tokens is full` : '';
   const written = translation
-    ? `${n} target token${n === 1 ? '' : 's'} written one by one${generation.stopped === 'endOfText' ? ', the last the end-of-sequence token <eos>, where translation stops' : ', the most the model writes'}.`
+    ? `${n} target token${n === 1 ? '' : 's'} written one by one${generation.stopped === 'endOfText' ? `, the last the end-of-sequence token <eos>, where the ${full.run.source.kind === 'captioner' ? 'caption' : 'translation'} stops` : ', the most the model writes'}.`
     : `${n} token${n === 1 ? '' : 's'} generated after the ${generation.promptTokens}-token prompt${why}.`;
   return {
     promptTokens: generation.promptTokens,

@@ -29,6 +29,8 @@ export const MAX_WEIGHTS_BYTES = CORE_LIMITS.maxModelFileBytes;
  * @property {URL} config
  * @property {URL | null} tokenizer  null where the model is known to have none (an encoder–decoder)
  * @property {URL} vocab      vocab.txt, or an encoder–decoder's vocab.json
+ * @property {boolean} [vocabToo]  vocab is read beside the file in the tokenizer's place, not
+ *   instead of it (a captioner: its image processor's settings and the words it writes)
  * @property {URL[]} weights   tried in order; the first that exists is used
  * @property {URL | null} heads  the model's named heads (heads.json), asked for only where the
  *   model is known to have them (the project's trained models)

@@ -9,7 +9,7 @@ import { isLocalSource, planFor, relativeAddress } from './address.js';
 /** @typedef {import('../types').Evaluation} Evaluation */
 
 /** The kinds of model the page computes. */
-export const PAGE_KINDS = /** @type {const} */ (['encoder', 'decoder', 'encoder-decoder', 'vision']);
+export const PAGE_KINDS = /** @type {const} */ (['encoder', 'decoder', 'encoder-decoder', 'vision', 'captioner']);
 
 /**
  * A shipped model as the Model settings offer it.

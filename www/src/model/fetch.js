@@ -146,7 +146,7 @@ export async function fetchModel(plan, { signal, onProgress }) {
   if (configProbe.exists === false) {
     throw new LoadError(`No model at ${plan.folder.href}: its config.json was not found (HTTP ${configProbe.status}).`);
   }
-  const vocabProbe = tokenizerProbe.exists === false ? await probe(plan.vocab, signal) : null;
+  const vocabProbe = tokenizerProbe.exists === false || plan.vocabToo ? await probe(plan.vocab, signal) : null;
   if (tokenizerProbe.exists === false && vocabProbe?.exists === false) {
     throw new LoadError(`${plan.name} has neither tokenizer.json nor vocab.txt at ${plan.folder.href}: one of them is needed to split text into tokens.`);
   }

@@ -129,7 +129,10 @@ export function createModelLoader({ engine, base, onChange, known = () => null }
           plan.vocab = new URL(files.vocab, plan.folder);
           plan.tokenizer = null;
         }
-        if (files.preprocessor) plan.tokenizer = new URL(files.preprocessor, plan.folder);
+        if (files.preprocessor) {
+          plan.tokenizer = new URL(files.preprocessor, plan.folder);
+          plan.vocabToo = Boolean(files.vocab);
+        }
       }
     } catch (error) {
       set({ ...NONE, phase: 'failed', source: address, name: address, message: errorMessage(error) });

@@ -26,6 +26,7 @@ import { renderNextTokens } from './next-tokens.js';
  * @typedef {Object} GenerateInput
  * @property {boolean} decoder        a decoder computes (else the panel is hidden)
  * @property {boolean} [translation]  an encoder–decoder computes: its translation is shown
+ * @property {boolean} [caption]      that encoder–decoder is a captioner: the translation is a caption of the picture
  * @property {boolean} [attention]    false for a model without attention (no step to play)
  * @property {GenerateState} settings
  * @property {string} prompt          the text the run continued
@@ -147,8 +148,9 @@ export function createGeneratePanel(root, callbacks) {
     root.hidden = !next.decoder && !translating;
     if (root.hidden) return;
     form.hidden = translating;
-    heading.textContent = translating ? 'Translation' : 'Generate';
-    text.setAttribute('aria-label', translating ? 'The translation' : 'The text and its continuation');
+    const captioning = next.caption ?? false;
+    heading.textContent = captioning ? 'Caption' : translating ? 'Translation' : 'Generate';
+    text.setAttribute('aria-label', captioning ? 'The caption' : translating ? 'The translation' : 'The text and its continuation');
     play.hidden = next.attention === false;
     const s = next.settings;
     sync(steps.control, s.steps);
@@ -160,7 +162,9 @@ export function createGeneratePanel(root, callbacks) {
     if (next.error) error.textContent = next.error;
     else if (error.dataset.core === 'yes') error.textContent = '';
     error.dataset.core = next.error ? 'yes' : 'no';
-    hint.textContent = translating
+    hint.textContent = captioning
+      ? 'The decoder writes the caption one word at a time, each the most probable under the model (greedy decoding), reading the picture’s patches through cross-attention, until the end-of-sequence token <eos>. Choose a step to see its distribution and its row of attention.'
+      : translating
       ? 'The decoder writes the translation one token at a time, each the most probable under the model (greedy decoding), until the end-of-sequence token <eos>. Choose a step to see its distribution and its row of attention.'
       : s.sample
       ? 'Each token is drawn from the model’s distribution (softmax of the logits ÷ temperature, among the top-k): the same seed draws the same tokens.'

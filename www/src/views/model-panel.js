@@ -51,6 +51,9 @@ export function describeModel(info) {
       : `GRU encoder–decoder ${info.heads === 0 ? 'without attention' : 'with additive attention'} · decoder state ${info.hidden}`;
     return `${shape} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · source vocabulary of ${info.vocabSize.toLocaleString('en')} · up to ${info.maxPositions} source tokens`;
   }
+  if (info.kind === 'captioner') {
+    return `Vision encoder–decoder (captioner) · a ViT reads ${info.maxPositions} tokens (the class token, then the patches) · Transformer decoder of ${info.layers} layer${info.layers === 1 ? '' : 's'} × ${info.heads} heads · d_model ${info.hidden}, d_k ${info.dK} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · writes from ${info.vocabSize} words`;
+  }
   if (info.kind === 'vision') {
     return `${info.architecture === 'deit' ? 'DeiT' : 'ViT'} image classifier · ${info.layers} layers × ${info.heads} heads · d_model ${info.hidden}, d_k ${info.dK} · ${parameters} parameters · ${info.dtype} weights, computed in f32 · ${info.vocabSize} classes · ${info.maxPositions} tokens (the class token, then the patches)`;
   }
@@ -73,6 +76,9 @@ export function modelNote(info) {
       ? `its encoder’s self-attention, its decoder’s causal self-attention and cross-attention score with dot products scaled by 1/√${info.dK}`
       : info.heads === 0 ? 'its decoder never looks back at the source' : 'its cross-attention scores each encoder state with a small network (additive attention)';
     return `The toy’s settings do not apply: the model reads the source with its own vocabulary, writes the target greedily, and ${how}.`;
+  }
+  if (info.kind === 'captioner') {
+    return `The toy’s settings do not apply: the model cuts the picture into patches (tokens r0c0, r0c1 … after the class token), encodes them with self-attention, then writes the caption greedily: the decoder’s causal self-attention over the words so far and its cross-attention over the patches score with dot products scaled by 1/√${info.dK}.`;
   }
   if (info.kind === 'vision') {
     return `The toy’s settings do not apply: the model cuts the picture into patches (tokens r0c0, r0c1 … by row and column, after the class token), scores with dot products scaled by 1/√${info.dK}, masks nothing and learned its own positions.`;

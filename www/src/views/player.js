@@ -16,6 +16,7 @@ import { createHeatmap } from './heatmap.js';
 import { icon } from './icons.js';
 import { renderNextTokens } from './next-tokens.js';
 import { renderAdditive } from './additive.js';
+import { readsPictures } from './picture.js';
 
 /** @typedef {import('../run-data.js').RunData} RunData */
 /** @typedef {import('../types').Breakdown} QueryBreakdown */
@@ -174,7 +175,7 @@ export function createPlayer(root, callbacks) {
     }
     const picked = input.key === null ? null : Math.min(input.key, keys - 1);
     const b = decoding ? firstKeys(whole, keys) : whole;
-    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation, picked, combine: rowShape.combine, toy: !data.model, patches: data.run.source.kind === 'vision' });
+    const story = describeStep(b, step, { query: queryToken, keys: summary.keyTokens, score: summary.score, decoding, cross: translation && summary.kind === 'cross', cache: !translation, picked, combine: rowShape.combine, toy: !data.model, patches: readsPictures(data.run.source.kind) });
     title.textContent = story.title;
     explanation.textContent = story.explanation;
     // One <math> per part from an `=` on, so that a long formula wraps inside its box.

@@ -5,9 +5,7 @@
 
 import { el } from '../dom.js';
 import { STEP_MS } from '../timeline.js';
-import { EXAMPLE, createComparePanel } from './compare.js';
-import { DEFAULT_COMPARE_TEXT, DEFAULT_TEXT } from '../state.js';
-import { SERVED_MODEL } from '../model/address.js';
+import { createComparePanel } from './compare.js';
 import { createControls } from './controls.js';
 import { createEmbeddingStrip } from './embedding.js';
 import { createExportDialog } from './export-dialog.js';
@@ -90,7 +88,7 @@ import { createTokenStrip } from './token-strip.js';
 /**
  * The generation panel's input besides its view: whether a decoder computes, and the text it
  * continued.
- * @typedef {{ decoder: boolean, translation?: boolean, attention?: boolean, prompt: string, view: GenerationView | null }} GenerationInput
+ * @typedef {{ decoder: boolean, translation?: boolean, caption?: boolean, attention?: boolean, prompt: string, view: GenerationView | null }} GenerationInput
  */
 
 /**
@@ -227,7 +225,9 @@ export function createPlaygroundViews(container, callbacks) {
       sentence.setText(text);
     },
   });
-  const picturePanel = createPicturePanel(pictureHost, { onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }), onAcross: (across) => onPatch({ across }) });
+  const picturePanel = createPicturePanel(pictureHost, {
+    onPicture: callbacks.onPicture, onQuery: (query) => onPatch({ query }), onAcross: (across) => onPatch({ across }), onWord: (layer, query) => onPatch({ layer, query }),
+  });
   const noAttention = createNoAttentionPanel(noAttentionHost);
   noAttention.update(null);
   const modelPanel = createModelPanel(modelHost, {
@@ -283,10 +283,7 @@ export function createPlaygroundViews(container, callbacks) {
     onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
     onSpeed: (speed) => onPatch({ speed }),
   });
-  const comparePanel = createComparePanel(panels.compare, {
-    onQuery: (query) => onPatch({ query: fromView(query) }),
-    onExample: (query) => onPatch({ layer: EXAMPLE.layer, head: EXAMPLE.head, query: fromView(query) }),
-  });
+  const comparePanel = createComparePanel(panels.compare, { onQuery: (query) => onPatch({ query: fromView(query) }) });
   const exportDialog = createExportDialog(root, {
     snapshot: callbacks.snapshot,
     exportFile: callbacks.exportFile,
@@ -351,7 +348,7 @@ export function createPlaygroundViews(container, callbacks) {
      *   notes: ReturnType<typeof import('../controller.js').notesOf>, borrowed: ModelInfo | null,
      *   controlErrors: Partial<Record<string, string>>, generation: GenerationInput,
      *   translation: import('./translation.js').TranslationInput,
-     *   picture: { on: boolean, vision: import('../types').Vision | null } }} input
+     *   picture: { on: boolean, vision: import('../types').Vision | null, captioner: boolean, caption: import('../types').Generation | null } }} input
      */
     render({ page, status, served, shipped, notes: items, borrowed, controlErrors, generation, translation, picture }) {
       const { state, presentation } = page;
@@ -440,10 +437,7 @@ export function createPlaygroundViews(container, callbacks) {
         finder.update({ data: run, layer: f.layer, head: f.head, query: seen.query });
         heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
       } else if (state.view === 'compare') {
-        // The example's texts on MiniLM, not yet at its head and query: offer to open them.
-        const atExample = f.layer === EXAMPLE.layer && f.head === EXAMPLE.head && run.summary.queryTokens[seen.query]?.text === EXAMPLE.token;
-        const example = state.text === DEFAULT_TEXT && state.compareText === DEFAULT_COMPARE_TEXT && modelRun?.name === SERVED_MODEL.name && !atExample;
-        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined, example });
+        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;

@@ -79,20 +79,21 @@ test('the shipped models the page runs are offered by name, at their addresses',
   const catalog = [
     { name: 'enc', kind: 'encoder', folder: 'models/enc/', description: 'An encoder.', origin: 'pretrained' },
     { name: 'dates', kind: 'encoder-decoder', folder: 'trained/dates/', description: 'A translation model.', origin: 'trained' },
-    { name: 'eyes', kind: 'captioner', folder: 'trained/eyes/', description: 'Not run by the page yet.', origin: 'trained' },
+    { name: 'eyes', kind: 'captioner', folder: 'trained/eyes/', description: 'A captioner.', origin: 'trained' },
     { name: 'dec', kind: 'decoder', folder: 'trained/dec/', description: 'A decoder.', origin: 'trained' },
     { name: 'digits', kind: 'vision', folder: 'trained/digits/', description: 'An image classifier.', origin: 'trained' },
   ];
   const shipped = shippedModels(new URL('http://example.org/index.html'), new URL('http://example.org/www/dist/playground.js'), catalog);
-  assert.deepEqual(shipped.map((m) => [m.entry.name, m.address]), [['enc', 'models/enc/'], ['dates', 'trained/dates/'], ['dec', 'trained/dec/'], ['digits', 'trained/digits/']]);
+  assert.deepEqual(shipped.map((m) => [m.entry.name, m.address]), [['enc', 'models/enc/'], ['dates', 'trained/dates/'], ['eyes', 'trained/eyes/'], ['dec', 'trained/dec/'], ['digits', 'trained/digits/']]);
   assert.equal(shippedAt(shipped, 'trained/dec/')?.entry.name, 'dec');
   assert.equal(shippedAt(shipped, 'elsewhere/'), null);
   assert.equal(shippedLabel(catalog[0]), 'pretrained encoder');
   assert.equal(shippedLabel(catalog[3]), 'decoder, trained here');
   assert.equal(shippedLabel(catalog[1]), 'encoder–decoder, trained here');
   assert.equal(shippedLabel(catalog[4]), 'vision, trained here');
+  assert.equal(shippedLabel(catalog[2]), 'captioner, trained here');
   const fromGuide = shippedModels(new URL('http://example.org/www/docs/'), new URL('http://example.org/www/dist/playground.js'), catalog);
-  assert.equal(fromGuide[2].address, '../../trained/dec/');
+  assert.equal(fromGuide[3].address, '../../trained/dec/');
   // Only a model the project ships has a known origin, by its folder or one of its files.
   const base = 'http://example.org/index.html';
   assert.equal(shippedBehind(shipped, 'models/enc/', base)?.entry.origin, 'pretrained');

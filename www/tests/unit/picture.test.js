@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXAMPLES, fileNote, fitInSquare, movedQuery, patchLayout, sizeNote } from '../../src/views/picture.js';
+import { DRAW_SIDE, EXAMPLES, SCENES, SCENE_PENS, fileNote, fitInSquare, movedQuery, patchLayout, readsPictures, sizeNote } from '../../src/views/picture.js';
 import { runRequest, defaultState } from '../../src/state.js';
 import { CORE_LIMITS } from '../../src/generated/core.js';
 import { formatBytes } from '../../src/format.js';
@@ -52,6 +52,25 @@ test('the example digits stay on the canvas', () => {
   for (const [digit, lines] of Object.entries(EXAMPLES)) {
     for (const [x, y] of lines.flat()) assert.ok(x >= 0.1 && x <= 0.9 && y >= 0.1 && y <= 0.9, `${digit}: ${x}, ${y}`);
   }
+});
+
+test('the example scenes are drawn as the captioner was trained: two shapes of two colours, on the canvas, apart', () => {
+  assert.ok(SCENES.length >= 4);
+  for (const { name, shapes } of SCENES) {
+    assert.equal(shapes.length, 2, name);
+    const [a, b] = shapes;
+    assert.notEqual(a.colour, b.colour, name);
+    // The sentence names the shapes in the order drawn, each with its colour.
+    assert.ok(name.startsWith(`a ${a.colour} ${a.shape} `) && name.endsWith(` a ${b.colour} ${b.shape}`), name);
+    for (const { x, y, size, colour } of shapes) {
+      assert.ok(size >= 13 && size <= 16, name);
+      assert.ok(x - size / 2 >= 0 && x + size / 2 <= DRAW_SIDE && y - size / 2 >= 0 && y + size / 2 <= DRAW_SIDE, name);
+      assert.match(SCENE_PENS[colour], /^#[0-9a-f]{6}$/);
+    }
+    assert.ok(Math.hypot(a.x - b.x, a.y - b.y) > 16, `${name}: the shapes do not touch`);
+  }
+  assert.ok(readsPictures('vision') && readsPictures('captioner'));
+  assert.ok(!readsPictures('encoder-decoder') && !readsPictures(undefined));
 });
 
 test('a loaded vision model is asked to read the picture, not the text', () => {
