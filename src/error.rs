@@ -34,6 +34,16 @@ pub enum Field {
     Sampling,
     /// The picture a vision model reads.
     Image,
+    /// Training: the task, its sequence length, vocabulary and offset, the model's layers, the
+    /// learning rate, the batch size and the seed.
+    Task,
+    SequenceLength,
+    Vocabulary,
+    Offset,
+    Layers,
+    LearningRate,
+    BatchSize,
+    Seed,
 }
 
 /// What went wrong, said so that someone can fix it.

@@ -38,6 +38,7 @@ pub mod run;
 pub mod session;
 pub mod text;
 pub mod toy;
+pub mod train;
 pub mod translation;
 pub mod vision;
 

@@ -20,6 +20,18 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// Most bytes of a model's weights file (`model.safetensors`).
 pub const MAX_MODEL_FILE_BYTES: u64 = 700 * 1024 * 1024;
 
+/// Training (`train`): most layers (of the encoder and of the decoder each), heads, d_model and
+/// examples per step.
+pub const MAX_TRAIN_LAYERS: usize = 6;
+pub const MAX_TRAIN_HEADS: usize = 16;
+pub const MAX_TRAIN_D_MODEL: usize = 512;
+pub const MAX_TRAIN_BATCH: usize = 512;
+/// Most bytes a training step may hold (parameters, gradient, Adam's moments and activations),
+/// estimated before anything is reserved.
+pub const MAX_TRAIN_BYTES: u64 = 512 * 1024 * 1024;
+/// Most snapshots of the weights a training run keeps for its timeline.
+pub const MAX_TRAIN_SNAPSHOTS: usize = 200;
+
 /// A size in bytes as people read it: "16 MiB", "700 MiB", "512 bytes".
 pub fn format_bytes(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;

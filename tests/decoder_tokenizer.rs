@@ -93,6 +93,20 @@ fn a_tokenizer_without_merges_is_refused() {
 }
 
 #[test]
+fn a_character_level_vocabulary_needs_no_merges() {
+    let mut json: Value = serde_json::from_str(&fixture("tokenizer.json")).unwrap();
+    let vocab: serde_json::Map<String, Value> =
+        ["<|endoftext|>", "a", "b", "c", "="].iter().enumerate().map(|(i, t)| (t.to_string(), Value::from(i))).collect();
+    json["model"]["vocab"] = Value::Object(vocab);
+    json["model"]["merges"] = Value::Array(Vec::new());
+    json["added_tokens"] = serde_json::json!([{"id": 0, "content": "<|endoftext|>", "single_word": false, "lstrip": false,
+        "rstrip": false, "normalized": false, "special": true}]);
+    let tokenizer = BpeTokenizer::from_tokenizer_json(&json.to_string()).unwrap();
+    let ids: Vec<u32> = tokenizer.encode("abc=cba", 100).tokens.iter().map(|t| t.id.unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 3, 2, 1]);
+}
+
+#[test]
 fn both_forms_of_merges_give_the_same_tokens() {
     let mut json: Value = serde_json::from_str(&fixture("tokenizer.json")).unwrap();
     let pairs = json["model"]["merges"].clone();

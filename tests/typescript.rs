@@ -19,6 +19,8 @@ use attention_playground::run::{
     BlockKind, BlockSummary, Combined, HeadBreakdown, Projection, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
 };
 use attention_playground::session::RunRequest;
+use attention_playground::train::tasks::{Task, TaskKind, MAX_TASK_LENGTH};
+use attention_playground::train::{TrainArchitecture, TrainEvaluation, TrainProgress, TrainSettings};
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
 use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken, Vocabularies};
 use attention_playground::vision::{ClassScore, Patches, Prediction, Vision};
@@ -81,6 +83,12 @@ fn types() -> String {
         declaration::<StoredAs>(),
         declaration::<ModelInfo>(),
         declaration::<Encoding>(),
+        declaration::<TaskKind>(),
+        declaration::<Task>(),
+        declaration::<TrainArchitecture>(),
+        declaration::<TrainSettings>(),
+        declaration::<TrainProgress>(),
+        declaration::<TrainEvaluation>(),
     ];
     format!("{HEADER}\n{}", decls.join("\n"))
 }
@@ -97,6 +105,13 @@ fn core_constants() -> String {
         "maxModelFileBytes": limits::MAX_MODEL_FILE_BYTES,
         "maxImageSide": image::MAX_IMAGE_SIDE,
         "maxImageFileBytes": image::MAX_IMAGE_FILE_BYTES,
+        "maxTrainLayers": limits::MAX_TRAIN_LAYERS,
+        "maxTrainHeads": limits::MAX_TRAIN_HEADS,
+        "maxTrainDModel": limits::MAX_TRAIN_D_MODEL,
+        "maxTrainBatch": limits::MAX_TRAIN_BATCH,
+        "maxTrainBytes": limits::MAX_TRAIN_BYTES,
+        "maxTrainSnapshots": limits::MAX_TRAIN_SNAPSHOTS,
+        "maxTaskLength": MAX_TASK_LENGTH,
     }))
     .unwrap();
     format!(

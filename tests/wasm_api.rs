@@ -5,7 +5,8 @@
 //! in `wasm_api/decoder.rs`, against the tiny decoders' attentions and greedy generations, and in
 //! `wasm_api/seq2seq.rs`, against the trained encoder–decoders' translations and attentions, and in
 //! `wasm_api/vision.rs`, against a tiny vision transformer's attentions on pictures, and in
-//! `wasm_api/captioner.rs`, against the trained captioner's captions and cross-attentions.
+//! `wasm_api/captioner.rs`, against the trained captioner's captions and cross-attentions; `Trainer` in
+//! `wasm_api/train.rs`, against the native build's weights after the same steps.
 #![cfg(target_arch = "wasm32")]
 
 /// A model folder's files compiled into the tests: `fixture!(FOLDER, NAME, tokenizer: FILE)` or
@@ -52,6 +53,8 @@ mod json_numbers;
 mod model;
 #[path = "wasm_api/seq2seq.rs"]
 mod seq2seq;
+#[path = "wasm_api/train.rs"]
+mod train;
 #[path = "wasm_api/vision.rs"]
 mod vision;
 

@@ -370,6 +370,17 @@ export function mountPlayground(container, options) {
      */
     setProblems: (problems) => dispatch({ type: 'problems', problems }),
     exportFile: exportNow,
+    /**
+     * Opens a model from files as "Your files…" does (the Train panel's model in training), with
+     * the state to show it in (its probe's text, the block and head on screen).
+     * @param {import('./model/files.js').LocalFiles} local
+     * @param {Partial<PlaygroundState>} [change]
+     */
+    openFiles: (local, change = {}) => {
+      loader.clear();
+      dispatch({ type: 'choose-source', patch: { ...change, source: loader.loadFiles(local), vectors: null, hiddenHeads: [] } });
+      if (change.text !== undefined) views.setTexts(page.state);
+    },
     destroy() {
       clock.set(false);
       scheduler.cancel();

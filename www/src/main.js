@@ -1,13 +1,17 @@
 // The playground page's script (index.html): mounts a playground, kept in the URL, into every
-// element marked data-attention-playground (the page has one). Loaded in a worker, the same
-// script serves the wasm core instead.
+// element marked data-attention-playground (the page has one), and the Train mode (?mode=train,
+// the header's tabs). Loaded in a worker, the same script serves the wasm core instead, or
+// training in the worker the Train panel names TRAINER_WORKER.
 
 import { mountPlayground } from './app.js';
+import { mountTrainPanel } from './train/panel.js';
+import { TRAINER_WORKER, serveTrainer } from './train/worker.js';
 import { decodeState, encodeState } from './url-state.js';
 import { isWorkerScope, serveCore } from './worker.js';
 
-if (isWorkerScope()) serveCore();
-else startPage();
+if (!isWorkerScope()) startPage();
+else if (/** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (globalThis)).name === TRAINER_WORKER) serveTrainer();
+else serveCore();
 
 function startPage() {
   const here = new URL(import.meta.url);
@@ -27,8 +31,10 @@ function startPage() {
     });
   }
 
+  /** @type {ReturnType<typeof mountPlayground>[]} */
+  const playgrounds = [];
   for (const container of document.querySelectorAll('[data-attention-playground]')) {
-    mountPlayground(/** @type {HTMLElement} */ (container), {
+    playgrounds.push(mountPlayground(/** @type {HTMLElement} */ (container), {
       workerUrl: here,
       syncUrl: true,
       // An empty link opens on a trained model; the toy is one click away.
@@ -38,6 +44,51 @@ function startPage() {
         moduleUrl: new URL('./attention-playground.js', here),
         docsUrl: new URL('../docs/', here),
       },
+    }));
+  }
+  trainMode(here, playgrounds[0]);
+}
+
+/**
+ * The header's two modes: exploring attention (the playground) and training a model (the Train
+ * panel above the playground, which then runs the model in training). The mode is the link's
+ * `?mode=train`; the playground keeps its state in the fragment either way.
+ * @param {URL} workerUrl
+ * @param {ReturnType<typeof mountPlayground> | undefined} playground
+ */
+function trainMode(workerUrl, playground) {
+  const host = /** @type {HTMLElement | null} */ (document.querySelector('[data-train-panel]'));
+  const tabs = [...document.querySelectorAll('a[data-mode]')].map((a) => /** @type {HTMLAnchorElement} */ (a));
+  if (!host || !playground) return;
+  /** @type {ReturnType<typeof mountTrainPanel> | null} */
+  let panel = null;
+  const apply = () => {
+    const training = new URLSearchParams(window.location.search).get('mode') === 'train';
+    document.documentElement.classList.toggle('training', training);
+    host.hidden = !training;
+    for (const tab of tabs) tab.setAttribute('aria-current', String((tab.dataset.mode === 'train') === training));
+    if (training) {
+      panel ??= mountTrainPanel(host, {
+        workerUrl,
+        openInPlayground: (files, folder, change) => {
+          playground.openFiles({ files, folder }, change);
+          document.querySelector('[data-attention-playground]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+        },
+      });
+    } else {
+      panel?.pause();
+    }
+  };
+  for (const tab of tabs) {
+    tab.addEventListener('click', (event) => {
+      event.preventDefault();
+      const url = new URL(window.location.href);
+      if (tab.dataset.mode === 'train') url.searchParams.set('mode', 'train');
+      else url.searchParams.delete('mode');
+      window.history.pushState(window.history.state, '', url);
+      apply();
     });
   }
+  window.addEventListener('popstate', apply);
+  apply();
 }

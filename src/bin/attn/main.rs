@@ -13,6 +13,8 @@
 //!   and shows the alignment of a cross-attention head.
 //! - `attn caption --image FILE.png` describes a picture with the project's captioner and shows
 //!   where each word's cross-attention looked.
+//! - `attn train --task TASK --out DIR` trains a small Transformer on a generated task and writes
+//!   it as a model folder that `translate` and `generate` read.
 //! - `attn models` lists the shipped models (the catalog) and where each is on this machine.
 //! - `attn render --view heatmap|lines --svg OUT.svg` (or `--png OUT.png`) draws a figure of the
 //!   toy's or a model's attention.
@@ -43,6 +45,7 @@ mod table;
 mod token_table;
 mod token_text;
 mod tokenize_command;
+mod train_command;
 mod toy_command;
 mod translate_command;
 mod weights_file;
@@ -75,6 +78,8 @@ enum Command {
     Translate(translate_command::TranslateArgs),
     /// A captioner describes a picture: the caption, and where each word's cross-attention looked among the patches
     Caption(caption_command::CaptionArgs),
+    /// Train a small Transformer on a generated task (reverse, sort, copy-offset, add, induction) and write it as a model folder
+    Train(train_command::TrainArgs),
     /// The shipped models (the catalog): name, kind, folder, description, and whether each is on this machine
     Models(models_command::ModelsArgs),
     /// A figure (heatmap or lines) of the toy's or a pretrained model's attention, as SVG or PNG
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate_command::run(args),
         Command::Translate(args) => translate_command::run(args),
         Command::Caption(args) => caption_command::run(args),
+        Command::Train(args) => train_command::run(args),
         Command::Models(args) => models_command::run(args),
         Command::Render(args) => render_command::run(args),
     };

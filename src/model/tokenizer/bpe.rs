@@ -67,8 +67,8 @@ impl BpeTokenizer {
         let split_pattern = pre_tokenizer_of(json.get("pre_tokenizer"))?;
         check_unsupported(&json)?;
         let vocab = vocab_of(model)?;
-        let merges = merges_of(model.get("merges"), &vocab)?;
         let added = added_tokens_of(json.get("added_tokens"))?;
+        let merges = merges_of(model.get("merges"), &vocab, &added)?;
         let id_to_token = id_table(&vocab, added.iter().map(|t| (t.content.as_str(), t.id)))?;
         let unk = match model.get("unk_token").and_then(Value::as_str) {
             None => None,
@@ -262,10 +262,14 @@ fn check_unsupported(json: &Value) -> ModelResult<()> {
 }
 
 /// The merge rules, in either form `tokenizers` writes: `"a b"` strings or `["a", "b"]` pairs.
-fn merges_of(list: Option<&Value>, vocab: &HashMap<String, u32>) -> ModelResult<Merges> {
+/// An empty list is a character-level vocabulary (as the models trained here have): allowed only
+/// when every entry but the added tokens is one character, since a longer one could never be
+/// reached without merges.
+fn merges_of(list: Option<&Value>, vocab: &HashMap<String, u32>, added: &[AddedToken]) -> ModelResult<Merges> {
+    let character_level = || vocab.keys().all(|t| t.chars().nth(1).is_none() || added.iter().any(|a| a.content == *t));
     let list = list
         .and_then(Value::as_array)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() || character_level())
         .ok_or_else(|| bad("tokenizer.json has a BPE model without merges (model.merges): byte-level BPE needs its merge rules"))?;
     let mut merges = Merges::default();
     for (rank, entry) in list.iter().enumerate() {

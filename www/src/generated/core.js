@@ -27,6 +27,13 @@ export const CORE_LIMITS = /** @type {const} */ ({
   "maxInputBytes": 16777216,
   "maxModelCount": 4096,
   "maxModelFileBytes": 734003200,
+  "maxTaskLength": 32,
   "maxTextUnits": 20000,
-  "maxTokens": 1024
+  "maxTokens": 1024,
+  "maxTrainBatch": 512,
+  "maxTrainBytes": 536870912,
+  "maxTrainDModel": 512,
+  "maxTrainHeads": 16,
+  "maxTrainLayers": 6,
+  "maxTrainSnapshots": 200
 });

@@ -5,7 +5,7 @@
  * The setting or input an error is about: the names the page's state and the toy configuration
  * use (camelCase in JSON and JavaScript).
  */
-export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling" | "image";
+export type Field = "text" | "crossText" | "dModel" | "heads" | "kvHeads" | "temperature" | "maxTokens" | "padTo" | "window" | "score" | "positions" | "tokenizer" | "stage" | "model" | "steps" | "sampling" | "image" | "task" | "sequenceLength" | "vocabulary" | "offset" | "layers" | "learningRate" | "batchSize" | "seed";
 
 /**
  * What a shipped model is.
@@ -686,3 +686,86 @@ tokens: Array<Token>,
  * tokenizer adds (an encoder's `[CLS]` and `[SEP]`).
  */
 truncated: Truncation | null, };
+
+/**
+ * Which task.
+ */
+export type TaskKind = "reverse" | "sort" | "copy-offset" | "add" | "induction";
+
+/**
+ * A task and its settings.
+ */
+export type Task = { kind: TaskKind, 
+/**
+ * Symbols in a prompt (digits of each number for `add`).
+ */
+length: number, 
+/**
+ * Distinct symbols (letters `a`…; fixed at the ten digits for `add`).
+ */
+vocabulary: number, 
+/**
+ * `copy-offset`'s rotation.
+ */
+offset: number, };
+
+/**
+ * Which model learns.
+ */
+export type TrainArchitecture = "encoder-decoder" | "decoder-only";
+
+/**
+ * Everything that decides a training run: the same settings give the same weights, bit for bit.
+ */
+export type TrainSettings = { task: Task, architecture: TrainArchitecture, 
+/**
+ * Layers of the encoder and of the decoder each (of the one stack for decoder-only).
+ */
+layers: number, heads: number, dModel: number, 
+/**
+ * Adam's peak learning rate.
+ */
+learningRate: number, 
+/**
+ * Steps of linear warm-up to the peak.
+ */
+warmup: number, 
+/**
+ * Examples per step.
+ */
+batchSize: number, 
+/**
+ * Seeds the weights and the training data (the held-out data comes from another stream).
+ */
+seed: number, };
+
+/**
+ * Where training stands after a slice of steps.
+ */
+export type TrainProgress = { 
+/**
+ * Steps taken so far.
+ */
+step: number, 
+/**
+ * Each step of the slice: its mean loss and the share of answer tokens predicted right
+ * (on that step's training batch).
+ */
+losses: Array<number>, accuracies: Array<number>, 
+/**
+ * The learning rate of the last step.
+ */
+learningRate: number, };
+
+/**
+ * Accuracy on held-out examples.
+ */
+export type TrainEvaluation = { examples: number, loss: number, 
+/**
+ * Share of answer tokens right.
+ */
+tokenAccuracy: number, 
+/**
+ * Share of answers right in full (greedy decoding gives the same answers).
+ */
+exactMatch: number, };

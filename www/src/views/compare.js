@@ -26,22 +26,37 @@ import { renderLegend } from './legend.js';
  * @property {boolean} stretch
  * @property {string} model       what computed the weights (caption.js's modelLabel)
  * @property {boolean} picture    a vision model reads a picture: there is no sentence to compare
+ * @property {boolean} example    the texts are the example's and MiniLM computes them: offer to
+ *   open its head (layer 4, head 2) at the query 'it'
  */
+
+/** The example the view offers: MiniLM's head where 'it' goes to 'animal' in A, not in B. */
+export const EXAMPLE = { layer: 3, head: 1, token: 'it' };
 
 /**
  * @param {HTMLElement} root
- * @param {{ onQuery: (query: number) => void }} callbacks  a query of A, among the tokens shown
+ * @param {{ onQuery: (query: number) => void, onExample: (query: number) => void }} callbacks
+ *   a query of A, among the tokens shown; the example's query 'it', its head to be opened
  */
 export function createComparePanel(root, callbacks) {
   const doc = root.ownerDocument;
   const note = el(doc, 'p', { class: 'compare-note' });
+  const example = el(doc, 'button', {
+    class: 'small-button compare-example',
+    text: `Show the example: layer ${EXAMPLE.layer + 1} · head ${EXAMPLE.head + 1}, the query ‘${EXAMPLE.token}’`,
+    attrs: { type: 'button' },
+    on: { click: () => {
+      const it = input?.a.summary.queryTokens.findIndex((t) => t.text === EXAMPLE.token) ?? -1;
+      if (it >= 0) callbacks.onExample(it);
+    } },
+  });
   const maps = el(doc, 'div', { class: 'compare-maps' });
   const legends = el(doc, 'div', { class: 'compare-legends' });
   const weightLegend = el(doc, 'div', { class: 'heatmap-legend' });
   const differenceLegend = el(doc, 'div', { class: 'heatmap-legend compare-difference-legend' });
   legends.append(weightLegend, differenceLegend);
   const row = el(doc, 'div', { class: 'compare-row' });
-  root.replaceChildren(note, maps, legends, row);
+  root.replaceChildren(note, example, maps, legends, row);
   /** @type {CompareInput | null} */
   let input = null;
   /** @type {import('../compare.js').Comparison | null} */
@@ -118,6 +133,7 @@ export function createComparePanel(root, callbacks) {
   function update(next) {
     input = next;
     const { a, b } = next;
+    example.hidden = !next.example;
     if (next.picture) {
       note.textContent = 'A vision model reads a picture, not a sentence: Compare works on texts. Pick a text model in Settings.';
       note.classList.remove('error');

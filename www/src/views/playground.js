@@ -5,7 +5,9 @@
 
 import { el } from '../dom.js';
 import { STEP_MS } from '../timeline.js';
-import { createComparePanel } from './compare.js';
+import { EXAMPLE, createComparePanel } from './compare.js';
+import { DEFAULT_COMPARE_TEXT, DEFAULT_TEXT } from '../state.js';
+import { SERVED_MODEL } from '../model/address.js';
 import { createControls } from './controls.js';
 import { createEmbeddingStrip } from './embedding.js';
 import { createExportDialog } from './export-dialog.js';
@@ -283,7 +285,10 @@ export function createPlaygroundViews(container, callbacks) {
     onTogglePlay: () => onEvent({ type: 'play', on: !(shown?.playing ?? false) }),
     onSpeed: (speed) => onPatch({ speed }),
   });
-  const comparePanel = createComparePanel(panels.compare, { onQuery: (query) => onPatch({ query: fromView(query) }) });
+  const comparePanel = createComparePanel(panels.compare, {
+    onQuery: (query) => onPatch({ query: fromView(query) }),
+    onExample: (query) => onPatch({ layer: EXAMPLE.layer, head: EXAMPLE.head, query: fromView(query) }),
+  });
   const exportDialog = createExportDialog(root, {
     snapshot: callbacks.snapshot,
     exportFile: callbacks.exportFile,
@@ -437,7 +442,10 @@ export function createPlaygroundViews(container, callbacks) {
         finder.update({ data: run, layer: f.layer, head: f.head, query: seen.query });
         heads.update({ data: run, layer: f.layer, head: f.head, stretch: state.stretch });
       } else if (state.view === 'compare') {
-        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined });
+        // The example's texts on MiniLM, not yet at its head and query: offer to open them.
+        const atExample = f.layer === EXAMPLE.layer && f.head === EXAMPLE.head && run.summary.queryTokens[seen.query]?.text === EXAMPLE.token;
+        const example = state.text === DEFAULT_TEXT && state.compareText === DEFAULT_COMPARE_TEXT && modelRun?.name === SERVED_MODEL.name && !atExample;
+        comparePanel.update({ a: run, b: next.compared.b, error: next.compared.error, head: f.head, query: seen.query, stretch: state.stretch, model: label, picture: full.run.vision !== null && full.run.vision !== undefined, example });
       } else {
         const note = next.hidden ? `Step by step shows the model’s own computation: every token, ${specialNames(full.run, ' and ')} included (hiding them renormalises the other views only).` : '';
         const decoding = next.generation?.decoding ?? null;
