@@ -174,6 +174,23 @@ test('lesson 1: MiniLM\'s previous-word head, as the core computes it in Node', 
   await expect(question.locator('.lq-answer')).toHaveText(`‘tired’ gives the most weight to ‘was’: ${row[top].toFixed(3)} (layer 1, head 3 of all-MiniLM-L6-v2).`);
   // The reveal moves the playground to the query asked about.
   await expect.poll(() => question.locator('attention-playground').evaluate((el) => el.state?.query)).toBe(tired);
+
+  // Unveiled, the playground takes the reader's own text: the answer given stands for the old
+  // one; trying again puts the question's text back.
+  await question.getByRole('textbox', { name: 'Sentence', exact: true }).fill('The soup was tired.');
+  await expect(question.locator('.lq-answer')).toContainText('now shows another text');
+  await question.getByRole('button', { name: 'Try again' }).click();
+  await expect(question.locator('attention-playground')).toHaveAttribute('text', 'The chef who cooked the soup was tired.');
+  await expect(question.locator('attention-playground')).toHaveAttribute('query', '7');
+  await expect(question.locator('.lq-chip')).toHaveText(tokens, { timeout: 20_000 });
+  // Before an answer, the keys follow the playground's text; a text without the token the
+  // question is about says so instead of offering keys.
+  const playground = question.locator('attention-playground');
+  await playground.evaluate((el) => el.setAttribute('text', 'The soup was tired.'));
+  await expect(question.locator('.lq-chip')).toHaveText(['[CLS]', 'the', 'soup', 'was', 'tired', '.', '[SEP]'], { timeout: 20_000 });
+  await playground.evaluate((el) => el.setAttribute('text', 'The soup was hot.'));
+  await expect(question.locator('.lq-answers')).toContainText('a token the playground\'s text no longer has', { timeout: 20_000 });
+  await expect(question.locator('.lq-chip')).toHaveCount(0);
 });
 
 test('lesson 1 with the keyboard alone, as a screen reader reads it', async ({ page }) => {

@@ -49,6 +49,10 @@ export class LessonQuestion extends HTMLElement {
   #revealed = false;
   /** @type {number[]} the key indices offered, in order (token questions) */
   #keys = [];
+  /** The key tokens the options were made from: a new text in the playground makes new ones. */
+  #offered = '';
+  /** @type {Array<[string, string | null]>} the playground's attributes that a reveal or the reader may change, as they were */
+  #original = [];
 
   connectedCallback() {
     if (this.#built) return;
@@ -218,7 +222,9 @@ export class LessonQuestion extends HTMLElement {
     watch(source, () => {
       const w = weightsOf(source);
       if (!w) return;
-      if (this.#keys.length === 0) this.#tokenOptions(w);
+      // The reader may give the playground another text once it is unveiled: before an answer,
+      // the keys offered follow it; after one, the answer stands for the text it was given on.
+      if (this.#offered === '' || (!this.#revealed && offeredKeys(w) !== this.#offered)) this.#tokenOptions(w);
       this.#describeAnswer();
     });
   }
@@ -226,7 +232,19 @@ export class LessonQuestion extends HTMLElement {
   /** @param {Weights} w */
   #tokenOptions(w) {
     this.#answers.replaceChildren();
-    const query = this.#query(w);
+    this.#offered = offeredKeys(w);
+    let query;
+    try {
+      query = this.#query(w);
+    } catch (error) {
+      // The reader's own text lacks the token the question is about.
+      this.#keys = [];
+      const note = document.createElement('p');
+      note.className = 'lq-waiting';
+      note.textContent = `This question is about a token the playground's text no longer has (${error instanceof Error ? error.message : String(error)}): bring it back to answer.`;
+      this.#answers.append(note);
+      return;
+    }
     const legend = document.createElement('p');
     legend.className = 'lq-query';
     legend.textContent = this.#source && isPlayground(this.#source)
@@ -356,10 +374,12 @@ export class LessonQuestion extends HTMLElement {
     }
     this.#holdLaterAgain(false);
     const settings = this.getAttribute('reveal');
-    if (settings) {
-      const target = this.#source && isPlayground(this.#source) ? this.#source : this.querySelector('attention-playground');
-      for (const [name, value] of parseSettings(settings)) target?.setAttribute(name, value);
+    const target = this.#playground();
+    if (target && this.#original.length === 0) {
+      const names = new Set(['text', ...(settings ? parseSettings(settings).map(([name]) => name) : [])]);
+      this.#original = [...names].map((name) => [name, target.getAttribute(name)]);
     }
+    if (settings) for (const [name, value] of parseSettings(settings)) target?.setAttribute(name, value);
     this.#describeAnswer(answer);
     if (now) this.#feedback.focus();
     this.dispatchEvent(new CustomEvent(ANSWER_EVENT, { bubbles: true }));
@@ -373,6 +393,10 @@ export class LessonQuestion extends HTMLElement {
     if (this.#kind === 'token') {
       const w = this.#source && weightsOf(this.#source);
       if (!w) return;
+      if (offeredKeys(w) !== this.#offered || this.#keys.length === 0) {
+        if (this.#revealed) this.#answerLine.textContent = 'The playground now shows another text than the one you predicted on: Try again to predict on it.';
+        return;
+      }
       const query = this.#query(w);
       const top = topKey(w, query);
       const who = this.#source && isPlayground(this.#source) ? `‘${tokenText(w.queryTokens[query])}’` : 'The query';
@@ -392,8 +416,21 @@ export class LessonQuestion extends HTMLElement {
     }
   }
 
+  /** The playground the question reveals: the one it reads, or the one inside it. */
+  #playground() {
+    return this.#source && isPlayground(this.#source) ? this.#source : this.querySelector('attention-playground');
+  }
+
   #reset() {
     forget(this.#lesson, this.id);
+    // Asked again, the question shows the playground as it was asked, whatever the reveal or the
+    // reader changed since (another text, another query).
+    const target = this.#playground();
+    // Setting an attribute to the value it has applies it again (the reader's own text goes).
+    for (const [name, value] of this.#original) {
+      if (value === null) target?.removeAttribute(name);
+      else target?.setAttribute(name, value);
+    }
     this.#revealed = false;
     this.classList.remove('lq-revealed', 'lq-right', 'lq-wrong');
     for (const input of this.#answers.querySelectorAll('input')) {
@@ -411,6 +448,8 @@ export class LessonQuestion extends HTMLElement {
       this.#stage.firstElementChild?.setAttribute('inert', '');
     }
     this.#holdLaterAgain(true);
+    const w = this.#kind === 'token' && this.#source ? weightsOf(this.#source) : null;
+    if (w && offeredKeys(w) !== this.#offered) this.#tokenOptions(w);
     this.#describeAnswer(null);
     this.#answers.querySelector('input')?.focus();
     this.dispatchEvent(new CustomEvent(ANSWER_EVENT, { bubbles: true }));
@@ -433,6 +472,14 @@ function where(w) {
   if (w.modelInfo) return `layer ${w.layer + 1}, head ${w.head + 1} of ${modelName(w)}`;
   if (w.model === 'toy') return `head ${w.head + 1} of the toy, random projections`;
   return w.caption;
+}
+
+/**
+ * The key tokens of a playground's weights, as one string to compare.
+ * @param {Weights} w
+ */
+function offeredKeys(w) {
+  return w.keyTokens.join('\u0000');
 }
 
 /** @param {number} step */
