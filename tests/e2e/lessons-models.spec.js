@@ -186,3 +186,19 @@ test('the cost of attention: memory grows 4 times per doubling, and a window of 
   await windowed.getByRole('button', { name: 'Check my prediction' }).click();
   await expect(windowed.locator('lesson-value[key="animal"]')).toHaveText('0.000');
 });
+
+test('attention over images: the token count is the config\'s patches plus [CLS], and the sizes are the config\'s', async ({ page }) => {
+  test.setTimeout(120_000);
+  const config = JSON.parse(readFileSync(path.join(repo, 'trained', 'digits-vit', 'config.json'), 'utf8'));
+  const evaluation = JSON.parse(readFileSync(path.join(repo, 'trained', 'digits-vit', 'eval.json'), 'utf8'));
+  await page.goto('/www/lessons/attention-over-images.html');
+  await ready(page);
+  expect(await value(page, 'lesson-value[path="patch_size"]')).toBe(String(config.patch_size));
+  expect(await value(page, 'lesson-value[answer][measure="tokens"]')).toBe(String((config.image_size / config.patch_size) ** 2 + 1));
+  expect(await value(page, 'lesson-value[path="test_accuracy"]')).toBe(evaluation.test_accuracy.toFixed(3));
+  // The weights the question reads are a row of [CLS] over every token, summing to 1.
+  const cls = await page.locator('#vit').evaluate(async (el) => JSON.parse(await (await el.export('json')).text()).weights[0]);
+  expect(cls.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  const top = Math.max(...cls);
+  expect(await value(page, 'lesson-value[answer][measure="top-weight"]')).toBe(top.toFixed(3));
+});

@@ -1,6 +1,7 @@
 // <lesson-data>: a committed file of measured numbers (a trained model's eval.json or
-// heads.json, written by its evaluation script), read so that a lesson quotes it instead of
-// typing its numbers. It shows where the numbers come from; <lesson-value of="its id"
+// heads.json, written by its evaluation script; or its config.json), read so that a lesson quotes
+// it instead of typing its numbers. It shows where the numbers come from (`about` says who wrote
+// the file; by default the evaluation script); <lesson-value of="its id"
 // measure="value" path="accuracy.repeat_second_copy_top1"> writes one of them.
 //
 //   <lesson-data id="induction-eval" src="../../trained/gpt2-2l-induction/eval.json"></lesson-data>
@@ -43,7 +44,8 @@ export class LessonData extends HTMLElement {
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     this.#doc = await response.json();
     const name = src.split('/').filter(Boolean).slice(-2).join('/');
-    note.textContent = `${this.getAttribute('label') ?? 'Numbers'} from ${name}, written by the model's evaluation script on held-out data.`;
+    const about = this.getAttribute('about') ?? 'written by the model\'s evaluation script on held-out data';
+    note.textContent = `${this.getAttribute('label') ?? 'Numbers'} from ${name}${about ? `, ${about}` : ''}.`;
     this.dispatchEvent(new CustomEvent(DATA_EVENT));
   }
 
