@@ -55,6 +55,9 @@ test('reverse: the loss falls, the heatmap changes, Pause stops, the timeline go
   expect(after).not.toEqual(before);
   await expect(page.locator('.train-probe-answer')).toContainText(`step ${paused.toLocaleString('en')}`);
   await screenshot(page, 'train-1280-trained', { fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'train-390-trained', { fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The timeline: its first snapshot is step 0, whose heatmap is the one shown before training.
   const timeline = page.locator('#train-timeline');

@@ -75,3 +75,11 @@ export function formatBytes(bytes) {
   if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
+
+/** A round number at or above `value` for the top of an axis (a lesson's sweep, the training curves). */
+export function niceCeiling(/** @type {number} */ value) {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 4, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}

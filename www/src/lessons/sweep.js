@@ -7,6 +7,7 @@
 //     settings="h=1&kv=1" series="not scaled: scale=0 | scaled by 1/√d_k: scale=1"
 //     seeds="1 2 3" measure="entropy"></lesson-sweep>
 
+import { niceCeiling } from '../format.js';
 import { decodeParams } from '../url-state.js';
 import { DEFAULT_TEXT } from '../state.js';
 import { runMeasures, toyRun } from './core.js';
@@ -256,12 +257,4 @@ function label(x, y, content, className) {
   const node = el('text', { x, y, class: className });
   node.textContent = content;
   return node;
-}
-
-/** A round number at or above `value` for the top of an axis. */
-export function niceCeiling(/** @type {number} */ value) {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 4, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
 }

@@ -4,8 +4,7 @@
 // than room, and the held-out measures as points at the steps they were taken.
 
 import { el, svgEl } from '../dom.js';
-import { formatNumber } from '../format.js';
-import { niceCeiling } from '../lessons/sweep.js';
+import { formatNumber, niceCeiling } from '../format.js';
 
 /** The chart's size in its own units (it scales to its box). */
 const WIDTH = 520;

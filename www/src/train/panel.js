@@ -186,6 +186,8 @@ export function mountTrainPanel(root, options) {
   let parameters = 0;
   /** Models started so far (each Reset). */
   let models = 0;
+  /** Resets asked for: only the latest one's answers are used. */
+  let resets = 0;
   /** Probes shown so far: each is a run of its own for the views. */
   let probes = 0;
   /** @type {{ prompt: string, answer: string } | null} */
@@ -297,7 +299,9 @@ export function mountTrainPanel(root, options) {
    * and keep the model there was.
    */
   async function reset() {
+    const ticket = ++resets;
     await halt();
+    if (ticket !== resets) return;
     const { settings, problems } = read();
     showNotes(problems);
     if (problems.length > 0) {
@@ -305,13 +309,16 @@ export function mountTrainPanel(root, options) {
       return;
     }
     try {
+      // A model started is the worker's model, even when a later Reset was asked for (the
+      // worker answers in order, so that one's answer follows); a refusal is shown only when
+      // no later Reset was asked for, and keeps the model there was.
       const started = await client.request('start', { settings });
       running = started.settings;
       models += 1;
       parameters = started.parameters;
       example = started.probe;
     } catch (error) {
-      failed(error);
+      if (ticket === resets) failed(error);
       return;
     }
     step = 0;

@@ -54,9 +54,9 @@ function probe(session, model, snapshot) {
 async function answer(message) {
   const session = await core();
   if (message.type === 'start') {
-    trainer?.free();
-    trainer = null;
+    // Settings the core refuses leave the model there was.
     const created = new Trainer(message.settings);
+    trainer?.free();
     trainer = created;
     return [{ type: 'started', id: message.id, settings: created.settings(), parameters: created.parameters(), probe: created.probe() }, []];
   }
