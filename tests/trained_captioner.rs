@@ -2,7 +2,8 @@
 //! captions and every cross-attention map equal PyTorch's (`tests/fixtures/trained/
 //! shapes-captioner.json`, from `training/make_captioner_fixtures.py`), and the two numbers its
 //! evaluation wrote (exact captions; nouns whose cross-attention lies mostly on the object they
-//! name) hold when the core recomputes them on 200 held-out scenes.
+//! name) hold when the core recomputes them on 200 held-out scenes, and are the ones the model
+//! card, docs/trained-models.md and the README state.
 
 use std::path::Path;
 
@@ -150,6 +151,14 @@ fn the_stated_numbers_hold_when_the_core_recomputes_them() {
     assert_eq!(eval.test_scenes, 2000);
     assert!(eval.exact_caption >= 0.95, "exact captions {}", eval.exact_caption);
     assert!(eval.share_of_nouns_on_named_object >= 0.9, "nouns on their object {}", eval.share_of_nouns_on_named_object);
+    let text = |path: &str| std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    let (card, doc) = (text("trained/shapes-captioner/README.md"), text("docs/trained-models.md"));
+    for share in [eval.exact_caption, eval.share_of_nouns_on_named_object] {
+        let stated = format!("{:.1}%", share * 100.0);
+        assert!(card.contains(&stated) && doc.contains(&stated), "the model card and docs/trained-models.md state {stated}");
+    }
+    let overview = format!("`shapes-captioner`, {:.1}% exact captions on held-out scenes", eval.exact_caption * 100.0);
+    assert!(text("README.md").contains(&overview), "the README states {overview}");
     let fixture: Fixture = read("tests/fixtures/trained/shapes-captioner.json");
     assert_eq!(fixture.attention, eval.attention);
     let model = model();
@@ -172,6 +181,7 @@ fn the_stated_numbers_hold_when_the_core_recomputes_them() {
     }
     let count = fixture.scenes.len() as f64;
     let (exact, share) = (exact as f64 / count, on_object as f64 / nouns as f64);
+    eprintln!("recomputed on {count} held-out scenes: {exact:.4} exact captions, {share:.4} of {nouns} nouns on their object");
     assert!(exact >= 0.95 && (exact - eval.exact_caption).abs() < 0.04, "exact captions {exact} (eval.json {})", eval.exact_caption);
     assert!(
         share >= 0.85 && (share - eval.share_of_nouns_on_named_object).abs() < 0.06,
