@@ -201,4 +201,16 @@ test('attention over images: the token count is the config\'s patches plus [CLS]
   expect(cls.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   const top = Math.max(...cls);
   expect(await value(page, 'lesson-value[answer][measure="top-weight"]')).toBe(top.toFixed(3));
+
+  // The captioner: the head the lesson shows is the one its evaluation chose (head 4, from 1), on the
+  // cross-attention block, and 'square' looks at a patch, not at [CLS].
+  const captioner = JSON.parse(readFileSync(path.join(repo, 'trained', 'shapes-captioner', 'eval.json'), 'utf8'));
+  expect(captioner.attention).toBe('layer 1, head 4');
+  await expect(page.locator('#captioner')).toHaveAttribute('head', '3');
+  const cross = await page.locator('#captioner').evaluate(async (el) => JSON.parse(await (await el.export('json')).text()));
+  // Queries from the caption, keys from the picture: a cross-attention block.
+  expect(cross.keyTokens.slice(0, 2)).toEqual(['[CLS]', 'r0c0']);
+  expect(cross.queryTokens[6]).toBe('square');
+  expect(await value(page, 'lesson-value[of="captioner"][measure="top-key"]')).toMatch(/^‘r\dc\d’$/);
+  expect(await value(page, 'lesson-value[path="share_of_nouns_on_named_object"]')).toBe(captioner.share_of_nouns_on_named_object.toFixed(3));
 });
