@@ -79,6 +79,11 @@ export function mountTrainPanel(root, options) {
     el(doc, 'option', { text: 'Encoder–decoder', attrs: { value: 'encoder-decoder' } }),
     el(doc, 'option', { text: 'Decoder only', attrs: { value: 'decoder-only' } }),
   ]);
+  const positions = el(doc, 'select', {}, [
+    el(doc, 'option', { text: 'Sinusoidal', attrs: { value: 'sinusoidal' } }),
+    el(doc, 'option', { text: 'Learned', attrs: { value: 'learned' } }),
+    el(doc, 'option', { text: 'Rotary (RoPE)', attrs: { value: 'rotary' } }),
+  ]);
   const layers = number('1');
   const heads = number('1');
   const dModel = number('1');
@@ -94,7 +99,7 @@ export function mountTrainPanel(root, options) {
   const size = el(doc, 'p', { class: 'train-size' });
   const form = el(doc, 'form', { class: 'train-settings', attrs: { 'aria-label': 'Training settings', novalidate: true } }, [
     el(doc, 'fieldset', {}, [el(doc, 'legend', { text: 'Task' }), row('task', 'Task', task), taskAbout, row('sequenceLength', 'Length', length, 'symbols'), row('vocabulary', 'Vocabulary', vocabulary, 'symbols'), offsetRow]),
-    el(doc, 'fieldset', {}, [el(doc, 'legend', { text: 'Model' }), row('model', 'Architecture', architecture), layersRow, row('heads', 'Heads', heads), row('dModel', 'd_model', dModel), size]),
+    el(doc, 'fieldset', {}, [el(doc, 'legend', { text: 'Model' }), row('model', 'Architecture', architecture), row('positions', 'Positions', positions), layersRow, row('heads', 'Heads', heads), row('dModel', 'd_model', dModel), size]),
     el(doc, 'fieldset', {}, [
       el(doc, 'legend', { text: 'Training' }),
       row('learningRate', 'Learning rate', learningRate, 'peak'),
@@ -174,7 +179,12 @@ export function mountTrainPanel(root, options) {
             timelineLabel,
           ]),
         ]),
-        el(doc, 'div', { class: 'train-model' }, [tryButton, saveButton, saved]),
+        el(doc, 'div', { class: 'train-model' }, [
+          tryButton,
+          saveButton,
+          el(doc, 'p', { class: 'train-try', text: 'Try it opens the model at the step on screen in the playground below, with every view: type any input of the task’s symbols. Save gives its files, which Your files… opens again.' }),
+          saved,
+        ]),
       ]),
     ]),
   );
@@ -221,6 +231,7 @@ export function mountTrainPanel(root, options) {
     vocabulary.value = String(s.task.vocabulary);
     offset.value = String(s.task.offset);
     architecture.value = s.architecture;
+    positions.value = s.positions;
     layers.value = String(s.layers);
     heads.value = String(s.heads);
     dModel.value = String(s.dModel);
@@ -257,6 +268,7 @@ export function mountTrainPanel(root, options) {
     const settings = {
       task: { kind: /** @type {TaskKind} */ (task.value), length: whole(length, 'sequenceLength', 'The length'), vocabulary: whole(vocabulary, 'vocabulary', 'The vocabulary'), offset: whole(offset, 'offset', 'The offset') },
       architecture: /** @type {TrainSettings['architecture']} */ (architecture.value),
+      positions: /** @type {TrainSettings['positions']} */ (positions.value),
       layers: whole(layers, 'layers', 'Layers'),
       heads: whole(heads, 'heads', 'Heads'),
       dModel: whole(dModel, 'dModel', 'd_model'),
@@ -459,7 +471,9 @@ export function mountTrainPanel(root, options) {
 
   function sameSettings() {
     const { settings, problems } = read();
-    return problems.length === 0 && running !== null && JSON.stringify(settings) === JSON.stringify(running);
+    const now = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (settings));
+    const had = /** @type {Record<string, unknown> | null} */ (/** @type {unknown} */ (running));
+    return problems.length === 0 && had !== null && Object.keys(had).every((key) => JSON.stringify(now[key]) === JSON.stringify(had[key]));
   }
 
   // ---- the probe and the timeline ----
@@ -641,6 +655,8 @@ export function mountTrainPanel(root, options) {
   // Changing a setting before any training starts the model anew at once (and checks it);
   // after, it waits for Reset.
   form.addEventListener('change', (event) => {
+    // GPT-2's layout, which a decoder-only model is written in, has learned positions only.
+    if (event.target === architecture && architecture.value === 'decoder-only') positions.value = 'learned';
     describeTask();
     if (event.target === task) {
       void client.request('defaults', { task: /** @type {TaskKind} */ (task.value) }).then((answer) => {
