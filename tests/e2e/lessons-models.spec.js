@@ -165,6 +165,19 @@ test('recurrent bottleneck: the numbers are the models\' evaluations, and the tw
     expect(await value(page, `lesson-value[model="${model}"][bucket="${bucket}"]`)).toBe(exact(model, bucket).toFixed(3));
   }
   await expect(page.locator('lesson-accuracy .accuracy-chart')).toBeVisible();
+
+  // The two 'red's: the car's 'rouge' reads the car's 'red', as the core computes it.
+  const s = session(path.join(repo, 'trained', 'grammar-gru-additive'), { tokenizer: null, vocab: 'vocab.json' });
+  const summary = s.run({ source: 'model', text });
+  const targets = summary.sequences[summary.blocks[0].queries].tokens.map((t) => t.text);
+  const last = row(s, summary, 0, 0, targets.lastIndexOf('rouge'));
+  s.free();
+  expect(last.top).toBe(last.keys.lastIndexOf('red'));
+  const question = page.locator('lesson-question#two-reds');
+  await question.getByRole('radio', { name: 'red' }).nth(1).check();
+  await question.getByRole('button', { name: 'Check my prediction' }).click();
+  await expect(question.locator('.lq-feedback')).toHaveText('Right.');
+  await expect(question.locator('lesson-value[key="red#2"]')).toHaveText(last.weights[last.top].toFixed(3));
 });
 
 test('the cost of attention: memory grows 4 times per doubling, and a window of w lets T(2w+1) - w(w+1) pairs through', async ({ page }) => {
