@@ -172,7 +172,16 @@ test('every task trains, and induction on a decoder-only model shows its causal 
     await expect(page.locator('[data-train-panel]')).toHaveAttribute('data-probe', `${models}:1`);
   }
   await expect(page.locator('#train-model')).toHaveValue('decoder-only');
+  // The link names the task, and opens on it.
+  expect(new URL(page.url()).searchParams.get('task')).toBe('induction');
   await expect(page.locator('.train-block option:checked')).toHaveText(/causal self-attention/);
   await trainTo(page, 200);
   await screenshot(page, 'train-1280-induction', { fullPage: true });
+  await page.reload();
+  await expect(page.locator('#train-task')).toHaveValue('induction', { timeout: 20_000 });
+  await expect(page.locator('[data-train-panel]')).toHaveAttribute('data-probe', '1:0');
+  // Back to exploring: the panel hides, and the link forgets the mode and the task.
+  await page.getByRole('link', { name: 'Explore attention' }).click();
+  await expect(page.locator('[data-train-panel]')).toBeHidden();
+  expect(new URL(page.url()).search).toBe('');
 });

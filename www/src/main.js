@@ -52,7 +52,8 @@ function startPage() {
 /**
  * The header's two modes: exploring attention (the playground) and training a model (the Train
  * panel above the playground, which then runs the model in training). The mode is the link's
- * `?mode=train`; the playground keeps its state in the fragment either way.
+ * `?mode=train` (with `&task=…`, the task trained); the playground keeps its state in the
+ * fragment either way.
  * @param {URL} workerUrl
  * @param {ReturnType<typeof mountPlayground> | undefined} playground
  */
@@ -70,6 +71,14 @@ function trainMode(workerUrl, playground) {
     if (training) {
       panel ??= mountTrainPanel(host, {
         workerUrl,
+        task: new URLSearchParams(window.location.search).get('task'),
+        // The link names the task trained, so it opens on it again.
+        onTask: (task) => {
+          const url = new URL(window.location.href);
+          if (url.searchParams.get('mode') !== 'train') return;
+          url.searchParams.set('task', task);
+          window.history.replaceState(window.history.state, '', url);
+        },
         openInPlayground: (files, folder, change) => {
           playground.openFiles({ files, folder }, change);
           document.querySelector('[data-attention-playground]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -84,7 +93,10 @@ function trainMode(workerUrl, playground) {
       event.preventDefault();
       const url = new URL(window.location.href);
       if (tab.dataset.mode === 'train') url.searchParams.set('mode', 'train');
-      else url.searchParams.delete('mode');
+      else {
+        url.searchParams.delete('mode');
+        url.searchParams.delete('task');
+      }
       window.history.pushState(window.history.state, '', url);
       apply();
     });

@@ -39,6 +39,8 @@ const REPLAY_MS = 180;
  * @property {URL} workerUrl  the bundle, which serves training in a worker (train/worker.js)
  * @property {(files: File[], folder: string, change: { text: string, layer: number, head: number }) => void} openInPlayground
  *   opens a model folder in the playground, as "Your files…" does, on the probe's text and block
+ * @property {string | null} task  the task to open on (the link's `task`); another name, or none, is reverse
+ * @property {(task: TaskKind) => void} onTask  the task of the model started (for the link)
  */
 
 /**
@@ -327,6 +329,7 @@ export function mountTrainPanel(root, options) {
       const started = await client.request('start', { settings });
       running = started.settings;
       models += 1;
+      options.onTask(running.task.kind);
       parameters = started.parameters;
       example = started.probe;
     } catch (error) {
@@ -676,7 +679,8 @@ export function mountTrainPanel(root, options) {
   });
 
   probeEvery.value = '20';
-  void client.request('defaults', { task: 'reverse' }).then((answer) => {
+  const opening = TASKS.find(([kind]) => kind === options.task)?.[0] ?? 'reverse';
+  void client.request('defaults', { task: opening }).then((answer) => {
     fill(answer.settings);
     return reset();
   }, failed);
