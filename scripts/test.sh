@@ -4,7 +4,7 @@
 #
 #   bash scripts/test.sh [LAYER...]    LAYER: lint native wasm unit typecheck e2e (default: all)
 #
-#   lint       the Rust code's format (cargo fmt --check), clippy with warnings as errors over every
+#   lint       the Rust code's format (cargo fmt --all --check: the crate and crates/train), clippy with warnings as errors over every
 #              target and feature, and ESLint over the JavaScript (npm run lint)
 #   native     the Rust tests on this machine, every feature (cargo test --all-features)
 #   wasm       the wasm API tests (tests/wasm_api.rs) compiled for wasm32 and run in Node
@@ -64,7 +64,7 @@ run_layer "Build" bash scripts/build.sh
 build_ok=$((failures == 0))
 
 if selected lint; then
-  run_layer "Rust format (cargo fmt)" cargo fmt --check
+  run_layer "Rust format (cargo fmt)" cargo fmt --all --check
   run_layer "Rust lint (clippy)" cargo clippy --all-targets --all-features -- -D warnings
   if [ -f eslint.config.js ]; then
     run_layer "JavaScript lint (ESLint)" npm run --silent lint

@@ -25,6 +25,17 @@ fn a_trained_reverser_translates_its_probe_example() {
 }
 
 #[test]
+fn rotary_positions_are_written_for_the_loader() {
+    let dir = temp_path("model");
+    ok(&["train", "--task", "sort", "--steps", "2", "--positions", "rotary", "--out", dir.to_str().unwrap()]);
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    assert!(config.contains("\"positions\": \"rotary\""), "{config}");
+    let got = json(&["translate", "--model", dir.to_str().unwrap(), "--text", "dcba", "--json"]);
+    assert_eq!(got["model"]["architecture"], "transformer");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_decoder_only_model_is_written_for_generate() {
     let dir = temp_path("model");
     ok(&["train", "--task", "induction", "--steps", "1", "--out", dir.to_str().unwrap()]);
@@ -44,6 +55,10 @@ fn refused_settings_name_the_setting() {
         (vec!["--task", "sort", "--lr", "0"], "the learning rate must be above 0 and at most 1, not 0"),
         (vec!["--task", "add", "--length", "20"], "the sequence length must be from 1 to 15 for add, not 20"),
         (vec!["--task", "reverse", "--d-model", "512", "--layers", "6", "--batch-size", "512"], "budget"),
+        (
+            vec!["--task", "induction", "--positions", "rotary"],
+            "a decoder-only model is written in GPT-2's layout, whose positions are learned",
+        ),
     ] {
         let mut all = vec!["train", "--out", out, "--steps", "1"];
         all.extend(args);

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use attention_playground::model::safetensors::{Dtype, SafeTensors};
-use attention_playground::train::maths::{Architecture, Batch, Model, Spec};
+use attention_playground::train::maths::{Architecture, Batch, Model, PositionKind, Spec};
 use serde_json::Value;
 
 fn fixture(name: &str) -> (Value, Vec<u8>) {
@@ -57,6 +57,7 @@ fn check(name: &str) {
         target_vocab: size(s, "target_vocab"),
         max_positions: size(s, "max_positions"),
         layer_norm_eps: 1e-5,
+        positions: if s["architecture"] == "encoder-decoder" { PositionKind::Sinusoidal } else { PositionKind::Learned },
     };
     let b = &meta["batch"];
     let batch = Batch {

@@ -10,7 +10,7 @@ use attention_playground::train::maths::layer_norm::LayerNorm;
 use attention_playground::train::maths::linear::Linear;
 use attention_playground::train::maths::mlp::Mlp;
 use attention_playground::train::maths::softmax::{softmax_row, softmax_row_backward};
-use attention_playground::train::maths::{Architecture, Batch, Grads, Init, Layout, Mat, Model, Spec, Weights};
+use attention_playground::train::maths::{Architecture, Batch, Grads, Init, Layout, Mat, Model, PositionKind, Spec, Weights};
 
 fn random(rng: &mut SplitMix64, n: usize) -> Vec<f64> {
     (0..n).map(|_| f64::from(rng.normal())).collect()
@@ -133,10 +133,11 @@ fn softmax_with_a_mask() {
 }
 
 #[test]
-fn self_attention_causal_and_not() {
-    for causal in [false, true] {
+fn self_attention_causal_and_not_with_and_without_rotary_positions() {
+    for (causal, rotary) in [(false, false), (true, false), (false, true), (true, true)] {
         let mut layout = Layout::default();
-        let attention = Attention::new(&mut layout, "attn", 4, 2, causal);
+        let mut attention = Attention::new(&mut layout, "attn", 4, 2, causal);
+        attention.rotary = rotary;
         let shape = Shape { batch: 2, queries: 3, keys: 3 };
         check_layer(
             if causal { "causal self-attention" } else { "self-attention" },
@@ -217,16 +218,16 @@ fn cross_entropy_of_the_logits() {
 }
 
 /// A whole model's gradient, every parameter, on a batch of two.
-fn check_model(spec: Spec, batch: Batch) {
+fn check_model(spec: Spec, batch: &Batch) {
     let model = Model::new(spec);
     let values = parameters(&model.layout, &mut SplitMix64::new(11));
     let mut grads = vec![0.0; values.len()];
-    model.step(&values, &batch, Some(&mut grads));
-    check(&format!("{:?}", spec.architecture), &values, &grads, |v| model.forward(v, &batch).loss.loss);
+    model.step(&values, batch, Some(&mut grads));
+    check(&format!("{:?} {:?}", spec.architecture, spec.positions), &values, &grads, |v| model.forward(v, batch).loss.loss);
 }
 
 #[test]
-fn encoder_decoder_whole_step() {
+fn encoder_decoder_whole_step_with_each_kind_of_positions() {
     let spec = Spec {
         architecture: Architecture::EncoderDecoder,
         d_model: 4,
@@ -238,6 +239,7 @@ fn encoder_decoder_whole_step() {
         target_vocab: 5,
         max_positions: 4,
         layer_norm_eps: 1e-5,
+        positions: PositionKind::Sinusoidal,
     };
     let batch = Batch {
         size: 2,
@@ -247,7 +249,9 @@ fn encoder_decoder_whole_step() {
         input_len: 3,
         targets: vec![Some(3), Some(4), Some(2), Some(4), Some(4), Some(2)],
     };
-    check_model(spec, batch);
+    for positions in [PositionKind::Sinusoidal, PositionKind::Learned, PositionKind::Rotary] {
+        check_model(Spec { positions, ..spec }, &batch);
+    }
 }
 
 #[test]
@@ -263,6 +267,7 @@ fn decoder_only_whole_step() {
         target_vocab: 5,
         max_positions: 5,
         layer_norm_eps: 1e-5,
+        positions: PositionKind::Learned,
     };
     let batch = Batch {
         size: 2,
@@ -272,5 +277,5 @@ fn decoder_only_whole_step() {
         input_len: 4,
         targets: vec![None, None, Some(3), Some(2), None, None, Some(1), Some(4)],
     };
-    check_model(spec, batch);
+    check_model(spec, &batch);
 }

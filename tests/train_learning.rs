@@ -6,7 +6,7 @@
 use attention_playground::model::{LoadedModel, Seq2Seq};
 use attention_playground::run::BlockKind;
 use attention_playground::train::tasks::TaskKind;
-use attention_playground::train::{TrainSettings, Trainer};
+use attention_playground::train::{TrainPositions, TrainSettings, Trainer};
 
 /// Trains `steps` steps and returns the trainer and its held-out evaluation on 1000 examples.
 fn trained(settings: TrainSettings, steps: usize) -> (Trainer, attention_playground::train::TrainEvaluation) {
@@ -53,6 +53,28 @@ fn learns(kind: TaskKind, steps: usize, at_least: f64) {
     let (_, evaluation) = trained(TrainSettings::for_task(kind), steps);
     println!("{}: {steps} steps, {evaluation:?}", kind.name());
     assert!(evaluation.exact_match >= at_least, "{}: held-out exact match after {steps} steps {evaluation:?}", kind.name());
+}
+
+#[test]
+fn learned_and_rotary_positions_learn_reverse_and_the_loader_decodes_as_training_predicts() {
+    for positions in [TrainPositions::Learned, TrainPositions::Rotary] {
+        let settings = TrainSettings { positions, ..TrainSettings::for_task(TaskKind::Reverse) };
+        let (trainer, evaluation) = trained(settings, 400);
+        println!("reverse, {positions:?} positions: {evaluation:?}");
+        assert!(evaluation.exact_match >= 0.97, "{positions:?}: {evaluation:?}");
+        let files = trainer.files(None).unwrap();
+        assert!(files.config_json.contains(if positions == TrainPositions::Learned { "\"learned\"" } else { "\"rotary\"" }));
+        let model = Seq2Seq::from_files(&files.config_json, files.vocab_json.as_deref(), &files.safetensors).unwrap();
+        let mut rng = attention_playground::rng::SplitMix64::new(5);
+        let exact = (0..200)
+            .filter(|_| {
+                let example = settings.task.example(&mut rng);
+                model.translate(&example.prompt).unwrap().generation.unwrap().text == example.answer
+            })
+            .count();
+        // Greedy decoding by the loader agrees with the training's own held-out measure.
+        assert!((exact as f64 / 200.0 - evaluation.exact_match).abs() <= 0.03, "{positions:?}: {exact}/200 against {evaluation:?}");
+    }
 }
 
 #[test]

@@ -19,9 +19,9 @@ use attention_playground::run::{
     BlockKind, BlockSummary, Combined, HeadBreakdown, Projection, Role, RunSummary, Sequence, SourceInfo, SourceKind, WithoutSpecial,
 };
 use attention_playground::session::RunRequest;
-use attention_playground::train::tasks::{Task, TaskKind, MAX_TASK_LENGTH};
-use attention_playground::train::{TrainArchitecture, TrainEvaluation, TrainProgress, TrainSettings};
 use attention_playground::toy::{MaskSpec, Mode, ProjectionKind, ToyConfig};
+use attention_playground::train::tasks::{Task, TaskKind, MAX_TASK_LENGTH};
+use attention_playground::train::{TrainArchitecture, TrainEvaluation, TrainPositions, TrainProgress, TrainSettings};
 use attention_playground::translation::{Seq2SeqArchitecture, Translation, UnknownToken, Vocabularies};
 use attention_playground::vision::{ClassScore, Patches, Prediction, Vision};
 use attention_playground::{Field, Token, TokenizerKind, Truncation};
@@ -86,6 +86,7 @@ fn types() -> String {
         declaration::<TaskKind>(),
         declaration::<Task>(),
         declaration::<TrainArchitecture>(),
+        declaration::<TrainPositions>(),
         declaration::<TrainSettings>(),
         declaration::<TrainProgress>(),
         declaration::<TrainEvaluation>(),

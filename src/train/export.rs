@@ -193,7 +193,11 @@ pub fn files(settings: &TrainSettings, model: &Model, vocabulary: &Vocabulary, v
                 "norm_placement": "pre",
                 "final_layer_norm": true,
                 "layer_norm_eps": spec.layer_norm_eps,
-                "positions": "sinusoidal",
+                "positions": match settings.positions {
+                    super::TrainPositions::Sinusoidal => "sinusoidal",
+                    super::TrainPositions::Learned => "learned",
+                    super::TrainPositions::Rotary => "rotary",
+                },
                 "embedding_scale": "sqrt_d_model",
                 "tied_embeddings": false,
                 "training": training,
@@ -203,6 +207,9 @@ pub fn files(settings: &TrainSettings, model: &Model, vocabulary: &Vocabulary, v
                 let data = &values[slot.range()];
                 if let Some(linear) = linears.iter().find(|l| layout.slot(l.weight).offset == slot.offset) {
                     put(&slot.name, &[linear.d_out, linear.d_in], &transpose(data, linear.d_in, linear.d_out));
+                } else if let Some(rows) = position_rows(&slot.name, task) {
+                    // A learned table as long as the sequence the loader reads.
+                    put(&slot.name, &[rows, spec.d_model], &data[..rows * spec.d_model]);
                 } else {
                     put(&slot.name, &slot.shape, data);
                 }
@@ -268,6 +275,16 @@ pub fn files(settings: &TrainSettings, model: &Model, vocabulary: &Vocabulary, v
                 safetensors: writer.to_bytes(),
             }
         }
+    }
+}
+
+/// Rows of a learned position table in the `seq2seq` layout: `max_source_length` for the
+/// source's, `max_output_length` for the target's.
+fn position_rows(name: &str, task: &super::Task) -> Option<usize> {
+    match name {
+        "src_positions.weight" => Some(task.prompt_len() + 1),
+        "tgt_positions.weight" => Some(task.answer_len() + 1),
+        _ => None,
     }
 }
 

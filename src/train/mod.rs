@@ -23,7 +23,7 @@ pub mod tasks;
 /// The training maths (the `attention-train` crate): layers, cross-entropy, Adam, the model.
 pub use attention_train as maths;
 
-use attention_train::{Adam, AdamSettings, Architecture, Batch, Init, Model, Spec, Stats};
+use attention_train::{Adam, AdamSettings, Architecture, Batch, Init, Model, PositionKind, Spec, Stats};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{invalid, Result};
@@ -46,6 +46,19 @@ pub enum TrainArchitecture {
     DecoderOnly,
 }
 
+/// How the model knows where a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum TrainPositions {
+    /// Fixed sinusoids added to the embeddings (encoder–decoder).
+    Sinusoidal,
+    /// A learned table added to the embeddings (either model; GPT-2's layout has only these).
+    Learned,
+    /// Queries and keys of the self-attention heads turned by their position (encoder–decoder).
+    Rotary,
+}
+
 /// Everything that decides a training run: the same settings give the same weights, bit for bit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -53,6 +66,7 @@ pub enum TrainArchitecture {
 pub struct TrainSettings {
     pub task: Task,
     pub architecture: TrainArchitecture,
+    pub positions: TrainPositions,
     /// Layers of the encoder and of the decoder each (of the one stack for decoder-only).
     pub layers: usize,
     pub heads: usize,
@@ -68,13 +82,14 @@ pub struct TrainSettings {
 }
 
 impl TrainSettings {
-    /// The defaults for a task: an encoder–decoder (a decoder-only model for induction) with one
-    /// layer on each side, 2 heads, d_model 32, learning rate 0.005 after 50 warm-up steps (then
+    /// The defaults for a task: an encoder–decoder with sinusoidal positions (a decoder-only model
+    /// with learned positions for induction) with one layer on each side, 2 heads, d_model 32, learning rate 0.005 after 50 warm-up steps (then
     /// decaying as 1/√step), batches of 32, seed 1.
     pub fn for_task(kind: TaskKind) -> TrainSettings {
         TrainSettings {
             task: Task::new(kind),
             architecture: if kind == TaskKind::Induction { TrainArchitecture::DecoderOnly } else { TrainArchitecture::EncoderDecoder },
+            positions: if kind == TaskKind::Induction { TrainPositions::Learned } else { TrainPositions::Sinusoidal },
             layers: 1,
             heads: 2,
             d_model: 32,
@@ -106,6 +121,11 @@ impl TrainSettings {
             target_vocab: vocab,
             max_positions,
             layer_norm_eps: 1e-5,
+            positions: match self.positions {
+                TrainPositions::Sinusoidal => PositionKind::Sinusoidal,
+                TrainPositions::Learned => PositionKind::Learned,
+                TrainPositions::Rotary => PositionKind::Rotary,
+            },
         }
     }
 
@@ -118,6 +138,13 @@ impl TrainSettings {
     /// naming the setting.
     pub fn check(&self) -> Result<()> {
         self.task.check()?;
+        if self.architecture == TrainArchitecture::DecoderOnly && self.positions != TrainPositions::Learned {
+            return Err(invalid!(
+                Field::Positions,
+                "a decoder-only model is written in GPT-2's layout, whose positions are learned: choose learned positions or an \
+                 encoder–decoder"
+            ));
+        }
         if !(1..=MAX_TRAIN_LAYERS).contains(&self.layers) {
             return Err(invalid!(Field::Layers, "layers must be from 1 to {MAX_TRAIN_LAYERS}, not {}", self.layers));
         }

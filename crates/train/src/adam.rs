@@ -121,7 +121,7 @@ mod tests {
         // m̂ = g and v̂ = g² after the first step: the step is η·sign(g).
         assert!((theta[0] - 0.9).abs() < 1e-15);
         adam.update(&mut theta, &[-1.0]);
-        let m = 0.9 * 0.05 + 0.1 * -1.0;
+        let m = 0.9 * 0.05 - 0.1; // β₁m + (1 − β₁)g with m = 0.05, g = −1
         let v = 0.99 * 0.0025 + 0.01 * 1.0;
         let expected = 0.9 - 0.1 * (m / (1.0 - 0.81)) / (v / (1.0 - 0.9801)).sqrt();
         assert!((theta[0] - expected).abs() < 1e-12, "{} vs {expected}", theta[0]);

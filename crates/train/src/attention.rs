@@ -1,4 +1,5 @@
-//! Multi-head attention, self or cross, with an optional causal mask.
+//! Multi-head attention, self or cross, with an optional causal mask and optional rotary
+//! positions ([`Rotary`]: each head's Q and K turned by their position after the projections).
 //!
 //! Forward, per sequence and head `h` (columns `h·d_h .. (h+1)·d_h` of the projections):
 //! `Q = x_q W_Q + b_Q`, `K = x_kv W_K + b_K`, `V = x_kv W_V + b_V`,
@@ -26,6 +27,46 @@ pub struct Attention {
     pub heads: usize,
     /// Query `i` sees keys `0..=i` only.
     pub causal: bool,
+    /// Rotary positions: each head's queries and keys are turned by their position.
+    pub rotary: bool,
+}
+
+/// Rotary positions as Llama applies them ("rotate half"): dimension `i < d_h/2` of a head is
+/// paired with `i + d_h/2`, and the pair of position `p` turns by the angle `p·fᵢ`,
+/// `fᵢ = 10000^(−2i/d_h)`:
+/// `x'ᵢ = xᵢ cos − xᵢ₊ₕ sin`, `x'ᵢ₊ₕ = xᵢ₊ₕ cos + xᵢ sin`.
+/// A rotation is orthogonal, so the backward pass turns the gradient back by the same angle
+/// (the transpose): `∂L/∂xᵢ = ∂L/∂x'ᵢ cos + ∂L/∂x'ᵢ₊ₕ sin`, `∂L/∂xᵢ₊ₕ = ∂L/∂x'ᵢ₊ₕ cos − ∂L/∂x'ᵢ sin`.
+/// The frequencies and angles are rounded as the core's inference (`positions::RotaryHalf`) does.
+pub struct Rotary;
+
+impl Rotary {
+    /// `(cos, sin)` of pair `i` at position `p` for heads `d_h` wide.
+    fn angle<T: Real>(p: usize, i: usize, head_dim: usize) -> (T, T) {
+        let exponent = (2 * i) as f32 / head_dim as f32;
+        let frequency = (1.0 / libm::pow(10_000.0, f64::from(exponent))) as f32;
+        let angle = f64::from(p as f32 * frequency);
+        (T::from_f64(libm::cos(angle)), T::from_f64(libm::sin(angle)))
+    }
+
+    /// Turns every head of `x` (`batch` sequences of `len` rows, heads `head_dim` wide side by
+    /// side) in place; `back` turns the other way (the backward pass).
+    pub fn apply<T: Real>(x: &mut Mat<T>, len: usize, head_dim: usize, back: bool) {
+        let half = head_dim / 2;
+        for r in 0..x.rows {
+            let p = r % len;
+            let row = x.row_mut(r);
+            for head in row.chunks_exact_mut(head_dim) {
+                for i in 0..half {
+                    let (cos, sin) = Self::angle::<T>(p, i, head_dim);
+                    let sin = if back { -sin } else { sin };
+                    let (a, b) = (head[i], head[i + half]);
+                    head[i] = a * cos - b * sin;
+                    head[i + half] = b * cos + a * sin;
+                }
+            }
+        }
+    }
 }
 
 /// How the queries and keys of a batch are laid out: `batch` sequences, each `queries` rows of
@@ -57,7 +98,7 @@ impl Attention {
     pub fn new(layout: &mut Layout, name: &str, d: usize, heads: usize, causal: bool) -> Attention {
         assert!(heads > 0 && d % heads == 0, "d_model {d} must be a multiple of the {heads} heads");
         let mut map = |part: &str| Linear::new(layout, &format!("{name}.{part}"), d, d, true);
-        Attention { q: map("q"), k: map("k"), v: map("v"), o: map("o"), heads, causal }
+        Attention { q: map("q"), k: map("k"), v: map("v"), o: map("o"), heads, causal, rotary: false }
     }
 
     fn head_dim(&self) -> usize {
@@ -71,8 +112,12 @@ impl Attention {
     /// `y` for queries read from `x_q` and keys and values from `x_kv` (the same matrix for
     /// self-attention).
     pub fn forward<T: Real>(&self, w: &Weights<'_, T>, x_q: &Mat<T>, x_kv: &Mat<T>, shape: Shape) -> (Mat<T>, AttentionCache<T>) {
-        let (q, k, v) = (self.q.forward(w, x_q), self.k.forward(w, x_kv), self.v.forward(w, x_kv));
+        let (mut q, mut k, v) = (self.q.forward(w, x_q), self.k.forward(w, x_kv), self.v.forward(w, x_kv));
         let dh = self.head_dim();
+        if self.rotary {
+            Rotary::apply(&mut q, shape.queries, dh, false);
+            Rotary::apply(&mut k, shape.keys, dh, false);
+        }
         let scale: T = self.scale();
         let mut context = Mat::zeros(x_q.rows, self.q.d_out);
         let mut probs = Vec::with_capacity(shape.batch * self.heads);
@@ -122,6 +167,10 @@ impl Attention {
                 dq.add_block(b * shape.queries, h * dh, &matmul(&ds, &kh));
                 dk.add_block(b * shape.keys, h * dh, &matmul_tn(&ds, &qh));
             }
+        }
+        if self.rotary {
+            Rotary::apply(&mut dq, shape.queries, dh, true);
+            Rotary::apply(&mut dk, shape.keys, dh, true);
         }
         let dx_q = self.q.backward(w, g, &cache.x_q, &dq);
         let mut dx_kv = self.k.backward(w, g, &cache.x_kv, &dk);

@@ -1,5 +1,6 @@
 //! Token embeddings and positions: row `t` of a sequence becomes `s·E[id_t] + P[t]`, with `s`
-//! 1 or √d and `P` sinusoidal (fixed) or learned (a table of parameters).
+//! 1 or √d and `P` sinusoidal (fixed), learned (a table of parameters) or none (rotary positions
+//! enter in attention instead).
 //!
 //! Backward: a lookup copies a row, so `∂L/∂E[id] += s·∂L/∂x_t` for every `t` that read `id`
 //! (a scatter-add), and for learned positions `∂L/∂P[t] += ∂L/∂x_t` summed over the batch.
@@ -24,6 +25,9 @@ pub enum Positions {
     Sinusoidal,
     /// A learned table (`max_positions × d`).
     Learned(SlotId),
+    /// None added here: attention turns each head's queries and keys by their position
+    /// ([`crate::attention::Rotary`]).
+    Rotary,
 }
 
 impl Embedding {
@@ -38,6 +42,7 @@ impl Embedding {
         let pe = match positions {
             Positions::Sinusoidal => sinusoidal(len, self.d),
             Positions::Learned(slot) => Mat::from_vec(len, self.d, w.get(*slot)[..len * self.d].to_vec()),
+            Positions::Rotary => Mat::zeros(len, self.d),
         };
         let mut x = Mat::zeros(ids.len(), self.d);
         for (r, &id) in ids.iter().enumerate() {

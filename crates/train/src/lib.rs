@@ -30,7 +30,7 @@ pub mod softmax;
 
 pub use adam::{Adam, AdamSettings};
 pub use matrix::Mat;
-pub use model::{Architecture, Batch, Model, Spec, Stats};
+pub use model::{Architecture, Batch, Model, PositionKind, Spec, Stats};
 pub use params::{Init, Layout, Slot, SlotId};
 pub use real::Real;
 

@@ -5,7 +5,8 @@
 //! Encoder–decoder (the project's `seq2seq` Transformer): source `√d·E_src[x] + P`, per encoder
 //! layer `x += Attn(LN₁x)`, `x += MLP(LN₂x)`, then `M = LN(x)`; target `√d·E_tgt[y] + P`, per
 //! decoder layer `y += CausalAttn(LN₁y)`, `y += CrossAttn(LN₂y, M)`, `y += MLP(LN₃y)`, then
-//! `logits = LN(y)·W_out + b_out`. Positions are sinusoidal.
+//! `logits = LN(y)·W_out + b_out`. Positions are sinusoidal, learned (a table per sequence) or
+//! rotary (in the self-attention blocks).
 //!
 //! Decoder-only (GPT-2's layout): `E[y] + P` with a learned `P`, per layer
 //! `y += CausalAttn(LN₁y)`, `y += MLP(LN₂y)`, then `logits = LN(y)·Eᵀ` (the output map is the
@@ -51,6 +52,20 @@ pub struct Spec {
     /// Longest sequence the positions cover (a decoder-only model's learned table has this many rows).
     pub max_positions: usize,
     pub layer_norm_eps: f64,
+    /// How positions enter. A decoder-only model's are learned (GPT-2's layout).
+    pub positions: PositionKind,
+}
+
+/// How a model knows where a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionKind {
+    /// Fixed sinusoids added to the embeddings.
+    Sinusoidal,
+    /// A learned table added to the embeddings (one per sequence in an encoder–decoder).
+    Learned,
+    /// Each self-attention head's queries and keys turned by their position (cross-attention
+    /// compares two sequences and is left unturned).
+    Rotary,
 }
 
 impl Spec {
@@ -111,6 +126,8 @@ pub struct Model {
     pub layout: Layout,
     pub source_embedding: Option<Embedding>,
     pub target_embedding: Embedding,
+    /// The source's positions (an encoder–decoder's) and the target's.
+    pub source_positions: Positions,
     pub positions: Positions,
     pub encoder: Vec<Layer>,
     pub encoder_norm: Option<LayerNorm>,
@@ -137,7 +154,8 @@ impl Layer {
         let (d, eps) = (spec.d_model, spec.layer_norm_eps);
         let [ln1, attention, ln_cross, cross_attention, ln_mlp, mlp] = names;
         let ln1 = LayerNorm::new(layout, &format!("{at}.{ln1}"), d, eps);
-        let self_attention = Attention::new(layout, &format!("{at}.{attention}"), d, spec.heads, causal);
+        let mut self_attention = Attention::new(layout, &format!("{at}.{attention}"), d, spec.heads, causal);
+        self_attention.rotary = spec.positions == PositionKind::Rotary;
         let cross = cross.then(|| {
             (
                 LayerNorm::new(layout, &format!("{at}.{ln_cross}"), d, eps),
@@ -208,6 +226,13 @@ impl Model {
             Architecture::EncoderDecoder => {
                 let source_embedding = Some(Embedding::new(&mut layout, "src_embedding.weight", spec.source_vocab, d, std));
                 let target_embedding = Embedding::new(&mut layout, "tgt_embedding.weight", spec.target_vocab, d, std);
+                let mut table = |name: &str| match spec.positions {
+                    PositionKind::Sinusoidal => Positions::Sinusoidal,
+                    PositionKind::Rotary => Positions::Rotary,
+                    PositionKind::Learned => Positions::Learned(layout.add(name, &[spec.max_positions, d], Init::Normal(1.0))),
+                };
+                let source_positions = table("src_positions.weight");
+                let positions = table("tgt_positions.weight");
                 let encoder = (0..spec.encoder_layers)
                     .map(|l| {
                         Layer::new(&mut layout, &format!("encoder_layers.{l}"), ["ln1", "attn", "", "", "ln2", "ffn"], &spec, false, false)
@@ -225,7 +250,8 @@ impl Model {
                     layout,
                     source_embedding,
                     target_embedding,
-                    positions: Positions::Sinusoidal,
+                    source_positions,
+                    positions,
                     encoder,
                     encoder_norm,
                     decoder,
@@ -234,6 +260,7 @@ impl Model {
                 }
             }
             Architecture::DecoderOnly => {
+                assert_eq!(spec.positions, PositionKind::Learned, "a decoder-only model (GPT-2's layout) learns its positions");
                 let target_embedding = Embedding::new(&mut layout, "wte.weight", spec.target_vocab, d, std);
                 let positions = Positions::Learned(layout.add("wpe.weight", &[spec.max_positions, d], Init::Normal(std)));
                 let names = ["ln_1", "attn", "", "", "ln_2", "mlp"];
@@ -245,6 +272,7 @@ impl Model {
                     layout,
                     source_embedding: None,
                     target_embedding,
+                    source_positions: Positions::Sinusoidal,
                     positions,
                     encoder: Vec::new(),
                     encoder_norm: None,
@@ -271,7 +299,7 @@ impl Model {
         let mut encoder = Vec::with_capacity(self.encoder.len());
         let mut encoder_norm = None;
         let memory = self.source_embedding.as_ref().map(|embedding| {
-            let mut x = embedding.forward(&w, &batch.source, batch.source_len, scale, &self.positions);
+            let mut x = embedding.forward(&w, &batch.source, batch.source_len, scale, &self.source_positions);
             for layer in &self.encoder {
                 let (y, cache) = layer.forward(&w, &x, None, batch.size, batch.source_len);
                 encoder.push(cache);
@@ -339,7 +367,7 @@ impl Model {
             for (layer, cache) in self.encoder.iter().zip(&forward.encoder).rev() {
                 dx = layer.backward(&w, &mut g, cache, &dx).0;
             }
-            embedding.backward(&mut g, &batch.source, batch.source_len, scale, &self.positions, &dx);
+            embedding.backward(&mut g, &batch.source, batch.source_len, scale, &self.source_positions, &dx);
         }
     }
 

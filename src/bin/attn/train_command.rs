@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use attention_playground::train::tasks::TaskKind;
-use attention_playground::train::{TrainArchitecture, TrainEvaluation, TrainSettings, Trainer};
+use attention_playground::train::{TrainArchitecture, TrainEvaluation, TrainPositions, TrainSettings, Trainer};
 use clap::{Args, ValueEnum};
 
 use crate::error::{CliError, CliResult};
@@ -22,6 +22,13 @@ const FINAL_EXAMPLES: usize = 2000;
 enum Architecture {
     EncoderDecoder,
     DecoderOnly,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Positions {
+    Sinusoidal,
+    Learned,
+    Rotary,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +75,10 @@ pub struct TrainArgs {
     /// The model [default: encoder-decoder; decoder-only for induction]
     #[arg(long, value_enum)]
     architecture: Option<Architecture>,
+    /// How positions enter: added sinusoids, a learned table, or rotary (turning the self-attention heads' queries and keys);
+    /// a decoder-only model's are learned [default: sinusoidal; learned for a decoder-only model]
+    #[arg(long, value_enum)]
+    positions: Option<Positions>,
 }
 
 impl TrainArgs {
@@ -87,6 +98,15 @@ impl TrainArgs {
             s.architecture = match a {
                 Architecture::EncoderDecoder => TrainArchitecture::EncoderDecoder,
                 Architecture::DecoderOnly => TrainArchitecture::DecoderOnly,
+            };
+            s.positions =
+                if s.architecture == TrainArchitecture::DecoderOnly { TrainPositions::Learned } else { TrainPositions::Sinusoidal };
+        }
+        if let Some(p) = self.positions {
+            s.positions = match p {
+                Positions::Sinusoidal => TrainPositions::Sinusoidal,
+                Positions::Learned => TrainPositions::Learned,
+                Positions::Rotary => TrainPositions::Rotary,
             };
         }
         Ok(s)

@@ -79,6 +79,20 @@ pub struct TransformerSizes {
     pub layer_norm_eps: f32,
     /// Embeddings are multiplied by √d before the positions are added.
     pub scale_embeddings: bool,
+    pub positions: Seq2SeqPositions,
+}
+
+/// How a Transformer encoder–decoder knows where a token is (`positions` of `config.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seq2SeqPositions {
+    /// Fixed sinusoids added to the embeddings (`"sinusoidal"`, the default).
+    Sinusoidal,
+    /// Learned tables added to the embeddings (`"learned"`): `src_positions.weight`
+    /// (`max_source_length × d`) and `tgt_positions.weight` (`max_output_length × d`).
+    Learned,
+    /// Rotary positions (`"rotary"`, Llama's rotate-half, base 10000) on the queries and keys of
+    /// the encoder's and the decoder's self-attention; cross-attention is left unturned.
+    Rotary,
 }
 
 impl TransformerSizes {
@@ -277,7 +291,17 @@ pub(crate) fn transformer_sizes(map: &Map<String, Value>, with_encoder: bool) ->
         }
     };
     expect("norm_placement", "pre", "only pre-norm layers (\"pre\") are")?;
-    expect("positions", "sinusoidal", "only sinusoidal positions are")?;
+    let positions = match map.get("positions").filter(|v| !v.is_null()).map(|v| (v, v.as_str())) {
+        None | Some((_, Some("sinusoidal"))) => Seq2SeqPositions::Sinusoidal,
+        Some((_, Some("learned"))) => Seq2SeqPositions::Learned,
+        Some((_, Some("rotary"))) => Seq2SeqPositions::Rotary,
+        Some((value, _)) => {
+            return Err(ModelError::Config(format!("positions {value} is not supported: \"sinusoidal\", \"learned\" or \"rotary\"")));
+        }
+    };
+    if positions == Seq2SeqPositions::Rotary && (d_model / heads) % 2 != 0 {
+        return Err(ModelError::Config(format!("rotary positions turn pairs of dimensions: the head width {} is odd", d_model / heads)));
+    }
     if flag(map, "tied_embeddings", false)? {
         return Err(ModelError::Config("tied_embeddings must be false: the output map is stored as output.weight".into()));
     }
@@ -300,6 +324,7 @@ pub(crate) fn transformer_sizes(map: &Map<String, Value>, with_encoder: bool) ->
         activation: activation_or(map, "ffn_activation", Activation::Relu)?,
         layer_norm_eps: epsilon_or(map, "layer_norm_eps", 1e-5)?,
         scale_embeddings,
+        positions,
     })
 }
 
@@ -383,7 +408,7 @@ mod tests {
         assert!(error(&GRU.replace("\"max_source_length\": 10", "\"max_source_length\": 1")).contains("at least 2"));
         assert!(error(&TRANSFORMER.replace("\"num_heads\": 2", "\"num_heads\": 3")).contains("not a multiple of num_heads 3"));
         assert!(error(&TRANSFORMER.replace("\"pre\"", "\"post\"")).contains("pre-norm"));
-        assert!(error(&TRANSFORMER.replace("\"sinusoidal\"", "\"learned\"")).contains("sinusoidal"));
+        assert!(error(&TRANSFORMER.replace("\"sinusoidal\"", "\"alibi\"")).contains("\"sinusoidal\", \"learned\" or \"rotary\""));
         assert!(error(&GRU.replace("\"seq2seq\"", "\"bert\"")).contains("not an encoder–decoder"));
         assert!(error(&GRU.replace("\"architecture\": \"gru-additive\", ", "")).contains("missing architecture"));
     }

@@ -1,5 +1,6 @@
-//! The Transformer encoder–decoder (`transformer`): pre-norm layers, sinusoidal positions,
-//! embeddings scaled by √d, a final layer norm after each stack.
+//! The Transformer encoder–decoder (`transformer`): pre-norm layers, sinusoidal positions (or
+//! learned tables, or rotary positions on the self-attention heads, as `config.json`'s
+//! `positions` says), embeddings scaled by √d, a final layer norm after each stack.
 //!
 //! ```text
 //! encoder layer  X = X + MHA(LN₁(X), LN₁(X));  X = X + FFN(LN₂(X))              M = LN_enc(X)
@@ -18,7 +19,7 @@ use std::sync::Arc;
 
 use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 
-use super::config::{Seq2SeqConfig, TransformerSizes};
+use super::config::{Seq2SeqConfig, Seq2SeqPositions, TransformerSizes};
 use super::{Decoded, DecodedStep};
 use crate::attention::mask::causal_mask;
 use crate::attention::softmax::scaled_masked_softmax;
@@ -31,7 +32,7 @@ use crate::model::kv_cache::KvCache;
 use crate::model::ops::{activate, layer_norm};
 use crate::model::packed::{for_encoder, EncoderLinear};
 use crate::model::weights::{LayerNormWeights, Reader};
-use crate::positions::sinusoidal_encoding;
+use crate::positions::{sinusoidal_encoding, RotaryHalf};
 use crate::run::{Block, BlockKind};
 
 /// The feed-forward block: `fc2(act(fc1(x)))`.
@@ -74,6 +75,8 @@ pub struct DecoderLayer {
 pub struct TransformerWeights {
     /// `V_src × d`.
     pub source_embedding: Array2<f32>,
+    /// Learned source positions (`max_source_length × d`), when the model has them.
+    pub source_positions: Option<Array2<f32>>,
     pub encoder: Vec<EncoderLayer>,
     pub encoder_norm: LayerNormWeights,
     pub decoder: TransformerDecoder,
@@ -86,6 +89,8 @@ pub struct TransformerWeights {
 pub struct TransformerDecoder {
     /// `V_tgt × d`.
     pub target_embedding: Array2<f32>,
+    /// Learned target positions (`max_output_length × d`), when the model has them.
+    pub target_positions: Option<Array2<f32>>,
     pub layers: Vec<DecoderLayer>,
     pub norm: LayerNormWeights,
     /// `d → V_tgt`.
@@ -154,6 +159,33 @@ fn embed(table: &Array2<f32>, ids: &[u32], positions: ArrayView2<f32>, sizes: &T
 }
 
 /// 1/√d_k.
+/// The positions added to the embeddings of `len` tokens: the learned table's first rows, none
+/// (zeros) for rotary positions, or the sinusoids.
+fn added_positions(table: Option<&Array2<f32>>, len: usize, sizes: &TransformerSizes) -> ModelResult<Array2<f32>> {
+    match (sizes.positions, table) {
+        (Seq2SeqPositions::Sinusoidal, _) => Ok(sinusoidal_encoding(len, sizes.d_model)),
+        (Seq2SeqPositions::Rotary, _) => Ok(Array2::zeros((len, sizes.d_model))),
+        (Seq2SeqPositions::Learned, Some(table)) if table.nrows() >= len => Ok(table.slice(s![..len, ..]).to_owned()),
+        (Seq2SeqPositions::Learned, _) => {
+            Err(ModelError::Config(format!("learned positions: the model has no table of {len} positions for this sequence")))
+        }
+    }
+}
+
+/// Turns the queries and keys (the first `2d` columns of `qkv`, rows from position `first`) by
+/// their positions when the model's positions are rotary.
+fn rotate(qkv: &mut Array2<f32>, first: usize, sizes: &TransformerSizes) {
+    if sizes.positions == Seq2SeqPositions::Rotary {
+        let rotary = RotaryHalf::new(sizes.head_dim(), ROTARY_BASE);
+        let d = sizes.d_model;
+        rotary.apply(qkv.slice_mut(s![.., ..d]), first);
+        rotary.apply(qkv.slice_mut(s![.., d..2 * d]), first);
+    }
+}
+
+/// The base θ of rotary positions.
+const ROTARY_BASE: f64 = 10_000.0;
+
 fn scale(sizes: &TransformerSizes) -> f32 {
     1.0 / (sizes.head_dim() as f32).sqrt()
 }
@@ -174,11 +206,17 @@ impl TransformerWeights {
                 })
             })
             .collect::<ModelResult<Vec<_>>>()?;
+        let learned = sizes.positions == Seq2SeqPositions::Learned;
+        let mut decoder = TransformerDecoder::load(sizes, config.target_vocab_size, r)?;
+        if learned {
+            decoder.target_positions = Some(r.matrix("tgt_positions.weight", config.max_output_length, d)?);
+        }
         Ok(TransformerWeights {
             source_embedding: r.matrix("src_embedding.weight", config.source_vocab_size, d)?,
+            source_positions: if learned { Some(r.matrix("src_positions.weight", config.max_source_length, d)?) } else { None },
             encoder,
             encoder_norm: r.layer_norm("encoder_norm", d)?,
-            decoder: TransformerDecoder::load(sizes, config.target_vocab_size, r)?,
+            decoder,
             sizes: *sizes,
         })
     }
@@ -188,10 +226,11 @@ impl TransformerWeights {
     fn encode(&self, ids: &[u32]) -> ModelResult<(Array2<f32>, Vec<Block>)> {
         let (d, dh, heads) = (self.sizes.d_model, self.sizes.head_dim(), self.sizes.heads);
         let sizes = &self.sizes;
-        let mut x = embed(&self.source_embedding, ids, sinusoidal_encoding(ids.len(), d).view(), sizes);
+        let mut x = embed(&self.source_embedding, ids, added_positions(self.source_positions.as_ref(), ids.len(), sizes)?.view(), sizes);
         let mut blocks = Vec::with_capacity(self.encoder.len());
         for (index, layer) in self.encoder.iter().enumerate() {
-            let qkv = layer.qkv.apply(norm(&x, &layer.ln1, sizes).view());
+            let mut qkv = layer.qkv.apply(norm(&x, &layer.ln1, sizes).view());
+            rotate(&mut qkv, 0, sizes);
             let part = |offset: usize, h: usize| qkv.slice(s![.., offset + h * dh..offset + (h + 1) * dh]).to_owned();
             let mut context = Array2::zeros((ids.len(), d));
             let mut traces = Vec::with_capacity(heads);
@@ -250,6 +289,7 @@ impl TransformerDecoder {
             .collect::<ModelResult<Vec<_>>>()?;
         Ok(TransformerDecoder {
             target_embedding: r.matrix("tgt_embedding.weight", target_vocab_size, d)?,
+            target_positions: None,
             layers,
             norm: r.layer_norm("decoder_norm", d)?,
             output: for_encoder(linear(r, "output", d, target_vocab_size)?),
@@ -278,7 +318,7 @@ impl TransformerDecoder {
                 }
             })
             .collect();
-        let positions = sinusoidal_encoding(limits.max_output_length, d);
+        let positions = added_positions(self.target_positions.as_ref(), limits.max_output_length, sizes)?;
         let (mut steps, mut previous) = (Vec::new(), limits.bos_id);
         for t in 0..limits.max_output_length {
             let mut y = embed(&self.target_embedding, &[previous], positions.slice(s![t..t + 1, ..]), sizes);
@@ -304,7 +344,8 @@ impl TransformerDecoder {
     /// One decoder layer on the one token at position `t`, extending the layer's cache.
     fn decoder_layer(&self, layer: &DecoderLayer, cache: &mut LayerCache, y: Array2<f32>, t: usize) -> Array2<f32> {
         let (d, dh) = (self.sizes.d_model, self.sizes.head_dim());
-        let qkv = layer.self_qkv.apply(norm(&y, &layer.ln1, &self.sizes).view());
+        let mut qkv = layer.self_qkv.apply(norm(&y, &layer.ln1, &self.sizes).view());
+        rotate(&mut qkv, t, &self.sizes);
         let q = qkv.slice(s![.., ..d]);
         let own = &mut cache.self_attention;
         own.extend(q, qkv.slice(s![.., d..2 * d]), qkv.slice(s![.., 2 * d..]));

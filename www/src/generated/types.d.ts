@@ -715,9 +715,14 @@ offset: number, };
 export type TrainArchitecture = "encoder-decoder" | "decoder-only";
 
 /**
+ * How the model knows where a token is.
+ */
+export type TrainPositions = "sinusoidal" | "learned" | "rotary";
+
+/**
  * Everything that decides a training run: the same settings give the same weights, bit for bit.
  */
-export type TrainSettings = { task: Task, architecture: TrainArchitecture, 
+export type TrainSettings = { task: Task, architecture: TrainArchitecture, positions: TrainPositions, 
 /**
  * Layers of the encoder and of the decoder each (of the one stack for decoder-only).
  */
