@@ -119,18 +119,23 @@ test('is attention an explanation: the occlusion table is the core\'s, and remov
   const noGrace = without('Grace');
   const noMonday = without('Monday');
   const noKite = without('kite');
+  const noRobot = without('robot');
   s.free();
   expect(base.top[0].text).toBe('ĠGrace');
   // The lesson's answers: both removals sink the prediction, a word far from both barely moves it.
   expect(noGrace).toBeLessThan(base.probability / 10);
   expect(noMonday).toBeLessThan(base.probability / 10);
   expect(noKite).toBeGreaterThan(base.probability / 2);
+  // 'a removal can also raise it'
+  expect(noRobot).toBeGreaterThan(base.probability);
 
   await page.goto('/www/lessons/attention-explanation.html');
   await ready(page);
   expect(await value(page, 'lesson-value[measure="probability"]')).toBe(base.probability.toFixed(3));
   expect(await value(page, 'lesson-value[measure="predicted"]')).toBe('‘Grace’');
   expect(await value(page, 'lesson-value[measure="most-attended"]')).toBe('‘Grace’');
+  expect(await value(page, 'lesson-value[measure="decisive"]')).toContain('‘Grace’');
+  expect(await value(page, 'lesson-value[measure="decisive"]')).toContain('‘Monday’');
   for (const question of ['remove-attended', 'remove-unattended']) {
     const q = page.locator(`lesson-question#${question}`);
     await q.getByRole('radio').nth(1).check();

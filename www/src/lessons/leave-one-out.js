@@ -46,11 +46,16 @@ export function probabilityText(p) {
  */
 
 /**
- * The token whose removal lowers the prediction most (an upper bound counts as its value).
+ * The tokens whose removal matters most: every one whose removal pushes the prediction out of
+ * the best candidates (their probabilities are only bounds, so none of them can be ranked above
+ * another), or else the one removal that lowers it most.
  * @param {Occluded[]} rows
+ * @returns {number[]}
  */
-export function mostImportant(rows) {
-  return rows.reduce((best, row, i) => (row.probability.value < rows[best].probability.value ? i : best), 0);
+export function decisive(rows) {
+  const out = rows.flatMap((row, i) => (row.probability.below ? [i] : []));
+  if (out.length > 0) return out;
+  return [rows.reduce((best, row, i) => (row.probability.value < rows[best].probability.value ? i : best), 0)];
 }
 
 /** @param {Occluded[]} rows */

@@ -14,7 +14,7 @@ import { loadCore } from './core.js';
 import { DATA_EVENT } from './sources.js';
 import { tokenIndex, tokenText } from './measure.js';
 import { formatWeight } from '../format.js';
-import { mostAttended, mostImportant, probabilityOf, probabilityText, withoutToken } from './leave-one-out.js';
+import { decisive, mostAttended, probabilityOf, probabilityText, withoutToken } from './leave-one-out.js';
 
 /** @typedef {import('./leave-one-out.js').Occluded} Occluded */
 
@@ -135,7 +135,8 @@ export class LessonOcclusion extends HTMLElement {
     const predicted = this.#predicted;
     if (!predicted) return;
     const attended = mostAttended(this.#rows);
-    const important = mostImportant(this.#rows);
+    const important = decisive(this.#rows);
+    const outOfTop = this.#rows[important[0]].probability.below;
     const table = document.createElement('table');
     table.className = 'occlusion-table';
     const caption = table.createCaption();
@@ -153,7 +154,7 @@ export class LessonOcclusion extends HTMLElement {
     this.#rows.forEach((row, i) => {
       const tr = body.insertRow();
       tr.classList.toggle('occlusion-attended', i === attended);
-      tr.classList.toggle('occlusion-important', i === important);
+      tr.classList.toggle('occlusion-important', important.includes(i));
       const th = document.createElement('th');
       th.scope = 'row';
       th.textContent = tokenText(row.token.text) || '␣';
@@ -164,7 +165,11 @@ export class LessonOcclusion extends HTMLElement {
     });
     const key = document.createElement('p');
     key.className = 'occlusion-key';
-    key.textContent = `Most attended: ‘${tokenText(this.#rows[attended].token.text)}’ (marked ◆). Removing it matters most: ‘${tokenText(this.#rows[important].token.text)}’ (marked ●). `
+    const names = important.map((i) => `‘${tokenText(this.#rows[i].token.text)}’`);
+    key.textContent = `Most attended: ‘${tokenText(this.#rows[attended].token.text)}’ (marked ◆). `
+      + (outOfTop
+        ? `Removing any of ${listText(names)} pushes ‘${tokenText(predicted.text)}’ out of the ten most probable (marked ●). `
+        : `Removing ${names[0]} lowers it most (marked ●). `)
       + `Without removing anything: ${formatWeight(predicted.probability)}.`;
     const scroll = document.createElement('div');
     scroll.className = 'sweep-scroll';
@@ -193,16 +198,26 @@ export class LessonOcclusion extends HTMLElement {
         return predicted.probability;
       case 'most-attended':
         return `‘${tokenText(this.#rows[mostAttended(this.#rows)].token.text)}’`;
-      case 'most-important':
-        return `‘${tokenText(this.#rows[mostImportant(this.#rows)].token.text)}’`;
+      case 'decisive':
+        return listText(decisive(this.#rows).map((i) => `‘${tokenText(this.#rows[i].token.text)}’`));
+      case 'decisive-count':
+        return decisive(this.#rows).length;
       case 'attention':
         return row().attention;
       case 'without':
         return probabilityText(row().probability);
       default:
-        throw new Error(`measure="${name}" is not one of predicted, probability, most-attended, most-important, attention, without`);
+        throw new Error(`measure="${name}" is not one of predicted, probability, most-attended, decisive, decisive-count, attention, without`);
     }
   }
+}
+
+/**
+ * Names joined as a sentence says them: "‘a’, ‘b’ and ‘c’".
+ * @param {string[]} names
+ */
+function listText(names) {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exactMatch, valueAt } from '../../src/lessons/file-values.js';
-import { mostAttended, mostImportant, probabilityOf, probabilityText, withoutToken } from '../../src/lessons/leave-one-out.js';
+import { decisive, mostAttended, probabilityOf, probabilityText, withoutToken } from '../../src/lessons/leave-one-out.js';
 import { COST_MEASURES, median, wordsText } from '../../src/lessons/cost-measures.js';
 import { patternOf } from '../../src/lessons/pattern.js';
 import { EVALUATIONS } from '../../src/generated/catalog.js';
@@ -44,7 +44,7 @@ test('a probability is exact among the best candidates, else an upper bound: the
   assert.equal(probabilityText({ value: 0.3, below: false }), '0.300');
 });
 
-test('the most attended token and the one whose removal lowers the prediction most can differ', () => {
+test('the most attended token and the ones whose removal matters most can differ', () => {
   const token = (text) => ({ text, start: 0, end: 1, special: false });
   const rows = [
     { token: token('a'), attention: 0.1, probability: { value: 0.5, below: false }, top: 'x' },
@@ -52,7 +52,13 @@ test('the most attended token and the one whose removal lowers the prediction mo
     { token: token('c'), attention: 0.05, probability: { value: 0.01, below: true }, top: 'y' },
   ];
   assert.equal(mostAttended(rows), 1);
-  assert.equal(mostImportant(rows), 2);
+  // Only the removal that pushed the prediction out of the best candidates is decisive.
+  assert.deepEqual(decisive(rows), [2]);
+  // Two bounds cannot be ranked: both are decisive.
+  const two = [...rows, { token: token('d'), attention: 0, probability: { value: 0.001, below: true }, top: 'z' }];
+  assert.deepEqual(decisive(two), [2, 3]);
+  // With every probability exact, the lowest one.
+  assert.deepEqual(decisive(rows.slice(0, 2)), [1]);
 });
 
 test('the cost widget runs texts of exactly n words and takes the median of its timings', () => {
