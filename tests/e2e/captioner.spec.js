@@ -53,6 +53,8 @@ function crossRow(run, word) {
 
 test('shapes-captioner by name: the caption and each word’s cross-attention over the picture are the core’s', async ({ page }) => {
   test.skip(!CAPTIONER, 'the catalog lists no captioner');
+  // Every check runs the captioner again in Node on the canvas's pixels.
+  test.slow();
   await page.goto(TOY_PAGE);
   await page.getByRole('combobox', { name: 'Computed by' }).selectOption(`catalog:${CAPTIONER.name}`);
   await expect(page.locator('.ap')).toHaveAttribute('data-kind', 'captioner', { timeout: 30_000 });
@@ -96,6 +98,21 @@ test('shapes-captioner by name: the caption and each word’s cross-attention ov
   await page.getByRole('button', { name: 'Example scene: a red circle above a green triangle' }).click();
   const second = await matchesCore(page);
   expect(second.summary.generation.text).toBe('a red circle above a green triangle');
+
+  // A stroke of the blue pen across the bottom: its colour is in the pixels the core reads, and the
+  // picture view paints the new run's row over the new picture.
+  await page.getByRole('button', { name: 'blue pen' }).click();
+  const box = await page.locator('.picture-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.9);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i += 1) await page.mouse.move(box.x + box.width * (0.1 + 0.05 * i), box.y + box.height * 0.9);
+  await page.mouse.up();
+  await expect.poll(async () => JSON.stringify((await canvases(page)).view)).not.toBe(JSON.stringify(second.view));
+  const drawn = await matchesCore(page);
+  const blue = [31, 90, 220];
+  expect(drawn.drawn.some((_, i) => i % 4 === 0 && blue.every((c, k) => drawn.drawn[i + k] === c))).toBe(true);
+  const focus = Number(await page.locator('.caption-word[aria-pressed="true"]').evaluate((b) => [...b.closest('ol').querySelectorAll('.caption-word')].indexOf(b)));
+  expectPainted(drawn.view, drawn.drawn, crossRow(drawn, focus).row, drawn.summary.vision.patches);
 
   // The player walks a decoding step of a cross-attention block: the keys are the patches.
   await page.getByRole('tab', { name: 'Step by step' }).click();
