@@ -14,9 +14,10 @@ use crate::error::{invalid, Result};
 use crate::rollout::residual_attention;
 use crate::run::Run;
 
-/// Most tokens of a sequence whose attention flow is computed (at 32 tokens and 6 layers, 6,144
-/// maximum flows over up to 12,288 edges each).
-pub const MAX_FLOW_TOKENS: usize = 32;
+/// Most tokens of a sequence whose attention flow is computed: at 24 tokens and 6 layers, 3,456
+/// maximum flows over up to 3,456 edges each, from a fifth of a second to a second in the browser
+/// on a busy two-core machine (`node scripts/bench-wasm.mjs rollout`).
+pub const MAX_FLOW_TOKENS: usize = 24;
 
 /// Residual capacities at or below this count as used up.
 const EPSILON: f64 = 1e-12;

@@ -69,7 +69,7 @@ fn flow_equals_networkx_for_texts_and_pictures() {
 #[test]
 fn flow_differs_from_rollout_and_a_long_sequence_is_refused() {
     let model = LoadedModel::from_dir(&folder("tiny-bert")).unwrap();
-    let run = model.forward("the quick brown fox jumps over the lazy dog").unwrap();
+    let run = model.forward("the lazy dog").unwrap();
     let (f, r) = (flow(&run, 0).unwrap(), rollout(&run, 0).unwrap());
     // One layer: both are the layer's own (A + I) / 2; after two they part.
     assert!(f[0].iter().zip(r[0].iter()).all(|(a, b)| (a - b).abs() < 1e-6));
