@@ -442,7 +442,7 @@ export function mountTrainPanel(root, options) {
     }
     const before = step;
     step = answer.step;
-    if (answer.progress) {
+    if (answer.progress && steps > 0) {
       answer.progress.losses.forEach((loss, i) => {
         history.steps.push(before + i + 1);
         history.losses.push(loss);
