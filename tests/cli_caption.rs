@@ -77,4 +77,9 @@ fn wrong_models_files_and_layers_get_one_message_each() {
     fails(&["caption", "--image", text.to_str().unwrap()], "", "");
     fails(&["caption", "--image", &scene, "--layer", "1"], "", "--layer");
     fails(&["model", "--model", "shapes-captioner", "--text", "hello"], "", "shapes-captioner is a captioner");
+    fails(
+        &["model", "--model", "shapes-captioner", "--image", &scene],
+        "",
+        "shapes-captioner is a captioner: attn caption --model shapes-captioner",
+    );
 }

@@ -39,6 +39,13 @@ impl ImageRun {
         let default = ModelOptions { model: Some(PathBuf::from(DEFAULT_VISION_MODEL)) };
         let model = if options.model.is_some() { options } else { &default }.load()?;
         let Some(vit) = model.vision() else {
+            if model.captioner().is_some() {
+                return Err(CliError::new(format!(
+                    "{} is a captioner: attn caption --model {0} --image {} describes the picture and shows where each word looked",
+                    model.name(),
+                    file.display()
+                )));
+            }
             return Err(CliError::new(format!(
                 "{} is {}: --image needs a vision model (ViT or DeiT), such as {DEFAULT_VISION_MODEL}",
                 model.name(),
