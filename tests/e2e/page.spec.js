@@ -179,6 +179,11 @@ test('a configuration the core refuses is explained next to its control; the las
 test('keyboard only: tab to the controls, arrows move the query, space plays and pauses', async ({ page }) => {
   await page.goto(TOY_PAGE);
   await expect(page.locator('.weight-table tbody tr')).toHaveCount(12);
+  // The header's two modes come first, then the playground.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Explore attention' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Train a model' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(sentenceBox(page)).toBeFocused();
   await page.keyboard.press('Tab');
