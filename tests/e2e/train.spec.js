@@ -177,6 +177,10 @@ test('every task trains, and induction on a decoder-only model shows its causal 
   await expect(page.locator('.train-block option:checked')).toHaveText(/causal self-attention/);
   await trainTo(page, 200);
   await screenshot(page, 'train-1280-induction', { fullPage: true });
+  // The decoder-only model in the playground: GPT-2's layout, a character per token, continuing
+  // the probe's prompt.
+  await page.getByRole('button', { name: 'Try it on your own input' }).click();
+  await expect(page.locator('.ap-status')).toContainText(/induction-step-\d+ · causal self-attention/, { timeout: 20_000 });
   await page.reload();
   await expect(page.locator('#train-task')).toHaveValue('induction', { timeout: 20_000 });
   await expect(page.locator('[data-train-panel]')).toHaveAttribute('data-probe', '1:0');
