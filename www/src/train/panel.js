@@ -7,11 +7,13 @@
 
 import { el } from '../dom.js';
 import { saveFile } from '../export/download.js';
+import { formatBytes } from '../format.js';
 import { atLayer, blockName, capitalised, runData } from '../run-data.js';
 import { createHeatmap } from '../views/heatmap.js';
 import { createLines } from '../views/lines.js';
 import { TrainError, createTrainClient } from './client.js';
 import { renderCurve } from './curve.js';
+import { TIMELINE_BYTES } from './worker.js';
 
 /** @typedef {import('../generated/types').TrainSettings} TrainSettings */
 /** @typedef {import('../generated/types').TaskKind} TaskKind */
@@ -214,6 +216,8 @@ export function mountTrainPanel(root, options) {
   const held = { steps: /** @type {number[]} */ ([]), exact: /** @type {number[]} */ ([]), tokens: /** @type {number[]} */ ([]), losses: /** @type {number[]} */ ([]) };
   /** @type {number[]} the step of each snapshot */
   let snapshots = [0];
+  /** Whether the timeline holds as many snapshots of this model as it may (worker.js TIMELINE_BYTES). */
+  let timelineFull = false;
   /** @type {number | null} the snapshot on screen, null for the latest */
   let viewing = null;
   let replaying = false;
@@ -346,6 +350,7 @@ export function mountTrainPanel(root, options) {
     held.tokens = [];
     held.losses = [];
     snapshots = [0];
+    timelineFull = false;
     viewing = null;
     focus.block = -1;
     focus.head = 0;
@@ -459,6 +464,7 @@ export function mountTrainPanel(root, options) {
       held.losses.push(answer.evaluation.loss);
     }
     if (answer.snapshots) snapshots = answer.snapshots;
+    timelineFull = answer.timelineFull;
     if (answer.probe) {
       latest = answer.probe;
       if (viewing === null && !replaying) show(latest);
@@ -629,7 +635,9 @@ export function mountTrainPanel(root, options) {
     timeline.max = String(Math.max(0, snapshots.length - 1));
     if (viewing === null && !replaying) timeline.value = timeline.max;
     const at = shown ? shown.step : 0;
-    timelineLabel.textContent = `Snapshot ${Number(timeline.value) + 1} of ${snapshots.length}: step ${at.toLocaleString('en')}${viewing === null && !replaying ? ' (latest)' : ''}`;
+    const full = timelineFull ? ` · the timeline holds ${formatBytes(TIMELINE_BYTES)} of this model's weights: later steps are shown, not kept` : '';
+    const onScreen = viewing === null && !replaying ? (shown && shown.step !== snapshots.at(-1) ? ' (the current weights)' : ' (latest)') : '';
+    timelineLabel.textContent = `Snapshot ${Number(timeline.value) + 1} of ${snapshots.length}: step ${at.toLocaleString('en')}${onScreen}${full}`;
     renderCurve(lossChart, {
       title: 'Loss (cross-entropy per answer symbol)',
       yLabel: 'loss',

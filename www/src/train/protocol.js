@@ -26,7 +26,7 @@
  * @property {Uint8Array} allowed
  * @property {import('../types').ModelInfo} info
  * @property {import('../types').RunRequest} request
- * @property {number} snapshot  its index in the timeline
+ * @property {number} snapshot  its index in the timeline (the last one when the timeline is full)
  * @property {number} step      the training step of its weights
  */
 
@@ -42,7 +42,7 @@
  * @typedef {{ type: 'started', id: number, settings: TrainSettings, parameters: number, probe: { prompt: string, answer: string } }
  *   | { type: 'defaults', id: number, settings: TrainSettings }
  *   | { type: 'trained', id: number, progress: TrainProgress | null, step: number, milliseconds: number, evaluation: TrainEvaluation | null,
- *       probe: ProbeResult | null, snapshots: number[] | null, diverged: string | null }
+ *       probe: ProbeResult | null, snapshots: number[] | null, diverged: string | null, timelineFull: boolean }
  *   | { type: 'probe', id: number, probe: ProbeResult }
  *   | { type: 'files', id: number, files: TrainedFiles, settings: TrainSettings, step: number }
  *   | { type: 'error', id: number, message: string, field: Field | null, fatal: boolean }} TrainResponse

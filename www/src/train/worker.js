@@ -14,6 +14,12 @@ import { WASM_FILE } from '../worker.js';
 /** The name the page gives this worker; the bundle's entry serves training under it. */
 export const TRAINER_WORKER = 'attention-trainer';
 
+/**
+ * The snapshots' weights the timeline may hold, in bytes: a model large enough to reach it keeps
+ * the snapshots it has, and later probes show the current weights without keeping them.
+ */
+export const TIMELINE_BYTES = 256 * 1024 * 1024;
+
 /** @type {Promise<Session> | null} */
 let loading = null;
 /** @type {Trainer | null} */
@@ -77,11 +83,13 @@ async function answer(message) {
     const milliseconds = performance.now() - started;
     // A probe keeps a snapshot for the timeline and measures the held-out examples.
     const step = trainer.step();
-    if (!message.probe && diverged === null) return [{ type: 'trained', id: message.id, progress, step, milliseconds, evaluation: null, probe: null, snapshots: null, diverged }, []];
-    trainer.takeSnapshot();
+    if (!message.probe && diverged === null) return [{ type: 'trained', id: message.id, progress, step, milliseconds, evaluation: null, probe: null, snapshots: null, diverged, timelineFull: false }, []];
+    const kept = trainer.snapshotSteps();
+    const timelineFull = kept.at(-1) !== step && (kept.length + 1) * trainer.parameters() * 4 > TIMELINE_BYTES;
+    if (!timelineFull) trainer.takeSnapshot();
     const evaluation = trainer.evaluate(message.examples);
     const probed = probe(session, trainer, null);
-    return [{ type: 'trained', id: message.id, progress, step, milliseconds, evaluation, probe: probed, snapshots: [...trainer.snapshotSteps()], diverged }, transfers(probed)];
+    return [{ type: 'trained', id: message.id, progress, step, milliseconds, evaluation, probe: probed, snapshots: [...trainer.snapshotSteps()], diverged, timelineFull }, transfers(probed)];
   }
   if (message.type === 'probe') {
     const probed = probe(session, trainer, message.snapshot);
