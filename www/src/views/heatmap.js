@@ -78,6 +78,8 @@ export function createHeatmap(root, callbacks) {
   let keyCursor = 0;
   /** @type {Surface | null} */
   let surface = null;
+  /** The canvas map's last measured width (beyond 128 tokens). */
+  const room = { width: CANVAS_SIDE };
   let tableKey = '';
   /** Counts the tables asked for: a table built late is dropped when a newer one was asked for. */
   let tableAsked = 0;
@@ -196,7 +198,7 @@ export function createHeatmap(root, callbacks) {
       const max = colourTop(maxOf(visible ? weights.filter((_, i) => visible(i)) : weights), next.stretch ?? false);
       const Surface = Math.max(queries, keys) <= SVG_LIMIT ? SvgSurface : CanvasSurface;
       surface?.dispose?.();
-      surface = new Surface(doc, next, weights, max, visible);
+      surface = new Surface(doc, next, weights, max, visible, room);
       const axes = axisTitles(next.data);
       axisTitle.hidden = axes === null || Surface !== SvgSurface;
       axisTitle.textContent = axes ? `${axes.queries} ↓ / ${axes.keys} →` : '';
@@ -401,8 +403,9 @@ class CanvasSurface {
    * @param {Float32Array} weights
    * @param {number} max
    * @param {((index: number) => boolean) | null} visible
+   * @param {{ width: number }} room  the width the canvas was last drawn at, kept by the heatmap
    */
-  constructor(doc, input, weights, max, visible) {
+  constructor(doc, input, weights, max, visible, room) {
     const { allowed } = input.data;
     const { queries, keys } = shape(input.data);
     const axes = axisTitles(input.data) ?? { queries: 'queries', keys: 'keys' };
@@ -436,15 +439,22 @@ class CanvasSurface {
     const keyLabels = labels(summary.keyTokens, 'key');
     const caption = el(doc, 'p', { class: 'axis-caption' });
     const stack = el(doc, 'div', { class: 'heatmap-canvas-stack' }, [canvas, this.rowMark, this.cellMark]);
+    // The width last measured is used at once, so that typing (a new surface each time) changes
+    // no label after layout; only a new width re-thins them.
+    let shown = 0;
     const thin = (/** @type {number} */ side) => {
       const stride = Math.max(1, Math.ceil((Math.max(queries, keys) * CANVAS_LABEL_GAP) / Math.max(side, 1)));
+      if (stride === shown) return;
+      shown = stride;
       this.queryLabels.forEach((label, q) => label.classList.toggle('thinned', q % stride !== 0));
       keyLabels.forEach((label, k) => label.classList.toggle('thinned', k % stride !== 0));
       caption.textContent = `${axes.queries} ↓ (${queries}) · ${axes.keys} → (${keys}) · ${labelled(stride)} · hover or use the arrow keys to read a cell`;
     };
-    thin(CANVAS_SIDE);
+    thin(room.width);
     this.resize = new ResizeObserver(([entry]) => {
-      if (entry && entry.contentRect.width > 0) thin(entry.contentRect.width);
+      if (!entry || entry.contentRect.width <= 0) return;
+      room.width = entry.contentRect.width;
+      thin(room.width);
     });
     this.resize.observe(stack);
     this.element = el(doc, 'div', { class: 'heatmap-canvas-frame' }, [
