@@ -232,3 +232,34 @@ test('attention over images: the token count is the config\'s patches plus [CLS]
   expect(await value(page, 'lesson-value[of="captioner"][measure="top-key"]')).toMatch(/^‘r\dc\d’$/);
   expect(await value(page, 'lesson-value[path="share_of_nouns_on_named_object"]')).toBe(captioner.share_of_nouns_on_named_object.toFixed(3));
 });
+
+test('the cost lesson with the keyboard alone, and its charts and tables as a screen reader finds them', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/www/lessons/cost-of-attention.html');
+  await ready(page);
+  const question = page.getByRole('group', { name: 'Double the text from 512 to 1024 tokens. By what factor do the attention weights the core holds grow?' });
+  const slider = question.getByRole('slider', { name: 'Memory grows by' });
+  await slider.focus();
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuetext', '4.0 ×');
+  await page.keyboard.press('Tab');
+  await expect(question.getByRole('button', { name: 'Check my prediction' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(question.getByRole('status')).toHaveText('Right.');
+  await expect(question.getByRole('status')).toBeFocused();
+  // Held back until the second question is answered: out of reach of the keyboard and of assistive technology.
+  await expect(page.locator('lesson-cost').getByRole('img')).toHaveCount(0);
+  const second = page.getByRole('group', { name: 'And the time of one run, from 512 to 1024 tokens?' });
+  await second.getByRole('slider').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(second.getByRole('status')).toHaveText(/^(Right|Not quite)\.$/);
+  // The charts are images with their numbers in words; the table behind them has headers.
+  const charts = page.locator('lesson-cost').getByRole('img');
+  await expect(charts).toHaveCount(2);
+  await expect(charts.first()).toHaveAttribute('aria-label', /Time of one run \(ms\), median against the number of tokens: every pair from [\d.]+ at 64 to [\d.]+ at 1024; window of 8 from/);
+  await page.locator('lesson-cost summary').click();
+  const table = page.locator('lesson-cost').getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'every pair: attention weights (MB)' })).toBeVisible();
+  await expect(table.getByRole('rowheader', { name: '1024' })).toBeVisible();
+});

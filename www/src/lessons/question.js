@@ -142,11 +142,12 @@ export class LessonQuestion extends HTMLElement {
     this.#stage = stage;
   }
 
-  /** Anything else on the page marked data-until="this question's id" is held back the same way. */
+  /** Anything else on the page marked data-until="this question's id" is held back the same way (inert, hidden from assistive technology). */
   #holdLater() {
     for (const held of this.ownerDocument.querySelectorAll(`[data-until="${CSS.escape(this.id)}"]`)) {
       held.classList.add('lq-held');
       held.setAttribute('inert', '');
+      held.setAttribute('aria-hidden', 'true');
       held.setAttribute('data-note', 'Answer the question above first: this shows the answer.');
     }
   }
@@ -156,6 +157,8 @@ export class LessonQuestion extends HTMLElement {
     for (const element of this.ownerDocument.querySelectorAll(`[data-until="${CSS.escape(this.id)}"]`)) {
       element.classList.toggle('lq-held', held);
       element.toggleAttribute('inert', held);
+      if (held) element.setAttribute('aria-hidden', 'true');
+      else element.removeAttribute('aria-hidden');
     }
   }
 
@@ -446,6 +449,7 @@ export class LessonQuestion extends HTMLElement {
     if (this.#stage) {
       this.#stage.classList.add('lq-veiled');
       this.#stage.firstElementChild?.setAttribute('inert', '');
+      this.#stage.firstElementChild?.setAttribute('aria-hidden', 'true');
     }
     this.#holdLaterAgain(true);
     const w = this.#kind === 'token' && this.#source ? weightsOf(this.#source) : null;
