@@ -190,7 +190,7 @@ export class LessonCost extends HTMLElement {
     for (let e = yMin; e <= yMax; e += step) {
       const v = 2 ** e;
       svg.append(shape('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v) }, 'sweep-grid'));
-      svg.append(svgText(pad.left - 6, y(v) + 4, v >= 1 ? String(Math.round(v)) : v.toFixed(Math.ceil(-Math.log10(v))), 'sweep-tick sweep-tick-y'));
+      svg.append(svgText(pad.left - 6, y(v) + 4, String(v), 'sweep-tick sweep-tick-y'));
     }
     this.#lengths.forEach((n, i) => svg.append(svgText(x(i), height - pad.bottom + 16, String(n), 'sweep-tick')));
     svg.append(svgText((pad.left + width - pad.right) / 2, height - 6, 'tokens (doubling at each step)', 'sweep-axis'));
