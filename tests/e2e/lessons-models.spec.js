@@ -2,9 +2,11 @@
 // (Node, the same wasm build) and the models' evaluation files: the heads MiniLM's lesson names
 // and the weights it quotes; the induction lesson's head names (eval.json) and the induction
 // head's answer; the occlusion table's probabilities, and that its answers hold; the accuracy
-// lesson's numbers (the generated catalog) and the two translations it shows side by side; the
-// cost lesson's memory and pairs, counted independently. Each lesson's own load, questions and
-// screenshots are in lessons.spec.js.
+// lesson's numbers (the generated catalog), its two translations and the two 'red's; the
+// translation lesson's alignments; the image lesson's sizes (config.json), accuracies and the
+// captioner's head; the cost lesson's memory and pairs, counted independently, and a keyboard and
+// screen-reader walkthrough of it. Each lesson's own load, questions and screenshots are in
+// lessons.spec.js.
 import { test, expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -262,4 +264,33 @@ test('the cost lesson with the keyboard alone, and its charts and tables as a sc
   const table = page.locator('lesson-cost').getByRole('table');
   await expect(table.getByRole('columnheader', { name: 'every pair: attention weights (MB)' })).toBeVisible();
   await expect(table.getByRole('rowheader', { name: '1024' })).toBeVisible();
+});
+
+test('translation and alignment: \'voiture\' reads \'car\' and the month\'s second digit reads the month\'s name, as the core computes them', async ({ page }) => {
+  test.setTimeout(120_000);
+  const alignment = (name, text, query) => {
+    const s = session(path.join(repo, 'trained', name), { tokenizer: null, vocab: 'vocab.json' });
+    const summary = s.run({ source: 'model', text });
+    const targets = summary.sequences[summary.blocks[0].queries].tokens.map((t) => t.text);
+    const found = row(s, summary, 0, 0, typeof query === 'number' ? query : targets.indexOf(query));
+    s.free();
+    return found;
+  };
+  const voiture = alignment('grammar-gru-additive', 'the small dog sees the red car', 'voiture');
+  expect(voiture.keys[voiture.top]).toBe('car');
+  const month = alignment('dates-gru-additive', 'Sunday, 29th of November 2026', 6);
+  expect('November'.includes(month.keys[month.top])).toBe(true);
+
+  await page.goto('/www/lessons/translation-alignment.html');
+  await ready(page);
+  const first = page.locator('lesson-question#voiture');
+  await first.getByRole('radio', { name: 'car' }).check();
+  await first.getByRole('button', { name: 'Check my prediction' }).click();
+  await expect(first.locator('.lq-feedback')).toHaveText('Right.');
+  await expect(first.locator('lesson-value[measure="top-weight"][query="voiture"]')).toHaveText(voiture.weights[voiture.top].toFixed(3));
+  const second = page.locator('lesson-question#month');
+  await second.getByRole('radio').nth(month.top).check();
+  await second.getByRole('button', { name: 'Check my prediction' }).click();
+  await expect(second.locator('.lq-feedback')).toHaveText('Right.');
+  await expect(second.locator('lesson-value[measure="top-weight"][query="6"]')).toHaveText(month.weights[month.top].toFixed(3));
 });
