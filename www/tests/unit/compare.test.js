@@ -70,3 +70,24 @@ test('differences print with a sign and take the diverging scale: blue below 0, 
   assert.equal(differenceColour(5), differenceColour(1));
   assert.equal(differenceColour(Number.NaN), differenceColour(0));
 });
+
+test('the link and the element carry sentence B; it is written while the Compare view is shown or B is not the default', async () => {
+  const { decodeState, encodeState, decodeParams } = await import('../../src/url-state.js');
+  const { attributeParams } = await import('../../src/attributes.js');
+  const { elementAttributes } = await import('../../src/share.js');
+  const { DEFAULT_COMPARE_TEXT, comparedText, defaultPresentation, defaultState, sameComputation } = await import('../../src/state.js');
+  const state = { ...defaultState(), view: /** @type {const} */ ('compare'), compareText: 'The animal was too wide.' };
+  const back = decodeState(encodeState(state));
+  assert.equal(back.state.view, 'compare');
+  assert.equal(back.state.compareText, 'The animal was too wide.');
+  assert.deepEqual(back.problems, []);
+  assert.equal(new URLSearchParams(encodeState(defaultState())).has('compare'), false);
+  assert.equal(new URLSearchParams(encodeState({ ...defaultState(), view: 'compare' })).get('compare'), DEFAULT_COMPARE_TEXT);
+  const element = { getAttribute: (/** @type {string} */ name) => ({ view: 'compare', 'compare-text': 'B here' })[name] ?? null };
+  assert.equal(decodeParams(attributeParams(element)).state.compareText, 'B here');
+  assert.deepEqual(elementAttributes(state, defaultPresentation()).find(([name]) => name === 'compare-text'), ['compare-text', 'The animal was too wide.']);
+  // Only the Compare view runs B: changing B elsewhere asks for no run.
+  assert.equal(comparedText({ ...state, view: 'heatmap' }), null);
+  assert.equal(sameComputation({ ...state, view: 'heatmap' }, { ...state, view: 'heatmap', compareText: 'other' }), true);
+  assert.equal(sameComputation(state, { ...state, compareText: 'other' }), false);
+});
