@@ -293,4 +293,20 @@ test('translation and alignment: \'voiture\' reads \'car\' and the month\'s seco
   await second.getByRole('button', { name: 'Check my prediction' }).click();
   await expect(second.locator('.lq-feedback')).toHaveText('Right.');
   await expect(second.locator('lesson-value[measure="top-weight"][query="6"]')).toHaveText(month.weights[month.top].toFixed(3));
+
+  // The Transformer's head the evaluation names for the month (layer 1 head 3 from 0: block 5 of the
+  // run, after the encoder's two and each decoder layer's causal and cross blocks).
+  const evaluation = JSON.parse(readFileSync(path.join(repo, 'trained', 'dates-transformer', 'eval.json'), 'utf8'));
+  expect(evaluation.alignment.best_head_by_role.month).toMatchObject({ layer: 1, head: 3 });
+  const s = session(path.join(repo, 'trained', 'dates-transformer'), { tokenizer: null, vocab: 'vocab.json' });
+  const summary = s.run({ source: 'model', text: 'Sunday, 29th of November 2026' });
+  expect(summary.blocks.map((b) => b.kind)).toEqual(['self', 'self', 'causal', 'cross', 'causal', 'cross']);
+  const head = row(s, summary, 5, 3, 5);
+  s.free();
+  expect('November'.includes(head.keys[head.top])).toBe(true);
+  const third = page.locator('lesson-question#month-head');
+  await third.getByRole('radio').nth(head.top).check();
+  await third.getByRole('button', { name: 'Check my prediction' }).click();
+  await expect(third.locator('.lq-feedback')).toHaveText('Right.');
+  await expect(third.locator('lesson-value[path="alignment.head_names.layer 1 head 3"]')).toHaveText(evaluation.alignment.head_names['layer 1 head 3']);
 });
