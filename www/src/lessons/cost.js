@@ -173,7 +173,7 @@ export class LessonCost extends HTMLElement {
     const m = COST_MEASURES[key];
     const width = 320;
     const height = 220;
-    const pad = { left: 50, right: 12, top: 12, bottom: 40 };
+    const pad = { left: 50, right: 20, top: 12, bottom: 40 };
     const xs = this.#lengths.map((n) => Math.log2(n));
     const values = series.flatMap((s) => s.points.map((p) => m.read(p)));
     const low = Math.log2(Math.max(Math.min(...values), 1e-3));
