@@ -66,14 +66,14 @@ fn learned_and_rotary_positions_learn_reverse_and_the_loader_decodes_as_training
         assert!(files.config_json.contains(if positions == TrainPositions::Learned { "\"learned\"" } else { "\"rotary\"" }));
         let model = Seq2Seq::from_files(&files.config_json, files.vocab_json.as_deref(), &files.safetensors).unwrap();
         let mut rng = attention_playground::rng::SplitMix64::new(5);
-        let exact = (0..200)
+        let exact = (0..100)
             .filter(|_| {
                 let example = settings.task.example(&mut rng);
                 model.translate(&example.prompt).unwrap().generation.unwrap().text == example.answer
             })
             .count();
         // Greedy decoding by the loader agrees with the training's own held-out measure.
-        assert!((exact as f64 / 200.0 - evaluation.exact_match).abs() <= 0.03, "{positions:?}: {exact}/200 against {evaluation:?}");
+        assert!((exact as f64 / 100.0 - evaluation.exact_match).abs() <= 0.04, "{positions:?}: {exact}/100 against {evaluation:?}");
     }
 }
 
