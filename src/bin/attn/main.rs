@@ -45,8 +45,8 @@ mod table;
 mod token_table;
 mod token_text;
 mod tokenize_command;
-mod train_command;
 mod toy_command;
+mod train_command;
 mod translate_command;
 mod weights_file;
 
