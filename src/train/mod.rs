@@ -392,19 +392,20 @@ impl Trainer {
         self.snapshots.iter().map(|s| s.step).collect()
     }
 
-    /// The model folder's files for snapshot `index`, or the current weights (`None`).
+    /// The model folder's files for snapshot `index`, or the current weights (`None`); the config
+    /// names the step those weights come from.
     pub fn files(&self, snapshot: Option<usize>) -> Result<ModelFiles> {
-        let values = match snapshot {
-            None => &self.values,
+        let (values, step) = match snapshot {
+            None => (&self.values, self.adam.step),
             Some(i) => {
-                &self
+                let kept = self
                     .snapshots
                     .get(i)
-                    .ok_or_else(|| invalid!(Field::Steps, "there is no snapshot {i}: {} are kept", self.snapshots.len()))?
-                    .values
+                    .ok_or_else(|| invalid!(Field::Steps, "there is no snapshot {i}: {} are kept", self.snapshots.len()))?;
+                (&kept.values, kept.step)
             }
         };
-        Ok(export::files(&self.settings, &self.model, &self.vocabulary, values, self.adam.step))
+        Ok(export::files(&self.settings, &self.model, &self.vocabulary, values, step))
     }
 }
 
@@ -466,5 +467,9 @@ mod tests {
         assert_eq!(trainer.take_snapshot(), MAX_TRAIN_SNAPSHOTS - 1, "the same step is not kept twice");
         assert!(trainer.files(Some(MAX_TRAIN_SNAPSHOTS)).is_err());
         assert_ne!(trainer.files(Some(0)).unwrap().safetensors, trainer.files(None).unwrap().safetensors);
+        let trained_steps = |config: &str| serde_json::from_str::<serde_json::Value>(config).unwrap()["training"]["steps"].as_u64();
+        assert_eq!(trained_steps(&trainer.files(Some(0)).unwrap().config_json), Some(0), "a snapshot's config names its own step");
+        assert_eq!(trained_steps(&trainer.files(Some(1)).unwrap().config_json), Some(7));
+        assert_eq!(trained_steps(&trainer.files(None).unwrap().config_json), Some(MAX_TRAIN_SNAPSHOTS as u64 + 5));
     }
 }
