@@ -28,6 +28,8 @@ test('reverse: the loss falls, the heatmap changes, Pause stops, the timeline go
   test.setTimeout(120_000);
   await page.goto(TRAIN_PAGE);
   await expect(page.locator('[data-train-panel]')).toBeVisible();
+  // The playground shows only a model being trained: out of sight until Try it.
+  await expect(page.locator('main[data-attention-playground]')).toBeHidden();
   await expect(page.locator('.page-modes a[data-mode="train"]')).toHaveAttribute('aria-current', 'true');
   await expect(page.locator('[data-train-panel]')).toHaveAttribute('data-probe', '1:0', { timeout: 20_000 });
   // A tiny model, so a few hundred steps take seconds.
@@ -96,6 +98,7 @@ test('reverse: the loss falls, the heatmap changes, Pause stops, the timeline go
   // "Try it on your own input": the playground below runs the model in training through the
   // same loader as "Your files…".
   await page.getByRole('button', { name: 'Try it on your own input' }).click();
+  await expect(page.locator('main[data-attention-playground]')).toBeVisible();
   await expect(page.locator('.ap-status')).toContainText(/reverse-step/, { timeout: 20_000 });
   await screenshot(page, 'train-1280-playground', { fullPage: true });
 });
@@ -187,5 +190,6 @@ test('every task trains, and induction on a decoder-only model shows its causal 
   // Back to exploring: the panel hides, and the link forgets the mode and the task.
   await page.getByRole('link', { name: 'Explore attention' }).click();
   await expect(page.locator('[data-train-panel]')).toBeHidden();
+  await expect(page.locator('main[data-attention-playground]')).toBeVisible();
   expect(new URL(page.url()).search).toBe('');
 });

@@ -61,12 +61,17 @@ function trainMode(workerUrl, playground) {
   const host = /** @type {HTMLElement | null} */ (document.querySelector('[data-train-panel]'));
   const tabs = [...document.querySelectorAll('a[data-mode]')].map((a) => /** @type {HTMLAnchorElement} */ (a));
   if (!host || !playground) return;
+  const explore = /** @type {HTMLElement | null} */ (document.querySelector('[data-attention-playground]'));
   /** @type {ReturnType<typeof mountTrainPanel> | null} */
   let panel = null;
+  // In the Train mode the playground shows only a model being trained: it stays out of sight
+  // (instead of showing an unrelated model under the panel) until Try it hands it one.
+  let tried = false;
   const apply = () => {
     const training = new URLSearchParams(window.location.search).get('mode') === 'train';
     document.documentElement.classList.toggle('training', training);
     host.hidden = !training;
+    if (explore) explore.hidden = training && !tried;
     for (const tab of tabs) tab.setAttribute('aria-current', String((tab.dataset.mode === 'train') === training));
     if (training) {
       panel ??= mountTrainPanel(host, {
@@ -80,8 +85,10 @@ function trainMode(workerUrl, playground) {
           window.history.replaceState(window.history.state, '', url);
         },
         openInPlayground: (files, folder, change) => {
+          tried = true;
+          if (explore) explore.hidden = false;
           playground.openFiles({ files, folder }, change);
-          document.querySelector('[data-attention-playground]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+          explore?.scrollIntoView({ behavior: 'smooth', block: 'start' });
         },
       });
     } else {
