@@ -20,6 +20,9 @@ export function noRolloutReason(kind) {
   if (kind === 'encoder-decoder') {
     return 'Attention rollout and flow are offered for encoders, text or picture: a translation’s decoder reads the source through cross-attention, which a product of self-attention over one sequence does not follow.';
   }
+  if (kind === 'captioner') {
+    return 'Attention rollout and flow are offered for encoders, text or picture: a captioner’s decoder reads the patches through cross-attention, which a product of self-attention over one sequence does not follow; the picture view shows the cross-attention of each word instead.';
+  }
   return '';
 }
 
