@@ -102,6 +102,8 @@ test('shapes-captioner by name: the caption and each word’s cross-attention ov
   // A stroke of the blue pen across the bottom: its colour is in the pixels the core reads, and the
   // picture view paints the new run's row over the new picture.
   await page.getByRole('button', { name: 'blue pen' }).click();
+  // The pointer draws only where the canvas is on screen: bring all of it into view first.
+  await page.locator('.picture-canvas').evaluate((canvas) => canvas.scrollIntoView({ block: 'center' }));
   const box = await page.locator('.picture-canvas').boundingBox();
   await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.9);
   await page.mouse.down();
