@@ -62,7 +62,7 @@ test('MiniLM: the heatmap’s rollout and flow through a layer are the core’s,
   await expect(switcher.locator('.rollout-note')).toContainText('Abnar & Zuidema, 2020');
   await expect(page.locator('.panel-heatmap .heatmap-legend')).toContainText('rollout, layers 1–4');
   await tableIsRollout(page, tokens, rollout, 3);
-  expect(page.url()).toContain('across=rollout');
+  await expect.poll(() => page.url()).toContain('across=rollout');
   await screenshot(page, 'rollout-text-desktop', { fullPage: true });
 
   // The last layer; hiding [CLS]/[SEP] keeps them in the rollout, and says so.
@@ -77,7 +77,7 @@ test('MiniLM: the heatmap’s rollout and flow through a layer are the core’s,
   await tableIsRollout(page, tokens, flow, layers - 1, 'flow');
   await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: '1' });
   await tableIsRollout(page, tokens, flow, 1, 'flow');
-  expect(page.url()).toContain('across=flow');
+  await expect.poll(() => page.url()).toContain('across=flow');
   await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: String(layers - 1) });
   // The exports say what they hold: the flow's numbers, titled as the flow.
   const json = JSON.parse((await exportFile(page, 'JSON')).bytes.toString('utf8'));
