@@ -16,6 +16,7 @@ import { DATA_EVENT } from './sources.js';
 /** @typedef {import('./cost-measures.js').CostSeries} CostSeries */
 import { svgEl } from '../dom.js';
 import { COST_MEASURES, median, wordsText } from './cost-measures.js';
+import { numbersDetails, numbersTable, seriesLegend } from './chart-parts.js';
 
 /**
  * One length's run, timed and counted.
@@ -119,47 +120,20 @@ export class LessonCost extends HTMLElement {
       this.#chart('time-ms', this.#series, 'Time of one run (ms), median'),
       this.#chart('weights-mb', this.#series.slice(0, 1), 'Attention weights held (MB)'),
     );
-    const legend = document.createElement('ul');
-    legend.className = 'sweep-legend';
-    this.#series.forEach((series, s) => {
-      const item = document.createElement('li');
-      item.className = `sweep-key sweep-line-${s}`;
-      item.textContent = series.name;
-      legend.append(item);
-    });
-
-    const table = document.createElement('table');
-    table.className = 'sweep-table';
-    const caption = table.createCaption();
-    caption.textContent = 'Measured in this browser by the attention core on the toy (one layer, random projections); times are the median of '
-      + `${this.getAttribute('repeats') ?? 3} runs after one that warms up, and change from machine to machine and run to run.`;
-    const headRow = table.createTHead().insertRow();
     const columns = this.#series.flatMap((series) => Object.entries(COST_MEASURES)
       .filter(([key]) => series === this.#series[0] || key === 'time-ms' || key === 'pairs')
       .map(([key, m]) => ({ series, key: /** @type {keyof typeof COST_MEASURES} */ (key), m })));
-    for (const name of ['tokens', ...columns.map(({ series, m }) => `${series.name}: ${m.label}`)]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = name;
-      headRow.append(th);
-    }
-    const body = table.createTBody();
-    this.#lengths.forEach((_, i) => {
-      const row = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = String(this.#series[0].points[i].tokens);
-      row.append(th);
-      for (const { series, m } of columns) row.insertCell().textContent = m.read(series.points[i]).toFixed(m.digits);
-    });
-    const details = document.createElement('details');
-    details.className = 'sweep-details';
-    const summary = document.createElement('summary');
-    summary.textContent = 'The numbers';
-    const scroll = document.createElement('div');
-    scroll.className = 'sweep-scroll';
-    scroll.append(table);
-    details.append(summary, scroll);
+    const table = numbersTable(
+      'Measured in this browser by the attention core on the toy (one layer, random projections); times are the median of '
+        + `${this.getAttribute('repeats') ?? 3} runs after one that warms up, and change from machine to machine and run to run.`,
+      ['tokens', ...columns.map(({ series, m }) => `${series.name}: ${m.label}`)],
+      this.#lengths.map((_, i) => ({
+        head: String(this.#series[0].points[i].tokens),
+        cells: columns.map(({ series, m }) => m.read(series.points[i]).toFixed(m.digits)),
+      })),
+    );
+    const legend = seriesLegend(this.#series);
+    const details = numbersDetails(table);
     this.replaceChildren(charts, legend, details);
   }
 

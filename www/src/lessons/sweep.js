@@ -13,6 +13,7 @@ import { DEFAULT_TEXT } from '../state.js';
 import { runMeasures, toyRun } from './core.js';
 import { DATA_EVENT } from './sources.js';
 import { parseSeries } from './notation.js';
+import { numbersDetails, numbersTable, seriesLegend } from './chart-parts.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -168,47 +169,17 @@ export class LessonSweep extends HTMLElement {
       series.points.forEach((p, i) => svg.append(el('circle', { cx: x(i), cy: y(pointValue(p, measure)), r: 3.5, class: `sweep-dot sweep-line-${s}` })));
     });
 
-    const legend = document.createElement('ul');
-    legend.className = 'sweep-legend';
-    this.#series.forEach((series, s) => {
-      const item = document.createElement('li');
-      item.className = `sweep-key sweep-line-${s}`;
-      item.textContent = series.name;
-      legend.append(item);
-    });
-
-    const table = document.createElement('table');
-    table.className = 'sweep-table';
-    const caption = table.createCaption();
-    caption.textContent = `${this.getAttribute('caption') ?? ''} Each number is the mean over every query${(this.getAttribute('seeds') ?? '1').trim().includes(' ') ? ' and seed' : ''}; computed by the attention core on the toy (random projections).`.trim();
-    const headRow = table.createTHead().insertRow();
-    for (const name of [xLabel, ...this.#series.flatMap((s) => Object.keys(SWEEP_MEASURES).map((m) => `${s.name}: ${m === 'entropy' ? 'entropy (bits)' : m === 'top-weight' ? 'largest weight' : 'score spread'}`))]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = name;
-      headRow.append(th);
-    }
-    const body = table.createTBody();
-    this.#values.forEach((value, i) => {
-      const row = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = String(value);
-      row.append(th);
-      for (const series of this.#series) {
-        for (const m of /** @type {SweepMeasure[]} */ (Object.keys(SWEEP_MEASURES))) {
-          row.insertCell().textContent = pointValue(series.points[i], m).toFixed(SWEEP_MEASURES[m].digits);
-        }
-      }
-    });
-    const details = document.createElement('details');
-    details.className = 'sweep-details';
-    const summary = document.createElement('summary');
-    summary.textContent = 'The numbers';
-    const scroll = document.createElement('div');
-    scroll.className = 'sweep-scroll';
-    scroll.append(table);
-    details.append(summary, scroll);
+    const legend = seriesLegend(this.#series);
+    const measures = /** @type {SweepMeasure[]} */ (Object.keys(SWEEP_MEASURES));
+    const table = numbersTable(
+      `${this.getAttribute('caption') ?? ''} Each number is the mean over every query${(this.getAttribute('seeds') ?? '1').trim().includes(' ') ? ' and seed' : ''}; computed by the attention core on the toy (random projections).`.trim(),
+      [xLabel, ...this.#series.flatMap((s) => measures.map((m) => `${s.name}: ${m === 'entropy' ? 'entropy (bits)' : m === 'top-weight' ? 'largest weight' : 'score spread'}`))],
+      this.#values.map((value, i) => ({
+        head: String(value),
+        cells: this.#series.flatMap((series) => measures.map((m) => pointValue(series.points[i], m).toFixed(SWEEP_MEASURES[m].digits))),
+      })),
+    );
+    const details = numbersDetails(table);
     const yName = document.createElement('p');
     yName.className = 'sweep-y';
     yName.textContent = yLabel;
