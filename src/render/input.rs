@@ -264,6 +264,19 @@ impl FigureInput {
         Ok(HeadWeights { head, name, weights, allowed })
     }
 
+    /// A heatmap of one map of the queries × keys, the query outlined when it is one of them.
+    fn heatmap(&self, weights: &HeadWeights, title: &str, name: &str, caption: &str, query: usize) -> Result<Scene, RenderError> {
+        heatmap_scene(&Heatmap {
+            tokens: &self.tokens(),
+            head: weights,
+            title,
+            name,
+            caption,
+            query: (query < self.queries.len()).then_some(query),
+            scale: self.scale,
+        })
+    }
+
     /// The figure, or why it cannot be made (in a sentence for the page's reader).
     pub fn scene(&self, weights: &[f32], allowed: &[u8]) -> Result<Scene, RenderError> {
         // The comparison's mask covers its three maps; every other view's is queries × keys.
@@ -275,20 +288,10 @@ impl FigureInput {
             View::Heatmap { head, query } => {
                 let name = self.head_name(*head);
                 let weights = self.head_weights(weights, 0, *head, name.clone(), &mask)?;
-                let tokens = self.tokens();
                 let title = format!("Attention weights · {name} of {}", self.heads);
                 let caption = format!("{} · {}", self.source_line(), self.rows_note());
                 let document = format!("Attention weights of {name}");
-                let query = (*query < self.queries.len()).then_some(*query);
-                heatmap_scene(&Heatmap {
-                    tokens: &tokens,
-                    head: &weights,
-                    title: &title,
-                    name: &document,
-                    caption: &caption,
-                    query,
-                    scale: self.scale,
-                })
+                self.heatmap(&weights, &title, &document, &caption, *query)
             }
             View::Rollout { across, query } => {
                 let kind = match across {
@@ -297,23 +300,13 @@ impl FigureInput {
                 };
                 let name = format!("the {kind} through layer {}", self.layer + 1);
                 let weights = self.head_weights(weights, 0, 0, name.clone(), &None)?;
-                let tokens = self.tokens();
                 let title = format!("Attention {kind} · through layer {}", self.layer + 1);
                 let caption = format!(
                     "{} · every head averaged, the residual counted (Abnar & Zuidema 2020) · each row sums to 1",
                     self.source_line()
                 );
                 let document = format!("Attention {kind} through layer {}", self.layer + 1);
-                let query = (*query < self.queries.len()).then_some(*query);
-                heatmap_scene(&Heatmap {
-                    tokens: &tokens,
-                    head: &weights,
-                    title: &title,
-                    name: &document,
-                    caption: &caption,
-                    query,
-                    scale: self.scale,
-                })
+                self.heatmap(&weights, &title, &document, &caption, *query)
             }
             View::Lines { shown, pin } => self.lines(weights, &mask, shown, *pin),
             View::Grid { head } => {
